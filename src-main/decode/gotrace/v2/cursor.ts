@@ -1,0 +1,156 @@
+// A cursor over one thread's event batches in a generation, and the min-heap of cursors by
+// next-event time (the "frontier"). The heap operations mirror Go's exactly, because the order of
+// events with equal timestamps depends on the heap's shape.
+
+import { DecodeError } from '../../errors.ts';
+import type { Batch } from './batch.ts';
+import type { WireEvent } from './order.ts';
+import { TIMED_SPECS } from './spec.ts';
+
+export class BatchCursor {
+  readonly ev: WireEvent = { typ: 0, time: 0, args: [0, 0, 0, 0, 0], offset: 0 };
+  private idx = 0;
+  private dataOff = 0;
+  /** Time of the previous event of the current batch; NaN at a batch start. */
+  private lastTs = NaN;
+
+  constructor(
+    readonly m: number,
+    private readonly batches: readonly Batch[],
+    private readonly file: string,
+    /** Converts absolute trace units to relative ns (the batch base). */
+    private readonly baseNs: (units: number) => number,
+    /** ns per trace unit. */
+    private readonly nsPerUnit: number,
+  ) {}
+
+  /** Reads the next event into `ev`. Returns false when the thread has no more events. */
+  next(): boolean {
+    const batches = this.batches;
+    while (this.idx < batches.length && batches[this.idx].data.length === this.dataOff) {
+      this.idx++;
+      this.dataOff = 0;
+      this.lastTs = NaN;
+    }
+    if (this.idx === batches.length) return false;
+    const batch = batches[this.idx];
+    if (this.lastTs !== this.lastTs) this.lastTs = this.baseNs(batch.time);
+    const data = batch.data;
+    const start = this.dataOff;
+    const typ = data[start];
+    const spec = TIMED_SPECS[typ];
+    if (spec === undefined) {
+      throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
+        `unknown or untimed event type ${typ} in the batch of thread ${this.m}: expected a timed event`);
+    }
+    let pos = start + 1;
+    const nargs = spec.args.length;
+    const args = this.ev.args;
+    // dt, then the arguments: inline uvarint decoding (the hot loop of the whole decoder).
+    for (let i = -1; i < nargs; i++) {
+      let b = data[pos++];
+      let v = b & 0x7f;
+      if (b >= 0x80) {
+        let mul = 128;
+        let n = 1;
+        do {
+          if (pos >= data.length || n === 10) {
+            throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
+              `invalid uvarint in event ${spec.name}: expected a complete uvarint inside the batch`);
+          }
+          b = data[pos++];
+          v += (b & 0x7f) * mul;
+          mul *= 128;
+          n++;
+        } while (b >= 0x80);
+        if (v >= 18446744073709551616) v = -1; // 2^64−1: Go's −1.
+      } else if (pos > data.length) {
+        throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
+          `event ${spec.name} runs past the end of its batch: expected ${nargs + 1} uvarints`);
+      }
+      if (i < 0) {
+        // Go converts each delta separately, then adds (matters for non-integral ns per unit).
+        this.lastTs += Math.trunc(v * this.nsPerUnit);
+      } else {
+        args[i] = v;
+      }
+    }
+    this.ev.typ = typ;
+    this.ev.time = this.lastTs;
+    this.ev.offset = batch.dataOffset + start;
+    this.dataOff = pos;
+    return true;
+  }
+}
+
+export function heapInsert(heap: BatchCursor[], bc: BatchCursor): void {
+  heap.push(bc);
+  heapSiftUp(heap, heap.length - 1);
+}
+
+export function heapUpdate(heap: BatchCursor[], i: number): void {
+  if (heapSiftUp(heap, i) !== i) return;
+  heapSiftDown(heap, i);
+}
+
+export function heapRemove(heap: BatchCursor[], i: number): void {
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    [heap[parent], heap[i]] = [heap[i], heap[parent]];
+    i = parent;
+  }
+  const last = heap.length - 1;
+  [heap[0], heap[last]] = [heap[last], heap[0]];
+  heap.pop();
+  heapSiftDown(heap, 0);
+}
+
+function heapSiftUp(heap: BatchCursor[], i: number): number {
+  while (i > 0 && heap[(i - 1) >> 1].ev.time > heap[i].ev.time) {
+    const parent = (i - 1) >> 1;
+    [heap[parent], heap[i]] = [heap[i], heap[parent]];
+    i = parent;
+  }
+  return i;
+}
+
+function heapSiftDown(heap: BatchCursor[], i: number): number {
+  for (;;) {
+    const m = min3(heap, i, 2 * i + 1, 2 * i + 2);
+    if (m === i) break;
+    [heap[i], heap[m]] = [heap[m], heap[i]];
+    i = m;
+  }
+  return i;
+}
+
+function min3(b: BatchCursor[], i0: number, i1: number, i2: number): number {
+  let minIdx = i0;
+  let minT = Infinity;
+  if (i0 < b.length) minT = b[i0].ev.time;
+  if (i1 < b.length && b[i1].ev.time < minT) {
+    minT = b[i1].ev.time;
+    minIdx = i1;
+  }
+  if (i2 < b.length && b[i2].ev.time < minT) {
+    minIdx = i2;
+  }
+  return minIdx;
+}
+
+/**
+ * Sorts cursors by event time the way Go's slices.SortFunc does for the slice sizes seen here:
+ * insertion sort (stable) up to 12 elements. Larger frontiers use a stable sort; Go's pdqsort may
+ * order equal-time cursors differently there (a tie-break only, never a different time order).
+ */
+export function sortFrontier(heap: BatchCursor[]): void {
+  if (heap.length <= 12) {
+    for (let i = 1; i < heap.length; i++) {
+      for (let j = i; j > 0 && heap[j].ev.time < heap[j - 1].ev.time; j--) {
+        [heap[j], heap[j - 1]] = [heap[j - 1], heap[j]];
+      }
+    }
+    return;
+  }
+  heap.sort((a, b) => a.ev.time - b.ev.time);
+}

@@ -1,0 +1,850 @@
+// The ordering state machine of the generation-based format (Go's internal/trace/order.go).
+//
+// Batches of different threads arrive in arbitrary order and their timestamps can disagree with
+// causality. Events that touch another thread's resources carry sequence numbers; an event is
+// applied only when the state it depends on has been reached ("advanced"), otherwise it waits
+// ("not yet"). A violated invariant is fatal. Each applied wire event becomes one or more model
+// events, queued in order.
+
+import { DecodeError } from '../../errors.ts';
+import {
+  makeEvent, NO_STACK, NO_TASK, NONE,
+  type GoState, type ProcState, type RangeAttribute, type ResourceID, type Stack, type TraceEvent,
+} from '../model.ts';
+import type { Generation } from './generation.ts';
+import { Ev, GoStatus, ProcStatus, TIMED_SPECS } from './spec.ts';
+
+/** A wire event as read by a batch cursor. `args` excludes dt and is reused: read it, don't keep it. */
+export interface WireEvent {
+  typ: number;
+  /** ns relative to the trace's time origin. */
+  time: number;
+  args: number[];
+  /** File offset of the event's type byte. */
+  offset: number;
+}
+
+const GO_STATE: readonly GoState[] = ['Undetermined', 'Runnable', 'Running', 'Syscall', 'Waiting'];
+const PROC_STATE: readonly ProcState[] = ['Undetermined', 'Running', 'Idle', 'Running', 'Idle'];
+const NO_ATTRIBUTES: readonly RangeAttribute[] = Object.freeze([]) as readonly RangeAttribute[];
+
+/** A range in flight on a goroutine or proc: its begin event code plus, for STW, the kind string. */
+interface RangeInFlight {
+  readonly begin: number;
+  /** STW kind (a string, resolved when the range began, so it survives the generation). */
+  readonly desc: string;
+}
+
+interface GState {
+  status: GoStatus;
+  seqGen: number;
+  seq: number;
+  /** Open user regions, innermost last. */
+  regions: { task: number; name: string }[];
+  ranges: RangeInFlight[];
+}
+interface PState {
+  status: ProcStatus;
+  seqGen: number;
+  seq: number;
+  ranges: RangeInFlight[];
+}
+interface MState {
+  g: number;
+  p: number;
+}
+
+const enum GCState { Undetermined, NotRunning, Running }
+
+const GC_MARK = 'GC concurrent mark phase';
+const GC_SWEEP = 'GC incremental sweep';
+const GC_ASSIST = 'GC mark assist';
+
+function goroutineScope(id: number): ResourceID {
+  return { kind: 'goroutine', id };
+}
+function procScope(id: number): ResourceID {
+  return { kind: 'proc', id };
+}
+const NO_SCOPE: ResourceID = Object.freeze({ kind: 'none', id: NONE }) as ResourceID;
+
+export class Ordering {
+  private readonly gStates = new Map<number, GState>();
+  private readonly pStates = new Map<number, PState>();
+  private readonly mStates = new Map<number, MState>();
+  private readonly activeTasks = new Map<number, { name: string; parent: number }>();
+  private gcSeq = 0;
+  private gcState = GCState.Undetermined;
+  private initialGen = 0;
+
+  /** Events ready to be returned, oldest first. */
+  private queue: TraceEvent[] = [];
+  private queueHead = 0;
+
+  // Per-advance context, set by advance() for the handlers.
+  private gen!: Generation;
+  private genNum = 0;
+  private ev!: WireEvent;
+  private m = NONE;
+  /** Context before the event. */
+  private curM = NONE;
+  private curP = NONE;
+  private curG = NONE;
+  /** Context after the event (what the thread is bound to next). */
+  private newP = NONE;
+  private newG = NONE;
+
+  constructor(private readonly file: string) {}
+
+  next(): TraceEvent | undefined {
+    if (this.queueHead < this.queue.length) {
+      const ev = this.queue[this.queueHead++];
+      if (this.queueHead === this.queue.length) {
+        this.queue.length = 0;
+        this.queueHead = 0;
+      }
+      return ev;
+    }
+    return undefined;
+  }
+
+  /**
+   * Tries to apply a wire event of thread `m` in generation `genNum`. Returns false when the
+   * event must wait for another thread's events; throws DecodeError when the trace is broken.
+   */
+  advance(ev: WireEvent, gen: Generation, m: number, genNum: number): boolean {
+    if (this.initialGen === 0) this.initialGen = genNum;
+    this.gen = gen;
+    this.genNum = genNum;
+    this.ev = ev;
+    this.m = m;
+    let ms: MState | undefined;
+    if (m === NONE) {
+      this.curM = NONE;
+      this.curP = NONE;
+      this.curG = NONE;
+    } else {
+      ms = this.mStates.get(m);
+      if (!ms) this.mStates.set(m, (ms = { g: NONE, p: NONE }));
+      this.curM = m;
+      this.curP = ms.p;
+      this.curG = ms.g;
+    }
+    this.newP = this.curP;
+    this.newG = this.curG;
+    const ok = this.dispatch(ev.typ);
+    if (ok && ms) {
+      ms.p = this.newP;
+      ms.g = this.newG;
+    }
+    return ok;
+  }
+
+  private dispatch(typ: number): boolean {
+    switch (typ) {
+      case Ev.ProcsChange:
+      case Ev.GoLabel:
+      case Ev.UserLog:
+        return this.annotation();
+      case Ev.ProcStart: return this.procStart();
+      case Ev.ProcStop: return this.procStop();
+      case Ev.ProcSteal: return this.procSteal();
+      case Ev.ProcStatus: return this.procStatus();
+      case Ev.GoCreate:
+      case Ev.GoCreateBlocked:
+        return this.goCreate();
+      case Ev.GoCreateSyscall: return this.goCreateSyscall();
+      case Ev.GoStart: return this.goStart();
+      case Ev.GoDestroy:
+      case Ev.GoStop:
+      case Ev.GoBlock:
+        return this.goStopExec();
+      case Ev.GoDestroySyscall: return this.goDestroySyscall();
+      case Ev.GoUnblock: return this.goUnblock();
+      case Ev.GoSyscallBegin: return this.goSyscallBegin();
+      case Ev.GoSyscallEnd: return this.goSyscallEnd();
+      case Ev.GoSyscallEndBlocked: return this.goSyscallEndBlocked();
+      case Ev.GoStatus:
+      case Ev.GoStatusStack:
+        return this.goStatus();
+      case Ev.STWBegin:
+      case Ev.GCMarkAssistBegin:
+        return this.goRangeBegin();
+      case Ev.STWEnd:
+      case Ev.GCMarkAssistEnd:
+        return this.goRangeEnd();
+      case Ev.GCMarkAssistActive: return this.goRangeActive();
+      case Ev.GCActive: return this.gcActive();
+      case Ev.GCBegin: return this.gcBegin();
+      case Ev.GCEnd: return this.gcEnd();
+      case Ev.GCSweepActive: return this.gcSweepActive();
+      case Ev.GCSweepBegin: return this.gcSweepBegin();
+      case Ev.GCSweepEnd: return this.gcSweepEnd();
+      case Ev.HeapAlloc:
+      case Ev.HeapGoal:
+        return this.heapMetric();
+      case Ev.UserTaskBegin: return this.userTaskBegin();
+      case Ev.UserTaskEnd: return this.userTaskEnd();
+      case Ev.UserRegionBegin: return this.userRegionBegin();
+      case Ev.UserRegionEnd: return this.userRegionEnd();
+      case Ev.GoSwitch:
+      case Ev.GoSwitchDestroy:
+        return this.goSwitch();
+      default:
+        if (typ >= Ev.Span && typ <= Ev.GoroutineStackFree) return this.allocFree();
+        throw this.fail(`bad event type ${typ} found while ordering`);
+    }
+  }
+
+  // ---- errors and context checks ------------------------------------------------------------
+
+  private fail(detail: string): DecodeError {
+    return new DecodeError(this.file, this.ev.offset, 'corrupt',
+      `broken trace in generation ${this.genNum}: ${detail} (${this.evName()} on thread ${this.m})`);
+  }
+  private evName(): string {
+    return TIMED_SPECS[this.ev.typ]?.name ?? `event ${this.ev.typ}`;
+  }
+  /** Go's validateCtx. 'must' / 'may' / 'mustNot' for thread, proc, goroutine. */
+  private requireCtx(m: Req, p: Req, g: Req): void {
+    check(this, 'thread', m, this.curM);
+    check(this, 'proc', p, this.curP);
+    check(this, 'goroutine', g, this.curG);
+  }
+  private requireUserCtx(): void {
+    this.requireCtx(Req.Must, Req.Must, Req.Must);
+  }
+  failCtx(what: string, req: Req): DecodeError {
+    return this.fail(req === Req.Must ? `expected a ${what} but didn't have one` : `expected no ${what} but had one`);
+  }
+
+  // ---- event construction (Go's Event accessors, applied eagerly) ----------------------------
+
+  /** Validates the event's stack and string references (Go's validateTableIDs). */
+  private validateIDs(): void {
+    const spec = TIMED_SPECS[this.ev.typ]!;
+    const args = this.ev.args;
+    for (const i of spec.stacks) {
+      if (!this.gen.hasStack(args[i])) throw this.fail(`found invalid stack ID ${args[i]}`);
+    }
+    for (const i of spec.strings) {
+      if (!this.gen.hasString(args[i])) throw this.fail(`found invalid string ID ${args[i]}`);
+    }
+  }
+
+  private primaryStack(): Stack {
+    const i = TIMED_SPECS[this.ev.typ]!.stack;
+    return i < 0 ? NO_STACK : this.gen.stack(this.ev.args[i]);
+  }
+
+  private push(ev: TraceEvent): void {
+    this.queue.push(ev);
+  }
+
+  /** Queues the current wire event as a model event, with the context before it. */
+  private emit(thread = this.curM, proc = this.curP, goroutine = this.curG): void {
+    this.validateIDs();
+    const ev = this.ev;
+    const a = ev.args;
+    const t = ev.time;
+    const stack = this.primaryStack();
+    const gen = this.gen;
+    switch (ev.typ) {
+      case Ev.ProcsChange:
+        return this.push(makeEvent('Metric', t, thread, proc, goroutine, stack, { name: '/sched/gomaxprocs:threads', value: a[0] }));
+      case Ev.HeapAlloc:
+        return this.push(makeEvent('Metric', t, thread, proc, goroutine, stack, { name: '/memory/classes/heap/objects:bytes', value: a[0] }));
+      case Ev.HeapGoal:
+        return this.push(makeEvent('Metric', t, thread, proc, goroutine, stack, { name: '/gc/heap/goal:bytes', value: a[0] }));
+      case Ev.GoLabel:
+        return this.push(makeEvent('Label', t, thread, proc, goroutine, stack, { label: gen.string(a[0]), resource: goroutineScope(goroutine) }));
+      case Ev.UserLog:
+        return this.push(makeEvent('Log', t, thread, proc, goroutine, stack, { task: a[0], category: gen.string(a[1]), message: gen.string(a[2]) }));
+      case Ev.UserRegionBegin:
+      case Ev.UserRegionEnd:
+        return this.push(makeEvent(ev.typ === Ev.UserRegionBegin ? 'RegionBegin' : 'RegionEnd', t, thread, proc, goroutine, stack,
+          { task: a[0], type: gen.string(a[1]) }));
+      case Ev.GCBegin:
+        return this.push(makeEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
+      case Ev.GCActive:
+        return this.push(makeEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
+      case Ev.GCEnd:
+        return this.push(makeEvent('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
+      case Ev.GCSweepBegin:
+        return this.push(makeEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(proc), attributes: NO_ATTRIBUTES }));
+      case Ev.GCSweepActive:
+        return this.push(makeEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(a[0]), attributes: NO_ATTRIBUTES }));
+      case Ev.GCSweepEnd:
+        return this.push(makeEvent('RangeEnd', t, thread, proc, goroutine, stack, {
+          name: GC_SWEEP, scope: procScope(proc),
+          attributes: [{ name: 'bytes swept', value: a[0] }, { name: 'bytes reclaimed', value: a[1] }],
+        }));
+      case Ev.GCMarkAssistBegin:
+        return this.push(makeEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES }));
+      case Ev.GCMarkAssistActive:
+        return this.push(makeEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(a[0]), attributes: NO_ATTRIBUTES }));
+      case Ev.GCMarkAssistEnd:
+        return this.push(makeEvent('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES }));
+      default:
+        if (ev.typ >= Ev.Span) {
+          const spec = TIMED_SPECS[ev.typ]!;
+          const args = spec.args.map((name, i) => (name.endsWith('string') ? gen.string(a[i]) : a[i]));
+          return this.push(makeEvent('Experimental', t, thread, proc, goroutine, stack,
+            { name: spec.name, experiment: spec.experiment, argNames: spec.args, args }));
+        }
+        throw this.fail('internal error: no model event for this wire event');
+    }
+  }
+
+  private emitGo(id: number, from: GoState, to: GoState, reason: string, transitionStack: Stack,
+    stack: Stack, thread = this.curM, proc = this.curP, goroutine = this.curG, time = this.ev.time): void {
+    this.push(makeEvent('StateTransition', time, thread, proc, goroutine, stack,
+      { resource: 'goroutine', id, from, to, reason, stack: transitionStack }));
+  }
+
+  private emitProc(id: number, from: ProcState, to: ProcState, thread = this.curM, proc = this.curP, goroutine = this.curG): void {
+    this.push(makeEvent('StateTransition', this.ev.time, thread, proc, goroutine, NO_STACK,
+      { resource: 'proc', id, from, to, reason: '', stack: NO_STACK }));
+  }
+
+  // ---- procs ---------------------------------------------------------------------------------
+
+  private procStatus(): boolean {
+    const a = this.ev.args;
+    const pid = a[0];
+    let status = a[1] as ProcStatus;
+    if (status <= ProcStatus.Bad || status > ProcStatus.SyscallAbandoned) throw this.fail(`invalid status for proc ${pid}: ${status}`);
+    let oldState: ProcState = PROC_STATE[status];
+    const s = this.pStates.get(pid);
+    if (s) {
+      if (status === ProcStatus.SyscallAbandoned && s.status === ProcStatus.Syscall) {
+        // The P's thread is still in the syscall: the P is being taken from it right now.
+        oldState = 'Running';
+        status = ProcStatus.Syscall;
+      } else if (status === ProcStatus.SyscallAbandoned && s.status === ProcStatus.SyscallAbandoned) {
+        oldState = 'Idle';
+      } else if (s.status !== status) {
+        throw this.fail(`inconsistent status for proc ${pid}: old ${s.status} vs. new ${status}`);
+      }
+      s.seqGen = this.genNum;
+      s.seq = 0;
+    } else {
+      this.pStates.set(pid, { status, seqGen: this.genNum, seq: 0, ranges: [] });
+      oldState = this.genNum === this.initialGen ? 'Undetermined' : 'NotExist';
+    }
+    const newState = PROC_STATE[status];
+    if (status === ProcStatus.Running || status === ProcStatus.Syscall) this.newP = pid;
+    if (status === ProcStatus.SyscallAbandoned && oldState === 'Running') {
+      // Report the event on the thread that is bound to the P.
+      let found = false;
+      for (const [mid, ms] of this.mStates) {
+        if (ms.p === pid) {
+          this.curM = mid;
+          this.curP = pid;
+          this.curG = ms.g;
+          found = true;
+        }
+      }
+      if (!found) throw this.fail(`failed to find sched context for proc ${pid} that's about to be stolen`);
+    }
+    this.emitProc(pid, oldState, newState);
+    return true;
+  }
+
+  private procStart(): boolean {
+    const [pid, seq] = this.ev.args;
+    const s = this.pStates.get(pid);
+    if (!s || s.status !== ProcStatus.Idle || !(s.seqGen === this.genNum && seq === s.seq + 1) || this.curP !== NONE) return false;
+    this.requireCtx(Req.Must, Req.MustNot, Req.May);
+    s.status = ProcStatus.Running;
+    s.seq = seq;
+    this.newP = pid;
+    this.emitProc(pid, 'Idle', 'Running');
+    return true;
+  }
+
+  private procStop(): boolean {
+    const s = this.pStates.get(this.curP);
+    if (!s) throw this.fail(`event for proc (${this.curP}) that doesn't exist`);
+    if (s.status !== ProcStatus.Running && s.status !== ProcStatus.Syscall) throw this.fail('ProcStop event for proc that\'s not Running or Syscall');
+    this.requireCtx(Req.Must, Req.Must, Req.May);
+    s.status = ProcStatus.Idle;
+    this.newP = NONE;
+    this.emitProc(this.curP, 'Running', 'Idle');
+    return true;
+  }
+
+  private procSteal(): boolean {
+    const [pid, seq, mid] = this.ev.args;
+    const s = this.pStates.get(pid);
+    if (!s || (s.status !== ProcStatus.Syscall && s.status !== ProcStatus.SyscallAbandoned) ||
+      !(s.seqGen === this.genNum && seq === s.seq + 1)) return false;
+    this.requireCtx(Req.Must, Req.May, Req.May);
+    const oldStatus = s.status;
+    s.status = ProcStatus.Idle;
+    s.seq = seq;
+    if (oldStatus === ProcStatus.SyscallAbandoned) {
+      // The P's thread already gave it up: nothing changes for any thread.
+      this.emitProc(pid, 'Idle', 'Idle');
+      return true;
+    }
+    if (mid === this.curM) {
+      if (this.curP !== pid) throw this.fail(`tried to self-steal proc ${pid} (thread ${mid}), but got proc ${this.curP} instead`);
+      this.newP = NONE;
+      this.emitProc(pid, 'Running', 'Idle');
+      return true;
+    }
+    const victim = this.mStates.get(mid);
+    if (!victim) throw this.fail(`stole proc from non-existent thread ${mid}`);
+    if (victim.p !== pid) throw this.fail(`tried to steal proc ${pid} from thread ${mid}, but got proc ${victim.p} instead`);
+    victim.p = NONE;
+    this.emitProc(pid, 'Running', 'Idle');
+    return true;
+  }
+
+  // ---- goroutines ----------------------------------------------------------------------------
+
+  private goStatus(): boolean {
+    const a = this.ev.args;
+    const gid = a[0];
+    const mid = a[1];
+    const status = a[2] as GoStatus;
+    if (status <= GoStatus.Bad || status > GoStatus.Waiting) throw this.fail(`invalid status for goroutine ${gid}: ${status}`);
+    let oldState: GoState = GO_STATE[status];
+    const s = this.gStates.get(gid);
+    if (s) {
+      if (s.status !== status) throw this.fail(`inconsistent status for goroutine ${gid}: old ${GO_STATE[s.status]} vs. new ${GO_STATE[status]}`);
+      s.seqGen = this.genNum;
+      s.seq = 0;
+    } else if (this.genNum === this.initialGen) {
+      this.gStates.set(gid, { status, seqGen: this.genNum, seq: 0, regions: [], ranges: [] });
+      oldState = 'Undetermined';
+    } else {
+      throw this.fail(`found goroutine status for new goroutine after the first generation: id=${gid} status=${GO_STATE[status]}`);
+    }
+    if (status === GoStatus.Running) {
+      this.newG = gid;
+    } else if (status === GoStatus.Syscall) {
+      if (mid === NONE) throw this.fail(`found goroutine ${gid} in syscall without a thread`);
+      if (mid === this.curM) {
+        if (this.genNum !== this.initialGen && this.curG !== gid) {
+          throw this.fail(`inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${this.curG}`);
+        }
+        this.newG = gid;
+      } else {
+        // The goroutine sits in a syscall on another thread: report the event on that thread.
+        const ms = this.mStates.get(mid);
+        if (ms) {
+          if (ms.g !== gid) throw this.fail(`inconsistent thread for syscalling goroutine ${gid}: thread has goroutine ${ms.g}`);
+          this.curG = ms.g;
+        } else {
+          this.mStates.set(mid, { g: gid, p: NONE });
+        }
+        this.curM = mid;
+      }
+    }
+    this.validateIDs();
+    const stack = this.primaryStack();
+    this.emitGo(gid, oldState, GO_STATE[status], '', stack, stack);
+    return true;
+  }
+
+  private goCreate(): boolean {
+    this.requireCtx(Req.Must, Req.Must, Req.May);
+    const creator = this.gStates.get(this.curG);
+    if (creator && creator.status !== GoStatus.Running) throw this.fail('goroutine creation by a goroutine that\'s not Running');
+    const a = this.ev.args;
+    const newG = a[0];
+    if (this.gStates.has(newG)) throw this.fail(`tried to create goroutine (${newG}) that already exists`);
+    const blocked = this.ev.typ === Ev.GoCreateBlocked;
+    this.gStates.set(newG, { status: blocked ? GoStatus.Waiting : GoStatus.Runnable, seqGen: this.genNum, seq: 0, regions: [], ranges: [] });
+    this.validateIDs();
+    this.emitGo(newG, 'NotExist', blocked ? 'Waiting' : 'Runnable', '', this.gen.stack(a[1]), this.primaryStack());
+    return true;
+  }
+
+  private goStopExec(): boolean {
+    this.requireUserCtx();
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
+    if (s.status !== GoStatus.Running) throw this.fail('event for goroutine that\'s not Running');
+    this.validateIDs();
+    const g = this.curG;
+    switch (this.ev.typ) {
+      case Ev.GoDestroy:
+        this.gStates.delete(g);
+        this.emitGo(g, 'Running', 'NotExist', '', NO_STACK, NO_STACK);
+        break;
+      case Ev.GoStop: {
+        s.status = GoStatus.Runnable;
+        const stack = this.primaryStack();
+        this.emitGo(g, 'Running', 'Runnable', this.gen.string(this.ev.args[0]), stack, stack);
+        break;
+      }
+      case Ev.GoBlock: {
+        s.status = GoStatus.Waiting;
+        const stack = this.primaryStack();
+        this.emitGo(g, 'Running', 'Waiting', this.gen.string(this.ev.args[0]), stack, stack);
+        break;
+      }
+    }
+    this.newG = NONE;
+    return true;
+  }
+
+  private goStart(): boolean {
+    const [gid, seq] = this.ev.args;
+    const s = this.gStates.get(gid);
+    if (!s || s.status !== GoStatus.Runnable || !(s.seqGen === this.genNum && seq === s.seq + 1)) return false;
+    this.requireCtx(Req.Must, Req.Must, Req.MustNot);
+    s.status = GoStatus.Running;
+    s.seq = seq;
+    this.newG = gid;
+    this.emitGo(gid, 'Runnable', 'Running', '', NO_STACK, NO_STACK);
+    return true;
+  }
+
+  private goUnblock(): boolean {
+    const [gid, seq] = this.ev.args;
+    const s = this.gStates.get(gid);
+    if (!s || s.status !== GoStatus.Waiting || !(s.seqGen === this.genNum && seq === s.seq + 1)) return false;
+    s.status = GoStatus.Runnable;
+    s.seq = seq;
+    this.validateIDs();
+    this.emitGo(gid, 'Waiting', 'Runnable', '', NO_STACK, this.primaryStack());
+    return true;
+  }
+
+  private goSwitch(): boolean {
+    this.requireUserCtx();
+    const cur = this.gStates.get(this.curG);
+    if (!cur) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
+    if (cur.status !== GoStatus.Running) throw this.fail('event for goroutine that\'s not Running');
+    const [nextG, seq] = this.ev.args;
+    const next = this.gStates.get(nextG);
+    if (!next || next.status !== GoStatus.Waiting || !(next.seqGen === this.genNum && seq === next.seq + 1)) return false;
+    // The switch itself, then the switching goroutine blocks (or dies), then the target starts:
+    // three events at one timestamp (the monotonic fix-up spreads them by 1 ns).
+    this.emitGo(nextG, 'Waiting', 'Runnable', '', NO_STACK, NO_STACK);
+    if (this.ev.typ === Ev.GoSwitch) {
+      cur.status = GoStatus.Waiting;
+      this.emitGo(this.curG, 'Running', 'Waiting', '', NO_STACK, NO_STACK);
+    } else {
+      this.gStates.delete(this.curG);
+      this.emitGo(this.curG, 'Running', 'NotExist', '', NO_STACK, NO_STACK);
+    }
+    next.status = GoStatus.Running;
+    next.seq = seq;
+    this.newG = nextG;
+    this.emitGo(nextG, 'Runnable', 'Running', '', NO_STACK, NO_STACK, this.curM, this.curP, NONE);
+    return true;
+  }
+
+  private goSyscallBegin(): boolean {
+    this.requireUserCtx();
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
+    if (s.status !== GoStatus.Running) throw this.fail('event for goroutine that\'s not Running');
+    s.status = GoStatus.Syscall;
+    const p = this.pStates.get(this.curP);
+    if (!p) throw this.fail(`uninitialized proc ${this.curP}`);
+    p.status = ProcStatus.Syscall;
+    const pseq = this.ev.args[0];
+    if (!(p.seqGen === this.genNum && pseq === p.seq + 1)) throw this.fail(`can't make sequence: ${p.seq} (gen=${p.seqGen}) -> ${pseq} (gen=${this.genNum})`);
+    p.seq = pseq;
+    this.validateIDs();
+    const stack = this.primaryStack();
+    this.emitGo(this.curG, 'Running', 'Syscall', '', stack, stack);
+    return true;
+  }
+
+  private goSyscallEnd(): boolean {
+    this.requireUserCtx();
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
+    if (s.status !== GoStatus.Syscall) throw this.fail('event for goroutine that\'s not Syscall');
+    s.status = GoStatus.Running;
+    const p = this.pStates.get(this.curP);
+    if (!p) throw this.fail(`uninitialized proc ${this.curP}`);
+    if (p.status !== ProcStatus.Syscall) throw this.fail(`expected proc ${this.curP} in state Syscall`);
+    p.status = ProcStatus.Running;
+    this.emitGo(this.curG, 'Syscall', 'Running', '', NO_STACK, NO_STACK);
+    return true;
+  }
+
+  private goSyscallEndBlocked(): boolean {
+    if (this.curP !== NONE) {
+      const p = this.pStates.get(this.curP);
+      if (!p) throw this.fail(`uninitialized proc ${this.curP}`);
+      // Wait until the P has been stolen or stopped.
+      if (p.status === ProcStatus.Syscall) return false;
+    }
+    this.requireCtx(Req.Must, Req.May, Req.Must);
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
+    if (s.status !== GoStatus.Syscall) throw this.fail('event for goroutine that\'s not Syscall');
+    s.status = GoStatus.Runnable;
+    this.newG = NONE;
+    this.emitGo(this.curG, 'Syscall', 'Runnable', '', NO_STACK, NO_STACK);
+    return true;
+  }
+
+  private goCreateSyscall(): boolean {
+    this.requireCtx(Req.Must, Req.May, Req.MustNot);
+    const newG = this.ev.args[0];
+    if (this.gStates.has(newG)) throw this.fail(`tried to create goroutine (${newG}) in syscall that already exists`);
+    this.gStates.set(newG, { status: GoStatus.Syscall, seqGen: this.genNum, seq: 0, regions: [], ranges: [] });
+    this.newG = newG;
+    this.emitGo(newG, 'NotExist', 'Syscall', '', NO_STACK, NO_STACK);
+    return true;
+  }
+
+  private goDestroySyscall(): boolean {
+    this.requireCtx(Req.Must, Req.May, Req.Must);
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
+    if (s.status !== GoStatus.Syscall) throw this.fail('event for goroutine that\'s not Syscall');
+    this.gStates.delete(this.curG);
+    this.newG = NONE;
+    if (this.curP !== NONE) {
+      const p = this.pStates.get(this.curP);
+      if (!p) throw this.fail(`found invalid proc ${this.curP}`);
+      if (p.status !== ProcStatus.Syscall) throw this.fail(`proc ${this.curP} in unexpected state`);
+      p.status = ProcStatus.SyscallAbandoned;
+      this.newP = NONE;
+      // A synthesized self-steal of the P, reported before the goroutine's end.
+      this.emitProc(this.curP, 'Running', 'Idle');
+    }
+    this.emitGo(this.curG, 'Syscall', 'NotExist', '', NO_STACK, NO_STACK);
+    return true;
+  }
+
+  // ---- user annotations ----------------------------------------------------------------------
+
+  private userTaskBegin(): boolean {
+    const a = this.ev.args;
+    const id = a[0];
+    if (this.activeTasks.has(id)) throw this.fail(`task ID conflict: ${id}`);
+    // Parent 0 is the background task, which Go reports as "no parent".
+    const parent = a[1] === 0 ? NO_TASK : a[1];
+    if (!this.gen.hasString(a[2])) throw this.fail(`invalid string ID ${a[2]}`);
+    const name = this.gen.string(a[2]);
+    this.activeTasks.set(id, { name, parent });
+    this.requireUserCtx();
+    this.validateIDs();
+    this.push(makeEvent('TaskBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(), { id, parent, type: name }));
+    return true;
+  }
+
+  private userTaskEnd(): boolean {
+    const id = this.ev.args[0];
+    const task = this.activeTasks.get(id);
+    this.activeTasks.delete(id);
+    this.requireUserCtx();
+    this.validateIDs();
+    this.push(makeEvent('TaskEnd', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
+      { id, parent: task ? task.parent : NO_TASK, type: task ? task.name : '' }));
+    return true;
+  }
+
+  private userRegionBegin(): boolean {
+    this.requireUserCtx();
+    const [task, nameID] = this.ev.args;
+    if (!this.gen.hasString(nameID)) throw this.fail(`invalid string ID ${nameID}`);
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`region begin without known state for current goroutine ${this.curG}`);
+    s.regions.push({ task, name: this.gen.string(nameID) });
+    this.emit();
+    return true;
+  }
+
+  private userRegionEnd(): boolean {
+    this.requireUserCtx();
+    const [task, nameID] = this.ev.args;
+    if (!this.gen.hasString(nameID)) throw this.fail(`invalid string ID ${nameID}`);
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`region end without known state for current goroutine ${this.curG}`);
+    const name = this.gen.string(nameID);
+    // An empty stack is fine: the region began before tracing started.
+    if (s.regions.length > 0) {
+      const top = s.regions[s.regions.length - 1];
+      if (top.task !== task || top.name !== name) {
+        throw this.fail(`misuse of region in goroutine ${this.curG}: region end {${task} ${name}} when the inner-most active region start event is {${top.task} ${top.name}}`);
+      }
+      s.regions.pop();
+    }
+    this.emit();
+    return true;
+  }
+
+  private annotation(): boolean {
+    this.requireUserCtx();
+    this.emit();
+    return true;
+  }
+
+  private heapMetric(): boolean {
+    this.requireCtx(Req.Must, Req.Must, Req.May);
+    this.emit();
+    return true;
+  }
+
+  private allocFree(): boolean {
+    this.requireCtx(Req.Must, Req.May, Req.May);
+    this.emit();
+    return true;
+  }
+
+  // ---- GC ------------------------------------------------------------------------------------
+
+  private gcActive(): boolean {
+    const seq = this.ev.args[0];
+    if (this.genNum === this.initialGen) {
+      if (this.gcState !== GCState.Undetermined) throw this.fail('GCActive in the first generation isn\'t first GC event');
+      this.gcSeq = seq;
+      this.gcState = GCState.Running;
+      this.emit();
+      return true;
+    }
+    if (seq !== this.gcSeq + 1) return false;
+    if (this.gcState !== GCState.Running) throw this.fail('encountered GCActive while GC was not in progress');
+    this.gcSeq = seq;
+    this.requireUserCtx();
+    this.emit();
+    return true;
+  }
+
+  private gcBegin(): boolean {
+    const seq = this.ev.args[0];
+    if (this.gcState === GCState.Undetermined) {
+      this.gcSeq = seq;
+      this.gcState = GCState.Running;
+      this.emit();
+      return true;
+    }
+    if (seq !== this.gcSeq + 1) return false;
+    if (this.gcState === GCState.Running) throw this.fail('encountered GCBegin while GC was already in progress');
+    this.gcSeq = seq;
+    this.gcState = GCState.Running;
+    this.requireUserCtx();
+    this.emit();
+    return true;
+  }
+
+  private gcEnd(): boolean {
+    const seq = this.ev.args[0];
+    if (seq !== this.gcSeq + 1) return false;
+    if (this.gcState === GCState.NotRunning) throw this.fail('encountered GCEnd when GC was not in progress');
+    if (this.gcState === GCState.Undetermined) throw this.fail('encountered GCEnd when GC was in an undetermined state');
+    this.gcSeq = seq;
+    this.gcState = GCState.NotRunning;
+    this.requireUserCtx();
+    this.emit();
+    return true;
+  }
+
+  private gcSweepBegin(): boolean {
+    this.requireCtx(Req.Must, Req.Must, Req.May);
+    const p = this.pStates.get(this.curP);
+    if (!p) throw this.fail(`sweep on unknown proc ${this.curP}`);
+    beginRange(this, p.ranges, { begin: Ev.GCSweepBegin, desc: '' });
+    this.emit();
+    return true;
+  }
+
+  private gcSweepActive(): boolean {
+    const pid = this.ev.args[0];
+    const p = this.pStates.get(pid);
+    if (!p) throw this.fail(`encountered GCSweepActive for unknown proc ${pid}`);
+    activeRange(this, p.ranges, { begin: Ev.GCSweepBegin, desc: '' }, this.genNum === this.initialGen);
+    this.emit();
+    return true;
+  }
+
+  private gcSweepEnd(): boolean {
+    this.requireCtx(Req.Must, Req.Must, Req.May);
+    const p = this.pStates.get(this.curP);
+    if (!p) throw this.fail(`sweep on unknown proc ${this.curP}`);
+    endRange(this, p.ranges, Ev.GCSweepBegin);
+    this.emit();
+    return true;
+  }
+
+  private goRangeBegin(): boolean {
+    this.requireUserCtx();
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`range begin without known state for current goroutine ${this.curG}`);
+    const isSTW = this.ev.typ === Ev.STWBegin;
+    const begin = isSTW ? Ev.STWBegin : Ev.GCMarkAssistBegin;
+    this.validateIDs();
+    const desc = isSTW ? this.gen.string(this.ev.args[0]) : '';
+    beginRange(this, s.ranges, { begin, desc });
+    const name = isSTW ? `stop-the-world (${desc})` : GC_ASSIST;
+    this.push(makeEvent('RangeBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
+      { name, scope: goroutineScope(this.curG), attributes: NO_ATTRIBUTES }));
+    return true;
+  }
+
+  private goRangeActive(): boolean {
+    const gid = this.ev.args[0];
+    const s = this.gStates.get(gid);
+    if (!s) throw this.fail(`uninitialized goroutine ${gid}`);
+    activeRange(this, s.ranges, { begin: Ev.GCMarkAssistBegin, desc: '' }, this.genNum === this.initialGen);
+    this.emit();
+    return true;
+  }
+
+  private goRangeEnd(): boolean {
+    this.requireUserCtx();
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`range end without known state for current goroutine ${this.curG}`);
+    const isSTW = this.ev.typ === Ev.STWEnd;
+    const desc = endRange(this, s.ranges, isSTW ? Ev.STWBegin : Ev.GCMarkAssistBegin);
+    // STWEnd carries no kind: it inherits its begin's.
+    const name = isSTW ? `stop-the-world (${desc})` : GC_ASSIST;
+    this.push(makeEvent('RangeEnd', this.ev.time, this.curM, this.curP, this.curG, NO_STACK,
+      { name, scope: goroutineScope(this.curG), attributes: NO_ATTRIBUTES }));
+    return true;
+  }
+
+  /** Used by range helpers to report errors against the current event. */
+  rangeError(detail: string): DecodeError {
+    return this.fail(detail);
+  }
+}
+
+export const enum Req { MustNot, May, Must }
+
+function check(o: Ordering, what: string, req: Req, value: number): void {
+  if (req === Req.Must && value === NONE) throw o.failCtx(what, req);
+  if (req === Req.MustNot && value !== NONE) throw o.failCtx(what, req);
+}
+
+function hasRange(ranges: RangeInFlight[], r: RangeInFlight): boolean {
+  return ranges.some((x) => x.begin === r.begin && x.desc === r.desc);
+}
+
+function beginRange(o: Ordering, ranges: RangeInFlight[], r: RangeInFlight): void {
+  if (hasRange(ranges, r)) throw o.rangeError(`discovered event already in-flight when starting event ${TIMED_SPECS[r.begin]!.name}`);
+  ranges.push(r);
+}
+
+function activeRange(o: Ordering, ranges: RangeInFlight[], r: RangeInFlight, initialGen: boolean): void {
+  if (initialGen) {
+    if (hasRange(ranges, r)) throw o.rangeError(`found named active range already in first gen: ${TIMED_SPECS[r.begin]!.name}`);
+    ranges.push(r);
+  } else if (!hasRange(ranges, r)) {
+    throw o.rangeError(`resource is missing active range: ${TIMED_SPECS[r.begin]!.name}`);
+  }
+}
+
+/** Ends the first in-flight range begun by `begin` and returns its description. */
+function endRange(o: Ordering, ranges: RangeInFlight[], begin: number): string {
+  const idx = ranges.findIndex((x) => x.begin === begin);
+  if (idx < 0) throw o.rangeError(`tried to end event ${TIMED_SPECS[begin]!.name}, but not in-flight`);
+  const desc = ranges[idx].desc;
+  // Go swaps the found entry with the last one before truncating; keep the same order.
+  ranges[idx] = ranges[ranges.length - 1];
+  ranges.pop();
+  return desc;
+}
