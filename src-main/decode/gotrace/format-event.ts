@@ -2,7 +2,7 @@
 // so our decoder can be diffed line by line against Go's reader. Run Go's side with TZ=UTC:
 // the Sync line's wall clock is printed in the local zone; we always print UTC.
 
-import type { ResourceID, Stack, TraceEvent } from './model.ts';
+import { NO_STACK, type ResourceID, type Stack, type TraceEvent } from './model.ts';
 
 const UINT64_MAX = '18446744073709551615';
 
@@ -99,7 +99,7 @@ export function formatEvent(ev: TraceEvent, timeOrigin: bigint): string {
       const t = ev.data;
       s += t.resource === 'goroutine' ? ` GoID=${t.id} ${t.from}->${t.to}` : ` ProcID=${t.id} ${t.from}->${t.to}`;
       s += ` Reason=${goQuote(t.reason)}`;
-      if (t.stack.length > 0) s += '\nTransitionStack=\n' + printStack(t.stack);
+      if (t.stack !== NO_STACK) s += '\nTransitionStack=\n' + printStack(t.stack);
       break;
     }
     case 'Experimental': {
@@ -120,7 +120,7 @@ export function formatEvent(ev: TraceEvent, timeOrigin: bigint): string {
     case 'StackSample':
       break;
   }
-  if (ev.stack.length > 0) {
+  if (ev.stack !== NO_STACK) {
     // Go always starts a new line here, so a transition stack is followed by an empty line.
     s += '\nStack=\n' + printStack(ev.stack);
   }

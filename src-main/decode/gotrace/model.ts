@@ -56,7 +56,13 @@ export interface StackFrame {
 
 /** A stack, innermost (leaf) frame first. Stacks are shared: never mutate one. */
 export type Stack = readonly StackFrame[];
+/** No stack at all. */
 export const NO_STACK: Stack = Object.freeze([]) as Stack;
+/**
+ * A stack reference that is present but names stack 0 (no frames): GoCreate's new-goroutine stack
+ * and CPU samples can carry one. Go prints an empty "Stack=" block for it, unlike NO_STACK.
+ */
+export const EMPTY_STACK: Stack = Object.freeze([]) as Stack;
 
 export type ResourceKind = 'none' | 'goroutine' | 'proc' | 'thread';
 export interface ResourceID {

@@ -5,7 +5,10 @@
 import { DecodeError } from '../../errors.ts';
 import type { Batch } from './batch.ts';
 import type { WireEvent } from './order.ts';
-import { TIMED_SPECS } from './spec.ts';
+import { TIMED_SPECS as SPECS_TABLE } from './spec.ts';
+
+// A module-local binding: imported bindings are getter calls under tsx, and this is the hot loop.
+const TIMED_SPECS = SPECS_TABLE;
 
 export class BatchCursor {
   readonly ev: WireEvent = { typ: 0, time: 0, args: [0, 0, 0, 0, 0], offset: 0 };

@@ -25,6 +25,8 @@ interface RawFrame {
 }
 
 const utf8 = new TextDecoder('utf-8');
+/** IDs below this are cached in arrays; larger (hostile) IDs are resolved without caching. */
+const DENSE_LIMIT = 1 << 22;
 
 /** Reads uvarints from one batch body, reporting damage with file offsets. */
 class BodyReader {
@@ -79,7 +81,8 @@ export class Generation {
   private readonly strings = new Map<number, string>();
   private readonly rawStacks = new Map<number, number[]>();
   private readonly frames = new Map<number, RawFrame>();
-  private readonly stackCache = new Map<number, Stack>();
+  /** Resolved stacks by ID; IDs are small and dense in practice (the runtime counts from 1). */
+  private readonly stackCache: (Stack | undefined)[] = [];
   private readonly frameCache = new Map<number, StackFrame>();
 
   constructor(private readonly file: string, private readonly version: number) {}
@@ -220,14 +223,15 @@ export class Generation {
   /** The resolved stack with this ID, shared by every event of the generation that uses it. */
   stack(id: number): Stack {
     if (id === 0) return NO_STACK;
-    let s = this.stackCache.get(id);
+    const dense = id < DENSE_LIMIT;
+    let s = dense ? this.stackCache[id] : undefined;
     if (s) return s;
     const pcs = this.rawStacks.get(id);
     if (!pcs) return NO_STACK;
     const frames: StackFrame[] = new Array(pcs.length);
     for (let i = 0; i < pcs.length; i++) frames[i] = this.frame(pcs[i]);
     s = Object.freeze(frames);
-    this.stackCache.set(id, s);
+    if (dense) this.stackCache[id] = s;
     return s;
   }
 

@@ -8,11 +8,24 @@
 
 import { DecodeError } from '../../errors.ts';
 import {
-  makeEvent, NO_STACK, NO_TASK, NONE,
+  makeEvent, EMPTY_STACK, NO_STACK as NO_STACK_VALUE, NO_TASK as NO_TASK_VALUE, NONE as NONE_VALUE,
   type GoState, type ProcState, type RangeAttribute, type ResourceID, type Stack, type TraceEvent,
 } from '../model.ts';
 import type { Generation } from './generation.ts';
-import { Ev, GoStatus, ProcStatus, TIMED_SPECS } from './spec.ts';
+import { Ev as EvEnum, GoStatus as GoStatusEnum, ProcStatus as ProcStatusEnum, TIMED_SPECS as SPECS_TABLE } from './spec.ts';
+
+// Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
+// getter call, which cost ~30% of decode time in this hot module.
+const Ev = EvEnum;
+const GoStatus = GoStatusEnum;
+const ProcStatus = ProcStatusEnum;
+type GoStatus = GoStatusEnum;
+type ProcStatus = ProcStatusEnum;
+const TIMED_SPECS = SPECS_TABLE;
+const newEvent = makeEvent;
+const NO_STACK = NO_STACK_VALUE;
+const NO_TASK = NO_TASK_VALUE;
+const NONE = NONE_VALUE;
 
 /** A wire event as read by a batch cursor. `args` excludes dt and is reused: read it, don't keep it. */
 export interface WireEvent {
@@ -23,6 +36,9 @@ export interface WireEvent {
   /** File offset of the event's type byte. */
   offset: number;
 }
+
+/** Capacity of the ready queue (a power of two). */
+const QUEUE_SIZE = 8;
 
 const GO_STATE: readonly GoState[] = ['Undetermined', 'Runnable', 'Running', 'Syscall', 'Waiting'];
 const PROC_STATE: readonly ProcState[] = ['Undetermined', 'Running', 'Idle', 'Running', 'Idle'];
@@ -77,9 +93,13 @@ export class Ordering {
   private gcState = GCState.Undetermined;
   private initialGen = 0;
 
-  /** Events ready to be returned, oldest first. */
-  private queue: TraceEvent[] = [];
+  /**
+   * Events ready to be returned, oldest first: a ring buffer. One wire event yields at most three
+   * events and the queue is drained before the next advance, so it never holds more than that.
+   */
+  private readonly queue: (TraceEvent | undefined)[] = new Array(QUEUE_SIZE).fill(undefined);
   private queueHead = 0;
+  private queueTail = 0;
 
   // Per-advance context, set by advance() for the handlers.
   private gen!: Generation;
@@ -97,15 +117,12 @@ export class Ordering {
   constructor(private readonly file: string) {}
 
   next(): TraceEvent | undefined {
-    if (this.queueHead < this.queue.length) {
-      const ev = this.queue[this.queueHead++];
-      if (this.queueHead === this.queue.length) {
-        this.queue.length = 0;
-        this.queueHead = 0;
-      }
-      return ev;
-    }
-    return undefined;
+    if (this.queueHead === this.queueTail) return undefined;
+    const i = this.queueHead & (QUEUE_SIZE - 1);
+    const ev = this.queue[i];
+    this.queue[i] = undefined;
+    this.queueHead++;
+    return ev;
   }
 
   /**
@@ -224,11 +241,15 @@ export class Ordering {
   private validateIDs(): void {
     const spec = TIMED_SPECS[this.ev.typ]!;
     const args = this.ev.args;
-    for (const i of spec.stacks) {
-      if (!this.gen.hasStack(args[i])) throw this.fail(`found invalid stack ID ${args[i]}`);
+    const stacks = spec.stacks;
+    for (let k = 0; k < stacks.length; k++) {
+      const id = args[stacks[k]];
+      if (id !== 0 && !this.gen.hasStack(id)) throw this.fail(`found invalid stack ID ${id}`);
     }
-    for (const i of spec.strings) {
-      if (!this.gen.hasString(args[i])) throw this.fail(`found invalid string ID ${args[i]}`);
+    const strings = spec.strings;
+    for (let k = 0; k < strings.length; k++) {
+      const id = args[strings[k]];
+      if (id !== 0 && !this.gen.hasString(id)) throw this.fail(`found invalid string ID ${id}`);
     }
   }
 
@@ -238,7 +259,8 @@ export class Ordering {
   }
 
   private push(ev: TraceEvent): void {
-    this.queue.push(ev);
+    if (this.queueTail - this.queueHead === QUEUE_SIZE) throw new Error('internal error: event queue overflow');
+    this.queue[this.queueTail++ & (QUEUE_SIZE - 1)] = ev;
   }
 
   /** Queues the current wire event as a model event, with the context before it. */
@@ -251,45 +273,45 @@ export class Ordering {
     const gen = this.gen;
     switch (ev.typ) {
       case Ev.ProcsChange:
-        return this.push(makeEvent('Metric', t, thread, proc, goroutine, stack, { name: '/sched/gomaxprocs:threads', value: a[0] }));
+        return this.push(newEvent('Metric', t, thread, proc, goroutine, stack, { name: '/sched/gomaxprocs:threads', value: a[0] }));
       case Ev.HeapAlloc:
-        return this.push(makeEvent('Metric', t, thread, proc, goroutine, stack, { name: '/memory/classes/heap/objects:bytes', value: a[0] }));
+        return this.push(newEvent('Metric', t, thread, proc, goroutine, stack, { name: '/memory/classes/heap/objects:bytes', value: a[0] }));
       case Ev.HeapGoal:
-        return this.push(makeEvent('Metric', t, thread, proc, goroutine, stack, { name: '/gc/heap/goal:bytes', value: a[0] }));
+        return this.push(newEvent('Metric', t, thread, proc, goroutine, stack, { name: '/gc/heap/goal:bytes', value: a[0] }));
       case Ev.GoLabel:
-        return this.push(makeEvent('Label', t, thread, proc, goroutine, stack, { label: gen.string(a[0]), resource: goroutineScope(goroutine) }));
+        return this.push(newEvent('Label', t, thread, proc, goroutine, stack, { label: gen.string(a[0]), resource: goroutineScope(goroutine) }));
       case Ev.UserLog:
-        return this.push(makeEvent('Log', t, thread, proc, goroutine, stack, { task: a[0], category: gen.string(a[1]), message: gen.string(a[2]) }));
+        return this.push(newEvent('Log', t, thread, proc, goroutine, stack, { task: a[0], category: gen.string(a[1]), message: gen.string(a[2]) }));
       case Ev.UserRegionBegin:
       case Ev.UserRegionEnd:
-        return this.push(makeEvent(ev.typ === Ev.UserRegionBegin ? 'RegionBegin' : 'RegionEnd', t, thread, proc, goroutine, stack,
+        return this.push(newEvent(ev.typ === Ev.UserRegionBegin ? 'RegionBegin' : 'RegionEnd', t, thread, proc, goroutine, stack,
           { task: a[0], type: gen.string(a[1]) }));
       case Ev.GCBegin:
-        return this.push(makeEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
+        return this.push(newEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
       case Ev.GCActive:
-        return this.push(makeEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
+        return this.push(newEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
       case Ev.GCEnd:
-        return this.push(makeEvent('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
+        return this.push(newEvent('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
       case Ev.GCSweepBegin:
-        return this.push(makeEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(proc), attributes: NO_ATTRIBUTES }));
+        return this.push(newEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(proc), attributes: NO_ATTRIBUTES }));
       case Ev.GCSweepActive:
-        return this.push(makeEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(a[0]), attributes: NO_ATTRIBUTES }));
+        return this.push(newEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(a[0]), attributes: NO_ATTRIBUTES }));
       case Ev.GCSweepEnd:
-        return this.push(makeEvent('RangeEnd', t, thread, proc, goroutine, stack, {
+        return this.push(newEvent('RangeEnd', t, thread, proc, goroutine, stack, {
           name: GC_SWEEP, scope: procScope(proc),
           attributes: [{ name: 'bytes swept', value: a[0] }, { name: 'bytes reclaimed', value: a[1] }],
         }));
       case Ev.GCMarkAssistBegin:
-        return this.push(makeEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES }));
+        return this.push(newEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES }));
       case Ev.GCMarkAssistActive:
-        return this.push(makeEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(a[0]), attributes: NO_ATTRIBUTES }));
+        return this.push(newEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(a[0]), attributes: NO_ATTRIBUTES }));
       case Ev.GCMarkAssistEnd:
-        return this.push(makeEvent('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES }));
+        return this.push(newEvent('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES }));
       default:
         if (ev.typ >= Ev.Span) {
           const spec = TIMED_SPECS[ev.typ]!;
           const args = spec.args.map((name, i) => (name.endsWith('string') ? gen.string(a[i]) : a[i]));
-          return this.push(makeEvent('Experimental', t, thread, proc, goroutine, stack,
+          return this.push(newEvent('Experimental', t, thread, proc, goroutine, stack,
             { name: spec.name, experiment: spec.experiment, argNames: spec.args, args }));
         }
         throw this.fail('internal error: no model event for this wire event');
@@ -298,12 +320,12 @@ export class Ordering {
 
   private emitGo(id: number, from: GoState, to: GoState, reason: string, transitionStack: Stack,
     stack: Stack, thread = this.curM, proc = this.curP, goroutine = this.curG, time = this.ev.time): void {
-    this.push(makeEvent('StateTransition', time, thread, proc, goroutine, stack,
+    this.push(newEvent('StateTransition', time, thread, proc, goroutine, stack,
       { resource: 'goroutine', id, from, to, reason, stack: transitionStack }));
   }
 
   private emitProc(id: number, from: ProcState, to: ProcState, thread = this.curM, proc = this.curP, goroutine = this.curG): void {
-    this.push(makeEvent('StateTransition', this.ev.time, thread, proc, goroutine, NO_STACK,
+    this.push(newEvent('StateTransition', this.ev.time, thread, proc, goroutine, NO_STACK,
       { resource: 'proc', id, from, to, reason: '', stack: NO_STACK }));
   }
 
@@ -459,7 +481,9 @@ export class Ordering {
     const blocked = this.ev.typ === Ev.GoCreateBlocked;
     this.gStates.set(newG, { status: blocked ? GoStatus.Waiting : GoStatus.Runnable, seqGen: this.genNum, seq: 0, regions: [], ranges: [] });
     this.validateIDs();
-    this.emitGo(newG, 'NotExist', blocked ? 'Waiting' : 'Runnable', '', this.gen.stack(a[1]), this.primaryStack());
+    // Go reports the new goroutine's stack even when it is stack 0 (an empty but present stack).
+    const newStack = a[1] === 0 ? EMPTY_STACK : this.gen.stack(a[1]);
+    this.emitGo(newG, 'NotExist', blocked ? 'Waiting' : 'Runnable', '', newStack, this.primaryStack());
     return true;
   }
 
@@ -632,7 +656,7 @@ export class Ordering {
     this.activeTasks.set(id, { name, parent });
     this.requireUserCtx();
     this.validateIDs();
-    this.push(makeEvent('TaskBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(), { id, parent, type: name }));
+    this.push(newEvent('TaskBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(), { id, parent, type: name }));
     return true;
   }
 
@@ -642,7 +666,7 @@ export class Ordering {
     this.activeTasks.delete(id);
     this.requireUserCtx();
     this.validateIDs();
-    this.push(makeEvent('TaskEnd', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
+    this.push(newEvent('TaskEnd', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
       { id, parent: task ? task.parent : NO_TASK, type: task ? task.name : '' }));
     return true;
   }
@@ -780,7 +804,7 @@ export class Ordering {
     const desc = isSTW ? this.gen.string(this.ev.args[0]) : '';
     beginRange(this, s.ranges, { begin, desc });
     const name = isSTW ? `stop-the-world (${desc})` : GC_ASSIST;
-    this.push(makeEvent('RangeBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
+    this.push(newEvent('RangeBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
       { name, scope: goroutineScope(this.curG), attributes: NO_ATTRIBUTES }));
     return true;
   }
@@ -802,7 +826,7 @@ export class Ordering {
     const desc = endRange(this, s.ranges, isSTW ? Ev.STWBegin : Ev.GCMarkAssistBegin);
     // STWEnd carries no kind: it inherits its begin's.
     const name = isSTW ? `stop-the-world (${desc})` : GC_ASSIST;
-    this.push(makeEvent('RangeEnd', this.ev.time, this.curM, this.curP, this.curG, NO_STACK,
+    this.push(newEvent('RangeEnd', this.ev.time, this.curM, this.curP, this.curG, NO_STACK,
       { name, scope: goroutineScope(this.curG), attributes: NO_ATTRIBUTES }));
     return true;
   }

@@ -6,13 +6,17 @@ import { DecodeError } from '../../errors.ts';
 import type { ByteSource } from '../../source.ts';
 import { HEADER_SIZE } from '../header.ts';
 import {
-  makeEvent, NO_STACK, NONE,
+  EMPTY_STACK, makeEvent, NO_STACK, NONE,
   type ExperimentalBatch, type SyncData, type TraceEvent, type TraceFormat, type TraceReader,
 } from '../model.ts';
 import { BatchReader, type Batch } from './batch.ts';
-import { BatchCursor, heapInsert, heapRemove, heapUpdate, sortFrontier } from './cursor.ts';
+import * as cursor from './cursor.ts';
 import { Generation, type CPUSample } from './generation.ts';
 import { Ordering } from './order.ts';
+
+// Module-local bindings: imported bindings are getter calls under tsx, and these are per-event calls.
+const { BatchCursor, heapInsert, heapRemove, heapUpdate, sortFrontier } = cursor;
+type BatchCursor = cursor.BatchCursor;
 
 const EMPTY_EXPERIMENTS: ReadonlyMap<string, readonly ExperimentalBatch[]> = new Map();
 /** Absolute times below this stay absolute (origin 0): 2^52 ns ≈ 52 days of host uptime. */
@@ -148,7 +152,9 @@ class V2Reader implements TraceReader {
   }
 
   private sampleEvent(s: CPUSample): TraceEvent {
-    return makeEvent('StackSample', s.time, s.thread, s.proc, s.goroutine, this.gen!.stack(s.stackID), null);
+    // A sample with stack 0 still has a (present, empty) stack in Go's model.
+    const stack = s.stackID === 0 ? EMPTY_STACK : this.gen!.stack(s.stackID);
+    return makeEvent('StackSample', s.time, s.thread, s.proc, s.goroutine, stack, null);
   }
 
   private syncEvent(time: number, gen: Generation | null): TraceEvent {
