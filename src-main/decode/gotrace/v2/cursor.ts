@@ -4,7 +4,7 @@
 
 import { DecodeError } from '../../errors.ts';
 import type { Batch } from './batch.ts';
-import type { WireEvent } from './order.ts';
+import type { MState, WireEvent } from './order.ts';
 import { TIMED_SPECS as SPECS_TABLE } from './spec.ts';
 
 // A module-local binding: imported bindings are getter calls under tsx, and this is the hot loop.
@@ -12,6 +12,8 @@ const TIMED_SPECS = SPECS_TABLE;
 
 export class BatchCursor {
   readonly ev: WireEvent = { typ: 0, time: 0, args: [0, 0, 0, 0, 0], offset: 0 };
+  /** The ordering state of this cursor's thread, once it exists. */
+  mState: MState | undefined = undefined;
   private idx = 0;
   private dataOff = 0;
   /** Time of the previous event of the current batch; NaN at a batch start. */
@@ -49,15 +51,22 @@ export class BatchCursor {
     let pos = start + 1;
     const nargs = spec.args.length;
     const args = this.ev.args;
+    const end = data.length;
     // dt, then the arguments: inline uvarint decoding (the hot loop of the whole decoder).
+    // Most values fit in one or two bytes; longer ones take the general path.
     for (let i = -1; i < nargs; i++) {
+      if (pos >= end) {
+        throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
+          `event ${spec.name} runs past the end of its batch: expected ${nargs + 1} uvarints`);
+      }
       let b = data[pos++];
-      let v = b & 0x7f;
+      let v = b;
       if (b >= 0x80) {
+        v = b & 0x7f;
         let mul = 128;
         let n = 1;
         do {
-          if (pos >= data.length || n === 10) {
+          if (pos >= end || n === 10) {
             throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
               `invalid uvarint in event ${spec.name}: expected a complete uvarint inside the batch`);
           }
@@ -67,16 +76,10 @@ export class BatchCursor {
           n++;
         } while (b >= 0x80);
         if (v >= 18446744073709551616) v = -1; // 2^64−1: Go's −1.
-      } else if (pos > data.length) {
-        throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
-          `event ${spec.name} runs past the end of its batch: expected ${nargs + 1} uvarints`);
       }
-      if (i < 0) {
-        // Go converts each delta separately, then adds (matters for non-integral ns per unit).
-        this.lastTs += Math.trunc(v * this.nsPerUnit);
-      } else {
-        args[i] = v;
-      }
+      if (i >= 0) args[i] = v;
+      // Go converts each delta separately, then adds (matters for non-integral ns per unit).
+      else this.lastTs += Math.trunc(v * this.nsPerUnit);
     }
     this.ev.typ = typ;
     this.ev.time = this.lastTs;

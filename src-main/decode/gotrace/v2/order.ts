@@ -65,9 +65,14 @@ interface PState {
   seq: number;
   ranges: RangeInFlight[];
 }
-interface MState {
+export interface MState {
   g: number;
   p: number;
+}
+
+/** Where a cursor keeps its thread's state between events, to skip a map lookup per event. */
+export interface ThreadStateCache {
+  mState: MState | undefined;
 }
 
 const enum GCState { Undetermined, NotRunning, Running }
@@ -129,7 +134,7 @@ export class Ordering {
    * Tries to apply a wire event of thread `m` in generation `genNum`. Returns false when the
    * event must wait for another thread's events; throws DecodeError when the trace is broken.
    */
-  advance(ev: WireEvent, gen: Generation, m: number, genNum: number): boolean {
+  advance(ev: WireEvent, gen: Generation, m: number, genNum: number, thread: ThreadStateCache): boolean {
     if (this.initialGen === 0) this.initialGen = genNum;
     this.gen = gen;
     this.genNum = genNum;
@@ -141,8 +146,14 @@ export class Ordering {
       this.curP = NONE;
       this.curG = NONE;
     } else {
-      ms = this.mStates.get(m);
-      if (!ms) this.mStates.set(m, (ms = { g: NONE, p: NONE }));
+      // The thread's state is created on its first event, as in Go (creating it earlier would
+      // change how GoStatus(Syscall) for that thread is judged), then cached on its cursor.
+      ms = thread.mState;
+      if (!ms) {
+        ms = this.mStates.get(m);
+        if (!ms) this.mStates.set(m, (ms = { g: NONE, p: NONE }));
+        thread.mState = ms;
+      }
       this.curM = m;
       this.curP = ms.p;
       this.curG = ms.g;

@@ -145,7 +145,7 @@ class V2Reader implements TraceReader {
 
   private tryAdvance(i: number, gen: Generation): boolean {
     const bc = this.frontier[i];
-    if (!this.order.advance(bc.ev, gen, bc.m, gen.gen)) return false;
+    if (!this.order.advance(bc.ev, gen, bc.m, gen.gen, bc)) return false;
     if (bc.next()) heapUpdate(this.frontier, i);
     else heapRemove(this.frontier, i);
     return true;
