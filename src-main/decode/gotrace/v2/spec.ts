@@ -4,7 +4,7 @@
 // Argument lists exclude the leading timestamp delta of timed events. Positions in `stack`
 // and `strings` index into those arguments.
 
-export const enum Ev {
+export enum Ev {
   None = 0,
   EventBatch = 1,
   Stacks = 2,
@@ -171,6 +171,6 @@ export const MAX_FRAMES_PER_STACK = 128;
 export const MAX_STRING_SIZE = 1 << 10;
 
 /** Wire goroutine statuses. */
-export const enum GoStatus { Bad = 0, Runnable = 1, Running = 2, Syscall = 3, Waiting = 4 }
+export enum GoStatus { Bad = 0, Runnable = 1, Running = 2, Syscall = 3, Waiting = 4 }
 /** Wire proc statuses. */
-export const enum ProcStatus { Bad = 0, Running = 1, Idle = 2, Syscall = 3, SyscallAbandoned = 4 }
+export enum ProcStatus { Bad = 0, Running = 1, Idle = 2, Syscall = 3, SyscallAbandoned = 4 }
