@@ -5,13 +5,16 @@
 import { DecodeError } from '../../errors.ts';
 import type { Batch } from './batch.ts';
 import type { MState, WireEvent } from './order.ts';
-import { TIMED_SPECS as SPECS_TABLE } from './spec.ts';
+import { TIMED_ARG_COUNT as ARG_COUNT_TABLE, TIMED_SPECS as SPECS_TABLE } from './spec.ts';
 
-// A module-local binding: imported bindings are getter calls under tsx, and this is the hot loop.
+// Module-local bindings: imported bindings are getter calls under tsx, and this is the hot loop.
 const TIMED_SPECS = SPECS_TABLE;
+const TIMED_ARG_COUNT = ARG_COUNT_TABLE;
 
 export class BatchCursor {
   readonly ev: WireEvent = { typ: 0, time: 0, args: [0, 0, 0, 0, 0], offset: 0 };
+  /** Time of `ev` (a copy kept on the cursor: the heap compares it constantly). */
+  time = 0;
   /** The ordering state of this cursor's thread, once it exists. */
   mState: MState | undefined = undefined;
   private idx = 0;
@@ -43,13 +46,12 @@ export class BatchCursor {
     const data = batch.data;
     const start = this.dataOff;
     const typ = data[start];
-    const spec = TIMED_SPECS[typ];
-    if (spec === undefined) {
+    const nargs = TIMED_ARG_COUNT[typ];
+    if (nargs < 0) {
       throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
         `unknown or untimed event type ${typ} in the batch of thread ${this.m}: expected a timed event`);
     }
     let pos = start + 1;
-    const nargs = spec.args.length;
     const args = this.ev.args;
     const end = data.length;
     // dt, then the arguments: inline uvarint decoding (the hot loop of the whole decoder).
@@ -57,7 +59,7 @@ export class BatchCursor {
     for (let i = -1; i < nargs; i++) {
       if (pos >= end) {
         throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
-          `event ${spec.name} runs past the end of its batch: expected ${nargs + 1} uvarints`);
+          `event ${TIMED_SPECS[typ]!.name} runs past the end of its batch: expected ${nargs + 1} uvarints`);
       }
       let b = data[pos++];
       let v = b;
@@ -68,7 +70,7 @@ export class BatchCursor {
         do {
           if (pos >= end || n === 10) {
             throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
-              `invalid uvarint in event ${spec.name}: expected a complete uvarint inside the batch`);
+              `invalid uvarint in event ${TIMED_SPECS[typ]!.name}: expected a complete uvarint inside the batch`);
           }
           b = data[pos++];
           v += (b & 0x7f) * mul;
@@ -83,6 +85,7 @@ export class BatchCursor {
     }
     this.ev.typ = typ;
     this.ev.time = this.lastTs;
+    this.time = this.lastTs;
     this.ev.offset = batch.dataOffset + start;
     this.dataOff = pos;
     return true;
@@ -112,7 +115,7 @@ export function heapRemove(heap: BatchCursor[], i: number): void {
 }
 
 function heapSiftUp(heap: BatchCursor[], i: number): number {
-  while (i > 0 && heap[(i - 1) >> 1].ev.time > heap[i].ev.time) {
+  while (i > 0 && heap[(i - 1) >> 1].time > heap[i].time) {
     const parent = (i - 1) >> 1;
     [heap[parent], heap[i]] = [heap[i], heap[parent]];
     i = parent;
@@ -133,12 +136,12 @@ function heapSiftDown(heap: BatchCursor[], i: number): number {
 function min3(b: BatchCursor[], i0: number, i1: number, i2: number): number {
   let minIdx = i0;
   let minT = Infinity;
-  if (i0 < b.length) minT = b[i0].ev.time;
-  if (i1 < b.length && b[i1].ev.time < minT) {
-    minT = b[i1].ev.time;
+  if (i0 < b.length) minT = b[i0].time;
+  if (i1 < b.length && b[i1].time < minT) {
+    minT = b[i1].time;
     minIdx = i1;
   }
-  if (i2 < b.length && b[i2].ev.time < minT) {
+  if (i2 < b.length && b[i2].time < minT) {
     minIdx = i2;
   }
   return minIdx;
@@ -152,11 +155,11 @@ function min3(b: BatchCursor[], i0: number, i1: number, i2: number): number {
 export function sortFrontier(heap: BatchCursor[]): void {
   if (heap.length <= 12) {
     for (let i = 1; i < heap.length; i++) {
-      for (let j = i; j > 0 && heap[j].ev.time < heap[j - 1].ev.time; j--) {
+      for (let j = i; j > 0 && heap[j].time < heap[j - 1].time; j--) {
         [heap[j], heap[j - 1]] = [heap[j - 1], heap[j]];
       }
     }
     return;
   }
-  heap.sort((a, b) => a.ev.time - b.ev.time);
+  heap.sort((a, b) => a.time - b.time);
 }

@@ -174,3 +174,12 @@ export const MAX_STRING_SIZE = 1 << 10;
 export enum GoStatus { Bad = 0, Runnable = 1, Running = 2, Syscall = 3, Waiting = 4 }
 /** Wire proc statuses. */
 export enum ProcStatus { Bad = 0, Running = 1, Idle = 2, Syscall = 3, SyscallAbandoned = 4 }
+
+/** Number of arguments (after dt) of each timed event code, −1 for codes that are not timed events. */
+export const TIMED_ARG_COUNT: Int8Array = (() => {
+  const counts = new Int8Array(256).fill(-1);
+  TIMED_SPECS.forEach((spec, code) => {
+    if (spec) counts[code] = spec.args.length;
+  });
+  return counts;
+})();
