@@ -1,0 +1,204 @@
+// A trace's summary: event counts, goroutine lifecycles, time by state and wait reason, GC and
+// stop-the-world pauses, user annotations, heap goal. The definitions are those of the fixtures'
+// Go oracle (test/fixtures/oracle), so every number can be checked against Go's own reader.
+
+import { DecodeError } from '../decode/errors.ts';
+import type { GoState, TraceEvent, TraceReader } from '../decode/gotrace/model.ts';
+
+export interface TraceSummary {
+  /** The header's version, e.g. "1.21", "1.26". */
+  format: string;
+  /** Events the reader yields, Sync events included. */
+  events: number;
+  eventsByKind: Record<string, number>;
+  /** Time of the last event minus time of the first, ns. */
+  durationNs: number;
+  /** Distinct goroutines that are the resource of a goroutine state transition. */
+  goroutines: number;
+  /** Of those, the ones whose last state is not NotExist. */
+  goroutinesAliveAtEnd: number;
+  /** Goroutines whose last state is Waiting, by the reason they went waiting ("" = unknown). */
+  waitingAtEnd: Record<string, number>;
+  /**
+   * Time goroutines spent Waiting by reason, Running and in Syscall, ns. A goroutine's interval
+   * runs from one of its transitions to its next; one still open at the end runs to the last
+   * event; time before a goroutine's first transition is not counted.
+   */
+  waitNsByReason: Record<string, number>;
+  runningNs: number;
+  syscallNs: number;
+  /** "GC concurrent mark phase" ranges begun. */
+  gcCycles: number;
+  /** Stop-the-world ranges: each begin paired with the next end on the same scope. */
+  stwCount: number;
+  stwTotalNs: number;
+  stwMaxNs: number;
+  tasks: number;
+  regions: number;
+  logs: number;
+  /** Largest "/gc/heap/goal:bytes" metric value, 0 when none. */
+  maxHeapGoalBytes: number;
+}
+
+export interface SummaryResult {
+  summary: TraceSummary;
+  /** Set when the trace is damaged: the summary then covers what was decodable before it. */
+  warning: DecodeError | null;
+}
+
+interface GoroutineState {
+  state: GoState;
+  reason: string;
+  since: number;
+}
+
+/** Accumulates a summary event by event; `summarizeTrace` drives it over a whole reader. */
+export class TraceSummarizer {
+  private readonly s: TraceSummary;
+  private readonly goroutines = new Map<number, GoroutineState>();
+  private readonly kinds = new Map<string, number>();
+  private readonly waitNs = new Map<string, number>();
+  /** Open stop-the-world begins per scope, oldest first. */
+  private readonly stwOpen = new Map<string, number[]>();
+  private first = 0;
+  private last = 0;
+
+  constructor(format: string) {
+    this.s = {
+      format, events: 0, eventsByKind: {}, durationNs: 0, goroutines: 0, goroutinesAliveAtEnd: 0,
+      waitingAtEnd: {}, waitNsByReason: {}, runningNs: 0, syscallNs: 0, gcCycles: 0, stwCount: 0,
+      stwTotalNs: 0, stwMaxNs: 0, tasks: 0, regions: 0, logs: 0, maxHeapGoalBytes: 0,
+    };
+  }
+
+  add(ev: TraceEvent): void {
+    const s = this.s;
+    if (s.events === 0) this.first = ev.time;
+    this.last = ev.time;
+    s.events++;
+    this.kinds.set(ev.kind, (this.kinds.get(ev.kind) ?? 0) + 1);
+    switch (ev.kind) {
+      case 'StateTransition': {
+        const t = ev.data;
+        if (t.resource !== 'goroutine') break;
+        let g = this.goroutines.get(t.id);
+        if (g) this.credit(g, ev.time);
+        else this.goroutines.set(t.id, (g = { state: t.to, reason: t.reason, since: ev.time }));
+        g.state = t.to;
+        g.reason = t.reason;
+        g.since = ev.time;
+        break;
+      }
+      case 'RangeBegin': {
+        const name = ev.data.name;
+        if (name === 'GC concurrent mark phase') s.gcCycles++;
+        if (name.startsWith('stop-the-world')) {
+          const key = `${ev.data.scope.kind}:${ev.data.scope.id}`;
+          const open = this.stwOpen.get(key);
+          if (open) open.push(ev.time);
+          else this.stwOpen.set(key, [ev.time]);
+        }
+        break;
+      }
+      case 'RangeEnd': {
+        if (!ev.data.name.startsWith('stop-the-world')) break;
+        const open = this.stwOpen.get(`${ev.data.scope.kind}:${ev.data.scope.id}`);
+        const begin = open?.shift();
+        if (begin === undefined) break;
+        const d = ev.time - begin;
+        s.stwCount++;
+        s.stwTotalNs += d;
+        if (d > s.stwMaxNs) s.stwMaxNs = d;
+        break;
+      }
+      case 'TaskBegin':
+        s.tasks++;
+        break;
+      case 'RegionBegin':
+        s.regions++;
+        break;
+      case 'Log':
+        s.logs++;
+        break;
+      case 'Metric':
+        if (ev.data.name === '/gc/heap/goal:bytes' && ev.data.value > s.maxHeapGoalBytes) s.maxHeapGoalBytes = ev.data.value;
+        break;
+    }
+  }
+
+  private credit(g: GoroutineState, until: number): void {
+    const d = until - g.since;
+    if (g.state === 'Running') this.s.runningNs += d;
+    else if (g.state === 'Syscall') this.s.syscallNs += d;
+    else if (g.state === 'Waiting') this.waitNs.set(g.reason, (this.waitNs.get(g.reason) ?? 0) + d);
+  }
+
+  /** The summary of everything added so far (open intervals run to the last event). */
+  finish(): TraceSummary {
+    const s: TraceSummary = { ...this.s };
+    s.durationNs = this.last - this.first;
+    const waitNs = new Map(this.waitNs);
+    const waitingAtEnd = new Map<string, number>();
+    let running = s.runningNs;
+    let syscall = s.syscallNs;
+    s.goroutines = this.goroutines.size;
+    s.goroutinesAliveAtEnd = 0;
+    for (const g of this.goroutines.values()) {
+      const d = this.last - g.since;
+      if (g.state === 'Running') running += d;
+      else if (g.state === 'Syscall') syscall += d;
+      else if (g.state === 'Waiting') {
+        waitNs.set(g.reason, (waitNs.get(g.reason) ?? 0) + d);
+        waitingAtEnd.set(g.reason, (waitingAtEnd.get(g.reason) ?? 0) + 1);
+      }
+      if (g.state !== 'NotExist') s.goroutinesAliveAtEnd++;
+    }
+    s.runningNs = running;
+    s.syscallNs = syscall;
+    s.eventsByKind = sortedRecord(this.kinds);
+    s.waitingAtEnd = sortedRecord(waitingAtEnd);
+    s.waitNsByReason = sortedRecord(waitNs);
+    return s;
+  }
+}
+
+/** Map → plain object with keys in Go's JSON order (sorted), zero entries omitted. */
+function sortedRecord(m: Map<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...m.keys()].sort(compareBytes)) {
+    const v = m.get(k)!;
+    if (v !== 0) out[k] = v;
+  }
+  return out;
+}
+
+/** Go sorts map keys bytewise; for the ASCII reasons traces carry that is code-unit order. */
+function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Reads a whole trace and summarises it. A damaged trace yields the summary of the events before
+ * the damage plus the error as a warning. `onProgress` is called every `progressEvery` events.
+ */
+export function summarizeTrace(
+  reader: TraceReader,
+  onProgress?: (bytesRead: number, events: number) => void,
+  progressEvery = 1 << 20,
+): SummaryResult {
+  const summarizer = new TraceSummarizer(reader.format);
+  let warning: DecodeError | null = null;
+  let n = 0;
+  try {
+    for (let ev = reader.next(); ev !== null; ev = reader.next()) {
+      summarizer.add(ev);
+      if (onProgress && ++n % progressEvery === 0) onProgress(reader.bytesRead, n);
+    }
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e;
+    warning = e;
+  } finally {
+    reader.close();
+  }
+  return { summary: summarizer.finish(), warning };
+}

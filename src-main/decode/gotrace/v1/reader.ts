@@ -1,0 +1,71 @@
+// The reader of old-format traces (Go 1.11–1.21). These traces put their frequency and stack
+// table at the end, so the file is read and ordered whole (they are small in practice), then
+// converted lazily, event by event, with a Sync event before the first and after the last.
+
+import { DecodeError } from '../../errors.ts';
+import type { ByteSource } from '../../source.ts';
+import { makeEvent, NO_STACK, NONE, type SyncData, type TraceEvent, type TraceFormat, type TraceReader } from '../model.ts';
+import { UnexpectedEvent, V1Converter } from './convert.ts';
+import { parseV1 } from './parser.ts';
+
+const NO_EXPERIMENTS: SyncData['experimentalBatches'] = new Map();
+
+export function createV1Reader(source: ByteSource, format: TraceFormat): TraceReader {
+  return new V1Reader(source, format);
+}
+
+class V1Reader implements TraceReader {
+  readonly timeOrigin = 0n;
+  private converter: V1Converter | null = null;
+  private syncs = 0;
+  private done = false;
+  private read = 0;
+  private closed = false;
+
+  constructor(private readonly source: ByteSource, readonly format: TraceFormat) {}
+
+  get bytesRead(): number {
+    return this.read;
+  }
+
+  close(): void {
+    if (!this.closed) {
+      this.closed = true;
+      this.source.close();
+    }
+  }
+
+  next(): TraceEvent | null {
+    if (this.done) return null;
+    if (!this.converter) {
+      const data = this.source.read(0, this.source.size);
+      this.read = data.length;
+      try {
+        this.converter = new V1Converter(parseV1(this.source.name, data, Number(this.format.slice(2))));
+      } catch (e) {
+        this.done = true;
+        throw e;
+      }
+      const first = this.converter.firstTime();
+      if (first !== null) return this.sync(first - 1);
+    }
+    let ev: TraceEvent | null;
+    try {
+      ev = this.converter.next();
+    } catch (e) {
+      if (!(e instanceof UnexpectedEvent)) throw e;
+      this.done = true;
+      throw new DecodeError(this.source.name, e.event.offset, 'corrupt', `${e.message}: expected an event Go's reader converts`);
+    }
+    if (ev === null) {
+      this.done = true;
+      return this.sync(this.converter.lastTs + 1);
+    }
+    return ev;
+  }
+
+  private sync(time: number): TraceEvent {
+    this.syncs++;
+    return makeEvent('Sync', time, NONE, NONE, NONE, NO_STACK, { n: this.syncs, clockSnapshot: null, experimentalBatches: NO_EXPERIMENTS });
+  }
+}

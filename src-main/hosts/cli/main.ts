@@ -1,0 +1,47 @@
+// The goroscope command line: dispatches to one module per command.
+
+import { eventsCommand, eventsUsage } from './events.ts';
+import { EXIT_BAD_INPUT, reportError, UsageError } from './output.ts';
+import { statsCommand, statsUsage } from './stats.ts';
+
+type Command = { run: (argv: string[]) => Promise<number>; usage: string; summary: string };
+
+const COMMANDS: Record<string, Command> = {
+  stats: { run: statsCommand, usage: statsUsage, summary: 'summary of an execution trace (--json for JSON)' },
+  events: { run: eventsCommand, usage: eventsUsage, summary: 'every event of a trace, as go tool trace -d=parsed prints them' },
+};
+
+const USAGE = `usage: goroscope COMMAND [ARGS]
+
+Offline forensics for Go runtime artefacts. Commands:
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
+  help     this text, or \`goroscope help COMMAND\`
+
+Reads Go execution traces written by Go 1.11 through 1.27.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const topic = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
+    process.stdout.write((topic ? topic.usage : USAGE) + '\n');
+    return name === undefined ? EXIT_BAD_INPUT : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`goroscope: unknown command "${name}" (see goroscope help)\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(command.usage + '\n');
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`goroscope: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    return reportError(e);
+  }
+}

@@ -1,0 +1,62 @@
+// `goroscope stats FILE [--json] [--partial]`: the summary of a trace.
+
+import { statSync } from 'node:fs';
+import { summarizeTrace, type TraceSummary } from '../../analyze/trace-summary.ts';
+import { openTrace } from '../../decode/gotrace/reader.ts';
+import { parseArgs } from './args.ts';
+import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
+import { ProgressLine } from './progress.ts';
+import { formatBytes, formatCount, formatDuration } from './units.ts';
+
+export const statsUsage = `usage: goroscope stats FILE [--json] [--partial]
+
+Summarises an execution trace: events, goroutines, time by state and wait reason, GC cycles,
+stop-the-world pauses, user tasks/regions/logs, heap goal.
+  --json      one JSON object (the same fields Go's reader yields for the fixtures' oracle)
+  --partial   for a damaged trace, also print the summary of what was decodable before the damage
+A damaged or unreadable file prints one line on stderr and exits with status 2.`;
+
+export async function statsCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json', 'partial'] });
+  if (args.positional.length !== 1) throw new UsageError('stats needs exactly one FILE (see goroscope help stats)');
+  const reader = openTrace(args.positional[0]);
+  const progress = new ProgressLine(statSync(args.positional[0]).size);
+  const { summary, warning } = summarizeTrace(reader, (bytes, events) => progress.update(bytes, events));
+  progress.done();
+  const out = new Output();
+  if (!warning || args.flags.has('partial')) {
+    await out.write(args.flags.has('json') ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
+    await out.flush();
+  }
+  if (warning) {
+    process.stderr.write(`goroscope: ${warning.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  return 0;
+}
+
+/** The summary for a person. */
+export function renderSummary(s: TraceSummary): string {
+  const lines: string[] = [];
+  const row = (label: string, value: string) => lines.push(`${label.padEnd(26)}${value}`);
+  row('Trace format', `go ${s.format}`);
+  row('Duration', formatDuration(s.durationNs));
+  row('Events', formatCount(s.events));
+  row('Goroutines', `${formatCount(s.goroutines)} (${formatCount(s.goroutinesAliveAtEnd)} alive at end)`);
+  row('Time running', formatDuration(s.runningNs));
+  row('Time in syscalls', formatDuration(s.syscallNs));
+  const waits = Object.entries(s.waitNsByReason).sort((a, b) => b[1] - a[1]);
+  row('Time waiting', formatDuration(waits.reduce((t, [, ns]) => t + ns, 0)));
+  for (const [reason, ns] of waits) row(`  ${reason || '(unknown reason)'}`, formatDuration(ns));
+  const waiting = Object.entries(s.waitingAtEnd).sort((a, b) => b[1] - a[1]);
+  if (waiting.length > 0) {
+    row('Waiting at end', formatCount(waiting.reduce((t, [, n]) => t + n, 0)));
+    for (const [reason, n] of waiting) row(`  ${reason || '(blocked before trace)'}`, formatCount(n));
+  }
+  row('GC cycles', formatCount(s.gcCycles));
+  row('Stop-the-world pauses', s.stwCount === 0 ? '0'
+    : `${formatCount(s.stwCount)}, total ${formatDuration(s.stwTotalNs)}, max ${formatDuration(s.stwMaxNs)}`);
+  row('Max heap goal', s.maxHeapGoalBytes > 0 ? formatBytes(s.maxHeapGoalBytes) : '—');
+  row('Tasks / regions / logs', `${formatCount(s.tasks)} / ${formatCount(s.regions)} / ${formatCount(s.logs)}`);
+  return lines.join('\n') + '\n';
+}
