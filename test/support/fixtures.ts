@@ -1,0 +1,40 @@
+// The trace fixtures (test/fixtures/manifest.json) and their expected values from Go's reader.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const FIXTURES = 'test/fixtures';
+
+export interface FixtureTrace {
+  /** Path from the repository root. */
+  readonly path: string;
+  /** Base name without extension, e.g. "chanleak.go127". */
+  readonly name: string;
+  readonly format: string;
+  readonly goVersion: string;
+  readonly scenario: string;
+}
+
+export function fixtureTraces(): FixtureTrace[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8')) as
+    { file: string; format: string; goVersion: string; scenario: string }[];
+  return manifest.map((m) => ({
+    path: path.join(FIXTURES, m.file),
+    name: path.basename(m.file, '.trace'),
+    format: m.format,
+    goVersion: m.goVersion,
+    scenario: m.scenario,
+  }));
+}
+
+export function expectedStats(name: string): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expected', `${name}.stats.json`), 'utf8')) as Record<string, unknown>;
+}
+
+/** Fixtures whose whole event stream was recorded from Go's reader. */
+export function expectedEventFiles(): { name: string; path: string }[] {
+  const dir = path.join(FIXTURES, 'expected');
+  return fs.readdirSync(dir)
+    .filter((f) => f.endsWith('.events.txt.gz'))
+    .map((f) => ({ name: f.replace('.events.txt.gz', ''), path: path.join(dir, f) }));
+}
