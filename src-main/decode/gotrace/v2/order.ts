@@ -12,6 +12,7 @@ import {
   type GoState, type ProcState, type RangeAttribute, type ResourceID, type Stack, type TraceEvent,
 } from '../model.ts';
 import type { Generation } from './generation.ts';
+import { IdTable } from './id-table.ts';
 import { Ev as EvEnum, GoStatus as GoStatusEnum, ProcStatus as ProcStatusEnum, TIMED_SPECS as SPECS_TABLE } from './spec.ts';
 
 // Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
@@ -90,8 +91,8 @@ function procScope(id: number): ResourceID {
 const NO_SCOPE: ResourceID = Object.freeze({ kind: 'none', id: NONE }) as ResourceID;
 
 export class Ordering {
-  private readonly gStates = new Map<number, GState>();
-  private readonly pStates = new Map<number, PState>();
+  private readonly gStates = new IdTable<GState>();
+  private readonly pStates = new IdTable<PState>();
   private readonly mStates = new Map<number, MState>();
   private readonly activeTasks = new Map<number, { name: string; parent: number }>();
   private gcSeq = 0;
@@ -385,7 +386,9 @@ export class Ordering {
   }
 
   private procStart(): boolean {
-    const [pid, seq] = this.ev.args;
+    const a = this.ev.args;
+    const pid = a[0];
+    const seq = a[1];
     const s = this.pStates.get(pid);
     if (!s || s.status !== ProcStatus.Idle || !(s.seqGen === this.genNum && seq === s.seq + 1) || this.curP !== NONE) return false;
     this.requireCtx(Req.Must, Req.MustNot, Req.May);
@@ -408,7 +411,10 @@ export class Ordering {
   }
 
   private procSteal(): boolean {
-    const [pid, seq, mid] = this.ev.args;
+    const a = this.ev.args;
+    const pid = a[0];
+    const seq = a[1];
+    const mid = a[2];
     const s = this.pStates.get(pid);
     if (!s || (s.status !== ProcStatus.Syscall && s.status !== ProcStatus.SyscallAbandoned) ||
       !(s.seqGen === this.genNum && seq === s.seq + 1)) return false;
@@ -528,7 +534,9 @@ export class Ordering {
   }
 
   private goStart(): boolean {
-    const [gid, seq] = this.ev.args;
+    const a = this.ev.args;
+    const gid = a[0];
+    const seq = a[1];
     const s = this.gStates.get(gid);
     if (!s || s.status !== GoStatus.Runnable || !(s.seqGen === this.genNum && seq === s.seq + 1)) return false;
     this.requireCtx(Req.Must, Req.Must, Req.MustNot);
@@ -540,7 +548,9 @@ export class Ordering {
   }
 
   private goUnblock(): boolean {
-    const [gid, seq] = this.ev.args;
+    const a = this.ev.args;
+    const gid = a[0];
+    const seq = a[1];
     const s = this.gStates.get(gid);
     if (!s || s.status !== GoStatus.Waiting || !(s.seqGen === this.genNum && seq === s.seq + 1)) return false;
     s.status = GoStatus.Runnable;
@@ -555,7 +565,9 @@ export class Ordering {
     const cur = this.gStates.get(this.curG);
     if (!cur) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
     if (cur.status !== GoStatus.Running) throw this.fail('event for goroutine that\'s not Running');
-    const [nextG, seq] = this.ev.args;
+    const a = this.ev.args;
+    const nextG = a[0];
+    const seq = a[1];
     const next = this.gStates.get(nextG);
     if (!next || next.status !== GoStatus.Waiting || !(next.seqGen === this.genNum && seq === next.seq + 1)) return false;
     // The switch itself, then the switching goroutine blocks (or dies), then the target starts:
@@ -684,7 +696,9 @@ export class Ordering {
 
   private userRegionBegin(): boolean {
     this.requireUserCtx();
-    const [task, nameID] = this.ev.args;
+    const a = this.ev.args;
+    const task = a[0];
+    const nameID = a[1];
     if (!this.gen.hasString(nameID)) throw this.fail(`invalid string ID ${nameID}`);
     const s = this.gStates.get(this.curG);
     if (!s) throw this.fail(`region begin without known state for current goroutine ${this.curG}`);
@@ -695,7 +709,9 @@ export class Ordering {
 
   private userRegionEnd(): boolean {
     this.requireUserCtx();
-    const [task, nameID] = this.ev.args;
+    const a = this.ev.args;
+    const task = a[0];
+    const nameID = a[1];
     if (!this.gen.hasString(nameID)) throw this.fail(`invalid string ID ${nameID}`);
     const s = this.gStates.get(this.curG);
     if (!s) throw this.fail(`region end without known state for current goroutine ${this.curG}`);
