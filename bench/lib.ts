@@ -74,3 +74,9 @@ export function fmt(n: number, digits = 2): string {
 export function verdict(ok: boolean): string {
   return ok ? 'PASS' : 'MISS';
 }
+
+/** The run with the median time (its own RSS report kept). */
+export function median(runs: ChildRun[]): ChildRun {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
