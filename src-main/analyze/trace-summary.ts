@@ -55,7 +55,9 @@ interface GoroutineState {
 /** Accumulates a summary event by event; `summarizeTrace` drives it over a whole reader. */
 export class TraceSummarizer {
   private readonly s: TraceSummary;
+  /** Goroutines not (yet) dead. Go never reuses goroutine IDs, so dead ones are only counted. */
   private readonly goroutines = new Map<number, GoroutineState>();
+  private dead = 0;
   private readonly kinds = new Map<string, number>();
   private readonly waitNs = new Map<string, number>();
   /** Open stop-the-world begins per scope, oldest first. */
@@ -84,6 +86,11 @@ export class TraceSummarizer {
         let g = this.goroutines.get(t.id);
         if (g) this.credit(g, ev.time);
         else this.goroutines.set(t.id, (g = { state: t.to, reason: t.reason, since: ev.time }));
+        if (t.to === 'NotExist') {
+          this.goroutines.delete(t.id);
+          this.dead++;
+          break;
+        }
         g.state = t.to;
         g.reason = t.reason;
         g.since = ev.time;
@@ -141,7 +148,7 @@ export class TraceSummarizer {
     const waitingAtEnd = new Map<string, number>();
     let running = s.runningNs;
     let syscall = s.syscallNs;
-    s.goroutines = this.goroutines.size;
+    s.goroutines = this.goroutines.size + this.dead;
     s.goroutinesAliveAtEnd = 0;
     for (const g of this.goroutines.values()) {
       const d = this.last - g.since;

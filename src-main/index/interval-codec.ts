@@ -1,59 +1,60 @@
-// Packed interval chunks: how goroutine (and proc) intervals are stored in the index.
+// Packed interval chunks: how goroutine and proc intervals are stored in the index.
 //
 // Why not one SQL row per interval: a busy 162 MB Go 1.27 trace has 30 M goroutine intervals;
-// as rows they took 35 s to insert, 21 s to index and 1.35 GB on disk (8.3× the trace), measured
-// with .scratch/proto-index.ts. Packed into chunks of a few hundred intervals they take ~4 bytes
+// as rows they took 35 s to insert, 21 s to index and 1.35 GB on disk (8.3× the trace),
+// measured with a prototype. Packed into chunks of a few hundred intervals they take ~4 bytes
 // each, and a timeline window reads a handful of chunks per row.
 //
-// A chunk holds consecutive intervals of one resource. Intervals are contiguous: each starts
-// where the previous one ended, so only durations are stored. Per interval:
-//   head byte: state (bits 0–2) | has reason (bit 3) | has stack (bit 4) | open (bit 5)
-//   uvarint duration (ns) [uvarint reason string ID] [uvarint stack ID]
-// Reason and stack IDs refer to the index's strings and stacks tables (0 = none).
+// A chunk holds consecutive intervals of one resource, in time order. Per interval:
+//   head byte: state (bits 0–2) | has value (bit 3) | has stack (bit 4) | open (bit 5) | has gap (bit 6)
+//   [uvarint gap from the previous interval's end] uvarint duration
+//   [uvarint value] [uvarint stack ID]
+// Goroutine intervals are contiguous (no gaps); `value` is the reason string ID. Proc intervals
+// have gaps (idle time); `value` is the goroutine that ran. Stack IDs refer to the stacks table.
 
-/** One interval, times in ns relative to the trace start. */
-export interface Interval {
-  start: number;
-  end: number;
-  /** A small integer state code (see index/states.ts). */
-  state: number;
-  reason: number;
-  stack: number;
-  /** Still open when the trace ended (its end is the trace's last event time). */
-  open: boolean;
+export interface IntervalVisitor {
+  (start: number, end: number, state: number, value: number, stack: number, open: boolean): boolean | void;
 }
 
-const HAS_REASON = 1 << 3;
+const HAS_VALUE = 1 << 3;
 const HAS_STACK = 1 << 4;
 const OPEN = 1 << 5;
+const HAS_GAP = 1 << 6;
 
-/** Appends intervals to a growable byte buffer; one encoder per chunk. */
+/** A chunk is written out once it holds this many intervals or bytes (rows stay within a page). */
+export const CHUNK_INTERVALS = 256;
+export const CHUNK_BYTES = 1536;
+
+/** Appends intervals to a growable byte buffer; one encoder per resource. */
 export class ChunkEncoder {
-  private buf = new Uint8Array(256);
+  private buf = new Uint8Array(64);
   private len = 0;
   count = 0;
-  /** Start of the first interval. */
-  start = 0;
-  /** End of the last interval. */
-  end = 0;
-
+  /** Encoded bytes so far. */
   get byteLength(): number {
     return this.len;
   }
+  /** Start of the chunk's first interval. */
+  start = 0;
+  /** End of the chunk's last interval. */
+  end = 0;
 
-  add(start: number, end: number, state: number, reason: number, stack: number, open: boolean): void {
+  add(start: number, end: number, state: number, value: number, stack: number, open: boolean): void {
+    const gap = this.count === 0 ? 0 : start - this.end;
+    if (gap < 0) throw new Error(`intervals must be in time order: ${start} before ${this.end}`);
     if (this.count === 0) this.start = start;
-    else if (start !== this.end) throw new Error(`intervals must be contiguous: ${start} after ${this.end}`);
-    this.ensure(31);
-    this.buf[this.len++] = (state & 7) | (reason !== 0 ? HAS_REASON : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0);
+    this.ensure(41);
+    const buf = this.buf;
+    buf[this.len++] = (state & 7) | (value !== 0 ? HAS_VALUE : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0) | (gap !== 0 ? HAS_GAP : 0);
+    if (gap !== 0) this.uvarint(gap);
     this.uvarint(end - start);
-    if (reason !== 0) this.uvarint(reason);
+    if (value !== 0) this.uvarint(value);
     if (stack !== 0) this.uvarint(stack);
     this.end = end;
     this.count++;
   }
 
-  /** The encoded chunk (a copy), and resets the encoder. */
+  /** The encoded chunk (a copy); the encoder starts a new chunk. */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.len);
     this.len = 0;
@@ -78,33 +79,40 @@ export class ChunkEncoder {
 }
 
 /**
- * Decodes a chunk, calling `visit` for each interval in order. `start` is the chunk's first start.
- * Stops early when `visit` returns false.
+ * Decodes a chunk whose first interval starts at `start`, calling `visit` for each interval in
+ * order; stops early when `visit` returns false.
  */
-export function decodeChunk(
-  data: Uint8Array,
-  start: number,
-  visit: (start: number, end: number, state: number, reason: number, stack: number, open: boolean) => boolean | void,
-): void {
+export function decodeChunk(data: Uint8Array, start: number, visit: IntervalVisitor): void {
   let pos = 0;
   let t = start;
   const n = data.length;
   while (pos < n) {
     const head = data[pos++];
-    let dur = 0;
-    let mul = 1;
     let b: number;
+    let mul: number;
+    if (head & HAS_GAP) {
+      let gap = 0;
+      mul = 1;
+      do {
+        b = data[pos++];
+        gap += (b & 0x7f) * mul;
+        mul *= 128;
+      } while (b >= 0x80);
+      t += gap;
+    }
+    let dur = 0;
+    mul = 1;
     do {
       b = data[pos++];
       dur += (b & 0x7f) * mul;
       mul *= 128;
     } while (b >= 0x80);
-    let reason = 0;
-    if (head & HAS_REASON) {
+    let value = 0;
+    if (head & HAS_VALUE) {
       mul = 1;
       do {
         b = data[pos++];
-        reason += (b & 0x7f) * mul;
+        value += (b & 0x7f) * mul;
         mul *= 128;
       } while (b >= 0x80);
     }
@@ -118,7 +126,7 @@ export function decodeChunk(
       } while (b >= 0x80);
     }
     const end = t + dur;
-    if (visit(t, end, head & 7, reason, stack, (head & OPEN) !== 0) === false) return;
+    if (visit(t, end, head & 7, value, stack, (head & OPEN) !== 0) === false) return;
     t = end;
   }
 }

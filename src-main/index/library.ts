@@ -1,0 +1,310 @@
+// The artefact library: a directory holding one SQLite index per artefact and a catalogue
+// (library.db) listing them by content hash. The same content is indexed once. An index is
+// written under a temporary name and renamed only when complete, so an interrupted indexing
+// (crash, kill -9, cancel) never leaves a half artefact behind; leftovers of dead processes are
+// removed when the library is next opened. User files are only ever read.
+
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DecodeError } from '../decode/errors.ts';
+import { openTrace } from '../decode/gotrace/reader.ts';
+import type { TraceSummary } from '../analyze/trace-summary.ts';
+import { INDEXES, SCHEMA_VERSION, TABLES } from './schema.ts';
+import { TraceIndexer } from './trace-indexer.ts';
+
+export type ArtefactKind = 'trace';
+
+/** One catalogue entry. */
+export interface Artefact {
+  /** SHA-256 of the file's content, hex. */
+  readonly hash: string;
+  /** The path it was indexed from (the newest one, if the same content came from several). */
+  readonly path: string;
+  readonly name: string;
+  readonly size: number;
+  readonly kind: ArtefactKind;
+  /** e.g. "1.26" for a trace. */
+  readonly format: string;
+  readonly indexedAt: string;
+  readonly schemaVersion: number;
+  readonly summary: TraceSummary;
+  /** Set when the file was damaged: the index covers what was decodable before it. */
+  readonly warning: string | null;
+}
+
+export type IndexPhase = 'hashing' | 'decoding' | 'finishing' | 'done';
+
+export interface IndexProgress {
+  readonly phase: IndexPhase;
+  readonly bytes: number;
+  readonly totalBytes: number;
+  readonly events: number;
+  /** Seconds left, estimated from the bytes decoded so far (null until known). */
+  readonly etaSeconds: number | null;
+}
+
+export interface IndexOptions {
+  onProgress?: (p: IndexProgress) => void;
+  /** Polled during indexing; when it returns true the indexing stops and leaves nothing behind. */
+  shouldCancel?: () => boolean;
+  /** Re-index even when an up-to-date index exists. */
+  force?: boolean;
+}
+
+export interface IndexOutcome {
+  readonly artefact: Artefact;
+  /** True when an existing index was reused. */
+  readonly reused: boolean;
+}
+
+export class IndexCancelled extends Error {
+  constructor(file: string) {
+    super(`${file}: indexing cancelled`);
+  }
+}
+
+const CATALOGUE = `
+CREATE TABLE IF NOT EXISTS artefacts (
+  hash TEXT PRIMARY KEY,
+  path TEXT NOT NULL,
+  name TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  format TEXT NOT NULL,
+  indexed_at TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  summary TEXT NOT NULL,
+  warning TEXT
+);`;
+
+/** The per-user application data directory of this OS, where the library lives by default. */
+export function defaultLibraryDir(): string {
+  if (process.env.GOROSCOPE_LIBRARY) return process.env.GOROSCOPE_LIBRARY;
+  const home = os.homedir();
+  switch (process.platform) {
+    case 'darwin': return path.join(home, 'Library', 'Application Support', 'Goroscope');
+    case 'win32': return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Goroscope');
+    default: return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'goroscope');
+  }
+}
+
+const PROGRESS_EVERY = 1 << 16;
+
+export class Library {
+  readonly dir: string;
+  private readonly artefactDir: string;
+  private readonly db: Database.Database;
+
+  constructor(dir = defaultLibraryDir()) {
+    this.dir = path.resolve(dir);
+    this.artefactDir = path.join(this.dir, 'artefacts');
+    fs.mkdirSync(this.artefactDir, { recursive: true });
+    this.db = new Database(path.join(this.dir, 'library.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(CATALOGUE);
+    this.removeLeftovers();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** Path of an artefact's index file. */
+  indexPath(hash: string): string {
+    return path.join(this.artefactDir, `${hash}.db`);
+  }
+
+  list(): Artefact[] {
+    const rows = this.db.prepare('SELECT * FROM artefacts ORDER BY indexed_at DESC').all() as CatalogueRow[];
+    return rows.map(fromRow);
+  }
+
+  get(hash: string): Artefact | null {
+    const row = this.db.prepare('SELECT * FROM artefacts WHERE hash = ?').get(hash) as CatalogueRow | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  /**
+   * Finds an artefact by the path it was indexed from, its content hash, or a unique prefix of
+   * the hash. Throws with a clear message when the reference is ambiguous or unknown.
+   */
+  resolve(ref: string): Artefact {
+    if (fs.existsSync(ref) && fs.statSync(ref).isFile()) {
+      const byPath = this.db.prepare('SELECT * FROM artefacts WHERE path = ? ORDER BY indexed_at DESC').get(path.resolve(ref)) as CatalogueRow | undefined;
+      if (byPath) return fromRow(byPath);
+      const hashed = this.get(hashFile(ref));
+      if (hashed) return hashed;
+      throw new LibraryError(`${ref} is not indexed yet: run goroscope index ${ref}`);
+    }
+    if (!/^[0-9a-f]{4,64}$/.test(ref)) throw new LibraryError(`${ref}: no such file, and not a content hash (expected 4 to 64 hex digits)`);
+    const rows = this.db.prepare('SELECT * FROM artefacts WHERE hash LIKE ? LIMIT 3').all(`${ref}%`) as CatalogueRow[];
+    if (rows.length === 0) throw new LibraryError(`no artefact with hash ${ref} in ${this.dir}`);
+    if (rows.length > 1) throw new LibraryError(`hash prefix ${ref} is ambiguous: ${rows.map((r) => r.hash.slice(0, 12)).join(', ')}…`);
+    return fromRow(rows[0]);
+  }
+
+  remove(hash: string): boolean {
+    const removed = this.db.prepare('DELETE FROM artefacts WHERE hash = ?').run(hash).changes > 0;
+    fs.rmSync(this.indexPath(hash), { force: true });
+    return removed;
+  }
+
+  /** True when the artefact's index exists and has the current schema. */
+  isCurrent(a: Artefact): boolean {
+    return a.schemaVersion === SCHEMA_VERSION && fs.existsSync(this.indexPath(a.hash));
+  }
+
+  /** Indexes a trace file (or reuses its index). */
+  index(file: string, options: IndexOptions = {}): IndexOutcome {
+    const started = performance.now();
+    const stat = statInput(file);
+    const report = (phase: IndexPhase, bytes: number, events: number) => {
+      if (!options.onProgress) return;
+      const elapsed = (performance.now() - started) / 1000;
+      const eta = phase === 'decoding' && bytes > stat.size * 0.02 ? elapsed * (stat.size - bytes) / bytes : null;
+      options.onProgress({ phase, bytes, totalBytes: stat.size, events, etaSeconds: eta });
+    };
+    report('hashing', 0, 0);
+    const hash = hashFile(file);
+    const existing = this.get(hash);
+    if (existing && !options.force && this.isCurrent(existing)) {
+      if (existing.path !== path.resolve(file)) {
+        this.db.prepare('UPDATE artefacts SET path = ?, name = ? WHERE hash = ?').run(path.resolve(file), path.basename(file), hash);
+      }
+      report('done', stat.size, existing.summary.events);
+      return { artefact: this.get(hash)!, reused: true };
+    }
+
+    const reader = openTrace(file);
+    const tmp = path.join(this.artefactDir, `${hash}.db.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    let db: Database.Database | null = null;
+    try {
+      db = new Database(tmp);
+      // A temporary file that is discarded on failure needs no journal and no fsync.
+      db.pragma('journal_mode = OFF');
+      db.pragma('synchronous = OFF');
+      db.pragma('cache_size = -65536');
+      db.exec(TABLES);
+      db.exec('BEGIN');
+      const indexer = new TraceIndexer(db, reader.format);
+      let warning: DecodeError | null = null;
+      let n = 0;
+      try {
+        for (let ev = reader.next(); ev !== null; ev = reader.next()) {
+          indexer.add(ev);
+          if (++n % PROGRESS_EVERY === 0) {
+            report('decoding', reader.bytesRead, n);
+            if (options.shouldCancel?.()) throw new IndexCancelled(file);
+          }
+        }
+      } catch (e) {
+        if (!(e instanceof DecodeError) || n === 0) throw e;
+        warning = e; // a damaged trace: keep what was decodable before the damage
+      }
+      report('finishing', stat.size, n);
+      const result = indexer.finish();
+      const meta = db.prepare('INSERT INTO meta VALUES (?, ?)');
+      const entries: [string, string][] = [
+        ['schema_version', String(SCHEMA_VERSION)], ['kind', 'trace'], ['format', reader.format], ['hash', hash],
+        ['source_path', path.resolve(file)], ['size', String(stat.size)], ['time_origin', String(reader.timeOrigin)],
+        ['start_ns', String(indexer.startTime ?? 0)], ['duration_ns', String(result.summary.durationNs)],
+        ['summary', JSON.stringify(result.summary)], ['warning', warning ? warning.message : ''],
+        ['intervals', String(result.intervals)],
+      ];
+      for (const [k, v] of entries) meta.run(k, v);
+      db.exec('COMMIT');
+      db.exec(INDEXES);
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+      db.close();
+      db = null;
+      fs.renameSync(tmp, this.indexPath(hash));
+      const artefact: Artefact = {
+        hash, path: path.resolve(file), name: path.basename(file), size: stat.size, kind: 'trace', format: reader.format,
+        indexedAt: new Date().toISOString(), schemaVersion: SCHEMA_VERSION, summary: result.summary,
+        warning: warning ? warning.message : null,
+      };
+      this.db.prepare('INSERT OR REPLACE INTO artefacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+        artefact.hash, artefact.path, artefact.name, artefact.size, artefact.kind, artefact.format, artefact.indexedAt,
+        artefact.schemaVersion, JSON.stringify(artefact.summary), artefact.warning);
+      report('done', stat.size, n);
+      return { artefact, reused: false };
+    } finally {
+      reader.close();
+      if (db) db.close();
+      fs.rmSync(tmp, { force: true });
+    }
+  }
+
+  /** Removes temporary index files left by processes that no longer exist. */
+  private removeLeftovers(): void {
+    for (const f of fs.readdirSync(this.artefactDir)) {
+      const m = /\.db\.tmp-(\d+)-/.exec(f);
+      if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(this.artefactDir, f), { force: true });
+    }
+  }
+}
+
+export class LibraryError extends Error {}
+
+interface CatalogueRow {
+  hash: string;
+  path: string;
+  name: string;
+  size: number;
+  kind: ArtefactKind;
+  format: string;
+  indexed_at: string;
+  schema_version: number;
+  summary: string;
+  warning: string | null;
+}
+
+function fromRow(r: CatalogueRow): Artefact {
+  return {
+    hash: r.hash, path: r.path, name: r.name, size: r.size, kind: r.kind, format: r.format, indexedAt: r.indexed_at,
+    schemaVersion: r.schema_version, summary: JSON.parse(r.summary) as TraceSummary, warning: r.warning,
+  };
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Stat of an input file, with the decoder's error for what is not a readable file. */
+function statInput(file: string): fs.Stats {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new DecodeError(file, -1, 'not-a-file', 'cannot open: no such file');
+  }
+  if (stat.isDirectory()) throw new DecodeError(file, -1, 'not-a-file', 'is a directory, expected a file');
+  return stat;
+}
+
+/** SHA-256 of a file's content, read in chunks. */
+export function hashFile(file: string): string {
+  const h = createHash('sha256');
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(4 << 20);
+    for (;;) {
+      const n = fs.readSync(fd, buf, 0, buf.length, null);
+      if (n === 0) break;
+      h.update(buf.subarray(0, n));
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return h.digest('hex');
+}

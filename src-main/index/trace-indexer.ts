@@ -1,0 +1,353 @@
+// Turns a trace's event stream into the index's tables: transitions become goroutine and proc
+// intervals (packed in chunks), ranges are paired, annotations and samples become rows, and
+// per-goroutine totals are kept as it goes. Memory is bounded by the goroutines alive at once.
+
+import type Database from 'better-sqlite3';
+import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts';
+import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
+import { BatchInserter } from './batch-insert.ts';
+import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder } from './interval-codec.ts';
+import { GO_STATES, GOROUTINE_COUNT_STEP_NS, SCOPE_KINDS } from './schema.ts';
+
+const STATE_CODE: Record<GoState, number> = {
+  Undetermined: 0, NotExist: 1, Runnable: 2, Running: 3, Waiting: 4, Syscall: 5,
+};
+const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
+
+interface GoroutineRecord {
+  id: number;
+  name: number;
+  createdNs: number | null;
+  creator: number | null;
+  creationStack: number;
+  startStack: number;
+  startNs: number;
+  firstState: number;
+  /** The current interval. */
+  state: number;
+  since: number;
+  reason: number;
+  stack: number;
+  /** P it runs on while Running (−1 otherwise), and since when. */
+  proc: number;
+  procSince: number;
+  totals: [number, number, number, number]; // running, runnable, waiting, syscall
+  wait: Map<number, number>;
+  intervals: number;
+  /** Chunks already written to goroutine_interval_chunks. */
+  chunksWritten: number;
+  chunk: ChunkEncoder;
+  /** Open user regions, innermost last. */
+  regions: { task: number; type: number; start: number }[];
+}
+
+interface OpenRange {
+  name: number;
+  scopeKind: number;
+  scopeId: number;
+  start: number;
+  beganBefore: boolean;
+  stack: number;
+}
+
+export interface IndexResult {
+  summary: TraceSummary;
+  events: number;
+  goroutines: number;
+  intervals: number;
+}
+
+export class TraceIndexer {
+  private readonly strings = new Map<string, number>();
+  private readonly frames = new Map<string, number>();
+  private readonly stackIds = new Map<string, number>();
+  /** Stacks are shared arrays within a generation: remember the ID of each array seen. */
+  private readonly stackCache = new WeakMap<Stack, number>();
+  private readonly goroutines = new Map<number, GoroutineRecord>();
+  private readonly procChunks = new Map<number, ChunkEncoder>();
+  private readonly openRanges = new Map<string, OpenRange[]>();
+  private readonly openTasks = new Map<number, { parent: number; type: number; start: number; goroutine: number }>();
+  private readonly counts = [0, 0, 0, 0, 0, 0]; // goroutines by state code
+  private nextCountSample = 0;
+  private readonly summarizer: TraceSummarizer;
+  private first: number | null = null;
+  private last = 0;
+  private events = 0;
+  private intervals = 0;
+  private goroutineCount = 0;
+
+  private readonly ins: Record<string, BatchInserter>;
+
+  constructor(private readonly db: Database.Database, format: string) {
+    this.summarizer = new TraceSummarizer(format);
+    const table = (name: string, columns: string[]) => new BatchInserter(db, name, columns);
+    this.ins = {
+      strings: table('strings', ['id', 'value']),
+      frames: table('frames', ['id', 'pc', 'func', 'file', 'line']),
+      stackFrames: table('stack_frames', ['stack', 'position', 'frame']),
+      goroutines: table('goroutines', ['id', 'name', 'created_ns', 'creator', 'creation_stack', 'start_stack', 'start_ns', 'end_ns',
+        'first_state', 'last_state', 'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason',
+        'intervals', 'interval_data']),
+      goroutineChunks: table('goroutine_interval_chunks', ['goroutine', 'start_ns', 'end_ns', 'count', 'data']),
+      procChunks: table('proc_interval_chunks', ['proc', 'start_ns', 'end_ns', 'count', 'data']),
+      ranges: table('ranges', ['name', 'scope_kind', 'scope_id', 'start_ns', 'end_ns', 'began_before', 'open', 'stack', 'bytes_swept', 'bytes_reclaimed']),
+      metrics: table('metrics', ['name', 'time_ns', 'value']),
+      counts: table('goroutine_counts', ['time_ns', 'running', 'runnable', 'waiting', 'syscall']),
+      tasks: table('tasks', ['id', 'parent', 'type', 'start_ns', 'end_ns', 'start_goroutine', 'end_goroutine']),
+      regions: table('regions', ['goroutine', 'task', 'type', 'start_ns', 'end_ns', 'depth']),
+      logs: table('logs', ['time_ns', 'goroutine', 'task', 'category', 'message', 'stack']),
+      cpuSamples: table('cpu_samples', ['time_ns', 'goroutine', 'proc', 'thread', 'stack']),
+      labels: table('labels', ['time_ns', 'goroutine', 'label']),
+    };
+    this.string(''); // ID 1 is the empty string; 0 means "none" everywhere.
+  }
+
+  /** Index time (ns since the first event) of the time of the first event. */
+  get startTime(): number | null {
+    return this.first;
+  }
+
+  string(s: string): number {
+    let id = this.strings.get(s);
+    if (id === undefined) {
+      id = this.strings.size + 1;
+      this.strings.set(s, id);
+      this.ins.strings.push(id, s);
+    }
+    return id;
+  }
+
+  stack(stack: Stack): number {
+    if (stack.length === 0) return 0;
+    let id = this.stackCache.get(stack);
+    if (id !== undefined) return id;
+    const frameIds = stack.map((f) => {
+      const key = `${f.pc}\u0000${f.func}\u0000${f.file}\u0000${f.line}`;
+      let fid = this.frames.get(key);
+      if (fid === undefined) {
+        fid = this.frames.size + 1;
+        this.frames.set(key, fid);
+        this.ins.frames.push(fid, f.pc, this.string(f.func), this.string(f.file), f.line);
+      }
+      return fid;
+    });
+    const key = frameIds.join(',');
+    id = this.stackIds.get(key);
+    if (id === undefined) {
+      id = this.stackIds.size + 1;
+      this.stackIds.set(key, id);
+      frameIds.forEach((fid, position) => this.ins.stackFrames.push(id, position, fid));
+    }
+    this.stackCache.set(stack, id);
+    return id;
+  }
+
+  add(ev: TraceEvent): void {
+    this.summarizer.add(ev);
+    this.events++;
+    if (this.first === null) this.first = ev.time;
+    const t = ev.time - this.first;
+    this.last = t;
+    while (t >= this.nextCountSample) this.sampleCounts();
+    switch (ev.kind) {
+      case 'StateTransition':
+        if (ev.data.resource === 'goroutine') this.goroutineTransition(ev, t);
+        break;
+      case 'RangeBegin':
+      case 'RangeActive':
+        this.rangeBegin(ev, t);
+        break;
+      case 'RangeEnd':
+        this.rangeEnd(ev, t);
+        break;
+      case 'Metric':
+        this.ins.metrics.push(this.string(ev.data.name), t, ev.data.value);
+        break;
+      case 'TaskBegin':
+        this.openTasks.set(ev.data.id, { parent: ev.data.parent, type: this.string(ev.data.type), start: t, goroutine: ev.goroutine });
+        break;
+      case 'TaskEnd': {
+        const open = this.openTasks.get(ev.data.id);
+        this.openTasks.delete(ev.data.id);
+        this.ins.tasks.push(ev.data.id, open ? open.parent : ev.data.parent, open ? open.type : this.string(ev.data.type),
+          open ? open.start : null, t, open ? open.goroutine : null, ev.goroutine);
+        break;
+      }
+      case 'RegionBegin': {
+        const g = this.goroutines.get(ev.goroutine);
+        if (g) g.regions.push({ task: ev.data.task, type: this.string(ev.data.type), start: t });
+        break;
+      }
+      case 'RegionEnd': {
+        const g = this.goroutines.get(ev.goroutine);
+        const open = g?.regions.pop();
+        this.ins.regions.push(ev.goroutine, ev.data.task, this.string(ev.data.type), open ? open.start : null, t, g ? g.regions.length : 0);
+        break;
+      }
+      case 'Log':
+        this.ins.logs.push(t, ev.goroutine, ev.data.task, this.string(ev.data.category), this.string(ev.data.message), this.stack(ev.stack));
+        break;
+      case 'StackSample':
+        this.ins.cpuSamples.push(t, ev.goroutine, ev.proc, ev.thread, this.stack(ev.stack));
+        break;
+      case 'Label':
+        this.ins.labels.push(t, ev.data.resource.id, this.string(ev.data.label));
+        break;
+    }
+  }
+
+  private sampleCounts(): void {
+    const c = this.counts;
+    this.ins.counts.push(this.nextCountSample, c[3], c[2], c[4], c[5]);
+    this.nextCountSample += GOROUTINE_COUNT_STEP_NS;
+  }
+
+  private goroutineTransition(ev: StateTransitionEvent, t: number): void {
+    const tr = ev.data as GoStateTransition;
+    const to = STATE_CODE[tr.to];
+    const stack = this.stack(tr.stack);
+    let g = this.goroutines.get(tr.id);
+    if (!g) {
+      const creation = tr.from === 'NotExist';
+      // Named after its start function, or the first non-runtime frame of the stack it was
+      // first seen with when that function is the runtime's.
+      const entry = tr.stack.length > 0 ? tr.stack[tr.stack.length - 1].func : '';
+      const userFrame = tr.stack.find((f) => !f.func.startsWith('runtime.'));
+      const name = entry && !entry.startsWith('runtime.') ? entry : (userFrame?.func ?? entry);
+      g = {
+        id: tr.id, name: this.string(name), createdNs: creation ? t : null, creator: creation && ev.goroutine >= 0 ? ev.goroutine : null,
+        creationStack: creation ? this.stack(ev.stack) : 0, startStack: stack, startNs: t, firstState: to,
+        state: to, since: t, reason: this.string(tr.reason), stack, proc: -1, procSince: 0,
+        totals: [0, 0, 0, 0], wait: new Map(), intervals: 0, chunksWritten: 0, chunk: new ChunkEncoder(), regions: [],
+      };
+      this.goroutines.set(tr.id, g);
+      this.goroutineCount++;
+      this.counts[to]++;
+    } else {
+      this.closeInterval(g, t, false);
+      this.counts[g.state]--;
+      this.counts[to]++;
+      g.state = to;
+      g.since = t;
+      g.reason = tr.reason === '' ? 0 : this.string(tr.reason);
+      g.stack = stack;
+    }
+    // Which P it runs on.
+    if (to === 3 /* Running */ && g.proc < 0) {
+      g.proc = ev.proc;
+      g.procSince = t;
+    } else if (to !== 3 && g.proc >= 0) {
+      this.procInterval(g.proc, g.procSince, t, g.id, false);
+      g.proc = -1;
+    }
+    if (to === 1 /* NotExist */) this.finishGoroutine(g, t);
+  }
+
+  /** Ends the goroutine's current interval at t. */
+  private closeInterval(g: GoroutineRecord, t: number, open: boolean): void {
+    const d = t - g.since;
+    switch (g.state) {
+      case 3: g.totals[0] += d; break;
+      case 2: g.totals[1] += d; break;
+      case 4:
+        g.totals[2] += d;
+        g.wait.set(g.reason, (g.wait.get(g.reason) ?? 0) + d);
+        break;
+      case 5: g.totals[3] += d; break;
+    }
+    g.chunk.add(g.since, t, g.state, g.reason, g.stack, open);
+    g.intervals++;
+    this.intervals++;
+    if (g.chunk.count >= CHUNK_INTERVALS || g.chunk.byteLength >= CHUNK_BYTES) this.flushChunk(g);
+  }
+
+  private flushChunk(g: GoroutineRecord): void {
+    if (g.chunk.count === 0) return;
+    const { start, end, count } = g.chunk;
+    this.ins.goroutineChunks.push(g.id, start, end, count, g.chunk.take());
+    g.chunksWritten++;
+  }
+
+  private procInterval(proc: number, start: number, end: number, goroutine: number, open: boolean): void {
+    if (proc < 0) return;
+    let chunk = this.procChunks.get(proc);
+    if (!chunk) this.procChunks.set(proc, (chunk = new ChunkEncoder()));
+    // Two goroutines can hand a P over at the same instant; intervals stay in time order.
+    chunk.add(Math.max(start, chunk.count > 0 ? chunk.end : start), end, 3, goroutine, 0, open);
+    if (chunk.count >= CHUNK_INTERVALS || chunk.byteLength >= CHUNK_BYTES) {
+      const { start: s, end: e, count } = chunk;
+      this.ins.procChunks.push(proc, s, e, count, chunk.take());
+    }
+  }
+
+  /** Writes a goroutine's row; it has died (endNs) or outlived the trace (null). */
+  private finishGoroutine(g: GoroutineRecord, endNs: number | null): void {
+    // Most goroutines live one chunk long: their intervals go inline in their row.
+    let inline: Uint8Array | null = null;
+    if (g.chunksWritten === 0) inline = g.chunk.count > 0 ? g.chunk.take() : null;
+    else this.flushChunk(g);
+    let wait = '{';
+    for (const [reason, ns] of g.wait) if (ns !== 0) wait += `${wait.length > 1 ? ',' : ''}"${reason}":${ns}`;
+    wait += '}';
+    this.ins.goroutines.push(g.id, g.name, g.createdNs, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
+      g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait, g.intervals, inline);
+    for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
+    this.goroutines.delete(g.id);
+    if (endNs !== null) this.counts[1]--;
+  }
+
+  private rangeKey(name: string, kind: string, id: number): string {
+    return `${name}\u0000${kind}\u0000${id}`;
+  }
+
+  private rangeBegin(ev: RangeEvent, t: number): void {
+    const r = ev.data;
+    const key = this.rangeKey(r.name, r.scope.kind, r.scope.id);
+    const list = this.openRanges.get(key) ?? [];
+    // A range restated at a generation start (RangeActive) is the one already open, if any.
+    if (ev.kind === 'RangeActive' && list.length > 0) return;
+    list.push({ name: this.string(r.name), scopeKind: SCOPE_CODE[r.scope.kind], scopeId: r.scope.id, start: t, beganBefore: ev.kind === 'RangeActive', stack: this.stack(ev.stack) });
+    this.openRanges.set(key, list);
+  }
+
+  private rangeEnd(ev: RangeEvent, t: number): void {
+    const r = ev.data;
+    const list = this.openRanges.get(this.rangeKey(r.name, r.scope.kind, r.scope.id));
+    const open = list?.shift();
+    const swept = r.attributes.find((a) => a.name === 'bytes swept')?.value ?? null;
+    const reclaimed = r.attributes.find((a) => a.name === 'bytes reclaimed')?.value ?? null;
+    if (open) {
+      this.ins.ranges.push(open.name, open.scopeKind, open.scopeId, open.start, t, open.beganBefore ? 1 : 0, 0, open.stack, swept, reclaimed);
+    } else {
+      // Began before the trace and never restated: it spans from the start.
+      this.ins.ranges.push(this.string(r.name), SCOPE_CODE[r.scope.kind], r.scope.id, 0, t, 1, 0, 0, swept, reclaimed);
+    }
+  }
+
+  /** Closes everything still open at the last event and flushes all rows. */
+  finish(): IndexResult {
+    const t = this.last;
+    for (const g of [...this.goroutines.values()]) {
+      this.closeInterval(g, t, true);
+      if (g.proc >= 0) this.procInterval(g.proc, g.procSince, t, g.id, true);
+      this.finishGoroutine(g, null);
+    }
+    for (const [proc, chunk] of this.procChunks) {
+      if (chunk.count > 0) {
+        const { start, end, count } = chunk;
+        this.ins.procChunks.push(proc, start, end, count, chunk.take());
+      }
+    }
+    for (const list of this.openRanges.values()) {
+      for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);
+    }
+    for (const [id, task] of this.openTasks) this.ins.tasks.push(id, task.parent, task.type, task.start, null, task.goroutine, null);
+    const c = this.counts;
+    // A last sample at the end of the trace, unless one fell exactly there.
+    if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.ins.counts.push(t, c[3], c[2], c[4], c[5]);
+    for (const ins of Object.values(this.ins)) ins.flush();
+    return { summary: this.summarizer.finish(), events: this.events, goroutines: this.goroutineCount, intervals: this.intervals };
+  }
+}
+
+export { GO_STATES };
