@@ -1,0 +1,47 @@
+// SQL views of the packed intervals: table-valued functions registered on a connection, so the
+// SQL console can query goroutine_intervals and proc_intervals as if they were tables.
+
+import type Database from 'better-sqlite3';
+import { decodeChunk } from '../index/interval-codec.ts';
+import { GO_STATES } from '../index/schema.ts';
+
+/**
+ * Registers the tables on `db`. The rows are read through `source`, a second connection to the
+ * same file: a connection cannot run statements while it is executing the query that asks.
+ */
+export function registerIntervalTables(db: Database.Database, source: Database.Database): void {
+  const inline = source.prepare('SELECT id, start_ns, interval_data FROM goroutines WHERE interval_data IS NOT NULL ORDER BY id');
+  const chunks = source.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks ORDER BY goroutine, start_ns');
+  const procChunks = source.prepare('SELECT proc, start_ns, data FROM proc_interval_chunks ORDER BY proc, start_ns');
+  db.table('goroutine_intervals', {
+    columns: ['goroutine', 'start_ns', 'end_ns', 'state', 'reason', 'stack', 'open'],
+    *rows() {
+      const out: unknown[][] = [];
+      const emit = (g: number, start: number, data: Uint8Array) => {
+        decodeChunk(data, start, (s, e, state, reason, stack, open) => {
+          out.push([g, s, e, GO_STATES[state], reason, stack, open ? 1 : 0]);
+        });
+      };
+      for (const r of inline.iterate() as IterableIterator<{ id: number; start_ns: number; interval_data: Uint8Array }>) {
+        emit(r.id, r.start_ns, r.interval_data);
+        yield* out.splice(0);
+      }
+      for (const r of chunks.iterate() as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>) {
+        emit(r.goroutine, r.start_ns, r.data);
+        yield* out.splice(0);
+      }
+    },
+  });
+  db.table('proc_intervals', {
+    columns: ['proc', 'start_ns', 'end_ns', 'goroutine', 'open'],
+    *rows() {
+      for (const r of procChunks.iterate() as IterableIterator<{ proc: number; start_ns: number; data: Uint8Array }>) {
+        const out: unknown[][] = [];
+        decodeChunk(r.data, r.start_ns, (s, e, _state, goroutine, _stack, open) => {
+          out.push([r.proc, s, e, goroutine, open ? 1 : 0]);
+        });
+        yield* out;
+      }
+    },
+  });
+}

@@ -1,0 +1,290 @@
+// The one service behind every host: artefacts from the library, views computed from their
+// indexes. Arguments are validated here, so hosts can pass what they receive.
+
+import Database from 'better-sqlite3';
+import { fork, type ChildProcess } from 'node:child_process';
+import { decodeChunk } from '../index/interval-codec.ts';
+import { Library, type Artefact } from '../index/library.ts';
+import { GO_STATES, SCOPE_KINDS } from '../index/schema.ts';
+import { PixelMerger, STATE_NAMES } from './timeline.ts';
+import type {
+  ArtefactInfo, GoroscopeApi, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
+  GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
+  TimelineRequest, TimelineRow, TimelineWindow, TraceSummary,
+} from './types.ts';
+import { integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
+
+const MAX_DETAIL_INTERVALS = 20_000;
+const MAX_TIMELINE_ROWS = 2_000;
+const SORT_COLUMNS: Record<GoroutineSortKey, string> = {
+  id: 'g.id', name: 'n.value', startNs: 'g.start_ns', endNs: 'g.end_ns', runningNs: 'g.running_ns',
+  waitingNs: 'g.waiting_ns', runnableNs: 'g.runnable_ns', syscallNs: 'g.syscall_ns',
+};
+
+function info(a: Artefact): ArtefactInfo {
+  return {
+    hash: a.hash, name: a.name, path: a.path, size: a.size, kind: a.kind, format: a.format, indexedAt: a.indexedAt,
+    durationNs: a.summary.durationNs, goroutines: a.summary.goroutines, events: a.summary.events, warning: a.warning,
+  };
+}
+
+interface GoroutineDbRow {
+  id: number; name: string; created_ns: number | null; creator: number | null; start_ns: number; end_ns: number | null;
+  last_state: number; last_reason: string; running_ns: number; runnable_ns: number; waiting_ns: number; syscall_ns: number;
+}
+
+function goroutineRow(r: GoroutineDbRow): GoroutineRow {
+  return {
+    id: r.id, name: r.name, createdNs: r.created_ns, creator: r.creator, startNs: r.start_ns, endNs: r.end_ns,
+    lastState: GO_STATES[r.last_state], lastReason: r.last_reason, runningNs: r.running_ns, runnableNs: r.runnable_ns,
+    waitingNs: r.waiting_ns, syscallNs: r.syscall_ns,
+  };
+}
+
+const GOROUTINE_COLUMNS = `g.id, n.value AS name, g.created_ns, g.creator, g.start_ns, g.end_ns, g.last_state,
+  COALESCE(r.value, '') AS last_reason, g.running_ns, g.runnable_ns, g.waiting_ns, g.syscall_ns`;
+const GOROUTINE_JOINS = 'FROM goroutines g JOIN strings n ON n.id = g.name LEFT JOIN strings r ON r.id = g.last_reason';
+
+/** An open artefact index with its prepared statements and caches. */
+class ArtefactIndex {
+  readonly db: Database.Database;
+  private readonly stacks = new Map<number, StackFrameInfo[]>();
+  private readonly strings = new Map<number, string>();
+  private readonly stackStmt: Database.Statement;
+  private readonly stringStmt: Database.Statement;
+  private readonly chunkStmt: Database.Statement;
+
+  constructor(readonly path: string) {
+    this.db = new Database(path, { readonly: true, fileMustExist: true });
+    this.stackStmt = this.db.prepare(`SELECT f.pc, a.value AS func, b.value AS file, f.line FROM stack_frames sf
+      JOIN frames f ON f.id = sf.frame JOIN strings a ON a.id = f.func JOIN strings b ON b.id = f.file
+      WHERE sf.stack = ? ORDER BY sf.position`);
+    this.stringStmt = this.db.prepare('SELECT value FROM strings WHERE id = ?').pluck();
+    this.chunkStmt = this.db.prepare(`SELECT start_ns, data FROM goroutine_interval_chunks
+      WHERE goroutine = ? AND start_ns < ? AND end_ns > ? ORDER BY start_ns`);
+  }
+
+  string(id: number): string {
+    if (id === 0) return '';
+    let s = this.strings.get(id);
+    if (s === undefined) {
+      s = (this.stringStmt.get(id) as string | undefined) ?? '';
+      this.strings.set(id, s);
+    }
+    return s;
+  }
+
+  stack(id: number): StackFrameInfo[] {
+    if (id === 0) return [];
+    let s = this.stacks.get(id);
+    if (!s) {
+      s = this.stackStmt.all(id) as StackFrameInfo[];
+      this.stacks.set(id, s);
+    }
+    return s;
+  }
+
+  /** Visits a goroutine's intervals overlapping [t0, t1), in time order. */
+  intervals(g: { id: number; start_ns: number; interval_data: Uint8Array | null }, t0: number, t1: number,
+    visit: (start: number, end: number, state: number, reason: number, stack: number, open: boolean) => boolean | void): void {
+    if (g.interval_data) {
+      decodeChunk(g.interval_data, g.start_ns, visit);
+      return;
+    }
+    let go = true;
+    for (const c of this.chunkStmt.all(g.id, t1, t0) as { start_ns: number; data: Uint8Array }[]) {
+      decodeChunk(c.data, c.start_ns, (s, e, st, r, sk, o) => (go = visit(s, e, st, r, sk, o) !== false));
+      if (!go) return;
+    }
+  }
+}
+
+export class GoroscopeService implements GoroscopeApi {
+  private readonly open = new Map<string, ArtefactIndex>();
+
+  constructor(readonly library: Library) {}
+
+  close(): void {
+    for (const idx of this.open.values()) idx.db.close();
+    this.open.clear();
+  }
+
+  private artefact(ref: unknown): Artefact {
+    return this.library.resolve(text('artefact', ref, 4096));
+  }
+
+  private index(ref: unknown): { artefact: Artefact; idx: ArtefactIndex } {
+    const artefact = this.artefact(ref);
+    let idx = this.open.get(artefact.hash);
+    if (!idx) {
+      if (!this.library.isCurrent(artefact)) throw new InvalidArgument(`${artefact.name} must be re-indexed (index missing or from an older version)`);
+      idx = new ArtefactIndex(this.library.indexPath(artefact.hash));
+      this.open.set(artefact.hash, idx);
+    }
+    return { artefact, idx };
+  }
+
+  async listArtefacts(): Promise<ArtefactInfo[]> {
+    return this.library.list().map(info);
+  }
+
+  async removeArtefact(ref: string): Promise<boolean> {
+    const a = this.artefact(ref);
+    this.open.get(a.hash)?.db.close();
+    this.open.delete(a.hash);
+    return this.library.remove(a.hash);
+  }
+
+  async indexFile(path: string, onProgress?: (p: IndexProgressEvent) => void, shouldCancel?: () => boolean) {
+    const { artefact, reused } = this.library.index(text('path', path, 4096), { onProgress, shouldCancel });
+    return { artefact: info(artefact), reused };
+  }
+
+  async summary(ref: string): Promise<{ artefact: ArtefactInfo; summary: TraceSummary }> {
+    const a = this.artefact(ref);
+    return { artefact: info(a), summary: a.summary };
+  }
+
+  async timeline(req: TimelineRequest): Promise<TimelineWindow> {
+    const [t0, t1] = window(req.t0, req.t1);
+    const widthPx = integer('widthPx', req.widthPx, 1, 100_000);
+    if (!Array.isArray(req.goroutines) || req.goroutines.length > MAX_TIMELINE_ROWS) {
+      throw new InvalidArgument(`goroutines must be an array of at most ${MAX_TIMELINE_ROWS} IDs`);
+    }
+    const ids = req.goroutines.map((g, i) => integer(`goroutines[${i}]`, g, 0));
+    const { idx } = this.index(req.artefact);
+    const nsPerPx = (t1 - t0) / widthPx;
+    const stmt = idx.db.prepare(`SELECT g.id, n.value AS name, g.start_ns, g.interval_data FROM goroutines g
+      JOIN strings n ON n.id = g.name WHERE g.id = ?`);
+    const rows: TimelineRow[] = [];
+    for (const id of ids) {
+      const g = stmt.get(id) as { id: number; name: string; start_ns: number; interval_data: Uint8Array | null } | undefined;
+      if (!g) continue;
+      const merger = new PixelMerger(t0, t1, nsPerPx);
+      idx.intervals(g, t0, t1, (s, e, state, reason) => {
+        if (s >= t1) return false;
+        if (e > t0) merger.add(s, e, state, idx.string(reason));
+      });
+      merger.flush();
+      rows.push({ goroutine: g.id, name: g.name, spans: merger.spans });
+    }
+    return { t0, t1, nsPerPx, rows };
+  }
+
+  async goroutine(ref: string, id: number): Promise<GoroutineDetail> {
+    const gid = integer('id', id, 0);
+    const { idx } = this.index(ref);
+    const r = idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS}, g.creation_stack, g.start_stack, g.wait_ns_by_reason, g.interval_data, g.intervals
+      ${GOROUTINE_JOINS} WHERE g.id = ?`).get(gid) as (GoroutineDbRow & { creation_stack: number; start_stack: number;
+      wait_ns_by_reason: string; interval_data: Uint8Array | null; intervals: number }) | undefined;
+    if (!r) throw new InvalidArgument(`no goroutine ${gid} in this trace`);
+    const intervals: GoroutineInterval[] = [];
+    idx.intervals({ id: r.id, start_ns: r.start_ns, interval_data: r.interval_data }, -Infinity, Infinity, (s, e, state, reason, stack, open) => {
+      if (intervals.length === MAX_DETAIL_INTERVALS) return false;
+      intervals.push({ start: s, end: e, state: STATE_NAMES[state], reason: idx.string(reason), stack: idx.stack(stack), open });
+    });
+    const waitNsByReason: Record<string, number> = {};
+    for (const [reason, ns] of Object.entries(JSON.parse(r.wait_ns_by_reason) as Record<string, number>)) {
+      waitNsByReason[idx.string(Number(reason))] = ns;
+    }
+    return {
+      ...goroutineRow(r), creationStack: idx.stack(r.creation_stack), startStack: idx.stack(r.start_stack), waitNsByReason,
+      intervals, intervalsTruncated: r.intervals > intervals.length,
+    };
+  }
+
+  async goroutines(req: GoroutineListRequest): Promise<GoroutinePage> {
+    const { idx } = this.index(req.artefact);
+    const sort = oneOf('sort', req.sort ?? 'id', Object.keys(SORT_COLUMNS) as GoroutineSortKey[]);
+    const limit = integer('limit', req.limit ?? 100, 1, 10_000);
+    const offset = integer('offset', req.offset ?? 0, 0);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const state = optional(req.state, (v) => oneOf('state', v, GO_STATES));
+    if (state) {
+      where.push('g.last_state = ?');
+      params.push(GO_STATES.indexOf(state));
+    }
+    const reason = optional(req.reason, (v) => text('reason', v, 1000));
+    if (reason !== undefined) {
+      where.push("COALESCE(r.value, '') = ?");
+      params.push(reason);
+    }
+    const name = optional(req.nameContains, (v) => text('nameContains', v, 1000));
+    if (name) {
+      where.push("instr(n.value, ?) > 0");
+      params.push(name);
+    }
+    if (req.aliveAtEnd === true) where.push('g.end_ns IS NULL');
+    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = idx.db.prepare(`SELECT count(*) ${GOROUTINE_JOINS} ${filter}`).pluck().get(...params) as number;
+    const rows = idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS} ${GOROUTINE_JOINS} ${filter}
+      ORDER BY ${SORT_COLUMNS[sort]} ${req.descending ? 'DESC' : 'ASC'}, g.id LIMIT ? OFFSET ?`).all(...params, limit, offset) as GoroutineDbRow[];
+    return { total, rows: rows.map(goroutineRow) };
+  }
+
+  async ranges(ref: string, t0: number, t1: number): Promise<RangeRow[]> {
+    const [a, b] = window(t0, t1);
+    const { idx } = this.index(ref);
+    const rows = idx.db.prepare(`SELECT s.value AS name, r.scope_kind, r.scope_id, r.start_ns, r.end_ns, r.began_before, r.open
+      FROM ranges r JOIN strings s ON s.id = r.name WHERE r.start_ns < ? AND r.end_ns > ? ORDER BY r.start_ns`).all(b, a) as
+      { name: string; scope_kind: number; scope_id: number; start_ns: number; end_ns: number; began_before: number; open: number }[];
+    return rows.map((r) => ({
+      name: r.name, scope: SCOPE_KINDS[r.scope_kind], scopeId: r.scope_id, start: r.start_ns, end: r.end_ns,
+      beganBefore: r.began_before === 1, open: r.open === 1,
+    }));
+  }
+
+  async metric(ref: string, name: string, t0: number, t1: number, maxPoints: number): Promise<MetricPoint[]> {
+    const [a, b] = window(t0, t1);
+    const max = integer('maxPoints', maxPoints, 2, 100_000);
+    const { idx } = this.index(ref);
+    const points = idx.db.prepare(`SELECT m.time_ns AS time, m.value FROM metrics m JOIN strings s ON s.id = m.name
+      WHERE s.value = ? AND m.time_ns >= ? AND m.time_ns <= ? ORDER BY m.time_ns`).all(text('name', name, 1000), a, b) as MetricPoint[];
+    if (points.length <= max) return points;
+    // Keep the largest value of each bucket: peaks (heap, goroutines) are what matters.
+    const out: MetricPoint[] = [];
+    const bucket = (b - a) / max;
+    for (const p of points) {
+      const last = out[out.length - 1];
+      if (last && Math.floor((p.time - a) / bucket) === Math.floor((last.time - a) / bucket)) {
+        if (p.value > last.value) out[out.length - 1] = p;
+      } else {
+        out.push(p);
+      }
+    }
+    return out;
+  }
+
+  async query(req: QueryRequest): Promise<QueryResult> {
+    const sql = text('sql', req.sql, 100_000);
+    const rowLimit = integer('rowLimit', req.rowLimit ?? 1000, 1, 100_000);
+    const timeLimitMs = integer('timeLimitMs', req.timeLimitMs ?? 5000, 1, 60_000);
+    const { artefact } = this.index(req.artefact);
+    const started = performance.now();
+    const child = startHelperProcess('sql-worker');
+    child.send({ dbPath: this.library.indexPath(artefact.hash), sql, rowLimit });
+    return new Promise<QueryResult>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new InvalidArgument(`query stopped after the time limit of ${timeLimitMs} ms`));
+      }, timeLimitMs);
+      child.once('message', (m: { ok: true; columns: string[]; rows: unknown[][]; truncated: boolean } | { ok: false; error: string }) => {
+        clearTimeout(timer);
+        if (m.ok) resolve({ columns: m.columns, rows: m.rows, truncated: m.truncated, elapsedMs: performance.now() - started });
+        else reject(new InvalidArgument(m.error));
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (signal !== 'SIGKILL' && code !== 0) reject(new InvalidArgument(`query process failed (exit ${code ?? signal})`));
+      });
+    });
+  }
+}
+
+/** Forks a helper process from a module beside this one (TypeScript sources load tsx first). */
+function startHelperProcess(name: string): ChildProcess {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const file = new URL(`./${name}${fromSources ? '.ts' : '.js'}`, import.meta.url);
+  return fork(file, [], { execArgv: fromSources ? ['--import', 'tsx'] : [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+}

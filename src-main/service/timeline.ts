@@ -1,0 +1,59 @@
+// Folds a row's intervals into spans at pixel resolution: intervals at least a pixel wide stay
+// spans of their own; runs of narrower ones are folded into one span carrying the dominant
+// state and each state's share. The work per row is bounded by the intervals in the window,
+// and the output by the window's width in pixels.
+
+import type { GoroutineStateName, TimelineSpan } from './types.ts';
+
+const STATE_NAMES: readonly GoroutineStateName[] = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'];
+
+export class PixelMerger {
+  readonly spans: TimelineSpan[] = [];
+  private pendingStart = 0;
+  private pendingEnd = 0;
+  private pendingCount = 0;
+  private pendingReason = '';
+  private readonly acc = new Float64Array(6);
+
+  constructor(private readonly t0: number, private readonly t1: number, private readonly nsPerPx: number) {}
+
+  /** Adds one interval (in time order); it is clipped to the window. */
+  add(start: number, end: number, state: number, reason: string): void {
+    const s = Math.max(start, this.t0);
+    const e = Math.min(end, this.t1);
+    if (e <= s) return;
+    if (e - s >= this.nsPerPx) {
+      this.flush();
+      this.spans.push({ start: s, end: e, state: STATE_NAMES[state], shares: null, reason });
+      return;
+    }
+    if (this.pendingCount > 0 && s - this.pendingStart >= this.nsPerPx) this.flush();
+    if (this.pendingCount === 0) {
+      this.pendingStart = s;
+      this.pendingReason = reason;
+    }
+    this.acc[state] += e - s;
+    this.pendingEnd = e;
+    this.pendingCount++;
+  }
+
+  flush(): void {
+    if (this.pendingCount === 0) return;
+    let best = 0;
+    let total = 0;
+    for (let i = 0; i < 6; i++) {
+      total += this.acc[i];
+      if (this.acc[i] > this.acc[best]) best = i;
+    }
+    let shares: TimelineSpan['shares'] = null;
+    if (this.pendingCount > 1) {
+      shares = {};
+      for (let i = 0; i < 6; i++) if (this.acc[i] > 0) shares[STATE_NAMES[i]] = this.acc[i] / total;
+    }
+    this.spans.push({ start: this.pendingStart, end: this.pendingEnd, state: STATE_NAMES[best], shares, reason: this.pendingCount === 1 ? this.pendingReason : '' });
+    this.acc.fill(0);
+    this.pendingCount = 0;
+  }
+}
+
+export { STATE_NAMES };
