@@ -93,6 +93,12 @@ export function defaultLibraryDir(): string {
 
 const PROGRESS_EVERY = 1 << 16;
 
+/**
+ * Crash tests set GOROSCOPE_TEST_STALL_INDEXING=1: indexing then stops after its first events,
+ * says "stalled" on stderr and waits forever, so that the test can kill -9 it mid-write.
+ */
+const STALL_FOR_CRASH_TEST = process.env.GOROSCOPE_TEST_STALL_INDEXING === '1';
+
 export class Library {
   readonly dir: string;
   private readonly artefactDir: string;
@@ -107,6 +113,16 @@ export class Library {
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(CATALOGUE);
     this.removeLeftovers();
+  }
+
+  /** Opens the library in `dir` only if one exists there (commands that merely read use this). */
+  static openExisting(dir = defaultLibraryDir()): Library | null {
+    return fs.existsSync(path.join(dir, 'library.db')) ? new Library(dir) : null;
+  }
+
+  /** The artefact indexed from this file's content, if any (hashes the file). */
+  findByContent(file: string): Artefact | null {
+    return this.get(hashFile(file));
   }
 
   close(): void {
@@ -196,6 +212,10 @@ export class Library {
       try {
         for (let ev = reader.next(); ev !== null; ev = reader.next()) {
           indexer.add(ev);
+          if (STALL_FOR_CRASH_TEST && n === 1000) {
+            process.stderr.write('stalled\n');
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+          }
           if (++n % PROGRESS_EVERY === 0) {
             report('decoding', reader.bytesRead, n);
             if (options.shouldCancel?.()) throw new IndexCancelled(file);

@@ -1,6 +1,8 @@
 // The goroscope command line: dispatches to one module per command.
 
 import { eventsCommand, eventsUsage } from './events.ts';
+import { indexCommand, indexUsage, lsCommand, lsUsage, queryCommand, queryUsage, rmCommand, rmUsage } from './library-commands.ts';
+import { LibraryError } from '../../index/library.ts';
 import { EXIT_BAD_INPUT, reportError, UsageError } from './output.ts';
 import { statsCommand, statsUsage } from './stats.ts';
 
@@ -9,6 +11,10 @@ type Command = { run: (argv: string[]) => Promise<number>; usage: string; summar
 const COMMANDS: Record<string, Command> = {
   stats: { run: statsCommand, usage: statsUsage, summary: 'summary of an execution trace (--json for JSON)' },
   events: { run: eventsCommand, usage: eventsUsage, summary: 'every event of a trace, as go tool trace -d=parsed prints them' },
+  index: { run: indexCommand, usage: indexUsage, summary: 'index traces into the artefact library (once per content)' },
+  ls: { run: lsCommand, usage: lsUsage, summary: 'list the artefacts in the library' },
+  rm: { run: rmCommand, usage: rmUsage, summary: 'remove artefacts from the library' },
+  query: { run: queryCommand, usage: queryUsage, summary: 'read-only SQL over an artefact\'s index' },
 };
 
 const USAGE = `usage: goroscope COMMAND [ARGS]
@@ -38,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof UsageError || e instanceof LibraryError) {
       process.stderr.write(`goroscope: ${e.message}\n`);
       return EXIT_BAD_INPUT;
     }

@@ -8,12 +8,13 @@ export class ProgressLine {
   private lastDraw = 0;
   private drawn = false;
 
-  constructor(private readonly totalBytes: number, enabled = process.stderr.isTTY === true) {
+  constructor(private totalBytes: number, enabled = process.stderr.isTTY === true) {
     this.enabled = enabled;
   }
 
-  update(bytes: number, events: number): void {
+  update(bytes: number, events: number, totalBytes = this.totalBytes): void {
     if (!this.enabled) return;
+    this.totalBytes = totalBytes;
     const now = performance.now();
     if (now - this.lastDraw < 100) return;
     this.lastDraw = now;

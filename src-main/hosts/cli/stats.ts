@@ -1,6 +1,7 @@
 // `goroscope stats FILE [--json] [--partial]`: the summary of a trace.
 
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { defaultLibraryDir, Library, LibraryError } from '../../index/library.ts';
 import { summarizeTrace, type TraceSummary } from '../../analyze/trace-summary.ts';
 import { openTrace } from '../../decode/gotrace/reader.ts';
 import { parseArgs } from './args.ts';
@@ -8,17 +9,30 @@ import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
 import { ProgressLine } from './progress.ts';
 import { formatBytes, formatCount, formatDuration } from './units.ts';
 
-export const statsUsage = `usage: goroscope stats FILE [--json] [--partial]
+export const statsUsage = `usage: goroscope stats FILE|ARTEFACT [--json] [--partial] [--library DIR]
 
 Summarises an execution trace: events, goroutines, time by state and wait reason, GC cycles,
 stop-the-world pauses, user tasks/regions/logs, heap goal.
   --json      one JSON object (the same fields Go's reader yields for the fixtures' oracle)
   --partial   for a damaged trace, also print the summary of what was decodable before the damage
+Served from the artefact library when the file's content is indexed there (identical numbers);
+ARTEFACT may be a content hash or a unique prefix of one.
 A damaged or unreadable file prints one line on stderr and exits with status 2.`;
 
 export async function statsCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json', 'partial'] });
+  const args = parseArgs(argv, { flags: ['json', 'partial'], valued: ['library'] });
   if (args.positional.length !== 1) throw new UsageError('stats needs exactly one FILE (see goroscope help stats)');
+  const fromIndex = indexedSummary(args.positional[0], args.options.get('library'));
+  if (fromIndex) {
+    const out = new Output();
+    await out.write(args.flags.has('json') ? JSON.stringify(fromIndex.summary, null, 2) + '\n' : renderSummary(fromIndex.summary));
+    await out.flush();
+    if (fromIndex.warning) {
+      process.stderr.write(`goroscope: ${fromIndex.warning}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    return 0;
+  }
   const reader = openTrace(args.positional[0]);
   const progress = new ProgressLine(statSync(args.positional[0]).size);
   const { summary, warning } = summarizeTrace(reader, (bytes, events) => progress.update(bytes, events));
@@ -33,6 +47,22 @@ export async function statsCommand(argv: string[]): Promise<number> {
     return EXIT_BAD_INPUT;
   }
   return 0;
+}
+
+/** The summary from the library, when the file (or hash) is indexed there; never creates a library. */
+function indexedSummary(ref: string, dir: string | undefined): { summary: TraceSummary; warning: string | null } | null {
+  const isFile = existsSync(ref) && statSync(ref).isFile();
+  const lib = Library.openExisting(dir);
+  if (!lib) {
+    if (!isFile && /^[0-9a-f]{4,64}$/.test(ref)) throw new LibraryError(`no artefact library in ${dir ?? defaultLibraryDir()}`);
+    return null;
+  }
+  try {
+    const artefact = isFile ? lib.findByContent(ref) : /^[0-9a-f]{4,64}$/.test(ref) ? lib.resolve(ref) : null;
+    return artefact ? { summary: artefact.summary, warning: artefact.warning } : null;
+  } finally {
+    lib.close();
+  }
 }
 
 /** The summary for a person. */

@@ -1,0 +1,153 @@
+// Commands over the artefact library: index, ls, rm, query.
+
+import { Library, LibraryError, defaultLibraryDir } from '../../index/library.ts';
+import { GoroscopeService } from '../../service/service.ts';
+import { InvalidArgument } from '../../service/validate.ts';
+import type { IndexProgressEvent } from '../../service/types.ts';
+import { parseArgs, type ParsedArgs } from './args.ts';
+import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
+import { ProgressLine } from './progress.ts';
+import { formatBytes, formatCount, formatDuration } from './units.ts';
+import { DecodeError } from '../../decode/errors.ts';
+
+export const indexUsage = `usage: goroscope index FILE... [--library DIR] [--force] [--json]
+
+Indexes traces into the artefact library (default ${defaultLibraryDir()}), once per content:
+a file indexed before is reused. Shows progress on a terminal; --json prints one JSON object per
+file instead. --force re-indexes. A damaged file is indexed up to the damage, with a warning.`;
+
+export const lsUsage = `usage: goroscope ls [--library DIR] [--json]
+
+Lists the artefacts in the library.`;
+
+export const rmUsage = `usage: goroscope rm ARTEFACT... [--library DIR]
+
+Removes artefacts (by indexed file path, content hash or unique hash prefix) from the library.
+The original files are not touched.`;
+
+export const queryUsage = `usage: goroscope query ARTEFACT "SQL" [--library DIR] [--json|--csv] [--limit N] [--timeout MS]
+
+Runs a read-only SQL query on an artefact's index (tables: goroutines, goroutine_intervals,
+proc_intervals, ranges, metrics, goroutine_counts, tasks, regions, logs, cpu_samples, labels,
+strings, frames, stack_frames, meta). --limit caps the rows (default 1000), --timeout the time
+(default 5000 ms).`;
+
+function library(args: ParsedArgs): Library {
+  return new Library(args.options.get('library') ?? defaultLibraryDir());
+}
+
+export async function indexCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json', 'force'], valued: ['library'] });
+  if (args.positional.length === 0) throw new UsageError('index needs at least one FILE (see goroscope help index)');
+  const lib = library(args);
+  const out = new Output();
+  let status = 0;
+  try {
+    for (const file of args.positional) {
+      const progress = new ProgressLine(0, !args.flags.has('json') && process.stderr.isTTY === true);
+      try {
+        const { artefact, reused } = lib.index(file, {
+          force: args.flags.has('force'),
+          onProgress: (p: IndexProgressEvent) => progress.update(p.bytes, p.events, p.totalBytes),
+        });
+        progress.done();
+        if (args.flags.has('json')) {
+          await out.write(JSON.stringify({ file, hash: artefact.hash, reused, format: artefact.format, warning: artefact.warning,
+            summary: artefact.summary }) + '\n');
+        } else {
+          await out.write(`${reused ? 'reused ' : 'indexed'} ${artefact.hash.slice(0, 12)}  ${file}  (go ${artefact.format}, ` +
+            `${formatCount(artefact.summary.events)} events, ${formatCount(artefact.summary.goroutines)} goroutines)\n`);
+        }
+        if (artefact.warning) process.stderr.write(`goroscope: warning: ${artefact.warning} (indexed what was decodable before it)\n`);
+      } catch (e) {
+        progress.done();
+        if (!(e instanceof DecodeError)) throw e;
+        process.stderr.write(`goroscope: ${e.message}\n`);
+        status = EXIT_BAD_INPUT;
+      }
+    }
+  } finally {
+    await out.flush();
+    lib.close();
+  }
+  return status;
+}
+
+export async function lsCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json'], valued: ['library'] });
+  const lib = library(args);
+  try {
+    const all = lib.list();
+    const out = new Output();
+    if (args.flags.has('json')) {
+      await out.write(JSON.stringify(all.map(({ summary, ...a }) => ({ ...a, durationNs: summary.durationNs, goroutines: summary.goroutines, events: summary.events })), null, 2) + '\n');
+    } else if (all.length === 0) {
+      await out.write(`no artefacts in ${lib.dir}\n`);
+    } else {
+      for (const a of all) {
+        await out.write(`${a.hash.slice(0, 12)}  ${a.kind}  go ${a.format.padEnd(5)} ${formatBytes(a.size).padStart(10)}  ` +
+          `${formatDuration(a.summary.durationNs).padStart(8)}  ${formatCount(a.summary.goroutines).padStart(9)} goroutines  ${a.indexedAt.slice(0, 19)}  ${a.path}` +
+          `${a.warning ? '  (damaged: partial)' : ''}\n`);
+      }
+    }
+    await out.flush();
+    return 0;
+  } finally {
+    lib.close();
+  }
+}
+
+export async function rmCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { valued: ['library'] });
+  if (args.positional.length === 0) throw new UsageError('rm needs at least one ARTEFACT');
+  const lib = library(args);
+  try {
+    for (const ref of args.positional) {
+      const a = lib.resolve(ref);
+      lib.remove(a.hash);
+      process.stdout.write(`removed ${a.hash.slice(0, 12)}  ${a.path}\n`);
+    }
+    return 0;
+  } finally {
+    lib.close();
+  }
+}
+
+export async function queryCommand(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json', 'csv'], valued: ['library', 'limit', 'timeout'] });
+  if (args.positional.length !== 2) throw new UsageError('query needs ARTEFACT and "SQL" (see goroscope help query)');
+  const lib = library(args);
+  const service = new GoroscopeService(lib);
+  try {
+    const result = await service.query({
+      artefact: args.positional[0], sql: args.positional[1],
+      rowLimit: args.options.has('limit') ? Number(args.options.get('limit')) : undefined,
+      timeLimitMs: args.options.has('timeout') ? Number(args.options.get('timeout')) : undefined,
+    });
+    const out = new Output();
+    if (args.flags.has('json')) {
+      await out.write(JSON.stringify(result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c, r[i]])))) + '\n');
+    } else if (args.flags.has('csv')) {
+      const cell = (v: unknown) => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
+      await out.write(result.columns.map(cell).join(',') + '\n');
+      for (const r of result.rows) await out.write(r.map(cell).join(',') + '\n');
+    } else {
+      const text = result.rows.map((r) => r.map((v) => (v === null ? 'NULL' : String(v))));
+      const widths = result.columns.map((c, i) => Math.min(60, Math.max(c.length, ...text.map((r) => r[i].length))));
+      await out.write(result.columns.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+      for (const r of text) await out.write(r.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+    }
+    await out.flush();
+    if (result.truncated) process.stderr.write(`goroscope: showing the first ${result.rows.length} rows (--limit)\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof InvalidArgument || e instanceof LibraryError) {
+      process.stderr.write(`goroscope: ${e.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw e;
+  } finally {
+    service.close();
+    lib.close();
+  }
+}
