@@ -1,0 +1,198 @@
+// The index: every fixture indexed into a temporary library; its summary equals the decoder's
+// (and so Go's); goroutine intervals are contiguous and add up to the summary; artefacts are
+// reused by content; a schema change rebuilds; a killed indexer leaves the library clean; a
+// truncated trace indexes its decodable prefix with a warning.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { summarizeTrace } from '../../src-main/analyze/trace-summary.ts';
+import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
+import { decodeChunk } from '../../src-main/index/interval-codec.ts';
+import { Library } from '../../src-main/index/library.ts';
+import { GO_STATES } from '../../src-main/index/schema.ts';
+import { GoroscopeService } from '../../src-main/service/service.ts';
+import { fixtureTraces } from '../support/fixtures.ts';
+
+let dir: string;
+let lib: Library;
+
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-index-'));
+  lib = new Library(path.join(dir, 'library'));
+});
+after(() => {
+  lib.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Every goroutine's intervals, from the inline blob or the chunks table. */
+function goroutineIntervals(db: Database.Database) {
+  const out = new Map<number, { start: number; end: number; state: number; reason: number; open: boolean }[]>();
+  const add = (g: number, start: number, data: Uint8Array) => {
+    const list = out.get(g) ?? [];
+    decodeChunk(data, start, (s, e, state, reason, _stack, open) => {
+      list.push({ start: s, end: e, state, reason, open });
+    });
+    out.set(g, list);
+  };
+  for (const r of db.prepare('SELECT id, start_ns, interval_data FROM goroutines WHERE interval_data IS NOT NULL').all() as { id: number; start_ns: number; interval_data: Uint8Array }[]) {
+    add(r.id, r.start_ns, r.interval_data);
+  }
+  for (const r of db.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks ORDER BY goroutine, start_ns').all() as { goroutine: number; start_ns: number; data: Uint8Array }[]) {
+    add(r.goroutine, r.start_ns, r.data);
+  }
+  return out;
+}
+
+for (const trace of fixtureTraces()) {
+  test(`index of ${trace.name}: summary and intervals`, () => {
+    const { artefact, reused } = lib.index(trace.path);
+    assert.equal(reused, false);
+    const { summary } = summarizeTrace(openTrace(trace.path));
+    assert.deepEqual(artefact.summary, summary, 'the index keeps the decoder\'s summary');
+    const db = new Database(lib.indexPath(artefact.hash), { readonly: true });
+    try {
+      const intervals = goroutineIntervals(db);
+      const rows = db.prepare('SELECT id, start_ns, end_ns, last_state, running_ns, runnable_ns, waiting_ns, syscall_ns, intervals FROM goroutines').all() as
+        { id: number; start_ns: number; end_ns: number | null; last_state: number; running_ns: number; runnable_ns: number; waiting_ns: number; syscall_ns: number; intervals: number }[];
+      assert.equal(rows.length, summary.goroutines);
+      assert.equal(rows.filter((r) => GO_STATES[r.last_state] !== 'NotExist').length, summary.goroutinesAliveAtEnd);
+      let running = 0;
+      let syscall = 0;
+      for (const r of rows) {
+        const list = intervals.get(r.id) ?? [];
+        assert.equal(list.length, r.intervals, `goroutine ${r.id}: interval count`);
+        const totals = [0, 0, 0, 0, 0, 0];
+        for (let i = 0; i < list.length; i++) {
+          const iv = list[i];
+          assert.ok(iv.end >= iv.start, `goroutine ${r.id}: interval ${i} has a negative length`);
+          if (i > 0) assert.equal(iv.start, list[i - 1].end, `goroutine ${r.id}: intervals are contiguous`);
+          assert.equal(iv.open, i === list.length - 1 && r.end_ns === null, `goroutine ${r.id}: only a last interval of a live goroutine is open`);
+          totals[iv.state] += iv.end - iv.start;
+        }
+        if (list.length > 0) assert.equal(list[0].start, r.start_ns);
+        assert.deepEqual([totals[3], totals[2], totals[4], totals[5]], [r.running_ns, r.runnable_ns, r.waiting_ns, r.syscall_ns], `goroutine ${r.id}: totals`);
+        running += r.running_ns;
+        syscall += r.syscall_ns;
+      }
+      assert.equal(running, summary.runningNs, 'running time adds up to the summary');
+      assert.equal(syscall, summary.syscallNs, 'syscall time adds up to the summary');
+    } finally {
+      db.close();
+    }
+  });
+}
+
+test('the same content is indexed once, and a schema change rebuilds it', () => {
+  const file = fixtureTraces().find((t) => t.name === 'httpleak.go127')!.path;
+  const first = lib.index(file);
+  const indexFile = lib.indexPath(first.artefact.hash);
+  const mtime = fs.statSync(indexFile).mtimeMs;
+  const copy = path.join(dir, 'copy-of-httpleak.trace');
+  fs.copyFileSync(file, copy);
+  const again = lib.index(copy);
+  assert.equal(again.reused, true);
+  assert.equal(again.artefact.hash, first.artefact.hash);
+  assert.equal(fs.statSync(indexFile).mtimeMs, mtime, 'the index file was not rewritten');
+  // An index from an older schema is rebuilt.
+  const catalogue = new Database(path.join(lib.dir, 'library.db'));
+  catalogue.prepare('UPDATE artefacts SET schema_version = 0 WHERE hash = ?').run(first.artefact.hash);
+  catalogue.close();
+  const rebuilt = lib.index(file);
+  assert.equal(rebuilt.reused, false);
+  assert.equal(lib.get(first.artefact.hash)!.schemaVersion, rebuilt.artefact.schemaVersion);
+});
+
+test('a truncated trace indexes what was decodable and records the warning', () => {
+  const full = fs.readFileSync(fixtureTraces().find((t) => t.name === 'tickerleak-gens.go127')!.path);
+  const cut = path.join(dir, 'cut.trace');
+  fs.writeFileSync(cut, full.subarray(0, Math.floor(full.length * 0.6)));
+  const { artefact } = lib.index(cut);
+  assert.match(artefact.warning ?? '', /cut\.trace at byte \d+/);
+  assert.ok(artefact.summary.events > 0);
+  assert.ok(lib.list().some((a) => a.hash === artefact.hash && a.warning !== null));
+});
+
+test('an indexer killed with SIGKILL mid-way leaves the library clean; the next index succeeds', async () => {
+  const libDir = path.join(dir, 'crash-library');
+  const file = fixtureTraces().find((t) => t.name === 'gotestdata.stress_1_11_good')!.path;
+  const child = spawn(process.execPath, ['bin/goroscope.mjs', 'index', file, '--library', libDir], {
+    env: { ...process.env, GOROSCOPE_TEST_STALL_INDEXING: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the indexer never reached the stall point')), 30_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      if (d.toString().includes('stalled')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const artefactDir = path.join(libDir, 'artefacts');
+  assert.ok(fs.readdirSync(artefactDir).some((f) => f.includes('.tmp-')), 'a temporary index is being written');
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+  const crashed = new Library(libDir);
+  try {
+    assert.deepEqual(crashed.list(), [], 'nothing half-written is listed');
+    assert.deepEqual(fs.readdirSync(artefactDir), [], 'the dead process\'s temporary file is removed');
+    const { artefact, reused } = crashed.index(file);
+    assert.equal(reused, false);
+    assert.equal(artefact.summary.events, summarizeTrace(openTrace(file)).summary.events);
+  } finally {
+    crashed.close();
+  }
+});
+
+test('service: goroutine list, detail and timeline agree with the index', async () => {
+  const file = fixtureTraces().find((t) => t.name === 'chanleak.go127')!.path;
+  const svc = new GoroscopeService(lib);
+  try {
+    const { artefact } = await svc.indexFile(file);
+    const page = await svc.goroutines({ artefact: artefact.hash, state: 'Waiting', reason: 'chan send', limit: 1000 });
+    const { summary } = await svc.summary(artefact.hash);
+    assert.equal(page.total, summary.waitingAtEnd['chan send']);
+    const detail = await svc.goroutine(artefact.hash, page.rows[0].id);
+    assert.equal(detail.intervals.at(-1)!.state, 'Waiting');
+    assert.equal(detail.intervals.at(-1)!.reason, 'chan send');
+    assert.ok(detail.intervals.at(-1)!.stack.some((f) => f.func === 'runtime.chansend1'));
+    const tl = await svc.timeline({ artefact: artefact.hash, t0: 0, t1: summary.durationNs, goroutines: [detail.id], widthPx: 100 });
+    const spans = tl.rows[0].spans;
+    assert.ok(spans.length > 0 && spans.length <= 100);
+    assert.equal(spans.at(-1)!.state, 'Waiting');
+    for (let i = 1; i < spans.length; i++) assert.ok(spans[i].start >= spans[i - 1].end, 'spans in order');
+    await assert.rejects(svc.timeline({ artefact: artefact.hash, t0: 5, t1: 1, goroutines: [1], widthPx: 10 }), /t1 must be greater than t0/);
+    const q = await svc.query({ artefact: artefact.hash, sql: 'SELECT count(*) FROM goroutines' });
+    assert.deepEqual(q.rows, [[summary.goroutines]]);
+    await assert.rejects(svc.query({ artefact: artefact.hash, sql: 'DELETE FROM goroutines' }), /read-only/);
+  } finally {
+    svc.close();
+  }
+});
+
+test('CLI: index (reused on the second run), query --csv, ls, rm', () => {
+  const libDir = path.join(dir, 'cli-library');
+  const file = fixtureTraces().find((t) => t.name === 'nilselect.go126')!.path;
+  const run = (...args: string[]) => spawnSync(process.execPath, ['bin/goroscope.mjs', ...args, '--library', libDir], { encoding: 'utf8', timeout: 60_000 });
+  const first = run('index', file, '--json');
+  assert.equal(first.status, 0, first.stderr);
+  const { hash, reused } = JSON.parse(first.stdout) as { hash: string; reused: boolean };
+  assert.equal(reused, false);
+  assert.equal((JSON.parse(run('index', file, '--json').stdout) as { reused: boolean }).reused, true);
+  const q = run('query', hash.slice(0, 8), 'SELECT count(*) AS n FROM goroutines', '--csv');
+  assert.equal(q.status, 0, q.stderr);
+  assert.match(q.stdout, /^n\n\d+\n$/);
+  const stats = run('stats', hash.slice(0, 10), '--json');
+  assert.deepEqual(JSON.parse(stats.stdout), summarizeTrace(openTrace(file)).summary);
+  assert.match(run('ls').stdout, new RegExp(hash.slice(0, 12)));
+  assert.equal(run('rm', file).status, 0);
+  assert.match(run('ls').stdout, /no artefacts/);
+  const missing = run('query', 'ffffffff', 'SELECT 1');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /no artefact with hash ffffffff/);
+});
