@@ -5,7 +5,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -72,6 +72,10 @@ CREATE TABLE labels (time_ns INTEGER NOT NULL, goroutine INTEGER NOT NULL, label
 export const INDEXES = `
 CREATE INDEX goroutine_chunks_by_time ON goroutine_interval_chunks (goroutine, start_ns);
 CREATE INDEX proc_chunks_by_time ON proc_interval_chunks (proc, start_ns);
+-- The goroutine list's common sort orders (ties broken by ID in the same direction).
+CREATE INDEX goroutines_by_start ON goroutines (start_ns, id);
+CREATE INDEX goroutines_by_running ON goroutines (running_ns, id);
+CREATE INDEX goroutines_by_waiting ON goroutines (waiting_ns, id);
 CREATE INDEX ranges_by_time ON ranges (start_ns, end_ns);
 CREATE INDEX metrics_by_name_time ON metrics (name, time_ns);
 CREATE INDEX tasks_by_id ON tasks (id);

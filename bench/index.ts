@@ -1,0 +1,101 @@
+// npm run bench:index [-- --trace FILE] [--regen] [--size-mb N] [--skip-go-tool-trace] [--json]
+//
+// Indexes a large Go 1.27 trace and prints, side by side in one run: our full index time and
+// peak RSS; `go tool trace -http`'s time until it prints its URL and its peak RSS; the time Go's
+// reference reader takes just to read the file; index size ÷ trace size; reopen-to-first-
+// timeline-window time; p50/p95 latency of each service query over 50 random windows.
+// Targets: index ≤ 0.2× go tool trace and ≤ 3× Go's reader; RSS ≤ 1 GB; reopen ≤ 200 ms;
+// every query p95 ≤ 100 ms; index ≤ 2× the trace.
+
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { benchTrace, buildGoTool, findGo, fmt, timeChild, verdict } from './lib.ts';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+
+/** Runs go tool trace's viewer until it prints its URL; returns seconds and peak RSS (MB). */
+async function goToolTrace(go: string, trace: string): Promise<{ seconds: number; peakRssMB: number }> {
+  const toolDir = spawnSync(go, ['env', 'GOTOOLDIR'], { encoding: 'utf8' }).stdout.trim();
+  const started = performance.now();
+  const child = spawn(path.join(toolDir, 'trace'), ['-http=127.0.0.1:0', trace], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let peakKB = 0;
+  const poll = setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) peakKB = Math.max(peakKB, Number(m[1]));
+    } catch { /* exited */ }
+  }, 100);
+  try {
+    const seconds = await new Promise<number>((resolve, reject) => {
+      const onData = (d: Buffer) => {
+        if (/http:\/\/127\.0\.0\.1:\d+/.test(d.toString())) resolve((performance.now() - started) / 1000);
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`go tool trace exited (${code}) before serving`)));
+    });
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    if (m) peakKB = Math.max(peakKB, Number(m[1]));
+    return { seconds, peakRssMB: peakKB / 1024 };
+  } finally {
+    clearInterval(poll);
+    child.kill('SIGKILL');
+  }
+}
+
+async function main(): Promise<number> {
+  const trace = benchTrace(args);
+  const traceBytes = fs.statSync(trace).size;
+  const go = findGo();
+  if (!go) throw new Error('Go 1.22+ is needed for the baselines: see ../shared/docs/go-toolchains.md');
+  const readtrace = buildGoTool(go, 'readtrace');
+  const goRead = timeChild(readtrace, [trace]);
+  const libDir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-bench-'));
+  try {
+    const indexRun = timeChild(process.execPath, ['--import', 'tsx', 'bench/index-child.ts', trace, libDir]);
+    const queries = timeChild(process.execPath, ['--import', 'tsx', 'bench/query-child.ts', libDir, String(indexRun.report.hash)]);
+    const gtt = args.includes('--skip-go-tool-trace') ? null : await goToolTrace(go, trace);
+    const q = queries.report as unknown as { reopenMs: number; queryP50Ms: Record<string, number>; queryP95Ms: Record<string, number> };
+    const result = {
+      traceBytes,
+      indexSeconds: indexRun.seconds,
+      decodeSeconds: goRead.seconds,
+      goToolTraceSeconds: gtt ? gtt.seconds : null,
+      peakRssMB: indexRun.report.maxRssKB / 1024,
+      goToolTracePeakRssMB: gtt ? gtt.peakRssMB : null,
+      dbBytes: indexRun.report.dbBytes,
+      reopenMs: q.reopenMs,
+      queryP95Ms: q.queryP95Ms,
+    };
+    if (json) {
+      process.stdout.write(JSON.stringify(result) + '\n');
+      return 0;
+    }
+    console.log(`trace: ${trace} (${fmt(traceBytes / 1e6, 1)} MB)\n`);
+    console.log(`goroscope index        ${fmt(result.indexSeconds).padStart(8)} s   peak RSS ${fmt(result.peakRssMB, 0).padStart(6)} MB`);
+    console.log(`Go reader, read only   ${fmt(result.decodeSeconds).padStart(8)} s   peak RSS ${fmt(goRead.report.maxRssKB / 1024, 0).padStart(6)} MB`);
+    if (gtt) console.log(`go tool trace to URL   ${fmt(gtt.seconds).padStart(8)} s   peak RSS ${fmt(gtt.peakRssMB, 0).padStart(6)} MB`);
+    else console.log('go tool trace          skipped (--skip-go-tool-trace)');
+    console.log('');
+    const vsReader = result.indexSeconds / result.decodeSeconds;
+    console.log(`index ÷ Go reader time      ${fmt(vsReader).padStart(7)}×   target ≤ 3×      ${verdict(vsReader <= 3)}`);
+    if (gtt) console.log(`index ÷ go tool trace time  ${fmt(result.indexSeconds / gtt.seconds).padStart(7)}×   target ≤ 0.2×    ${verdict(result.indexSeconds / gtt.seconds <= 0.2)}`);
+    console.log(`peak RSS                    ${fmt(result.peakRssMB, 0).padStart(7)} MB  target ≤ 1024 MB ${verdict(result.peakRssMB <= 1024)}`);
+    console.log(`index size ÷ trace size     ${fmt(result.dbBytes / traceBytes).padStart(7)}×   target ≤ 2×      ${verdict(result.dbBytes / traceBytes <= 2)}`);
+    console.log(`reopen to first window      ${fmt(result.reopenMs, 0).padStart(7)} ms  target ≤ 200 ms  ${verdict(result.reopenMs <= 200)}`);
+    for (const [name, p95] of Object.entries(q.queryP95Ms)) {
+      console.log(`${`query ${name} p50/p95`.padEnd(28)}${fmt(q.queryP50Ms[name], 1).padStart(7)} / ${fmt(p95, 1)} ms  target p95 ≤ 100 ms ${verdict(p95 <= 100)}`);
+    }
+    return 0;
+  } finally {
+    fs.rmSync(libDir, { recursive: true, force: true });
+  }
+}
+
+main().then((code) => { process.exitCode = code; }, (e: Error) => {
+  process.stderr.write(`bench:index: ${e.message}\n`);
+  process.exitCode = 1;
+});
