@@ -16,18 +16,35 @@ import { benchTrace, buildGoTool, findGo, fmt, timeChild, verdict } from './lib.
 const args = process.argv.slice(2);
 const json = args.includes('--json');
 
-/** Runs go tool trace's viewer until it prints its URL; returns seconds and peak RSS (MB). */
-async function goToolTrace(go: string, trace: string): Promise<{ seconds: number; peakRssMB: number }> {
-  const toolDir = spawnSync(go, ['env', 'GOTOOLDIR'], { encoding: 'utf8' }).stdout.trim();
-  const started = performance.now();
-  const child = spawn(path.join(toolDir, 'trace'), ['-http=127.0.0.1:0', trace], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let peakKB = 0;
-  const poll = setInterval(() => {
+/** Peak RSS (kB) of a process and all its descendants, from /proc. */
+function treePeakKB(pid: number): number {
+  let peak = 0;
+  const visit = (p: number) => {
     try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peakKB = Math.max(peakKB, Number(m[1]));
+      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) peak = Math.max(peak, Number(m[1]));
+      for (const t of fs.readdirSync(`/proc/${p}/task`)) {
+        for (const c of fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8').split(' ').filter(Boolean)) visit(Number(c));
+      }
     } catch { /* exited */ }
-  }, 100);
+  };
+  visit(pid);
+  return peak;
+}
+
+/**
+ * Runs `go tool trace -http=127.0.0.1:0` until it prints its URL; returns the seconds and the
+ * peak RSS (MB) of its process tree (the go command runs the trace tool as a child).
+ */
+async function goToolTrace(go: string, trace: string): Promise<{ seconds: number; peakRssMB: number }> {
+  // Build (or find) the tool first, so that its compilation is not timed.
+  spawnSync(go, ['tool', '-n', 'trace'], { encoding: 'utf8', env: { ...process.env, GOCACHE: path.resolve('.gocache'), GOFLAGS: '' } });
+  const started = performance.now();
+  const child = spawn(go, ['tool', 'trace', '-http=127.0.0.1:0', trace], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GOCACHE: path.resolve('.gocache'), GOFLAGS: '' },
+  });
+  let peakKB = 0;
+  const poll = setInterval(() => { peakKB = Math.max(peakKB, treePeakKB(child.pid!)); }, 200);
   try {
     const seconds = await new Promise<number>((resolve, reject) => {
       const onData = (d: Buffer) => {
@@ -35,13 +52,15 @@ async function goToolTrace(go: string, trace: string): Promise<{ seconds: number
       };
       child.stdout!.on('data', onData);
       child.stderr!.on('data', onData);
+      child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`go tool trace exited (${code}) before serving`)));
     });
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    if (m) peakKB = Math.max(peakKB, Number(m[1]));
+    peakKB = Math.max(peakKB, treePeakKB(child.pid!));
     return { seconds, peakRssMB: peakKB / 1024 };
   } finally {
     clearInterval(poll);
+    // Kill the whole tree: the trace tool is the go command's child.
+    spawnSync('pkill', ['-KILL', '-P', String(child.pid)]);
     child.kill('SIGKILL');
   }
 }

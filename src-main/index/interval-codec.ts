@@ -84,48 +84,24 @@ export class ChunkEncoder {
  */
 export function decodeChunk(data: Uint8Array, start: number, visit: IntervalVisitor): void {
   let pos = 0;
-  let t = start;
-  const n = data.length;
-  while (pos < n) {
-    const head = data[pos++];
+  const uvarint = (): number => {
+    let v = 0;
+    let mul = 1;
     let b: number;
-    let mul: number;
-    if (head & HAS_GAP) {
-      let gap = 0;
-      mul = 1;
-      do {
-        b = data[pos++];
-        gap += (b & 0x7f) * mul;
-        mul *= 128;
-      } while (b >= 0x80);
-      t += gap;
-    }
-    let dur = 0;
-    mul = 1;
     do {
       b = data[pos++];
-      dur += (b & 0x7f) * mul;
+      v += (b & 0x7f) * mul;
       mul *= 128;
     } while (b >= 0x80);
-    let value = 0;
-    if (head & HAS_VALUE) {
-      mul = 1;
-      do {
-        b = data[pos++];
-        value += (b & 0x7f) * mul;
-        mul *= 128;
-      } while (b >= 0x80);
-    }
-    let stack = 0;
-    if (head & HAS_STACK) {
-      mul = 1;
-      do {
-        b = data[pos++];
-        stack += (b & 0x7f) * mul;
-        mul *= 128;
-      } while (b >= 0x80);
-    }
-    const end = t + dur;
+    return v;
+  };
+  let t = start;
+  while (pos < data.length) {
+    const head = data[pos++];
+    if (head & HAS_GAP) t += uvarint();
+    const end = t + uvarint();
+    const value = head & HAS_VALUE ? uvarint() : 0;
+    const stack = head & HAS_STACK ? uvarint() : 0;
     if (visit(t, end, head & 7, value, stack, (head & OPEN) !== 0) === false) return;
     t = end;
   }

@@ -5,7 +5,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 4;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -59,6 +59,9 @@ CREATE TABLE ranges (
   bytes_swept INTEGER, bytes_reclaimed INTEGER
 );
 CREATE TABLE metrics (name INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INTEGER NOT NULL);
+-- Coarser levels of each metric for wide windows: the largest value in each bucket of
+-- METRIC_LEVEL_NS[level - 1] ns (time_ns = the bucket's start).
+CREATE TABLE metric_levels (name INTEGER NOT NULL, level INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (name, level, time_ns)) WITHOUT ROWID;
 -- Goroutines by state over time, sampled every GOROUTINE_COUNT_STEP_NS and at the end.
 CREATE TABLE goroutine_counts (time_ns INTEGER PRIMARY KEY, running INTEGER NOT NULL, runnable INTEGER NOT NULL, waiting INTEGER NOT NULL, syscall INTEGER NOT NULL);
 CREATE TABLE tasks (id INTEGER NOT NULL, parent INTEGER, type INTEGER NOT NULL, start_ns INTEGER, end_ns INTEGER, start_goroutine INTEGER, end_goroutine INTEGER);
@@ -83,6 +86,9 @@ CREATE INDEX regions_by_goroutine ON regions (goroutine, start_ns);
 CREATE INDEX logs_by_time ON logs (time_ns);
 CREATE INDEX cpu_samples_by_time ON cpu_samples (time_ns);
 `;
+
+/** Bucket widths of metric_levels levels 1, 2, …: 16 µs × 16^k. */
+export const METRIC_LEVEL_NS = [16_000, 256_000, 4_096_000, 65_536_000, 1_048_576_000] as const;
 
 /** Sampling step of the goroutine_counts series. */
 export const GOROUTINE_COUNT_STEP_NS = 100_000;

@@ -7,7 +7,7 @@ import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts'
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
 import { BatchInserter } from './batch-insert.ts';
 import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder } from './interval-codec.ts';
-import { GO_STATES, GOROUTINE_COUNT_STEP_NS, SCOPE_KINDS } from './schema.ts';
+import { GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
 
 const STATE_CODE: Record<GoState, number> = {
   Undetermined: 0, NotExist: 1, Runnable: 2, Running: 3, Waiting: 4, Syscall: 5,
@@ -66,6 +66,8 @@ export class TraceIndexer {
   private readonly goroutines = new Map<number, GoroutineRecord>();
   private readonly procChunks = new Map<number, ChunkEncoder>();
   private readonly openRanges = new Map<string, OpenRange[]>();
+  /** Per metric name, per level: the open bucket's index and largest value. */
+  private readonly metricBuckets = new Map<number, { bucket: number; max: number }[]>();
   private readonly openTasks = new Map<number, { parent: number; type: number; start: number; goroutine: number }>();
   private readonly counts = [0, 0, 0, 0, 0, 0]; // goroutines by state code
   private nextCountSample = 0;
@@ -92,6 +94,7 @@ export class TraceIndexer {
       procChunks: table('proc_interval_chunks', ['proc', 'start_ns', 'end_ns', 'count', 'data']),
       ranges: table('ranges', ['name', 'scope_kind', 'scope_id', 'start_ns', 'end_ns', 'began_before', 'open', 'stack', 'bytes_swept', 'bytes_reclaimed']),
       metrics: table('metrics', ['name', 'time_ns', 'value']),
+      metricLevels: table('metric_levels', ['name', 'level', 'time_ns', 'value']),
       counts: table('goroutine_counts', ['time_ns', 'running', 'runnable', 'waiting', 'syscall']),
       tasks: table('tasks', ['id', 'parent', 'type', 'start_ns', 'end_ns', 'start_goroutine', 'end_goroutine']),
       regions: table('regions', ['goroutine', 'task', 'type', 'start_ns', 'end_ns', 'depth']),
@@ -161,7 +164,7 @@ export class TraceIndexer {
         this.rangeEnd(ev, t);
         break;
       case 'Metric':
-        this.ins.metrics.push(this.string(ev.data.name), t, ev.data.value);
+        this.metric(this.string(ev.data.name), t, ev.data.value);
         break;
       case 'TaskBegin':
         this.openTasks.set(ev.data.id, { parent: ev.data.parent, type: this.string(ev.data.type), start: t, goroutine: ev.goroutine });
@@ -193,6 +196,23 @@ export class TraceIndexer {
       case 'Label':
         this.ins.labels.push(t, ev.data.resource.id, this.string(ev.data.label));
         break;
+    }
+  }
+
+  private metric(name: number, t: number, value: number): void {
+    this.ins.metrics.push(name, t, value);
+    let levels = this.metricBuckets.get(name);
+    if (!levels) this.metricBuckets.set(name, (levels = METRIC_LEVEL_NS.map(() => ({ bucket: -1, max: 0 }))));
+    for (let l = 0; l < levels.length; l++) {
+      const b = Math.floor(t / METRIC_LEVEL_NS[l]);
+      const cur = levels[l];
+      if (b !== cur.bucket) {
+        if (cur.bucket >= 0) this.ins.metricLevels.push(name, l + 1, cur.bucket * METRIC_LEVEL_NS[l], cur.max);
+        cur.bucket = b;
+        cur.max = value;
+      } else if (value > cur.max) {
+        cur.max = value;
+      }
     }
   }
 
@@ -340,6 +360,11 @@ export class TraceIndexer {
     }
     for (const list of this.openRanges.values()) {
       for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);
+    }
+    for (const [name, levels] of this.metricBuckets) {
+      levels.forEach((cur, l) => {
+        if (cur.bucket >= 0) this.ins.metricLevels.push(name, l + 1, cur.bucket * METRIC_LEVEL_NS[l], cur.max);
+      });
     }
     for (const [id, task] of this.openTasks) this.ins.tasks.push(id, task.parent, task.type, task.start, null, task.goroutine, null);
     const c = this.counts;

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { fork, type ChildProcess } from 'node:child_process';
 import { decodeChunk } from '../index/interval-codec.ts';
 import { Library, type Artefact } from '../index/library.ts';
-import { GO_STATES, SCOPE_KINDS } from '../index/schema.ts';
+import { GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { PixelMerger, STATE_NAMES } from './timeline.ts';
 import type {
   ArtefactInfo, GoroscopeApi, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
@@ -243,8 +243,19 @@ export class GoroscopeService implements GoroscopeApi {
     const [a, b] = window(t0, t1);
     const max = integer('maxPoints', maxPoints, 2, 100_000);
     const { idx } = this.index(ref);
-    const points = idx.db.prepare(`SELECT m.time_ns AS time, m.value FROM metrics m JOIN strings s ON s.id = m.name
-      WHERE s.value = ? AND m.time_ns >= ? AND m.time_ns <= ? ORDER BY m.time_ns`).all(text('name', name, 1000), a, b) as MetricPoint[];
+    const nameId = idx.db.prepare('SELECT id FROM strings WHERE value = ?').pluck().get(text('name', name, 1000)) as number | undefined;
+    if (nameId === undefined) return [];
+    // The coarsest precomputed level whose buckets are no wider than a point (so between max and
+    // 16 × max rows, reduced below); raw points for windows narrower than that.
+    const perPoint = (b - a) / max;
+    let level = 0;
+    METRIC_LEVEL_NS.forEach((w, l) => {
+      if (w <= perPoint) level = l + 1;
+    });
+    const points = (level === 0
+      ? idx.db.prepare('SELECT time_ns AS time, value FROM metrics WHERE name = ? AND time_ns >= ? AND time_ns <= ? ORDER BY time_ns').all(nameId, a, b)
+      : idx.db.prepare('SELECT time_ns AS time, value FROM metric_levels WHERE name = ? AND level = ? AND time_ns >= ? AND time_ns <= ? ORDER BY time_ns')
+        .all(nameId, level, a - METRIC_LEVEL_NS[level - 1], b)) as MetricPoint[];
     if (points.length <= max) return points;
     // Keep the largest value of each bucket: peaks (heap, goroutines) are what matters.
     const out: MetricPoint[] = [];

@@ -247,6 +247,15 @@ export class Ordering {
     return this.fail(req === Req.Must ? `expected a ${what} but didn't have one` : `expected no ${what} but had one`);
   }
 
+  /** The context goroutine of a user-context event: it must exist and be in `status`. */
+  private contextGoroutine(status: GoStatus): GState {
+    this.requireUserCtx();
+    const s = this.gStates.get(this.curG);
+    if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
+    if (s.status !== status) throw this.fail(`event for goroutine that's not ${GO_STATE[status]}`);
+    return s;
+  }
+
   // ---- event construction (Go's Event accessors, applied eagerly) ----------------------------
 
   /** Validates the event's stack and string references (Go's validateTableIDs). */
@@ -505,10 +514,7 @@ export class Ordering {
   }
 
   private goStopExec(): boolean {
-    this.requireUserCtx();
-    const s = this.gStates.get(this.curG);
-    if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
-    if (s.status !== GoStatus.Running) throw this.fail('event for goroutine that\'s not Running');
+    const s = this.contextGoroutine(GoStatus.Running);
     this.validateIDs();
     const g = this.curG;
     switch (this.ev.typ) {
@@ -561,10 +567,7 @@ export class Ordering {
   }
 
   private goSwitch(): boolean {
-    this.requireUserCtx();
-    const cur = this.gStates.get(this.curG);
-    if (!cur) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
-    if (cur.status !== GoStatus.Running) throw this.fail('event for goroutine that\'s not Running');
+    const cur = this.contextGoroutine(GoStatus.Running);
     const a = this.ev.args;
     const nextG = a[0];
     const seq = a[1];
@@ -588,10 +591,7 @@ export class Ordering {
   }
 
   private goSyscallBegin(): boolean {
-    this.requireUserCtx();
-    const s = this.gStates.get(this.curG);
-    if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
-    if (s.status !== GoStatus.Running) throw this.fail('event for goroutine that\'s not Running');
+    const s = this.contextGoroutine(GoStatus.Running);
     s.status = GoStatus.Syscall;
     const p = this.pStates.get(this.curP);
     if (!p) throw this.fail(`uninitialized proc ${this.curP}`);
@@ -606,10 +606,7 @@ export class Ordering {
   }
 
   private goSyscallEnd(): boolean {
-    this.requireUserCtx();
-    const s = this.gStates.get(this.curG);
-    if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
-    if (s.status !== GoStatus.Syscall) throw this.fail('event for goroutine that\'s not Syscall');
+    const s = this.contextGoroutine(GoStatus.Syscall);
     s.status = GoStatus.Running;
     const p = this.pStates.get(this.curP);
     if (!p) throw this.fail(`uninitialized proc ${this.curP}`);
@@ -694,28 +691,26 @@ export class Ordering {
     return true;
   }
 
-  private userRegionBegin(): boolean {
+  /** The region a RegionBegin/End names, and the state of the goroutine it belongs to. */
+  private regionOfEvent(): { s: GState; task: number; name: string } {
     this.requireUserCtx();
-    const a = this.ev.args;
-    const task = a[0];
-    const nameID = a[1];
+    const task = this.ev.args[0];
+    const nameID = this.ev.args[1];
     if (!this.gen.hasString(nameID)) throw this.fail(`invalid string ID ${nameID}`);
     const s = this.gStates.get(this.curG);
-    if (!s) throw this.fail(`region begin without known state for current goroutine ${this.curG}`);
-    s.regions.push({ task, name: this.gen.string(nameID) });
+    if (!s) throw this.fail(`region event without known state for current goroutine ${this.curG}`);
+    return { s, task, name: this.gen.string(nameID) };
+  }
+
+  private userRegionBegin(): boolean {
+    const { s, task, name } = this.regionOfEvent();
+    s.regions.push({ task, name });
     this.emit();
     return true;
   }
 
   private userRegionEnd(): boolean {
-    this.requireUserCtx();
-    const a = this.ev.args;
-    const task = a[0];
-    const nameID = a[1];
-    if (!this.gen.hasString(nameID)) throw this.fail(`invalid string ID ${nameID}`);
-    const s = this.gStates.get(this.curG);
-    if (!s) throw this.fail(`region end without known state for current goroutine ${this.curG}`);
-    const name = this.gen.string(nameID);
+    const { s, task, name } = this.regionOfEvent();
     // An empty stack is fine: the region began before tracing started.
     if (s.regions.length > 0) {
       const top = s.regions[s.regions.length - 1];
