@@ -5,7 +5,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -45,6 +45,8 @@ CREATE TABLE goroutines (
 -- Intervals of goroutines with more than one chunk of them. Rows are appended in time order;
 -- the index on (goroutine, start_ns) is built after the load.
 CREATE TABLE goroutine_interval_chunks (goroutine INTEGER NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);
+-- Levels of detail of goroutines with more than one chunk of intervals (see levels.ts).
+CREATE TABLE goroutine_levels (goroutine INTEGER NOT NULL, level INTEGER NOT NULL, start_bucket INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (goroutine, level, start_bucket)) WITHOUT ROWID;
 -- Which goroutine ran on which P: packed intervals with gaps, value = goroutine.
 CREATE TABLE proc_interval_chunks (proc INTEGER NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE ranges (

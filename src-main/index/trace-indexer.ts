@@ -6,7 +6,8 @@ import type Database from 'better-sqlite3';
 import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts';
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
 import { BatchInserter } from './batch-insert.ts';
-import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder } from './interval-codec.ts';
+import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } from './interval-codec.ts';
+import { GoroutineLevels } from './levels.ts';
 import { GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
 
 const STATE_CODE: Record<GoState, number> = {
@@ -36,6 +37,8 @@ interface GoroutineRecord {
   intervals: number;
   /** Chunks already written to goroutine_interval_chunks. */
   chunksWritten: number;
+  /** Levels of detail, built once the goroutine needs more than one chunk. */
+  levels: GoroutineLevels | null;
   chunk: ChunkEncoder;
   /** Open user regions, innermost last. */
   regions: { task: number; type: number; start: number }[];
@@ -91,6 +94,7 @@ export class TraceIndexer {
         'first_state', 'last_state', 'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason',
         'intervals', 'interval_data']),
       goroutineChunks: table('goroutine_interval_chunks', ['goroutine', 'start_ns', 'end_ns', 'count', 'data']),
+      goroutineLevels: table('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']),
       procChunks: table('proc_interval_chunks', ['proc', 'start_ns', 'end_ns', 'count', 'data']),
       ranges: table('ranges', ['name', 'scope_kind', 'scope_id', 'start_ns', 'end_ns', 'began_before', 'open', 'stack', 'bytes_swept', 'bytes_reclaimed']),
       metrics: table('metrics', ['name', 'time_ns', 'value']),
@@ -238,7 +242,7 @@ export class TraceIndexer {
         id: tr.id, name: this.string(name), createdNs: creation ? t : null, creator: creation && ev.goroutine >= 0 ? ev.goroutine : null,
         creationStack: creation ? this.stack(ev.stack) : 0, startStack: stack, startNs: t, firstState: to,
         state: to, since: t, reason: this.string(tr.reason), stack, proc: -1, procSince: 0,
-        totals: [0, 0, 0, 0], wait: new Map(), intervals: 0, chunksWritten: 0, chunk: new ChunkEncoder(), regions: [],
+        totals: [0, 0, 0, 0], wait: new Map(), intervals: 0, chunksWritten: 0, levels: null, chunk: new ChunkEncoder(), regions: [],
       };
       this.goroutines.set(tr.id, g);
       this.goroutineCount++;
@@ -276,6 +280,7 @@ export class TraceIndexer {
       case 5: g.totals[3] += d; break;
     }
     g.chunk.add(g.since, t, g.state, g.reason, g.stack, open);
+    g.levels?.add(g.since, t, g.state);
     g.intervals++;
     this.intervals++;
     if (g.chunk.count >= CHUNK_INTERVALS || g.chunk.byteLength >= CHUNK_BYTES) this.flushChunk(g);
@@ -284,7 +289,18 @@ export class TraceIndexer {
   private flushChunk(g: GoroutineRecord): void {
     if (g.chunk.count === 0) return;
     const { start, end, count } = g.chunk;
-    this.ins.goroutineChunks.push(g.id, start, end, count, g.chunk.take());
+    const data = g.chunk.take();
+    if (!g.levels) {
+      // The goroutine outgrows one chunk: from now on it gets levels of detail, starting with
+      // the intervals of this first chunk.
+      const id = g.id;
+      g.levels = new GoroutineLevels((row) => this.ins.goroutineLevels.push(id, row.level, row.startBucket, row.data));
+      const levels = g.levels;
+      decodeChunk(data, start, (s, e, state) => {
+        levels.add(s, e, state);
+      });
+    }
+    this.ins.goroutineChunks.push(g.id, start, end, count, data);
     g.chunksWritten++;
   }
 
@@ -306,6 +322,7 @@ export class TraceIndexer {
     let inline: Uint8Array | null = null;
     if (g.chunksWritten === 0) inline = g.chunk.count > 0 ? g.chunk.take() : null;
     else this.flushChunk(g);
+    g.levels?.finish();
     let wait = '{';
     for (const [reason, ns] of g.wait) if (ns !== 0) wait += `${wait.length > 1 ? ',' : ''}"${reason}":${ns}`;
     wait += '}';

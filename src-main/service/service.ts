@@ -6,6 +6,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { decodeChunk } from '../index/interval-codec.ts';
 import { Library, type Artefact } from '../index/library.ts';
 import { GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
+import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { PixelMerger, STATE_NAMES } from './timeline.ts';
 import type {
   ArtefactInfo, GoroscopeApi, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
@@ -53,6 +54,7 @@ class ArtefactIndex {
   private readonly stackStmt: Database.Statement;
   private readonly stringStmt: Database.Statement;
   private readonly chunkStmt: Database.Statement;
+  private readonly levelStmt: Database.Statement;
 
   constructor(readonly path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
@@ -62,6 +64,31 @@ class ArtefactIndex {
     this.stringStmt = this.db.prepare('SELECT value FROM strings WHERE id = ?').pluck();
     this.chunkStmt = this.db.prepare(`SELECT start_ns, data FROM goroutine_interval_chunks
       WHERE goroutine = ? AND start_ns < ? AND end_ns > ? ORDER BY start_ns`);
+    this.levelStmt = this.db.prepare(`SELECT start_bucket, data FROM goroutine_levels
+      WHERE goroutine = ? AND level = ? AND start_bucket BETWEEN ? AND ? ORDER BY start_bucket`);
+  }
+
+  /**
+   * Visits the buckets of the coarsest level no wider than `nsPerPx` overlapping [t0, t1);
+   * false when the goroutine has no such level (short-lived goroutines, or a narrow window).
+   */
+  levelBuckets(goroutine: number, t0: number, t1: number, nsPerPx: number,
+    visit: (start: number, end: number, stateNs: number[]) => void): boolean {
+    let level = 0;
+    LEVEL_NS.forEach((w, i) => {
+      if (w <= nsPerPx) level = i + 1;
+    });
+    if (level === 0) return false;
+    const width = LEVEL_NS[level - 1];
+    // Rows hold up to 4096 buckets from their start bucket.
+    const rows = this.levelStmt.all(goroutine, level, Math.floor(t0 / width) - 4096, Math.floor(t1 / width)) as { start_bucket: number; data: Uint8Array }[];
+    if (rows.length === 0) return false;
+    for (const r of rows) {
+      decodeLevelRow({ level, startBucket: r.start_bucket, data: r.data }, (s, e, stateNs) => {
+        if (e > t0 && s < t1) visit(s, e, stateNs);
+      });
+    }
+    return true;
   }
 
   string(id: number): string {
@@ -161,6 +188,12 @@ export class GoroscopeService implements GoroscopeApi {
       const g = stmt.get(id) as { id: number; name: string; start_ns: number; interval_data: Uint8Array | null } | undefined;
       if (!g) continue;
       const merger = new PixelMerger(t0, t1, nsPerPx);
+      // Zoomed out on a long-lived goroutine: its precomputed levels, not its intervals.
+      if (!g.interval_data && idx.levelBuckets(g.id, t0, t1, nsPerPx, (s, e, stateNs) => merger.addFolded(s, e, stateNs))) {
+        merger.flush();
+        rows.push({ goroutine: g.id, name: g.name, spans: merger.spans });
+        continue;
+      }
       idx.intervals(g, t0, t1, (s, e, state, reason) => {
         if (s >= t1) return false;
         if (e > t0) merger.add(s, e, state, idx.string(reason));

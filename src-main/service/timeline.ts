@@ -37,6 +37,26 @@ export class PixelMerger {
     this.pendingCount++;
   }
 
+  /**
+   * Adds a bucket of a precomputed level (its extent and the time spent in each state), folded
+   * like a run of sub-pixel intervals. Used when a pixel spans at least a bucket.
+   */
+  addFolded(start: number, end: number, stateNs: ArrayLike<number>): void {
+    const s = Math.max(start, this.t0);
+    const e = Math.min(end, this.t1);
+    if (e <= s) return;
+    if (this.pendingCount > 0 && s - this.pendingStart >= this.nsPerPx) this.flush();
+    if (this.pendingCount === 0) {
+      this.pendingStart = s;
+      this.pendingReason = '';
+    }
+    // A bucket cut by the window edge contributes in proportion.
+    const scale = (e - s) / (end - start);
+    for (let i = 0; i < 6; i++) this.acc[i] += stateNs[i] * scale;
+    this.pendingEnd = e;
+    this.pendingCount += 2;
+  }
+
   flush(): void {
     if (this.pendingCount === 0) return;
     let best = 0;

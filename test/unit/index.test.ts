@@ -15,6 +15,7 @@ import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
 import { decodeChunk } from '../../src-main/index/interval-codec.ts';
 import { Library } from '../../src-main/index/library.ts';
 import { GO_STATES } from '../../src-main/index/schema.ts';
+import { decodeLevelRow, LEVEL_NS } from '../../src-main/index/levels.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
 import { fixtureTraces } from '../support/fixtures.ts';
 
@@ -82,6 +83,26 @@ for (const trace of fixtureTraces()) {
       }
       assert.equal(running, summary.runningNs, 'running time adds up to the summary');
       assert.equal(syscall, summary.syscallNs, 'syscall time adds up to the summary');
+      // Levels of detail: every level of a goroutine accounts for exactly its time in each state.
+      const byGoroutine = new Map(rows.map((r) => [r.id, r]));
+      const levelRows = db.prepare('SELECT goroutine, level, start_bucket, data FROM goroutine_levels').all() as
+        { goroutine: number; level: number; start_bucket: number; data: Uint8Array }[];
+      const sums = new Map<string, number[]>();
+      for (const lr of levelRows) {
+        const key = `${lr.goroutine}/${lr.level}`;
+        const acc = sums.get(key) ?? [0, 0, 0, 0, 0, 0];
+        decodeLevelRow({ level: lr.level, startBucket: lr.start_bucket, data: lr.data }, (_s, _e, ns) => ns.forEach((v, i) => (acc[i] += v)));
+        sums.set(key, acc);
+      }
+      for (const [key, acc] of sums) {
+        const r = byGoroutine.get(Number(key.split('/')[0]))!;
+        // Bucket totals are rounded to whole ns per bucket.
+        const tolerance = (r.intervals + 1) * 1;
+        for (const [i, want] of [[3, r.running_ns], [2, r.runnable_ns], [4, r.waiting_ns], [5, r.syscall_ns]] as const) {
+          assert.ok(Math.abs(acc[i] - want) <= tolerance, `goroutine ${key}: level totals of ${GO_STATES[i]} ${acc[i]} vs ${want}`);
+        }
+      }
+      if (trace.name === 'gotestdata.stress_1_11_good') assert.ok(sums.size >= LEVEL_NS.length, 'long-lived goroutines have levels');
     } finally {
       db.close();
     }
