@@ -241,7 +241,7 @@ export class TraceIndexer {
       g = {
         id: tr.id, name: this.string(name), createdNs: creation ? t : null, creator: creation && ev.goroutine >= 0 ? ev.goroutine : null,
         creationStack: creation ? this.stack(ev.stack) : 0, startStack: stack, startNs: t, firstState: to,
-        state: to, since: t, reason: this.string(tr.reason), stack, proc: -1, procSince: 0,
+        state: to, since: t, reason: tr.reason === '' ? 0 : this.string(tr.reason), stack, proc: -1, procSince: 0,
         totals: [0, 0, 0, 0], wait: new Map(), intervals: 0, chunksWritten: 0, levels: null, chunk: new ChunkEncoder(), regions: [],
       };
       this.goroutines.set(tr.id, g);
