@@ -355,15 +355,19 @@ export class Ordering {
   private procStatus(): boolean {
     const a = this.ev.args;
     const pid = a[0];
-    let status = a[1] as ProcStatus;
+    const status = a[1] as ProcStatus;
     if (status <= ProcStatus.Bad || status > ProcStatus.SyscallAbandoned) throw this.fail(`invalid status for proc ${pid}: ${status}`);
     let oldState: ProcState = PROC_STATE[status];
+    /** The status the transition reports (Go rewrites the event's argument, not its local). */
+    let reported = status;
     const s = this.pStates.get(pid);
     if (s) {
       if (status === ProcStatus.SyscallAbandoned && s.status === ProcStatus.Syscall) {
-        // The P's thread is still in the syscall: the P is being taken from it right now.
+        // The P's thread is still in the syscall: the P is being taken from it right now. It is
+        // reported as still running (Running->Running), but not bound to this thread: the event
+        // is reported on the thread that holds it (below).
         oldState = 'Running';
-        status = ProcStatus.Syscall;
+        reported = ProcStatus.Syscall;
       } else if (status === ProcStatus.SyscallAbandoned && s.status === ProcStatus.SyscallAbandoned) {
         oldState = 'Idle';
       } else if (s.status !== status) {
@@ -375,7 +379,7 @@ export class Ordering {
       this.pStates.set(pid, { status, seqGen: this.genNum, seq: 0, ranges: [] });
       oldState = this.genNum === this.initialGen ? 'Undetermined' : 'NotExist';
     }
-    const newState = PROC_STATE[status];
+    const newState = PROC_STATE[reported];
     if (status === ProcStatus.Running || status === ProcStatus.Syscall) this.newP = pid;
     if (status === ProcStatus.SyscallAbandoned && oldState === 'Running') {
       // Report the event on the thread that is bound to the P.
