@@ -83,7 +83,7 @@ async function main(): Promise<number> {
       indexSeconds: indexRun.seconds,
       decodeSeconds: goRead.seconds,
       goToolTraceSeconds: gtt ? gtt.seconds : null,
-      peakRssMB: indexRun.report.maxRssKB / 1024,
+      peakRssMB: indexRun.peakRssKB / 1024,
       goToolTracePeakRssMB: gtt ? gtt.peakRssMB : null,
       dbBytes: indexRun.report.dbBytes,
       reopenMs: q.reopenMs,
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     }
     console.log(`trace: ${trace} (${fmt(traceBytes / 1e6, 1)} MB)\n`);
     console.log(`goroscope index        ${fmt(result.indexSeconds).padStart(8)} s   peak RSS ${fmt(result.peakRssMB, 0).padStart(6)} MB`);
-    console.log(`Go reader, read only   ${fmt(result.decodeSeconds).padStart(8)} s   peak RSS ${fmt(goRead.report.maxRssKB / 1024, 0).padStart(6)} MB`);
+    console.log(`Go reader, read only   ${fmt(result.decodeSeconds).padStart(8)} s   peak RSS ${fmt(goRead.peakRssKB / 1024, 0).padStart(6)} MB`);
     if (gtt) console.log(`go tool trace to URL   ${fmt(gtt.seconds).padStart(8)} s   peak RSS ${fmt(gtt.peakRssMB, 0).padStart(6)} MB`);
     else console.log('go tool trace          skipped (--skip-go-tool-trace)');
     console.log('');
