@@ -1,0 +1,55 @@
+// What the library needs to know about each kind of artefact it can index: how to recognise a
+// file of that kind from its first bytes, the tables of its index, and how to fill them. The
+// library (library.ts) owns hashing, the temporary file, the rename and the catalogue; a kind's
+// indexer only writes rows into the fresh database it is handed.
+
+import type Database from 'better-sqlite3';
+
+export type ArtefactKind = 'trace' | 'profile' | 'dump';
+
+/** How many leading bytes of a file the library reads to tell its kind. */
+export const SNIFF_BYTES = 4096;
+
+export interface IndexContext {
+  /** A fresh, empty database inside an open transaction; the kind's `tables` already exist. */
+  readonly db: Database.Database;
+  /** The input file (read it; never write it). */
+  readonly file: string;
+  readonly size: number;
+  /**
+   * Reports progress: bytes of the input consumed so far and items (events, samples,
+   * goroutines) indexed so far. Throws IndexCancelled when the user cancelled: let it propagate.
+   * Call it every few tens of thousands of items or megabytes, not per item.
+   */
+  progress(bytes: number, items: number): void;
+}
+
+/** What a kind's indexer hands back once its rows are written. */
+export interface IndexedContent {
+  /** Kind-specific format, shown to users: "1.26" for a trace, "cpu"/"heap"… for a profile, "debug=2" for a dump. */
+  readonly format: string;
+  /** Kind-specific summary, JSON-serialisable; stored in the catalogue and shown by `stats`/the overview. */
+  readonly summary: object;
+  /** Items indexed (events, samples, goroutines): shown in the library listing. */
+  readonly items: number;
+  /** Time span covered, in ns (0 when the kind has no time axis). */
+  readonly durationNs: number;
+  /** Goroutines the artefact describes (0 when not applicable). */
+  readonly goroutines: number;
+  /** Set when the input was damaged and only part of it was indexed: one line, with file and offset. */
+  readonly warning: string | null;
+  /** Extra key/value rows for the index's `meta` table. */
+  readonly meta?: Readonly<Record<string, string>>;
+}
+
+export interface ArtefactIndexer {
+  readonly kind: ArtefactKind;
+  /** True when a file starting with these bytes is of this kind (`head` holds at most SNIFF_BYTES). */
+  sniff(head: Uint8Array): boolean;
+  /** DDL run before loading (CREATE TABLE …). Must not create `meta`: the library does. */
+  readonly tables: string;
+  /** DDL run after the load commits (CREATE INDEX …): building indexes after a bulk load is 3–4× faster. */
+  readonly indexes: string;
+  /** Decodes the file and writes its rows. Throws DecodeError when nothing usable could be read. */
+  index(ctx: IndexContext): IndexedContent;
+}
