@@ -1,0 +1,78 @@
+// The one interface through which the renderer reaches data, whatever the host. Two
+// implementations: over Electron's IPC (ipc-client.ts, wrapping `window.goroscope` from the
+// preload) and over localhost HTTP (http-client.ts, for `goroscope serve`). Only *types* come from
+// the service: the renderer never imports Node code.
+
+import type { ArtefactInfo, GoroscopeApi, IndexProgressEvent } from '../../src-main/service/types.ts';
+
+/**
+ * One indexing run in the host (a worker thread there): started by `startIndex`, reported on
+ * every progress step and once more when it ends.
+ */
+export interface IndexJob {
+  id: string;
+  /** The file being indexed, as the host sees it (an upload's path under the library). */
+  file: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  progress: IndexProgressEvent;
+  /** Set when state is 'done'. */
+  artefact?: ArtefactInfo;
+  /** True when an existing index of the same content was reused. */
+  reused?: boolean;
+  /** One line naming the file, offset and what was expected; set when state is 'failed'. */
+  error?: string;
+}
+
+/**
+ * The service operations a renderer may call. `indexFile` runs the indexing synchronously
+ * inside the host, so it is not exposed: the renderer starts jobs instead.
+ */
+export type RendererApi = Omit<GoroscopeApi, 'indexFile'> & {
+  /** Starts indexing a file on the host's machine; returns at once with the running job. */
+  startIndex(path: string): Promise<IndexJob>;
+  /** Jobs running now and those finished since the host started. */
+  indexJobs(): Promise<IndexJob[]>;
+  /** True when the job was running and is now cancelled. */
+  cancelIndex(jobId: string): Promise<boolean>;
+};
+
+/**
+ * Exactly what Electron's preload exposes with `contextBridge.exposeInMainWorld('goroscope', …)`:
+ * the service methods (each forwarded over `ipcRenderer.invoke`, validated in main), a
+ * subscription to index-job events, and the path of a dropped file (`webUtils.getPathForFile`).
+ */
+export interface GoroscopeBridge extends RendererApi {
+  /** Calls `listener` for every job update sent by main; returns the unsubscribe function. */
+  onIndexJob(listener: (job: IndexJob) => void): () => void;
+  /** The absolute path of a File from a drop or file input ('' if it has none). */
+  pathForFile(file: File): string;
+}
+
+declare global {
+  interface Window {
+    /** Present only inside Electron (set by the preload). */
+    goroscope?: GoroscopeBridge;
+  }
+}
+
+/** What views use: the service API plus host-specific ways to open files and follow jobs. */
+export interface ApiClient extends RendererApi {
+  readonly host: 'electron' | 'http';
+  /** Calls `listener` for every job update; returns the unsubscribe function. */
+  subscribeIndexJobs(listener: (job: IndexJob) => void): () => void;
+  /** Opens files the user dropped: their paths over IPC, an upload over HTTP. */
+  openDroppedFiles(files: File[]): Promise<IndexJob[]>;
+}
+
+/** An error the host reported, as one readable line. */
+export class ApiError extends Error {
+  constructor(message: string, readonly status: number | null = null) {
+    super(message);
+  }
+}
+
+/** The service methods a renderer may call, in one list (the hosts' dispatch tables match it). */
+export const RENDERER_METHODS = [
+  'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
+  'startIndex', 'indexJobs', 'cancelIndex',
+] as const satisfies readonly (keyof RendererApi)[];
