@@ -3,38 +3,15 @@
 // preload) and over localhost HTTP (http-client.ts, for `goroscope serve`). Only *types* come from
 // the service: the renderer never imports Node code.
 
-import type { ArtefactInfo, GoroscopeApi, IndexProgressEvent } from '../../src-main/service/types.ts';
+import type { GoroscopeApi, IndexJob } from '../../src-main/service/types.ts';
 
-/**
- * One indexing run in the host (a worker thread there): started by `startIndex`, reported on
- * every progress step and once more when it ends.
- */
-export interface IndexJob {
-  id: string;
-  /** The file being indexed, as the host sees it (an upload's path under the library). */
-  file: string;
-  state: 'running' | 'done' | 'failed' | 'cancelled';
-  progress: IndexProgressEvent;
-  /** Set when state is 'done'. */
-  artefact?: ArtefactInfo;
-  /** True when an existing index of the same content was reused. */
-  reused?: boolean;
-  /** One line naming the file, offset and what was expected; set when state is 'failed'. */
-  error?: string;
-}
+export type { IndexJob };
 
 /**
  * The service operations a renderer may call. `indexFile` runs the indexing synchronously
  * inside the host, so it is not exposed: the renderer starts jobs instead.
  */
-export type RendererApi = Omit<GoroscopeApi, 'indexFile'> & {
-  /** Starts indexing a file on the host's machine; returns at once with the running job. */
-  startIndex(path: string): Promise<IndexJob>;
-  /** Jobs running now and those finished since the host started. */
-  indexJobs(): Promise<IndexJob[]>;
-  /** True when the job was running and is now cancelled. */
-  cancelIndex(jobId: string): Promise<boolean>;
-};
+export type RendererApi = Omit<GoroscopeApi, 'indexFile'>;
 
 /**
  * Exactly what Electron's preload exposes with `contextBridge.exposeInMainWorld('goroscope', …)`:
