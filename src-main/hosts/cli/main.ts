@@ -4,6 +4,7 @@ import { eventsCommand, eventsUsage } from './events.ts';
 import { indexCommand, indexUsage, lsCommand, lsUsage, queryCommand, queryUsage, rmCommand, rmUsage } from './library-commands.ts';
 import { LibraryError } from '../../index/library.ts';
 import { EXIT_BAD_INPUT, reportError, UsageError } from './output.ts';
+import { serveCommand, serveUsage } from './serve.ts';
 import { statsCommand, statsUsage } from './stats.ts';
 
 type Command = { run: (argv: string[]) => Promise<number>; usage: string; summary: string };
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   ls: { run: lsCommand, usage: lsUsage, summary: 'list the artefacts in the library' },
   rm: { run: rmCommand, usage: rmUsage, summary: 'remove artefacts from the library' },
   query: { run: queryCommand, usage: queryUsage, summary: 'read-only SQL over an artefact\'s index' },
+  serve: { run: serveCommand, usage: serveUsage, summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token' },
 };
 
 const USAGE = `usage: goroscope COMMAND [ARGS]

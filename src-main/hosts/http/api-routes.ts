@@ -1,0 +1,75 @@
+// The service API over HTTP: `POST /api/<method>` with the arguments as a JSON array, answered
+// with the result as JSON. The service validates every argument; this module only decides which
+// methods are callable and turns failures into `{ error }` with a status.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DecodeError } from '../../decode/errors.ts';
+import { LibraryError } from '../../index/library.ts';
+import type { GoroscopeApi } from '../../service/types.ts';
+import { InvalidArgument } from '../../service/validate.ts';
+import { sendError, sendJson } from './responses.ts';
+
+/** Callable over HTTP: the service API except `indexFile`, which would block the server (startIndex runs in a worker). */
+const API_METHODS = [
+  'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
+  'startIndex', 'indexJobs', 'cancelIndex',
+] as const satisfies readonly (keyof GoroscopeApi)[];
+
+type ApiMethod = (typeof API_METHODS)[number];
+
+const MAX_BODY_BYTES = 1 << 20;
+
+/** Errors caused by the request (bad arguments, unknown artefacts, unreadable files): 400, not 500. */
+function isClientError(e: unknown): boolean {
+  return e instanceof InvalidArgument || e instanceof LibraryError || e instanceof DecodeError;
+}
+
+export async function handleApiCall(service: GoroscopeApi, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!(API_METHODS as readonly string[]).includes(method)) {
+    sendError(res, 404, `no API method "${method}"`);
+    return;
+  }
+  if (req.method !== 'POST') {
+    sendError(res, 405, `API methods are called with POST, not ${req.method}`);
+    return;
+  }
+  // A cross-site form can post text/plain without a preflight; only JSON is accepted.
+  if (!req.headers['content-type']?.startsWith('application/json')) {
+    sendError(res, 415, 'API requests must have Content-Type: application/json');
+    return;
+  }
+  let args: unknown;
+  try {
+    const body = await readBody(req, MAX_BODY_BYTES);
+    args = body.length === 0 ? [] : JSON.parse(body);
+  } catch (e) {
+    sendError(res, 400, e instanceof SyntaxError ? `request body is not JSON: ${e.message}` : (e as Error).message);
+    return;
+  }
+  if (!Array.isArray(args)) {
+    sendError(res, 400, 'the request body must be a JSON array of arguments');
+    return;
+  }
+  try {
+    const call = service[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>;
+    sendJson(res, 200, await call.apply(service, args));
+  } catch (e) {
+    if (isClientError(e)) {
+      sendError(res, 400, (e as Error).message);
+    } else {
+      process.stderr.write(`goroscope serve: ${method} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+      sendError(res, 500, `${method} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new Error(`request body larger than ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
