@@ -8,8 +8,9 @@ const [dir, hash] = process.argv.slice(2);
 const started = performance.now();
 const lib = new Library(dir);
 const svc = new GoroscopeService(lib);
-const { summary } = await svc.summary(hash);
-const duration = summary.durationNs;
+const result = await svc.summary(hash);
+if (result.kind !== 'trace') throw new Error(`${hash} is not a trace`);
+const duration = result.summary.durationNs;
 const firstPage = await svc.goroutines({ artefact: hash, sort: 'id', limit: 50 });
 await svc.timeline({ artefact: hash, t0: 0, t1: duration, goroutines: firstPage.rows.map((r) => r.id), widthPx: 1600 });
 const reopenMs = performance.now() - started;
@@ -48,6 +49,6 @@ for (const [name, xs] of Object.entries(timings)) {
   queryP50Ms[name] = percentile(xs, 0.5);
   queryP95Ms[name] = percentile(xs, 0.95);
 }
-svc.close();
+await svc.close();
 lib.close();
 process.stdout.write(JSON.stringify({ reopenMs, queryP50Ms, queryP95Ms }) + '\n');

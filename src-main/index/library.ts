@@ -10,12 +10,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DecodeError } from '../decode/errors.ts';
-import { openTrace } from '../decode/gotrace/reader.ts';
 import type { TraceSummary } from '../analyze/trace-summary.ts';
-import { INDEXES, SCHEMA_VERSION, TABLES } from './schema.ts';
-import { TraceIndexer } from './trace-indexer.ts';
+import { SNIFF_BYTES, type ArtefactKind } from './artefact-kinds.ts';
+import { indexerFor } from './artefact-registry.ts';
+import { META_TABLE, SCHEMA_VERSION } from './schema.ts';
 
-export type ArtefactKind = 'trace';
+export type { ArtefactKind };
 
 /** One catalogue entry. */
 export interface Artefact {
@@ -26,11 +26,16 @@ export interface Artefact {
   readonly name: string;
   readonly size: number;
   readonly kind: ArtefactKind;
-  /** e.g. "1.26" for a trace. */
+  /** e.g. "1.26" for a trace, "cpu" for a profile, "debug=2" for a dump. */
   readonly format: string;
   readonly indexedAt: string;
   readonly schemaVersion: number;
-  readonly summary: TraceSummary;
+  /** The kind's summary: a TraceSummary for traces (see traceSummary()). */
+  readonly summary: object;
+  /** Events, samples or goroutines indexed. */
+  readonly items: number;
+  readonly durationNs: number;
+  readonly goroutines: number;
   /** Set when the file was damaged: the index covers what was decodable before it. */
   readonly warning: string | null;
 }
@@ -68,6 +73,9 @@ export class IndexCancelled extends Error {
 
 const CATALOGUE = `
 CREATE TABLE IF NOT EXISTS artefacts (
+  items INTEGER NOT NULL,
+  duration_ns INTEGER NOT NULL,
+  goroutines INTEGER NOT NULL,
   hash TEXT PRIMARY KEY,
   path TEXT NOT NULL,
   name TEXT NOT NULL,
@@ -91,13 +99,20 @@ export function defaultLibraryDir(): string {
   }
 }
 
-const PROGRESS_EVERY = 1 << 16;
+/** Progress callbacks are rate-limited to one per this many ms. */
+const PROGRESS_INTERVAL_MS = 100;
 
 /**
  * Crash tests set GOROSCOPE_TEST_STALL_INDEXING=1: indexing then stops after its first events,
  * says "stalled" on stderr and waits forever, so that the test can kill -9 it mid-write.
  */
 const STALL_FOR_CRASH_TEST = process.env.GOROSCOPE_TEST_STALL_INDEXING === '1';
+
+/**
+ * Cancellation tests set GOROSCOPE_TEST_SLOW_INDEXING=MS: every progress step then sleeps that
+ * long, so that an indexing of a small fixture is still running when the test cancels it.
+ */
+const SLOW_FOR_CANCEL_TEST = Number(process.env.GOROSCOPE_TEST_SLOW_INDEXING ?? 0);
 
 export class Library {
   readonly dir: string;
@@ -111,6 +126,10 @@ export class Library {
     this.db = new Database(path.join(this.dir, 'library.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
+    // Catalogues from before artefact kinds lack the per-kind columns: start afresh (their
+    // indexes are then uncatalogued and removed as leftovers).
+    const columns = this.db.prepare("SELECT name FROM pragma_table_info('artefacts')").pluck().all() as string[];
+    if (columns.length > 0 && !columns.includes('items')) this.db.exec('DROP TABLE artefacts');
     this.db.exec(CATALOGUE);
     this.removeLeftovers();
   }
@@ -174,15 +193,16 @@ export class Library {
     return a.schemaVersion === SCHEMA_VERSION && fs.existsSync(this.indexPath(a.hash));
   }
 
-  /** Indexes a trace file (or reuses its index). */
+  /** Indexes a trace, profile or dump (or reuses its index). */
   index(file: string, options: IndexOptions = {}): IndexOutcome {
     const started = performance.now();
     const stat = statInput(file);
-    const report = (phase: IndexPhase, bytes: number, events: number) => {
+    let lastReport = 0;
+    const report = (phase: IndexPhase, bytes: number, items: number) => {
       if (!options.onProgress) return;
       const elapsed = (performance.now() - started) / 1000;
       const eta = phase === 'decoding' && bytes > stat.size * 0.02 ? elapsed * (stat.size - bytes) / bytes : null;
-      options.onProgress({ phase, bytes, totalBytes: stat.size, events, etaSeconds: eta });
+      options.onProgress({ phase, bytes, totalBytes: stat.size, events: items, etaSeconds: eta });
     };
     report('hashing', 0, 0);
     const hash = hashFile(file);
@@ -191,11 +211,11 @@ export class Library {
       if (existing.path !== path.resolve(file)) {
         this.db.prepare('UPDATE artefacts SET path = ?, name = ? WHERE hash = ?').run(path.resolve(file), path.basename(file), hash);
       }
-      report('done', stat.size, existing.summary.events);
+      report('done', stat.size, existing.items);
       return { artefact: this.get(hash)!, reused: true };
     }
 
-    const reader = openTrace(file);
+    const kind = indexerFor(readHead(file));
     const tmp = path.join(this.artefactDir, `${hash}.db.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     let db: Database.Database | null = null;
     try {
@@ -204,66 +224,68 @@ export class Library {
       db.pragma('journal_mode = OFF');
       db.pragma('synchronous = OFF');
       db.pragma('cache_size = -65536');
-      db.exec(TABLES);
+      db.exec(META_TABLE);
+      db.exec(kind.tables);
       db.exec('BEGIN');
-      const indexer = new TraceIndexer(db, reader.format);
-      let warning: DecodeError | null = null;
-      let n = 0;
-      try {
-        for (let ev = reader.next(); ev !== null; ev = reader.next()) {
-          indexer.add(ev);
-          if (STALL_FOR_CRASH_TEST && n === 1000) {
+      let stalled = false;
+      const content = kind.index({
+        db, file, size: stat.size,
+        progress(bytes, items) {
+          if (STALL_FOR_CRASH_TEST && !stalled) {
+            stalled = true;
             process.stderr.write('stalled\n');
             Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
           }
-          if (++n % PROGRESS_EVERY === 0) {
-            report('decoding', reader.bytesRead, n);
-            if (options.shouldCancel?.()) throw new IndexCancelled(file);
-          }
-        }
-      } catch (e) {
-        if (!(e instanceof DecodeError) || n === 0) throw e;
-        warning = e; // a damaged trace: keep what was decodable before the damage
-      }
-      report('finishing', stat.size, n);
-      const result = indexer.finish();
+          if (SLOW_FOR_CANCEL_TEST > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_FOR_CANCEL_TEST);
+          if (options.shouldCancel?.()) throw new IndexCancelled(file);
+          const now = performance.now();
+          if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+          lastReport = now;
+          report('decoding', bytes, items);
+        },
+      });
+      report('finishing', stat.size, content.items);
       const meta = db.prepare('INSERT INTO meta VALUES (?, ?)');
-      const entries: [string, string][] = [
-        ['schema_version', String(SCHEMA_VERSION)], ['kind', 'trace'], ['format', reader.format], ['hash', hash],
-        ['source_path', path.resolve(file)], ['size', String(stat.size)], ['time_origin', String(reader.timeOrigin)],
-        ['start_ns', String(indexer.startTime ?? 0)], ['duration_ns', String(result.summary.durationNs)],
-        ['summary', JSON.stringify(result.summary)], ['warning', warning ? warning.message : ''],
-        ['intervals', String(result.intervals)],
-      ];
-      for (const [k, v] of entries) meta.run(k, v);
+      const entries: Record<string, string> = {
+        ...content.meta,
+        schema_version: String(SCHEMA_VERSION), kind: kind.kind, format: content.format, hash,
+        source_path: path.resolve(file), size: String(stat.size), summary: JSON.stringify(content.summary),
+        warning: content.warning ?? '',
+      };
+      for (const [k, v] of Object.entries(entries)) meta.run(k, v);
       db.exec('COMMIT');
-      db.exec(INDEXES);
+      db.exec(kind.indexes);
       db.pragma(`user_version = ${SCHEMA_VERSION}`);
       db.close();
       db = null;
       fs.renameSync(tmp, this.indexPath(hash));
       const artefact: Artefact = {
-        hash, path: path.resolve(file), name: path.basename(file), size: stat.size, kind: 'trace', format: reader.format,
-        indexedAt: new Date().toISOString(), schemaVersion: SCHEMA_VERSION, summary: result.summary,
-        warning: warning ? warning.message : null,
+        hash, path: path.resolve(file), name: path.basename(file), size: stat.size, kind: kind.kind, format: content.format,
+        indexedAt: new Date().toISOString(), schemaVersion: SCHEMA_VERSION, summary: content.summary,
+        items: content.items, durationNs: content.durationNs, goroutines: content.goroutines, warning: content.warning,
       };
-      this.db.prepare('INSERT OR REPLACE INTO artefacts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      this.db.prepare(`INSERT OR REPLACE INTO artefacts (hash, path, name, size, kind, format, indexed_at, schema_version,
+        summary, items, duration_ns, goroutines, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
         artefact.hash, artefact.path, artefact.name, artefact.size, artefact.kind, artefact.format, artefact.indexedAt,
-        artefact.schemaVersion, JSON.stringify(artefact.summary), artefact.warning);
-      report('done', stat.size, n);
+        artefact.schemaVersion, JSON.stringify(artefact.summary), artefact.items, artefact.durationNs, artefact.goroutines,
+        artefact.warning);
+      report('done', stat.size, content.items);
       return { artefact, reused: false };
     } finally {
-      reader.close();
       if (db) db.close();
       fs.rmSync(tmp, { force: true });
     }
   }
 
-  /** Removes temporary index files left by processes that no longer exist. */
+  /** Removes temporary index files left by processes that no longer exist, and uncatalogued indexes. */
   private removeLeftovers(): void {
+    const catalogued = new Set(this.db.prepare('SELECT hash FROM artefacts').pluck().all() as string[]);
     for (const f of fs.readdirSync(this.artefactDir)) {
-      const m = /\.db\.tmp-(\d+)-/.exec(f);
-      if (m && !processAlive(Number(m[1]))) fs.rmSync(path.join(this.artefactDir, f), { force: true });
+      const tmp = /\.db\.tmp-(\d+)-/.exec(f);
+      const index = /^([0-9a-f]{64})\.db$/.exec(f);
+      if ((tmp && !processAlive(Number(tmp[1]))) || (index && !catalogued.has(index[1]))) {
+        fs.rmSync(path.join(this.artefactDir, f), { force: true });
+      }
     }
   }
 }
@@ -280,14 +302,35 @@ interface CatalogueRow {
   indexed_at: string;
   schema_version: number;
   summary: string;
+  items: number;
+  duration_ns: number;
+  goroutines: number;
   warning: string | null;
 }
 
 function fromRow(r: CatalogueRow): Artefact {
   return {
     hash: r.hash, path: r.path, name: r.name, size: r.size, kind: r.kind, format: r.format, indexedAt: r.indexed_at,
-    schemaVersion: r.schema_version, summary: JSON.parse(r.summary) as TraceSummary, warning: r.warning,
+    schemaVersion: r.schema_version, summary: JSON.parse(r.summary) as object, items: r.items, durationNs: r.duration_ns,
+    goroutines: r.goroutines, warning: r.warning,
   };
+}
+
+/** A trace artefact's summary; throws for other kinds. */
+export function traceSummary(a: Artefact): TraceSummary {
+  if (a.kind !== 'trace') throw new LibraryError(`${a.name} is a ${a.kind}, not an execution trace`);
+  return a.summary as TraceSummary;
+}
+
+/** The first bytes of a file, to tell its kind. */
+function readHead(file: string): Uint8Array {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, SNIFF_BYTES, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 function processAlive(pid: number): boolean {

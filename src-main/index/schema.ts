@@ -1,4 +1,5 @@
-// The schema of an artefact index (one SQLite file per indexed trace).
+// The schema of a trace's index (one SQLite file per indexed artefact; profiles and dumps have
+// their own tables beside the shared `meta`, see profile-indexer.ts and dump-indexer.ts).
 //
 // Times are nanoseconds relative to the trace's first event (meta 'start_ns' holds that event's
 // time in the decoder's clock, 'time_origin' the decoder's origin), so every time fits an
@@ -13,8 +14,10 @@ export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Wa
 /** Range scopes as stored. */
 export const SCOPE_KINDS = ['none', 'goroutine', 'proc', 'thread'] as const;
 
-export const TABLES = `
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+/** Key/value facts about an index (schema_version, kind, format, hash, summary…): every kind has it. */
+export const META_TABLE = 'CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;';
+
+export const TRACE_TABLES = `
 CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE frames (id INTEGER PRIMARY KEY, pc INTEGER NOT NULL, func INTEGER NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL);
 -- A stack's frames, innermost (position 0) first.
@@ -74,7 +77,7 @@ CREATE TABLE labels (time_ns INTEGER NOT NULL, goroutine INTEGER NOT NULL, label
 `;
 
 /** Secondary indexes, created after the bulk load (3–4× faster than maintaining them during it). */
-export const INDEXES = `
+export const TRACE_INDEXES = `
 CREATE INDEX goroutine_chunks_by_time ON goroutine_interval_chunks (goroutine, start_ns);
 CREATE INDEX proc_chunks_by_time ON proc_interval_chunks (proc, start_ns);
 -- The goroutine list's common sort orders (ties broken by ID in the same direction).

@@ -4,14 +4,15 @@
 import Database from 'better-sqlite3';
 import { fork, type ChildProcess } from 'node:child_process';
 import { decodeChunk } from '../index/interval-codec.ts';
-import { Library, type Artefact } from '../index/library.ts';
+import { Library, traceSummary, type Artefact } from '../index/library.ts';
+import { IndexJobs } from './index-jobs.ts';
 import { GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { PixelMerger, STATE_NAMES } from './timeline.ts';
 import type {
-  ArtefactInfo, GoroscopeApi, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
+  ArtefactInfo, ArtefactSummary, GoroscopeApi, IndexJob, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
-  TimelineRequest, TimelineRow, TimelineWindow, TraceSummary,
+  TimelineRequest, TimelineRow, TimelineWindow,
 } from './types.ts';
 import { integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
 
@@ -22,10 +23,11 @@ const SORT_COLUMNS: Record<GoroutineSortKey, string> = {
   waitingNs: 'g.waiting_ns', runnableNs: 'g.runnable_ns', syscallNs: 'g.syscall_ns',
 };
 
-function info(a: Artefact): ArtefactInfo {
+/** What a host may show of a catalogue entry. */
+export function artefactInfo(a: Artefact): ArtefactInfo {
   return {
     hash: a.hash, name: a.name, path: a.path, size: a.size, kind: a.kind, format: a.format, indexedAt: a.indexedAt,
-    durationNs: a.summary.durationNs, goroutines: a.summary.goroutines, events: a.summary.events, warning: a.warning,
+    durationNs: a.durationNs, goroutines: a.goroutines, items: a.items, warning: a.warning,
   };
 }
 
@@ -128,10 +130,15 @@ class ArtefactIndex {
 
 export class GoroscopeService implements GoroscopeApi {
   private readonly open = new Map<string, ArtefactIndex>();
+  private readonly jobs: IndexJobs;
 
-  constructor(readonly library: Library) {}
+  /** `indexWorkerFile`: see IndexJobs (bundled apps pass their built worker). */
+  constructor(readonly library: Library, indexWorkerFile?: string) {
+    this.jobs = new IndexJobs(library.dir, artefactInfo, indexWorkerFile);
+  }
 
-  close(): void {
+  async close(): Promise<void> {
+    await this.jobs.close();
     for (const idx of this.open.values()) idx.db.close();
     this.open.clear();
   }
@@ -140,8 +147,10 @@ export class GoroscopeService implements GoroscopeApi {
     return this.library.resolve(text('artefact', ref, 4096));
   }
 
+  /** The open index of a trace artefact (the timeline, goroutine, range and metric views are the trace's). */
   private index(ref: unknown): { artefact: Artefact; idx: ArtefactIndex } {
     const artefact = this.artefact(ref);
+    if (artefact.kind !== 'trace') throw new InvalidArgument(`${artefact.name} is a ${artefact.kind}, not an execution trace`);
     let idx = this.open.get(artefact.hash);
     if (!idx) {
       if (!this.library.isCurrent(artefact)) throw new InvalidArgument(`${artefact.name} must be re-indexed (index missing or from an older version)`);
@@ -152,7 +161,7 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async listArtefacts(): Promise<ArtefactInfo[]> {
-    return this.library.list().map(info);
+    return this.library.list().map(artefactInfo);
   }
 
   async removeArtefact(ref: string): Promise<boolean> {
@@ -164,12 +173,34 @@ export class GoroscopeService implements GoroscopeApi {
 
   async indexFile(path: string, onProgress?: (p: IndexProgressEvent) => void, shouldCancel?: () => boolean) {
     const { artefact, reused } = this.library.index(text('path', path, 4096), { onProgress, shouldCancel });
-    return { artefact: info(artefact), reused };
+    return { artefact: artefactInfo(artefact), reused };
   }
 
-  async summary(ref: string): Promise<{ artefact: ArtefactInfo; summary: TraceSummary }> {
+  async startIndex(path: string): Promise<IndexJob> {
+    return this.jobs.start(text('path', path, 4096));
+  }
+
+  async indexJobs(): Promise<IndexJob[]> {
+    return this.jobs.list();
+  }
+
+  async cancelIndex(jobId: string): Promise<boolean> {
+    return this.jobs.cancel(text('jobId', jobId, 100));
+  }
+
+  /** Calls `listener` on every change of an index job (hosts forward these to their UI). */
+  onIndexJob(listener: (job: IndexJob) => void): () => void {
+    return this.jobs.subscribe(listener);
+  }
+
+  async summary(ref: string): Promise<ArtefactSummary> {
     const a = this.artefact(ref);
-    return { artefact: info(a), summary: a.summary };
+    const artefact = artefactInfo(a);
+    switch (a.kind) {
+      case 'trace': return { kind: 'trace', artefact, summary: traceSummary(a) };
+      case 'profile': return { kind: 'profile', artefact, summary: a.summary as Record<string, unknown> };
+      case 'dump': return { kind: 'dump', artefact, summary: a.summary as Record<string, unknown> };
+    }
   }
 
   async timeline(req: TimelineRequest): Promise<TimelineWindow> {
@@ -251,7 +282,7 @@ export class GoroscopeService implements GoroscopeApi {
     if (req.aliveAtEnd === true) where.push('g.end_ns IS NULL');
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     // Unfiltered, the total is the summary's (a count over millions of rows takes a while).
-    const total = where.length === 0 ? this.artefact(req.artefact).summary.goroutines
+    const total = where.length === 0 ? this.artefact(req.artefact).goroutines
       : idx.db.prepare(`SELECT count(*) ${GOROUTINE_JOINS} ${filter}`).pluck().get(...params) as number;
     // Ties are broken by ID in the sort's direction, so the (column, id) indexes serve the order.
     const direction = req.descending ? 'DESC' : 'ASC';

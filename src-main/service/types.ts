@@ -7,28 +7,54 @@ export type { TraceSummary };
 
 export type GoroutineStateName = 'Undetermined' | 'NotExist' | 'Runnable' | 'Running' | 'Waiting' | 'Syscall';
 
+export type ArtefactKind = 'trace' | 'profile' | 'dump';
+
 export interface ArtefactInfo {
   /** Content hash (SHA-256, hex): the artefact's identity. */
   hash: string;
   name: string;
   path: string;
   size: number;
-  kind: 'trace';
-  /** Trace format, e.g. "1.26". */
+  kind: ArtefactKind;
+  /** Trace format ("1.26"), profile type ("cpu", "heap"…) or dump form ("debug=2", "panic"…). */
   format: string;
   indexedAt: string;
+  /** Time span covered (0 for kinds without a time axis). */
   durationNs: number;
   goroutines: number;
-  events: number;
+  /** Events (trace), samples (profile) or goroutines (dump) indexed. */
+  items: number;
+  /** Set when the file was damaged: the index covers what was decodable before the damage. */
   warning: string | null;
 }
+
+/** An artefact's summary, by kind. Profile and dump summaries are the JSON their indexers store. */
+export type ArtefactSummary =
+  | { kind: 'trace'; artefact: ArtefactInfo; summary: TraceSummary }
+  | { kind: 'profile'; artefact: ArtefactInfo; summary: Record<string, unknown> }
+  | { kind: 'dump'; artefact: ArtefactInfo; summary: Record<string, unknown> };
 
 export interface IndexProgressEvent {
   phase: 'hashing' | 'decoding' | 'finishing' | 'done';
   bytes: number;
   totalBytes: number;
+  /** Events, samples or goroutines indexed so far. */
   events: number;
   etaSeconds: number | null;
+}
+
+/** An indexing run in the background (a worker thread), one at a time in the order started. */
+export interface IndexJob {
+  id: string;
+  /** The file being indexed (absolute path on the host's machine). */
+  file: string;
+  state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  progress: IndexProgressEvent;
+  /** When done: the artefact, and whether an existing index was reused. */
+  artefact?: ArtefactInfo;
+  reused?: boolean;
+  /** When failed: one line naming the file, the byte offset and what was expected. */
+  error?: string;
 }
 
 export interface TimelineRequest {
@@ -166,8 +192,15 @@ export interface QueryResult {
 export interface GoroscopeApi {
   listArtefacts(): Promise<ArtefactInfo[]>;
   removeArtefact(ref: string): Promise<boolean>;
+  /** Indexes a file in this thread (the CLI); hosts with a UI use startIndex. */
   indexFile(path: string, onProgress?: (p: IndexProgressEvent) => void, shouldCancel?: () => boolean): Promise<{ artefact: ArtefactInfo; reused: boolean }>;
-  summary(ref: string): Promise<{ artefact: ArtefactInfo; summary: TraceSummary }>;
+  /** Queues a file for indexing in a worker thread and returns at once; follow it with onIndexJob. */
+  startIndex(path: string): Promise<IndexJob>;
+  /** Jobs queued, running, or finished since the host started. */
+  indexJobs(): Promise<IndexJob[]>;
+  /** Cancels a queued or running job; false when it had already finished. */
+  cancelIndex(jobId: string): Promise<boolean>;
+  summary(ref: string): Promise<ArtefactSummary>;
   timeline(req: TimelineRequest): Promise<TimelineWindow>;
   goroutine(ref: string, id: number): Promise<GoroutineDetail>;
   goroutines(req: GoroutineListRequest): Promise<GoroutinePage>;

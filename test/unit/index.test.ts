@@ -135,7 +135,7 @@ test('a truncated trace indexes what was decodable and records the warning', () 
   fs.writeFileSync(cut, full.subarray(0, Math.floor(full.length * 0.6)));
   const { artefact } = lib.index(cut);
   assert.match(artefact.warning ?? '', /cut\.trace at byte \d+/);
-  assert.ok(artefact.summary.events > 0);
+  assert.ok(artefact.items > 0);
   assert.ok(lib.list().some((a) => a.hash === artefact.hash && a.warning !== null));
 });
 
@@ -164,7 +164,7 @@ test('an indexer killed with SIGKILL mid-way leaves the library clean; the next 
     assert.deepEqual(fs.readdirSync(artefactDir), [], 'the dead process\'s temporary file is removed');
     const { artefact, reused } = crashed.index(file);
     assert.equal(reused, false);
-    assert.equal(artefact.summary.events, summarizeTrace(openTrace(file)).summary.events);
+    assert.equal(artefact.items, summarizeTrace(openTrace(file)).summary.events);
   } finally {
     crashed.close();
   }
@@ -176,7 +176,10 @@ test('service: goroutine list, detail and timeline agree with the index', async 
   try {
     const { artefact } = await svc.indexFile(file);
     const page = await svc.goroutines({ artefact: artefact.hash, state: 'Waiting', reason: 'chan send', limit: 1000 });
-    const { summary } = await svc.summary(artefact.hash);
+    const result = await svc.summary(artefact.hash);
+    assert.equal(result.kind, 'trace');
+    if (result.kind !== 'trace') return;
+    const summary = result.summary;
     assert.equal(page.total, summary.waitingAtEnd['chan send']);
     const detail = await svc.goroutine(artefact.hash, page.rows[0].id);
     assert.equal(detail.intervals.at(-1)!.state, 'Waiting');
@@ -192,7 +195,7 @@ test('service: goroutine list, detail and timeline agree with the index', async 
     assert.deepEqual(q.rows, [[summary.goroutines]]);
     await assert.rejects(svc.query({ artefact: artefact.hash, sql: 'DELETE FROM goroutines' }), /read-only/);
   } finally {
-    svc.close();
+    await svc.close();
   }
 });
 

@@ -1,6 +1,6 @@
 // Commands over the artefact library: index, ls, rm, query.
 
-import { Library, LibraryError, defaultLibraryDir } from '../../index/library.ts';
+import { Library, LibraryError, defaultLibraryDir, type Artefact, type ArtefactKind } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { InvalidArgument } from '../../service/validate.ts';
 import type { IndexProgressEvent } from '../../service/types.ts';
@@ -36,6 +36,13 @@ function library(args: ParsedArgs): Library {
   return new Library(args.options.get('library') ?? defaultLibraryDir());
 }
 
+const ITEM_NOUN: Record<ArtefactKind, string> = { trace: 'events', profile: 'samples', dump: 'goroutines listed' };
+
+/** "go 1.26" for a trace, "cpu profile", "debug=2 dump". */
+function describeFormat(a: Artefact): string {
+  return a.kind === 'trace' ? `go ${a.format}` : `${a.format} ${a.kind}`;
+}
+
 export async function indexCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { flags: ['json', 'force'], valued: ['library'] });
   if (args.positional.length === 0) throw new UsageError('index needs at least one FILE (see goroscope help index)');
@@ -55,8 +62,8 @@ export async function indexCommand(argv: string[]): Promise<number> {
           await out.write(JSON.stringify({ file, hash: artefact.hash, reused, format: artefact.format, warning: artefact.warning,
             summary: artefact.summary }) + '\n');
         } else {
-          await out.write(`${reused ? 'reused ' : 'indexed'} ${artefact.hash.slice(0, 12)}  ${file}  (go ${artefact.format}, ` +
-            `${formatCount(artefact.summary.events)} events, ${formatCount(artefact.summary.goroutines)} goroutines)\n`);
+          await out.write(`${reused ? 'reused ' : 'indexed'} ${artefact.hash.slice(0, 12)}  ${file}  (${describeFormat(artefact)}, ` +
+            `${formatCount(artefact.items)} ${ITEM_NOUN[artefact.kind]}, ${formatCount(artefact.goroutines)} goroutines)\n`);
         }
         if (artefact.warning) process.stderr.write(`goroscope: warning: ${artefact.warning} (indexed what was decodable before it)\n`);
       } catch (e) {
@@ -80,13 +87,13 @@ export async function lsCommand(argv: string[]): Promise<number> {
     const all = lib.list();
     const out = new Output();
     if (args.flags.has('json')) {
-      await out.write(JSON.stringify(all.map(({ summary, ...a }) => ({ ...a, durationNs: summary.durationNs, goroutines: summary.goroutines, events: summary.events })), null, 2) + '\n');
+      await out.write(JSON.stringify(all.map(({ summary: _, ...a }) => a), null, 2) + '\n');
     } else if (all.length === 0) {
       await out.write(`no artefacts in ${lib.dir}\n`);
     } else {
       for (const a of all) {
-        await out.write(`${a.hash.slice(0, 12)}  ${a.kind}  go ${a.format.padEnd(5)} ${formatBytes(a.size).padStart(10)}  ` +
-          `${formatDuration(a.summary.durationNs).padStart(8)}  ${formatCount(a.summary.goroutines).padStart(9)} goroutines  ${a.indexedAt.slice(0, 19)}  ${a.path}` +
+        await out.write(`${a.hash.slice(0, 12)}  ${a.kind.padEnd(7)}  ${describeFormat(a).padEnd(14)} ${formatBytes(a.size).padStart(10)}  ` +
+          `${formatDuration(a.durationNs).padStart(8)}  ${formatCount(a.goroutines).padStart(9)} goroutines  ${a.indexedAt.slice(0, 19)}  ${a.path}` +
           `${a.warning ? '  (damaged: partial)' : ''}\n`);
       }
     }

@@ -1,7 +1,7 @@
 // `goroscope stats FILE [--json] [--partial]`: the summary of a trace.
 
 import { existsSync, statSync } from 'node:fs';
-import { defaultLibraryDir, Library, LibraryError } from '../../index/library.ts';
+import { defaultLibraryDir, Library, LibraryError, traceSummary } from '../../index/library.ts';
 import { summarizeTrace, type TraceSummary } from '../../analyze/trace-summary.ts';
 import { openTrace } from '../../decode/gotrace/reader.ts';
 import { parseArgs } from './args.ts';
@@ -59,7 +59,7 @@ function indexedSummary(ref: string, dir: string | undefined): { summary: TraceS
   }
   try {
     const artefact = isFile ? lib.findByContent(ref) : /^[0-9a-f]{4,64}$/.test(ref) ? lib.resolve(ref) : null;
-    return artefact ? { summary: artefact.summary, warning: artefact.warning } : null;
+    return artefact ? { summary: traceSummary(artefact), warning: artefact.warning } : null;
   } finally {
     lib.close();
   }
