@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -84,6 +84,10 @@ CREATE INDEX proc_chunks_by_time ON proc_interval_chunks (proc, start_ns);
 CREATE INDEX goroutines_by_start ON goroutines (start_ns, id);
 CREATE INDEX goroutines_by_running ON goroutines (running_ns, id);
 CREATE INDEX goroutines_by_waiting ON goroutines (waiting_ns, id);
+-- Sorting by name walks names in order and each name's goroutines by ID: strings are unique,
+-- which lets SQLite stream that order without a sort (see service.ts, goroutines()).
+CREATE UNIQUE INDEX strings_by_value ON strings (value);
+CREATE INDEX goroutines_by_name ON goroutines (name, id);
 CREATE INDEX ranges_by_time ON ranges (start_ns, end_ns);
 CREATE INDEX metrics_by_name_time ON metrics (name, time_ns);
 CREATE INDEX tasks_by_id ON tasks (id);

@@ -47,6 +47,8 @@ function goroutineRow(r: GoroutineDbRow): GoroutineRow {
 const GOROUTINE_COLUMNS = `g.id, n.value AS name, g.created_ns, g.creator, g.start_ns, g.end_ns, g.last_state,
   COALESCE(r.value, '') AS last_reason, g.running_ns, g.runnable_ns, g.waiting_ns, g.syscall_ns`;
 const GOROUTINE_JOINS = 'FROM goroutines g JOIN strings n ON n.id = g.name LEFT JOIN strings r ON r.id = g.last_reason';
+/** The same rows for sorting by name: names in order (CROSS JOIN fixes the loop order), then each name's goroutines by ID. */
+const GOROUTINE_JOINS_BY_NAME = 'FROM strings n CROSS JOIN goroutines g ON g.name = n.id LEFT JOIN strings r ON r.id = g.last_reason';
 
 /** An open artefact index with its prepared statements and caches. */
 class ArtefactIndex {
@@ -286,7 +288,8 @@ export class GoroscopeService implements GoroscopeApi {
       : idx.db.prepare(`SELECT count(*) ${GOROUTINE_JOINS} ${filter}`).pluck().get(...params) as number;
     // Ties are broken by ID in the sort's direction, so the (column, id) indexes serve the order.
     const direction = req.descending ? 'DESC' : 'ASC';
-    const rows = idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS} ${GOROUTINE_JOINS} ${filter}
+    const joins = sort === 'name' ? GOROUTINE_JOINS_BY_NAME : GOROUTINE_JOINS;
+    const rows = idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS} ${joins} ${filter}
       ORDER BY ${SORT_COLUMNS[sort]} ${direction}, g.id ${direction} LIMIT ? OFFSET ?`).all(...params, limit, offset) as GoroutineDbRow[];
     return { total, rows: rows.map(goroutineRow) };
   }

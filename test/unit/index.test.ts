@@ -199,6 +199,39 @@ test('service: goroutine list, detail and timeline agree with the index', async 
   }
 });
 
+test('the goroutine list pages through every sort order exactly as a sort of all rows does', async () => {
+  const file = fixtureTraces().find((t) => t.name === 'httpleak.go127')!.path;
+  const svc = new GoroscopeService(lib);
+  try {
+    const { artefact } = await svc.indexFile(file);
+    const all = (await svc.goroutines({ artefact: artefact.hash, limit: 10_000 })).rows;
+    assert.ok(all.length > 20);
+    for (const sort of ['id', 'name', 'startNs', 'endNs', 'runningNs', 'waitingNs', 'runnableNs', 'syscallNs'] as const) {
+      for (const descending of [false, true]) {
+        // The service's order: the key (SQLite's order: nulls first, strings by bytes), ties by ID, same direction.
+        const key = (r: (typeof all)[number]) => r[sort];
+        const cmp = (a: (typeof all)[number], b: (typeof all)[number]) => {
+          const x = key(a), y = key(b);
+          const byKey = x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1;
+          return (byKey || a.id - b.id) * (descending ? -1 : 1);
+        };
+        const want = [...all].sort(cmp).map((r) => r.id);
+        const got: number[] = [];
+        for (let offset = 0; offset < all.length; offset += 7) {
+          got.push(...(await svc.goroutines({ artefact: artefact.hash, sort, descending, offset, limit: 7 })).rows.map((r) => r.id));
+        }
+        assert.deepEqual(got, want, `sort ${sort} ${descending ? 'descending' : 'ascending'}`);
+      }
+    }
+    const waiting = await svc.goroutines({ artefact: artefact.hash, sort: 'name', state: 'Waiting', limit: 10_000 });
+    assert.deepEqual(waiting.rows.map((r) => r.id), all.filter((r) => r.lastState === 'Waiting').sort((a, b) =>
+      a.name === b.name ? a.id - b.id : a.name < b.name ? -1 : 1).map((r) => r.id));
+    assert.equal(waiting.total, waiting.rows.length);
+  } finally {
+    await svc.close();
+  }
+});
+
 test('CLI: index (reused on the second run), query --csv, ls, rm', () => {
   const libDir = path.join(dir, 'cli-library');
   const file = fixtureTraces().find((t) => t.name === 'nilselect.go126')!.path;
