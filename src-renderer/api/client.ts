@@ -53,3 +53,15 @@ export const RENDERER_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex',
 ] as const satisfies readonly (keyof RendererApi)[];
+
+// Adding a method to the service without listing it above fails the build here, not at run time.
+type UnlistedMethods = Exclude<keyof RendererApi, (typeof RENDERER_METHODS)[number]>;
+const everyMethodListed: [UnlistedMethods] extends [never] ? true : UnlistedMethods = true;
+void everyMethodListed;
+
+/** Builds the RendererApi methods from one function that performs a call by name. */
+export function apiMethods(call: (method: keyof RendererApi, args: unknown[]) => Promise<unknown>): RendererApi {
+  const methods: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+  for (const name of RENDERER_METHODS) methods[name] = (...args) => call(name, args);
+  return methods as unknown as RendererApi;
+}

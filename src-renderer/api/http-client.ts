@@ -1,0 +1,66 @@
+// The API client of `goroscope serve`: each call is `POST /api/<method>` with the arguments as a
+// JSON array; job updates arrive as server-sent events; dropped files are uploaded.
+// The token reaches the server as the cookie set by the page load (see src-main/hosts/http/access.ts);
+// the one in the page's URL is also sent as a Bearer header, in case cookies are blocked.
+
+import { ApiError, apiMethods, type ApiClient, type IndexJob } from './client.ts';
+
+function pageToken(): string | null {
+  return new URLSearchParams(window.location.search).get('token');
+}
+
+async function parseResponse(res: Response, what: string): Promise<unknown> {
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const message = typeof body === 'object' && body !== null && 'error' in body ? String(body.error) : `${what}: HTTP ${res.status}`;
+    throw new ApiError(message, res.status);
+  }
+  return body;
+}
+
+export function createHttpClient(): ApiClient {
+  const token = pageToken();
+  const auth: Record<string, string> = token ? { Authorization: `Bearer ${token}` } : {};
+  const listeners = new Set<(job: IndexJob) => void>();
+  let events: EventSource | null = null;
+
+  function connectEvents(): void {
+    events = new EventSource(token ? `/api/events?token=${encodeURIComponent(token)}` : '/api/events');
+    events.addEventListener('job', (e) => {
+      const job = JSON.parse((e as MessageEvent<string>).data) as IndexJob;
+      for (const l of listeners) l(job);
+    });
+  }
+
+  return {
+    ...apiMethods(async (method, args) => {
+      const res = await fetch(`/api/${method}`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: JSON.stringify(args),
+      });
+      return parseResponse(res, method);
+    }),
+    host: 'http',
+    subscribeIndexJobs(listener) {
+      listeners.add(listener);
+      if (!events) connectEvents();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) {
+          events?.close();
+          events = null;
+        }
+      };
+    },
+    async openDroppedFiles(files) {
+      const jobs: IndexJob[] = [];
+      // One at a time: uploads share the disk and the one connection budget.
+      for (const file of files) {
+        const res = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
+          method: 'POST', headers: { 'Content-Type': 'application/octet-stream', ...auth }, body: file,
+        });
+        jobs.push(await parseResponse(res, `upload of ${file.name}`) as IndexJob);
+      }
+      return jobs;
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Imports Vite resolves that TypeScript does not know: stylesheets.
+declare module '*.css';

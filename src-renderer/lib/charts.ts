@@ -1,0 +1,22 @@
+// chart.js with only what the line charts use registered (the whole library is 3× the size).
+
+import { CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Filler, Legend, Tooltip);
+
+export { Chart };
+
+/** The colour of a CSS variable of the current theme. */
+export function cssColor(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/** One line of a time-series chart; x is ns since the trace began. */
+export interface Series {
+  label: string;
+  /** A CSS variable holding the series colour, e.g. "--state-running". */
+  colorVar: string;
+  points: { x: number; y: number }[];
+  /** Fill under the line (stacked areas for counts). */
+  fill?: boolean;
+}

@@ -1,0 +1,105 @@
+// The index jobs the page knows about, kept current from the host's job events. Jobs this page
+// started open their artefact's overview when they finish.
+
+import { api } from '../api/index.ts';
+import type { IndexJob } from '../api/client.ts';
+import { SvelteSet } from 'svelte/reactivity';
+import { router } from './router.svelte.ts';
+
+/** A failure that has no job (an upload refused, a path the host rejected). */
+export interface OpenFailure {
+  id: number;
+  message: string;
+}
+
+const FINISHED: ReadonlySet<IndexJob['state']> = new Set(['done', 'failed', 'cancelled']);
+
+class JobTracker {
+  jobs = $state<IndexJob[]>([]);
+  failures = $state<OpenFailure[]>([]);
+  /** Files being uploaded (HTTP host), by name: they become jobs once on the host's disk. */
+  uploading = $state<string[]>([]);
+  /** Incremented whenever a job finishes: the library reloads on it. */
+  finishedCount = $state(0);
+  private readonly startedHere = new Set<string>();
+  private readonly dismissed = new SvelteSet<string>();
+  private nextFailure = 1;
+
+  /** Jobs worth showing: queued and running ones, and failed or cancelled ones until dismissed. */
+  visible = $derived(this.jobs.filter((j) => j.state !== 'done' && !this.dismissed.has(j.id)));
+
+  constructor() {
+    api.subscribeIndexJobs((job) => this.update(job));
+    api.indexJobs().then((jobs) => {
+      for (const job of jobs) if (!this.jobs.some((j) => j.id === job.id)) this.jobs.push(job);
+    }, (e: unknown) => this.fail(e));
+  }
+
+  private update(job: IndexJob): void {
+    const i = this.jobs.findIndex((j) => j.id === job.id);
+    // A finished job never changes again: an older report arriving late must not revive it.
+    if (i >= 0 && FINISHED.has(this.jobs[i].state)) return;
+    if (i >= 0) this.jobs[i] = job;
+    else this.jobs.push(job);
+    if (FINISHED.has(job.state)) {
+      this.finishedCount++;
+      this.openIfStartedHere(job);
+    }
+  }
+
+  private openIfStartedHere(job: IndexJob): void {
+    if (job.state === 'done' && job.artefact && this.startedHere.delete(job.id)) router.go('overview', job.artefact.hash);
+  }
+
+  /** Starts indexing a path on the host's machine. */
+  async openPath(path: string): Promise<void> {
+    await this.track(() => api.startIndex(path).then((job) => [job]));
+  }
+
+  /** Opens dropped files (uploaded over HTTP, by path in Electron). */
+  async openFiles(files: File[]): Promise<void> {
+    const names = files.map((f) => f.name);
+    this.uploading = [...this.uploading, ...names];
+    try {
+      await this.track(() => api.openDroppedFiles(files));
+    } finally {
+      this.uploading = this.uploading.filter((n) => !names.includes(n));
+    }
+  }
+
+  async cancel(job: IndexJob): Promise<void> {
+    try {
+      await api.cancelIndex(job.id);
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  dismiss(job: IndexJob): void {
+    this.dismissed.add(job.id);
+  }
+
+  dismissFailure(id: number): void {
+    this.failures = this.failures.filter((f) => f.id !== id);
+  }
+
+  private async track(start: () => Promise<IndexJob[]>): Promise<void> {
+    try {
+      for (const job of await start()) {
+        this.startedHere.add(job.id);
+        this.update(job);
+        // Its end may have been reported before this answer arrived (a reused index is quick).
+        const current = this.jobs.find((j) => j.id === job.id);
+        if (current && FINISHED.has(current.state)) this.openIfStartedHere(current);
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  fail(e: unknown): void {
+    this.failures = [...this.failures, { id: this.nextFailure++, message: e instanceof Error ? e.message : String(e) }];
+  }
+}
+
+export const jobs = new JobTracker();

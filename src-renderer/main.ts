@@ -1,0 +1,7 @@
+// Entry point of the renderer (Electron window or browser tab of `goroscope serve`).
+
+import { mount } from 'svelte';
+import App from './App.svelte';
+import './app.css';
+
+mount(App, { target: document.getElementById('app')! });
