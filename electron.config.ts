@@ -1,0 +1,77 @@
+// electron-builder configuration (`electron-builder --config electron.config.ts`, see
+// `npm run dist` and docs/offline-install.md). Builds the current OS's installers from dist/
+// (`npm run build` first): Linux AppImage + deb, macOS dmg, Windows NSIS.
+
+import type { Configuration } from 'electron-builder';
+
+const config: Configuration = {
+  appId: 'dev.goroscope.app',
+  productName: 'Goroscope',
+  copyright: 'Copyright © Goroscope contributors (MIT licence)',
+  // The version of the electron package in package-lock.json; pinned so the packaged runtime is
+  // exactly the one the code was checked against.
+  electronVersion: '45.4.1',
+  directories: { output: 'release', buildResources: 'assets/icons' },
+
+  // Only what runs: the bundles, the built renderer and the window icon. esbuild and Vite already
+  // inlined every JS dependency except better-sqlite3 (a native addon), so the other runtime
+  // dependencies are left out of the archive.
+  files: [
+    'package.json',
+    'dist/main/**/*',
+    'dist/renderer/**/*',
+    'assets/icons/png/512x512.png',
+    '!dist/**/*.map',
+    '!node_modules/chart.js/**',
+    '!node_modules/protobufjs/**',
+    '!node_modules/tsx/**',
+    '!node_modules/esbuild/**',
+    '!node_modules/@esbuild/**',
+    '!node_modules/better-sqlite3/{deps,src,docs}/**',
+  ],
+  asar: true,
+  // Native addons cannot be loaded from inside an asar archive.
+  asarUnpack: ['**/*.node'],
+  // Rebuild better-sqlite3 against Electron's Node ABI (it is built for the system Node by npm ci).
+  npmRebuild: true,
+  // Opened into an empty library on first launch (resources/sample; see src-main/hosts/electron/main.ts).
+  extraResources: [{ from: 'assets/sample', to: 'sample', filter: ['**/*', '!README.md'] }],
+  fileAssociations: [
+    { ext: 'trace', name: 'Go execution trace', role: 'Viewer' },
+    { ext: 'pprof', name: 'pprof profile', role: 'Viewer' },
+  ],
+  // Offline by design: no update feed, no publishing metadata in the app.
+  publish: null,
+  electronFuses: {
+    // Kept on: the service runs SQL queries in a child_process.fork, which needs ELECTRON_RUN_AS_NODE.
+    runAsNode: true,
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    onlyLoadAppFromAsar: true,
+    // The renderer is served from app://, never file://.
+    grantFileProtocolExtraPrivileges: false,
+  },
+
+  linux: {
+    target: ['AppImage', 'deb'],
+    icon: 'assets/icons/png',
+    category: 'Development',
+    synopsis: 'Offline forensics for Go execution traces, pprof profiles and goroutine dumps',
+    maintainer: 'Goroscope contributors <goroscope@users.noreply.github.com>',
+    executableName: 'goroscope-app',
+  },
+  mac: {
+    target: ['dmg'],
+    icon: 'assets/icons/icon.icns',
+    category: 'public.app-category.developer-tools',
+  },
+  dmg: { title: 'Goroscope ${version}' },
+  win: {
+    target: ['nsis'],
+    icon: 'assets/icons/icon.ico',
+  },
+  nsis: { oneClick: false, perMachine: false, allowToChangeInstallationDirectory: true },
+};
+
+export default config;
