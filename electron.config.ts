@@ -11,7 +11,7 @@ const config: Configuration = {
   // The version of the electron package in package-lock.json; pinned so the packaged runtime is
   // exactly the one the code was checked against.
   electronVersion: '45.4.1',
-  directories: { output: 'release', buildResources: 'assets/icons' },
+  directories: { output: 'dist/installers', buildResources: 'assets/icons' },
 
   // Only what runs: the bundles, the built renderer and the window icon. esbuild and Vite already
   // inlined every JS dependency except better-sqlite3 (a native addon), so the other runtime

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run dist [-- ELECTRON-BUILDER ARGS]`: builds dist/ and the current OS's installers into
-// release/ (Linux AppImage + deb, macOS dmg, Windows NSIS; see electron.config.ts). Needs a
+// dist/installers/ (Linux AppImage + deb, macOS dmg, Windows NSIS; see electron.config.ts). Needs a
 // connected machine or the prepared caches of docs/offline-install.md.
 //
 // electron-builder rebuilds better-sqlite3 inside node_modules for Electron's ABI, which the
@@ -29,4 +29,4 @@ if (!packaged) {
   console.error('npm run dist: electron-builder failed (offline? see docs/offline-install.md)');
   process.exit(1);
 }
-console.log(`npm run dist: installers in ${path.join(root, 'release')}`);
+console.log(`npm run dist: installers in ${path.join(root, 'dist', 'installers')}`);
