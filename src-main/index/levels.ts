@@ -3,9 +3,13 @@
 // bucket reads these instead of every interval: a goroutine with 200 000 intervals over 17 s is
 // 17 000 buckets at 1 ms, 1 000 at 16 ms.
 //
-// Stored as rows of up to BUCKETS_PER_ROW buckets; per non-empty bucket:
-//   uvarint (bucket index − previous bucket index in the row, the first relative to start_bucket)
-//   uvarint runnable ns, running ns, waiting ns, syscall ns
+// Stored as rows of buckets [start_bucket, start_bucket + BUCKETS_PER_ROW); per entry:
+//   uvarint (gap × 2 + isRun), gap = buckets since the previous entry's last bucket + 1 (the
+//     first entry's gap is relative to start_bucket)
+//   a bucket:  uvarint runnable ns, running ns, waiting ns, syscall ns
+//   a run:     uvarint count, uvarint k — `count` consecutive buckets spent wholly in STATES[k]
+// Runs matter: a goroutine blocked for 17 s is one run per row instead of 17 000 buckets
+// (measured on a 168 MB trace: goroutine_levels 56 MB → see the issue notes, and 5 s less indexing).
 
 /** Bucket widths of levels 1, 2, 3. */
 export const LEVEL_NS = [1_000_000, 16_000_000, 256_000_000] as const;
@@ -20,52 +24,107 @@ export interface LevelRow {
 }
 
 class LevelBuilder {
+  /** The open (partial) bucket, −1 when none. */
   private bucket = -1;
   private readonly ns = [0, 0, 0, 0];
+  /** A pending run of whole buckets in one state: first bucket, count, state index. */
+  private runStart = -1;
+  private runCount = 0;
+  private runState = 0;
   private rowStart = -1;
-  private prev = 0;
-  private buf: number[] = [];
+  /** Bucket after the last one written in the row. */
+  private next = 0;
+  private readonly bytes = new ByteWriter();
 
   constructor(readonly level: number, private readonly width: number, private readonly out: (row: LevelRow) => void) {}
 
   add(start: number, end: number, state: number): void {
     const k = STATES.indexOf(state as (typeof STATES)[number]);
     if (k < 0 || end <= start) return;
+    const w = this.width;
     let s = start;
-    while (s < end) {
-      const b = Math.floor(s / this.width);
-      const bucketEnd = (b + 1) * this.width;
-      const e = Math.min(end, bucketEnd);
-      if (b !== this.bucket) this.close(b);
+    // The head: up to the end of the first bucket, or all of it when it ends inside that bucket.
+    const first = Math.floor(s / w);
+    if (s % w !== 0 || end < (first + 1) * w) {
+      const e = Math.min(end, (first + 1) * w);
+      if (first !== this.bucket) this.closeBucket(first);
       this.ns[k] += e - s;
       s = e;
+      if (s === end) return;
+    }
+    // Whole buckets in one state: a run.
+    const whole = Math.floor(end / w) - s / w;
+    if (whole > 0) {
+      this.closeBucket(-1);
+      this.addRun(s / w, whole, k);
+      s += whole * w;
+    }
+    // The tail, inside the last bucket.
+    if (s < end) {
+      this.closeBucket(Math.floor(s / w));
+      this.ns[k] += end - s;
     }
   }
 
-  /** Finishes the open bucket and opens bucket `next` (−1: none). */
-  private close(next: number): void {
-    if (this.bucket >= 0) {
-      if (this.rowStart < 0 || this.bucket - this.rowStart >= BUCKETS_PER_ROW) {
-        this.flush();
-        this.rowStart = this.bucket;
-        this.prev = this.bucket;
-      }
-      uvarint(this.buf, this.bucket - this.prev);
-      for (const v of this.ns) uvarint(this.buf, Math.round(v));
-      this.prev = this.bucket;
+  private addRun(first: number, count: number, k: number): void {
+    if (this.runCount > 0 && this.runState === k && this.runStart + this.runCount === first) {
+      this.runCount += count;
+      return;
     }
+    this.flushRun();
+    this.runStart = first;
+    this.runCount = count;
+    this.runState = k;
+  }
+
+  private flushRun(): void {
+    let first = this.runStart;
+    let count = this.runCount;
+    this.runCount = 0;
+    // A run never crosses a row's end: split it.
+    while (count > 0) {
+      this.startEntry(first);
+      const inRow = Math.min(count, this.rowStart + BUCKETS_PER_ROW - first);
+      this.bytes.uvarint((first - this.next) * 2 + 1);
+      this.bytes.uvarint(inRow);
+      this.bytes.uvarint(this.runState);
+      first += inRow;
+      count -= inRow;
+      this.next = first;
+    }
+  }
+
+  /** Writes the open bucket, if any, and opens bucket `next` (−1: none). */
+  private closeBucket(next: number): void {
+    if (this.bucket >= 0 && this.bucket !== next) {
+      this.flushRun();
+      this.startEntry(this.bucket);
+      this.bytes.uvarint((this.bucket - this.next) * 2);
+      for (const v of this.ns) this.bytes.uvarint(Math.round(v));
+      this.next = this.bucket + 1;
+      this.ns.fill(0);
+    }
+    if (this.bucket !== next && next >= 0) this.flushRun();
     this.bucket = next;
-    this.ns.fill(0);
   }
 
-  flush(): void {
-    if (this.buf.length > 0) this.out({ level: this.level, startBucket: this.rowStart, data: Uint8Array.from(this.buf) });
-    this.buf = [];
+  /** Starts a new row when `bucket` falls outside the current one. */
+  private startEntry(bucket: number): void {
+    if (this.rowStart < 0 || bucket >= this.rowStart + BUCKETS_PER_ROW) {
+      this.flushRow();
+      this.rowStart = bucket;
+      this.next = bucket;
+    }
+  }
+
+  private flushRow(): void {
+    if (this.bytes.length > 0) this.out({ level: this.level, startBucket: this.rowStart, data: this.bytes.take() });
   }
 
   finish(): void {
-    this.close(-1);
-    this.flush();
+    this.closeBucket(-1);
+    this.flushRun();
+    this.flushRow();
   }
 }
 
@@ -86,15 +145,35 @@ export class GoroutineLevels {
   }
 }
 
-function uvarint(out: number[], v: number): void {
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
+/** A growable byte buffer of uvarints. */
+class ByteWriter {
+  private buf = new Uint8Array(256);
+  length = 0;
+
+  uvarint(v: number): void {
+    if (this.length + 10 > this.buf.length) {
+      const next = new Uint8Array(this.buf.length * 2);
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+    }
+    while (v >= 0x80) {
+      this.buf[this.length++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.length++] = v;
   }
-  out.push(v);
+
+  take(): Uint8Array {
+    const out = this.buf.slice(0, this.length);
+    this.length = 0;
+    return out;
+  }
 }
 
-/** Visits the buckets of a stored row: bucket start, end, and ns per state code (index 0–5). */
+/**
+ * Visits the entries of a stored row in time order: a bucket, or a run of whole buckets in one
+ * state, with its start, end and ns per state code (index 0–5).
+ */
 export function decodeLevelRow(row: LevelRow, visit: (start: number, end: number, stateNs: number[]) => void): void {
   const width = LEVEL_NS[row.level - 1];
   const data = row.data;
@@ -110,10 +189,19 @@ export function decodeLevelRow(row: LevelRow, visit: (start: number, end: number
     } while (b >= 0x80);
     return v;
   };
-  let bucket = row.startBucket;
+  let next = row.startBucket;
   while (pos < data.length) {
-    bucket += read();
-    const stateNs = [0, 0, read(), read(), read(), read()];
-    visit(bucket * width, (bucket + 1) * width, stateNs);
+    const head = read();
+    const bucket = next + Math.floor(head / 2);
+    if (head % 2 === 1) {
+      const count = read();
+      const stateNs = [0, 0, 0, 0, 0, 0];
+      stateNs[STATES[read()]] = count * width;
+      visit(bucket * width, (bucket + count) * width, stateNs);
+      next = bucket + count;
+    } else {
+      visit(bucket * width, (bucket + 1) * width, [0, 0, read(), read(), read(), read()]);
+      next = bucket + 1;
+    }
   }
 }

@@ -224,6 +224,8 @@ export class Library {
       db.pragma('journal_mode = OFF');
       db.pragma('synchronous = OFF');
       db.pragma('cache_size = -65536');
+      // Sorts for the index builds after the load may use a second core.
+      db.pragma('threads = 2');
       db.exec(META_TABLE);
       db.exec(kind.tables);
       db.exec('BEGIN');

@@ -63,7 +63,9 @@ CREATE TABLE ranges (
   stack INTEGER NOT NULL,
   bytes_swept INTEGER, bytes_reclaimed INTEGER
 );
-CREATE TABLE metrics (name INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INTEGER NOT NULL);
+-- One point per (name, time): the last value when several share a nanosecond. Clustered by
+-- (name, time), so a window of one metric is a range scan with no separate index.
+CREATE TABLE metrics (name INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (name, time_ns)) WITHOUT ROWID;
 -- Coarser levels of each metric for wide windows: the largest value in each bucket of
 -- METRIC_LEVEL_NS[level - 1] ns (time_ns = the bucket's start).
 CREATE TABLE metric_levels (name INTEGER NOT NULL, level INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (name, level, time_ns)) WITHOUT ROWID;
@@ -89,7 +91,6 @@ CREATE INDEX goroutines_by_waiting ON goroutines (waiting_ns, id);
 CREATE UNIQUE INDEX strings_by_value ON strings (value);
 CREATE INDEX goroutines_by_name ON goroutines (name, id);
 CREATE INDEX ranges_by_time ON ranges (start_ns, end_ns);
-CREATE INDEX metrics_by_name_time ON metrics (name, time_ns);
 CREATE INDEX tasks_by_id ON tasks (id);
 CREATE INDEX regions_by_goroutine ON regions (goroutine, start_ns);
 CREATE INDEX logs_by_time ON logs (time_ns);

@@ -71,6 +71,8 @@ export class TraceIndexer {
   private readonly openRanges = new Map<string, OpenRange[]>();
   /** Per metric name, per level: the open bucket's index and largest value. */
   private readonly metricBuckets = new Map<number, { bucket: number; max: number }[]>();
+  /** Per metric name, its latest point, written once a later time arrives. */
+  private readonly metricPending = new Map<number, { t: number; value: number }>();
   private readonly openTasks = new Map<number, { parent: number; type: number; start: number; goroutine: number }>();
   private readonly counts = [0, 0, 0, 0, 0, 0]; // goroutines by state code
   private nextCountSample = 0;
@@ -204,7 +206,17 @@ export class TraceIndexer {
   }
 
   private metric(name: number, t: number, value: number): void {
-    this.ins.metrics.push(name, t, value);
+    // One point per (name, time): of several at the same nanosecond, the last is kept.
+    const pending = this.metricPending.get(name);
+    if (!pending) {
+      this.metricPending.set(name, { t, value });
+    } else if (pending.t === t) {
+      pending.value = value;
+    } else {
+      this.ins.metrics.push(name, pending.t, pending.value);
+      pending.t = t;
+      pending.value = value;
+    }
     let levels = this.metricBuckets.get(name);
     if (!levels) this.metricBuckets.set(name, (levels = METRIC_LEVEL_NS.map(() => ({ bucket: -1, max: 0 }))));
     for (let l = 0; l < levels.length; l++) {
@@ -378,6 +390,7 @@ export class TraceIndexer {
     for (const list of this.openRanges.values()) {
       for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);
     }
+    for (const [name, p] of this.metricPending) this.ins.metrics.push(name, p.t, p.value);
     for (const [name, levels] of this.metricBuckets) {
       levels.forEach((cur, l) => {
         if (cur.bucket >= 0) this.ins.metricLevels.push(name, l + 1, cur.bucket * METRIC_LEVEL_NS[l], cur.max);

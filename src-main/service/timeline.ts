@@ -45,6 +45,16 @@ export class PixelMerger {
     const s = Math.max(start, this.t0);
     const e = Math.min(end, this.t1);
     if (e <= s) return;
+    // A run of whole buckets in one state, at least a pixel wide, is a span of its own.
+    let only = -1;
+    for (let i = 0; i < 6; i++) {
+      if (stateNs[i] === 0) continue;
+      only = only === -1 && stateNs[i] === end - start ? i : -2;
+    }
+    if (only >= 0 && e - s >= this.nsPerPx) {
+      this.add(s, e, only, '');
+      return;
+    }
     if (this.pendingCount > 0 && s - this.pendingStart >= this.nsPerPx) this.flush();
     if (this.pendingCount === 0) {
       this.pendingStart = s;

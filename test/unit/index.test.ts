@@ -91,7 +91,14 @@ for (const trace of fixtureTraces()) {
       for (const lr of levelRows) {
         const key = `${lr.goroutine}/${lr.level}`;
         const acc = sums.get(key) ?? [0, 0, 0, 0, 0, 0];
-        decodeLevelRow({ level: lr.level, startBucket: lr.start_bucket, data: lr.data }, (_s, _e, ns) => ns.forEach((v, i) => (acc[i] += v)));
+        const width = LEVEL_NS[lr.level - 1];
+        let prevEnd = lr.start_bucket * width;
+        decodeLevelRow({ level: lr.level, startBucket: lr.start_bucket, data: lr.data }, (s, e, ns) => {
+          assert.ok(s >= prevEnd && e > s && e <= (lr.start_bucket + 4096) * width, `level entries of ${key} in order, within their row`);
+          assert.ok(ns.reduce((a, b) => a + b) <= e - s + 4, `an entry of ${key} holds no more time than its extent`);
+          prevEnd = e;
+          ns.forEach((v, i) => (acc[i] += v));
+        });
         sums.set(key, acc);
       }
       for (const [key, acc] of sums) {
