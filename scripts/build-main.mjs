@@ -14,7 +14,6 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = path.join(root, 'dist', 'main');
 
 // The service locates its workers with import.meta.url, which CommonJS output does not have:
 // each bundle gets it from its own file name.
@@ -48,7 +47,8 @@ const bundles = [
   }],
 ];
 
-export async function buildMain() {
+/** Builds into `outDir` (dist/main unless a test asks for another; `--out DIR` on the command line). */
+export async function buildMain(outDir = path.join(root, 'dist', 'main')) {
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   // The repository is "type": "module"; the bundles here are CommonJS whatever their extension.
@@ -64,6 +64,8 @@ export async function buildMain() {
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = performance.now();
-  const sizes = await buildMain();
-  console.log(`dist/main: ${sizes.join(', ')} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  const at = process.argv.indexOf('--out');
+  const outDir = at > 0 && process.argv[at + 1] ? path.resolve(process.argv[at + 1]) : undefined;
+  const sizes = await buildMain(outDir);
+  console.log(`${path.relative(root, outDir ?? path.join(root, 'dist', 'main'))}: ${sizes.join(', ')} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
