@@ -30,8 +30,9 @@ class JobTracker {
 
   constructor() {
     api.subscribeIndexJobs((job) => this.update(job));
+    // Jobs already finished when the page loaded were reported to the page that started them.
     api.indexJobs().then((jobs) => {
-      for (const job of jobs) if (!this.jobs.some((j) => j.id === job.id)) this.jobs.push(job);
+      for (const job of jobs) if (!FINISHED.has(job.state) && !this.jobs.some((j) => j.id === job.id)) this.jobs.push(job);
     }, (e: unknown) => this.fail(e));
   }
 

@@ -15,18 +15,20 @@ export function safeUploadName(name: string | null): string {
 }
 
 /**
- * Writes the request body to `<dir>/<random>-<name>` and returns that path. The file is written
- * under a `.part` name and renamed when complete, so an interrupted upload is never indexed.
+ * Writes the request body to `<dir>/<random>/<name>` and returns that path: the file keeps its
+ * name (the library shows it) and two uploads of the same name never collide. It is written under
+ * a `.part` name and renamed when complete, so an interrupted upload is never indexed.
  */
 export async function receiveUpload(req: IncomingMessage, dir: string, name: string | null): Promise<string> {
-  fs.mkdirSync(dir, { recursive: true });
-  const target = path.join(dir, `${randomBytes(4).toString('hex')}-${safeUploadName(name)}`);
+  const unique = path.join(dir, randomBytes(6).toString('hex'));
+  fs.mkdirSync(unique, { recursive: true });
+  const target = path.join(unique, safeUploadName(name));
   const part = `${target}.part`;
   try {
     await pipeline(req, fs.createWriteStream(part, { flags: 'wx' }));
     fs.renameSync(part, target);
   } catch (e) {
-    fs.rmSync(part, { force: true });
+    fs.rmSync(unique, { recursive: true, force: true });
     throw e;
   }
   return target;

@@ -1,0 +1,158 @@
+// The app in a real browser against a real `goroscope serve`: opening files by drag-and-drop and
+// by path, progress, overviews whose numbers are `goroscope stats --json`'s, profiles and dumps,
+// bad files, cancelling, keyboard and themes.
+
+import type { Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { dropFiles, expect, fixtureFile, openApp, openByPath, screenshot, test } from './fixtures.ts';
+import { goroscope, ROOT, statsJson } from './serve-process.ts';
+
+/** The overview's cards and waiting reasons must be exactly the summary Go-checked `stats --json` prints. */
+async function expectOverviewMatchesStats(page: Page, file: string): Promise<void> {
+  const stats = statsJson(file);
+  await expect(page.getByTestId('trace-cards')).toBeVisible();
+  for (const field of ['durationNs', 'goroutines', 'goroutinesAliveAtEnd', 'gcCycles', 'stwTotalNs', 'stwMaxNs', 'events', 'maxHeapGoalBytes']) {
+    await expect(page.getByTestId(`card-${field}`), field).toHaveAttribute('data-value', String(stats[field]));
+  }
+  const waiting = Object.entries(stats.waitingAtEnd as Record<string, number>).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = page.getByTestId('wait-reason');
+  await expect(shown).toHaveCount(Math.min(8, waiting.length));
+  for (const [i, [reason, count]] of waiting.slice(0, 8).entries()) {
+    await expect(shown.nth(i)).toHaveAttribute('data-reason', reason);
+    await expect(shown.nth(i)).toHaveAttribute('data-count', String(count));
+  }
+  // Both charts drew (chart.js canvases), no error banner.
+  await expect(page.locator('figure.chart canvas')).toHaveCount(2);
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+}
+
+/** Skips when the library cannot index this kind yet (profile and dump indexers arrive separately). */
+function skipUnlessIndexable(file: string): void {
+  const library = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-e2e-probe-'));
+  const r = goroscope(['index', file, '--library', library]);
+  fs.rmSync(library, { recursive: true, force: true });
+  test.skip(r.status !== 0 && /not a Go execution trace/.test(r.stderr),
+    `the library does not index ${file.split('.').pop()} files yet: ${r.stderr.trim()}`);
+}
+
+test('the first screen lists the bundled sample', async ({ page, server }) => {
+  await openApp(page, server);
+  await expect(page.getByTestId('artefact-row').filter({ hasText: 'sample.trace' })).toBeVisible();
+  await screenshot(page, 'library');
+});
+
+test('a trace dropped on the window is uploaded, indexed and shown with the numbers of goroscope stats', async ({ page, server }) => {
+  const trace = fixtureFile('traces/gcchurn.go126.trace');
+  await openApp(page, server);
+  await dropFiles(page, [trace]);
+  await expect(page.getByTestId('artefact-name')).toHaveText(trace.name);
+  await expectOverviewMatchesStats(page, trace.path);
+  await screenshot(page, 'overview-dropped-light');
+});
+
+test('a trace opened by path shows progress, then its overview', async ({ page, slowServer }) => {
+  const trace = fixtureFile('traces/gotestdata.stress_1_21_good.trace');
+  await openApp(page, slowServer);
+  await openByPath(page, trace.path);
+  const job = page.getByTestId('index-job').filter({ hasText: trace.name });
+  await expect(job).toBeVisible();
+  await expect(job.getByRole('progressbar')).toBeVisible();
+  await expect(job).toContainText(/[\d,]+ events/);
+  await expect(job).toContainText(/KiB \/ \d+\.\d KiB/);
+  await screenshot(page, 'indexing-progress');
+  await expect(page.getByTestId('artefact-name')).toHaveText(trace.name, { timeout: 45_000 });
+  await expect(job).toHaveCount(0);
+  await expectOverviewMatchesStats(page, trace.path);
+});
+
+test('an indexing can be cancelled and leaves nothing in the library', async ({ page, slowServer }) => {
+  const trace = fixtureFile('traces/gotestdata.stress_1_19_good.trace');
+  await openApp(page, slowServer);
+  await openByPath(page, trace.path);
+  const job = page.getByTestId('index-job').filter({ hasText: trace.name });
+  await expect(job).toHaveAttribute('data-state', 'running');
+  await job.getByTestId('cancel-job').click();
+  await expect(page.getByTestId('job-cancelled')).toContainText(`Indexing of ${trace.name} cancelled`);
+  await expect(job).toHaveCount(0);
+  await expect(page.getByTestId('artefact-row').filter({ hasText: trace.name })).toHaveCount(0);
+  await screenshot(page, 'indexing-cancelled');
+});
+
+test('a file that is not a trace, profile or dump shows a readable error', async ({ page, server }) => {
+  const readme = fixtureFile('README.md');
+  await openApp(page, server);
+  await openByPath(page, readme.path);
+  const banner = page.getByTestId('error-banner');
+  await expect(banner).toContainText(`Could not index ${readme.name}`);
+  await expect(banner).toContainText(`${readme.path} at byte 0:`);
+  // A damaged upload too: the first 40 bytes of a trace.
+  const trace = fixtureFile('traces/gcchurn.go126.trace');
+  await dropFiles(page, [{ name: 'cut.trace', bytes: trace.bytes.subarray(0, 40) }]);
+  await expect(banner.filter({ hasText: 'cut.trace' })).toBeVisible();
+  await expect(banner.filter({ hasText: 'cut.trace' })).toContainText(/at byte \d+/);
+  await screenshot(page, 'bad-file');
+});
+
+test('a pprof profile opens with its summary', async ({ page, server }) => {
+  const profile = fixtureFile('profiles/cpu.go126.pprof');
+  skipUnlessIndexable(profile.path);
+  await openApp(page, server);
+  await dropFiles(page, [profile]);
+  await expect(page.getByTestId('artefact-name')).toHaveText(profile.name);
+  await expect(page.locator('.badge.kind-profile').first()).toBeVisible();
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  await screenshot(page, 'overview-profile');
+});
+
+test('a goroutine dump opens with its summary', async ({ page, server }) => {
+  const dump = fixtureFile('dumps/leaky.go126.late.leaked.debug2.txt');
+  skipUnlessIndexable(dump.path);
+  await openApp(page, server);
+  await openByPath(page, dump.path);
+  await expect(page.getByTestId('artefact-name')).toHaveText(dump.name);
+  await expect(page.locator('.badge.kind-dump').first()).toBeVisible();
+  await expect(page.getByTestId('error-banner')).toHaveCount(0);
+  await screenshot(page, 'overview-dump');
+});
+
+test('keyboard shortcuts, help overlay and themes', async ({ page, server }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openApp(page, server);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByTestId('artefact-row').filter({ hasText: 'sample.trace' }).getByRole('button', { name: 'Open' }).click();
+  await expect(page.getByTestId('trace-cards')).toBeVisible();
+  await expect(page.locator('figure.chart canvas')).toHaveCount(2);
+  await screenshot(page, 'overview-sample-dark');
+  await page.keyboard.press('9');
+  await expect(page.getByRole('heading', { name: 'SQL' })).toBeVisible();
+  await page.keyboard.press('2');
+  await expect(page.getByTestId('placeholder-timeline')).toBeVisible();
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('help-overlay')).toBeVisible();
+  await screenshot(page, 'help-dark');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('help-overlay')).toHaveCount(0);
+  await page.keyboard.press('g');
+  await page.keyboard.press('l');
+  await expect(page.getByRole('heading', { name: 'Library' })).toBeVisible();
+  await page.keyboard.press('/');
+  await expect(page.locator('[data-filter]')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('t'); // system → light
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});
+
+test('the SQL console runs read-only queries', async ({ page, server }) => {
+  await openApp(page, server);
+  await page.getByTestId('artefact-row').filter({ hasText: 'sample.trace' }).getByRole('button', { name: 'Open' }).click();
+  await page.getByTestId('nav-sql').click();
+  await page.getByTestId('sql-input').fill('SELECT count(*) AS n FROM goroutines');
+  await page.getByRole('button', { name: 'Run' }).click();
+  const expected = statsJson(path.join(ROOT, 'assets', 'sample', 'sample.trace')).goroutines;
+  await expect(page.getByTestId('sql-result').locator('tbody td')).toHaveText(String(expected));
+  await page.getByTestId('sql-input').fill('DELETE FROM goroutines');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('error-banner').filter({ hasText: 'Query failed' })).toContainText('read-only');
+});
