@@ -14,20 +14,21 @@ const config: Configuration = {
   directories: { output: 'dist/installers', buildResources: 'assets/icons' },
 
   // Only what runs: the bundles, the built renderer and the window icon. esbuild and Vite already
-  // inlined every JS dependency except better-sqlite3 (a native addon), so the other runtime
-  // dependencies are left out of the archive.
+  // inlined every JS dependency, so of node_modules only better-sqlite3's runtime remains (its
+  // JS, the addon and the two modules that locate it), not its sources, build objects or the
+  // prebuild-install tooling it depends on at install time.
   files: [
     'package.json',
     'dist/main/**/*',
     'dist/renderer/**/*',
     'assets/icons/png/512x512.png',
     '!dist/**/*.map',
-    '!node_modules/chart.js/**',
-    '!node_modules/protobufjs/**',
-    '!node_modules/tsx/**',
-    '!node_modules/esbuild/**',
-    '!node_modules/@esbuild/**',
-    '!node_modules/better-sqlite3/{deps,src,docs}/**',
+    '!node_modules/**/*',
+    'node_modules/better-sqlite3/package.json',
+    'node_modules/better-sqlite3/lib/**/*',
+    'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+    'node_modules/bindings/**/*',
+    'node_modules/file-uri-to-path/**/*',
   ],
   asar: true,
   // Native addons cannot be loaded from inside an asar archive.
