@@ -7,19 +7,23 @@
 //
 // A chunk holds consecutive intervals of one resource, in time order. Per interval:
 //   head byte: state (bits 0–2) | has value (bit 3) | has stack (bit 4) | open (bit 5) | has gap (bit 6)
+//              | has thread (bit 7)
 //   [uvarint gap from the previous interval's end] uvarint duration
-//   [uvarint value] [uvarint stack ID]
-// Goroutine intervals are contiguous (no gaps); `value` is the reason string ID. Proc intervals
-// have gaps (idle time); `value` is the goroutine that ran. Stack IDs refer to the stacks table.
+//   [uvarint value] [uvarint stack ID] [uvarint thread]
+// Goroutine intervals are contiguous (no gaps); `value` is the reason string ID; `thread` is the
+// M a Running or Syscall goroutine was on. Proc intervals have gaps (idle time); `value` is the
+// goroutine that ran, `thread` the M that held the P. Stack IDs refer to the stacks table.
 
+/** `thread` is −1 when none was recorded. */
 export interface IntervalVisitor {
-  (start: number, end: number, state: number, value: number, stack: number, open: boolean): boolean | void;
+  (start: number, end: number, state: number, value: number, stack: number, open: boolean, thread: number): boolean | void;
 }
 
 const HAS_VALUE = 1 << 3;
 const HAS_STACK = 1 << 4;
 const OPEN = 1 << 5;
 const HAS_GAP = 1 << 6;
+const HAS_THREAD = 1 << 7;
 
 /** A chunk is written out once it holds this many intervals or bytes (rows stay within a page). */
 export const CHUNK_INTERVALS = 256;
@@ -39,17 +43,20 @@ export class ChunkEncoder {
   /** End of the chunk's last interval. */
   end = 0;
 
-  add(start: number, end: number, state: number, value: number, stack: number, open: boolean): void {
+  /** `thread`: −1 for none. */
+  add(start: number, end: number, state: number, value: number, stack: number, open: boolean, thread: number): void {
     const gap = this.count === 0 ? 0 : start - this.end;
     if (gap < 0) throw new Error(`intervals must be in time order: ${start} before ${this.end}`);
     if (this.count === 0) this.start = start;
     this.ensure(41);
     const buf = this.buf;
-    buf[this.len++] = (state & 7) | (value !== 0 ? HAS_VALUE : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0) | (gap !== 0 ? HAS_GAP : 0);
+    buf[this.len++] = (state & 7) | (value !== 0 ? HAS_VALUE : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0) | (gap !== 0 ? HAS_GAP : 0)
+      | (thread >= 0 ? HAS_THREAD : 0);
     if (gap !== 0) this.uvarint(gap);
     this.uvarint(end - start);
     if (value !== 0) this.uvarint(value);
     if (stack !== 0) this.uvarint(stack);
+    if (thread >= 0) this.uvarint(thread);
     this.end = end;
     this.count++;
   }
@@ -102,7 +109,8 @@ export function decodeChunk(data: Uint8Array, start: number, visit: IntervalVisi
     const end = t + uvarint();
     const value = head & HAS_VALUE ? uvarint() : 0;
     const stack = head & HAS_STACK ? uvarint() : 0;
-    if (visit(t, end, head & 7, value, stack, (head & OPEN) !== 0) === false) return;
+    const thread = head & HAS_THREAD ? uvarint() : -1;
+    if (visit(t, end, head & 7, value, stack, (head & OPEN) !== 0, thread) === false) return;
     t = end;
   }
 }

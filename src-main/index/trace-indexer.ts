@@ -29,9 +29,12 @@ interface GoroutineRecord {
   since: number;
   reason: number;
   stack: number;
-  /** P it runs on while Running (−1 otherwise), and since when. */
+  /** M of the current interval while Running or in a Syscall (−1 otherwise). */
+  thread: number;
+  /** P it runs on while Running (−1 otherwise), since when, and the M holding it. */
   proc: number;
   procSince: number;
+  procThread: number;
   totals: [number, number, number, number]; // running, runnable, waiting, syscall
   wait: Map<number, number>;
   intervals: number;
@@ -253,7 +256,7 @@ export class TraceIndexer {
       g = {
         id: tr.id, name: this.string(name), createdNs: creation ? t : null, creator: creation && ev.goroutine >= 0 ? ev.goroutine : null,
         creationStack: creation ? this.stack(ev.stack) : 0, startStack: stack, startNs: t, firstState: to,
-        state: to, since: t, reason: tr.reason === '' ? 0 : this.string(tr.reason), stack, proc: -1, procSince: 0,
+        state: to, since: t, reason: tr.reason === '' ? 0 : this.string(tr.reason), stack, thread: -1, proc: -1, procSince: 0, procThread: -1,
         totals: [0, 0, 0, 0], wait: new Map(), intervals: 0, chunksWritten: 0, levels: null, chunk: new ChunkEncoder(), regions: [],
       };
       this.goroutines.set(tr.id, g);
@@ -268,12 +271,14 @@ export class TraceIndexer {
       g.reason = tr.reason === '' ? 0 : this.string(tr.reason);
       g.stack = stack;
     }
+    g.thread = to === 3 || to === 5 ? ev.thread : -1;
     // Which P it runs on.
     if (to === 3 /* Running */ && g.proc < 0) {
       g.proc = ev.proc;
       g.procSince = t;
+      g.procThread = ev.thread;
     } else if (to !== 3 && g.proc >= 0) {
-      this.procInterval(g.proc, g.procSince, t, g.id, false);
+      this.procInterval(g.proc, g.procSince, t, g.id, g.procThread, false);
       g.proc = -1;
     }
     if (to === 1 /* NotExist */) this.finishGoroutine(g, t);
@@ -291,7 +296,7 @@ export class TraceIndexer {
         break;
       case 5: g.totals[3] += d; break;
     }
-    g.chunk.add(g.since, t, g.state, g.reason, g.stack, open);
+    g.chunk.add(g.since, t, g.state, g.reason, g.stack, open, g.thread);
     g.levels?.add(g.since, t, g.state);
     g.intervals++;
     this.intervals++;
@@ -316,12 +321,12 @@ export class TraceIndexer {
     g.chunksWritten++;
   }
 
-  private procInterval(proc: number, start: number, end: number, goroutine: number, open: boolean): void {
+  private procInterval(proc: number, start: number, end: number, goroutine: number, thread: number, open: boolean): void {
     if (proc < 0) return;
     let chunk = this.procChunks.get(proc);
     if (!chunk) this.procChunks.set(proc, (chunk = new ChunkEncoder()));
     // Two goroutines can hand a P over at the same instant; intervals stay in time order.
-    chunk.add(Math.max(start, chunk.count > 0 ? chunk.end : start), end, 3, goroutine, 0, open);
+    chunk.add(Math.max(start, chunk.count > 0 ? chunk.end : start), end, 3, goroutine, 0, open, thread);
     if (chunk.count >= CHUNK_INTERVALS || chunk.byteLength >= CHUNK_BYTES) {
       const { start: s, end: e, count } = chunk;
       this.ins.procChunks.push(proc, s, e, count, chunk.take());
@@ -378,7 +383,7 @@ export class TraceIndexer {
     const t = this.last;
     for (const g of [...this.goroutines.values()]) {
       this.closeInterval(g, t, true);
-      if (g.proc >= 0) this.procInterval(g.proc, g.procSince, t, g.id, true);
+      if (g.proc >= 0) this.procInterval(g.proc, g.procSince, t, g.id, g.procThread, true);
       this.finishGoroutine(g, null);
     }
     for (const [proc, chunk] of this.procChunks) {

@@ -14,12 +14,12 @@ export function registerIntervalTables(db: Database.Database, source: Database.D
   const chunks = source.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks ORDER BY goroutine, start_ns');
   const procChunks = source.prepare('SELECT proc, start_ns, data FROM proc_interval_chunks ORDER BY proc, start_ns');
   db.table('goroutine_intervals', {
-    columns: ['goroutine', 'start_ns', 'end_ns', 'state', 'reason', 'stack', 'open'],
+    columns: ['goroutine', 'start_ns', 'end_ns', 'state', 'reason', 'stack', 'open', 'thread'],
     *rows() {
       const out: unknown[][] = [];
       const emit = (g: number, start: number, data: Uint8Array) => {
-        decodeChunk(data, start, (s, e, state, reason, stack, open) => {
-          out.push([g, s, e, GO_STATES[state], reason, stack, open ? 1 : 0]);
+        decodeChunk(data, start, (s, e, state, reason, stack, open, thread) => {
+          out.push([g, s, e, GO_STATES[state], reason, stack, open ? 1 : 0, thread >= 0 ? thread : null]);
         });
       };
       for (const r of inline.iterate() as IterableIterator<{ id: number; start_ns: number; interval_data: Uint8Array }>) {
@@ -33,12 +33,12 @@ export function registerIntervalTables(db: Database.Database, source: Database.D
     },
   });
   db.table('proc_intervals', {
-    columns: ['proc', 'start_ns', 'end_ns', 'goroutine', 'open'],
+    columns: ['proc', 'start_ns', 'end_ns', 'goroutine', 'open', 'thread'],
     *rows() {
       for (const r of procChunks.iterate() as IterableIterator<{ proc: number; start_ns: number; data: Uint8Array }>) {
         const out: unknown[][] = [];
-        decodeChunk(r.data, r.start_ns, (s, e, _state, goroutine, _stack, open) => {
-          out.push([r.proc, s, e, goroutine, open ? 1 : 0]);
+        decodeChunk(r.data, r.start_ns, (s, e, _state, goroutine, _stack, open, thread) => {
+          out.push([r.proc, s, e, goroutine, open ? 1 : 0, thread >= 0 ? thread : null]);
         });
         yield* out;
       }

@@ -3,7 +3,7 @@
 
 import Database from 'better-sqlite3';
 import { fork, type ChildProcess } from 'node:child_process';
-import { decodeChunk } from '../index/interval-codec.ts';
+import { decodeChunk, type IntervalVisitor } from '../index/interval-codec.ts';
 import { Library, traceSummary, type Artefact } from '../index/library.ts';
 import { IndexJobs } from './index-jobs.ts';
 import { GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
@@ -117,14 +117,14 @@ class ArtefactIndex {
 
   /** Visits a goroutine's intervals overlapping [t0, t1), in time order. */
   intervals(g: { id: number; start_ns: number; interval_data: Uint8Array | null }, t0: number, t1: number,
-    visit: (start: number, end: number, state: number, reason: number, stack: number, open: boolean) => boolean | void): void {
+    visit: IntervalVisitor): void {
     if (g.interval_data) {
       decodeChunk(g.interval_data, g.start_ns, visit);
       return;
     }
     let go = true;
     for (const c of this.chunkStmt.all(g.id, t1, t0) as { start_ns: number; data: Uint8Array }[]) {
-      decodeChunk(c.data, c.start_ns, (s, e, st, r, sk, o) => (go = visit(s, e, st, r, sk, o) !== false));
+      decodeChunk(c.data, c.start_ns, (s, e, st, r, sk, o, th) => (go = visit(s, e, st, r, sk, o, th) !== false));
       if (!go) return;
     }
   }
@@ -245,9 +245,10 @@ export class GoroscopeService implements GoroscopeApi {
       wait_ns_by_reason: string; interval_data: Uint8Array | null; intervals: number }) | undefined;
     if (!r) throw new InvalidArgument(`no goroutine ${gid} in this trace`);
     const intervals: GoroutineInterval[] = [];
-    idx.intervals({ id: r.id, start_ns: r.start_ns, interval_data: r.interval_data }, -Infinity, Infinity, (s, e, state, reason, stack, open) => {
+    idx.intervals({ id: r.id, start_ns: r.start_ns, interval_data: r.interval_data }, -Infinity, Infinity, (s, e, state, reason, stack, open, thread) => {
       if (intervals.length === MAX_DETAIL_INTERVALS) return false;
-      intervals.push({ start: s, end: e, state: STATE_NAMES[state], reason: idx.string(reason), stack: idx.stack(stack), open });
+      intervals.push({ start: s, end: e, state: STATE_NAMES[state], reason: idx.string(reason), stack: idx.stack(stack), open,
+        thread: thread >= 0 ? thread : null });
     });
     const waitNsByReason: Record<string, number> = {};
     for (const [reason, ns] of Object.entries(JSON.parse(r.wait_ns_by_reason) as Record<string, number>)) {

@@ -107,6 +107,8 @@ export interface GoroutineInterval {
   stack: StackFrameInfo[];
   /** Still open at the end of the trace. */
   open: boolean;
+  /** The thread (M) it ran on, for Running and Syscall intervals; null otherwise or when unknown. */
+  thread: number | null;
 }
 
 export interface GoroutineRow {

@@ -17,7 +17,8 @@ import { Library } from '../../src-main/index/library.ts';
 import { GO_STATES } from '../../src-main/index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../../src-main/index/levels.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
-import { fixtureTraces } from '../support/fixtures.ts';
+import { expectedEventFiles, fixtureTraces } from '../support/fixtures.ts';
+import { readGzipText } from '../support/event-text.ts';
 
 let dir: string;
 let lib: Library;
@@ -33,11 +34,11 @@ after(() => {
 
 /** Every goroutine's intervals, from the inline blob or the chunks table. */
 function goroutineIntervals(db: Database.Database) {
-  const out = new Map<number, { start: number; end: number; state: number; reason: number; open: boolean }[]>();
+  const out = new Map<number, { start: number; end: number; state: number; reason: number; open: boolean; thread: number }[]>();
   const add = (g: number, start: number, data: Uint8Array) => {
     const list = out.get(g) ?? [];
-    decodeChunk(data, start, (s, e, state, reason, _stack, open) => {
-      list.push({ start: s, end: e, state, reason, open });
+    decodeChunk(data, start, (s, e, state, reason, _stack, open, thread) => {
+      list.push({ start: s, end: e, state, reason, open, thread });
     });
     out.set(g, list);
   };
@@ -115,6 +116,44 @@ for (const trace of fixtureTraces()) {
     }
   });
 }
+
+test('Running and Syscall intervals, and proc intervals, carry the thread Go\'s reader gives their transitions', () => {
+  for (const expected of expectedEventFiles()) {
+    const file = fixtureTraces().find((t) => t.name === expected.name)!.path;
+    const { artefact } = lib.index(file);
+    const db = new Database(lib.indexPath(artefact.hash), { readonly: true });
+    try {
+      // Go prints absolute times; the index's are relative to the first event.
+      const meta = (key: string) => BigInt(db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string);
+      const origin = meta('time_origin') + meta('start_ns');
+      // From Go's own text: goroutine transitions into Running or Syscall, keyed by goroutine/time/state.
+      const want = new Map<string, number | null>();
+      for (const line of readGzipText(expected.path).split('\n')) {
+        const m = /^M=(-?\d+) .* StateTransition Time=(\d+) GoID=(\d+) \w+->(Running|Syscall) /.exec(line);
+        if (m) want.set(`${m[3]}/${BigInt(m[2]) - origin}/${m[4]}`, m[1] === '-1' ? null : Number(m[1]));
+      }
+      let checked = 0;
+      for (const [g, list] of goroutineIntervals(db)) {
+        for (const iv of list) {
+          const state = GO_STATES[iv.state];
+          if (state !== 'Running' && state !== 'Syscall') {
+            assert.equal(iv.thread, -1, `${expected.name}: goroutine ${g} ${state} at ${iv.start} has no thread`);
+            continue;
+          }
+          const key = `${g}/${iv.start}/${state}`;
+          if (!want.has(key)) continue; // began before the goroutine's first transition in Go's text (status events)
+          assert.equal(iv.thread === -1 ? null : iv.thread, want.get(key), `${expected.name}: thread of ${key}`);
+          checked++;
+        }
+      }
+      assert.ok(checked > want.size * 0.9, `${expected.name}: ${checked} of ${want.size} transitions matched an interval`);
+      const procThreads = db.prepare('SELECT data, start_ns FROM proc_interval_chunks').all() as { data: Uint8Array; start_ns: number }[];
+      for (const c of procThreads) decodeChunk(c.data, c.start_ns, (_s, _e, _st, _g, _sk, _o, thread) => assert.ok(thread >= -1));
+    } finally {
+      db.close();
+    }
+  }
+});
 
 test('the same content is indexed once, and a schema change rebuilds it', () => {
   const file = fixtureTraces().find((t) => t.name === 'httpleak.go127')!.path;
