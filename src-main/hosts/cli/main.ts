@@ -6,6 +6,7 @@ import { LibraryError } from '../../index/library.ts';
 import { EXIT_BAD_INPUT, reportError, UsageError } from './output.ts';
 import { serveCommand, serveUsage } from './serve.ts';
 import { statsCommand, statsUsage } from './stats.ts';
+import { topCommand, topUsage } from './top.ts';
 
 type Command = { run: (argv: string[]) => Promise<number>; usage: string; summary: string };
 
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   ls: { run: lsCommand, usage: lsUsage, summary: 'list the artefacts in the library' },
   rm: { run: rmCommand, usage: rmUsage, summary: 'remove artefacts from the library' },
   query: { run: queryCommand, usage: queryUsage, summary: 'read-only SQL over an artefact\'s index' },
+  top: { run: topCommand, usage: topUsage, summary: 'the top functions of a pprof profile, as go tool pprof -top prints them' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token' },
 };
 

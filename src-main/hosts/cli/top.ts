@@ -1,0 +1,57 @@
+// `goroscope top PROFILE [--sample-type T] [-n N] [--cum] [--base OTHER] [--json]`: the rows of
+// `go tool pprof -top`, read straight from the profile file (no library needed).
+
+import { readProfileFile } from '../../decode/pprof/decode.ts';
+import { IncompatibleProfiles } from '../../analyze/profile-merge.ts';
+import { profileTop, renderTop, TopError, type ProfileTop } from '../../analyze/profile-top.ts';
+import { parseArgs } from './args.ts';
+import { Output, UsageError } from './output.ts';
+
+export const topUsage = `usage: goroscope top PROFILE [--sample-type T] [-n N] [--cum] [--base OTHER] [--json]
+
+The functions of a pprof profile (cpu, heap, allocs, goroutine, goroutineleak, mutex, block,
+threadcreate, go tool trace -pprof=…), gzip-compressed or not, as go tool pprof -top prints them:
+flat, flat%, sum%, cum, cum% and the function name, in pprof's units and rounding.
+  --sample-type T  the value to report (name or index, e.g. alloc_space, delay, 0); default: the
+                   profile's default (the last type unless the profile names one)
+  -n N             only the top N functions (pprof -nodecount=N); default: all above 0.5% cutoff
+  --cum            sort by cumulative value
+  --base OTHER     subtract the profile OTHER first (pprof -base), e.g. an earlier goroutine profile
+  --json           raw values as JSON instead of text
+A damaged or unreadable file prints one line on stderr and exits with status 2.`;
+
+export async function topCommand(argv: string[]): Promise<number> {
+  // pprof spells the limit -n / -nodecount; accept both besides --n.
+  const normalized = argv.map((a) => (a === '-n' ? '--n' : a.startsWith('-n=') ? `--n=${a.slice(3)}` : a.replace(/^--?nodecount(?==|$)/, '--n')));
+  const args = parseArgs(normalized, { flags: ['cum', 'json'], valued: ['sample-type', 'n', 'base'] });
+  if (args.positional.length !== 1) throw new UsageError('top needs exactly one PROFILE (see goroscope help top)');
+  const n = args.options.get('n');
+  if (n !== undefined && !/^\d+$/.test(n)) throw new UsageError(`-n needs a non-negative whole number, got "${n}"`);
+  const profile = readProfileFile(args.positional[0]);
+  const baseFile = args.options.get('base');
+  const base = baseFile !== undefined ? readProfileFile(baseFile) : undefined;
+  let top: ProfileTop;
+  try {
+    top = profileTop(profile, { sampleType: args.options.get('sample-type') ?? '', nodeCount: n === undefined ? 0 : Number(n), cum: args.flags.has('cum'), base });
+  } catch (e) {
+    if (e instanceof TopError || e instanceof IncompatibleProfiles) throw new UsageError(`${args.positional[0]}: ${e.message}`);
+    throw e;
+  }
+  const out = new Output();
+  await out.write(args.flags.has('json') ? JSON.stringify(topJson(top), null, 2) + '\n' : renderTop(top));
+  await out.flush();
+  return 0;
+}
+
+/** The raw values of a report, for scripts. */
+export function topJson(top: ProfileTop): object {
+  return {
+    sampleType: top.sampleType,
+    unit: top.sampleUnit,
+    total: top.total,
+    shownTotal: top.shownTotal,
+    droppedNodes: top.droppedNodes,
+    nodesAfterCutoff: top.nodesAfterCutoff,
+    rows: top.rows.map((r) => ({ name: r.name, inline: r.inline, flat: r.flat, cum: r.cum, sum: r.sum })),
+  };
+}
