@@ -1,0 +1,85 @@
+// Smoke test of the desktop app in real Electron (Playwright's Electron support): launch on a
+// fresh library, the window and its library view with the first-run sample, the bridge present
+// while Node is not, the CSP header on the app's pages, remote requests cancelled, navigation and
+// new windows denied. Where the Electron binary is not installed (machines that cannot download it),
+// the test is reported as skipped with the reason.
+//
+// Run: npx playwright test -c test/electron/playwright.config.ts
+
+import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findElectronBinary } from '../../src-main/hosts/electron/electron-binary.ts';
+import { RENDERER_METHODS } from '../../src-renderer/api/client.ts';
+
+const root = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const binary = findElectronBinary(path.dirname(createRequire(path.join(root, 'package.json')).resolve('electron/package.json')));
+
+test.skip(!binary.found, `Electron binary not installed: ${binary.found ? '' : binary.reason} (docs/offline-install.md)`);
+
+let app: ElectronApplication;
+let library: string;
+
+test.beforeAll(async () => {
+  const build = spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', 'build'], { cwd: root, encoding: 'utf8' });
+  expect(build.status, build.stderr).toBe(0);
+  library = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-electron-smoke-'));
+  // ELECTRON_RUN_AS_NODE (set by some tools) would start a plain Node instead of the app.
+  const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'ELECTRON_RUN_AS_NODE'));
+  app = await electron.launch({ executablePath: binary.found ? binary.executable : undefined, args: [root, '--library', library], env, cwd: root });
+});
+
+test.afterAll(async () => {
+  await app?.close();
+  if (library) fs.rmSync(library, { recursive: true, force: true });
+});
+
+test('the window opens on the library view and indexes the sample on first run', async () => {
+  const page = await app.firstWindow();
+  expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].getTitle())).toMatch(/^Goroscope/);
+  expect(page.url()).toBe('app://goroscope/index.html');
+  await expect(page.getByRole('heading', { name: 'Library' })).toBeVisible();
+  await expect(page.getByTestId('artefact-row').filter({ hasText: 'sample.trace' })).toBeVisible({ timeout: 60_000 });
+  await page.screenshot({ path: test.info().outputPath('library.png') });
+});
+
+test('the page reaches the service only through window.goroscope: no require, no process', async () => {
+  const page = await app.firstWindow();
+  const globals = await page.evaluate(() => ({
+    require: typeof (globalThis as { require?: unknown }).require,
+    process: typeof (globalThis as { process?: unknown }).process,
+    module: typeof (globalThis as { module?: unknown }).module,
+    bridge: Object.keys(window.goroscope ?? {}).sort(),
+  }));
+  expect(globals).toEqual({ require: 'undefined', process: 'undefined', module: 'undefined', bridge: [...RENDERER_METHODS, 'onIndexJob', 'pathForFile'].sort() });
+  const artefacts = await page.evaluate(() => window.goroscope!.listArtefacts());
+  expect(artefacts.map((a) => a.name)).toContain('sample.trace');
+  // Validation in main: a relative path is refused with its one-line reason.
+  await expect(page.evaluate(() => window.goroscope!.startIndex('relative/x.trace'))).rejects.toThrow(/path must be an absolute path/);
+});
+
+test('app pages carry the CSP; remote and file requests are cancelled', async () => {
+  const page = await app.firstWindow();
+  const csp = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
+  expect(csp).toContain("default-src 'none'");
+  expect(csp).not.toMatch(/https?:/);
+  for (const url of ['https://example.com/', 'http://127.0.0.1:9/', 'file:///etc/hostname']) {
+    const outcome = await page.evaluate(async (u) => fetch(u).then(() => 'loaded', () => 'refused'), url);
+    expect(outcome, url).toBe('refused');
+  }
+});
+
+test('the window cannot navigate away or open other windows', async () => {
+  const page = await app.firstWindow();
+  await page.evaluate(() => {
+    window.open('https://example.com/');
+    location.href = 'https://example.com/';
+  });
+  await page.waitForTimeout(500);
+  expect(app.windows()).toHaveLength(1);
+  expect(page.url()).toBe('app://goroscope/index.html');
+});
