@@ -11,6 +11,12 @@ export { expect };
 
 export const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
+/**
+ * Console errors a test provokes on purpose: the CSP refusing an inline script, and Chromium
+ * logging the 400 of a query the service rejects (the SQL console's read-only check).
+ */
+const EXPECTED_CONSOLE_ERRORS = [/Content Security Policy/, /status of 400/];
+
 interface WorkerFixtures {
   server: ServeProcess;
   /** A server whose indexing sleeps 150 ms every 4096 events (GOROSCOPE_TEST_SLOW_INDEXING): long enough to watch and cancel. */
@@ -35,8 +41,17 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   }, { scope: 'worker' }],
   requests: [async ({ context }, use) => {
     const urls: string[] = [];
+    const errors: string[] = [];
     context.on('request', (r) => urls.push(r.url()));
+    // Uncaught exceptions and console errors (a CSP violation, a failed load) fail the test.
+    context.on('page', (page) => {
+      page.on('pageerror', (e) => errors.push(`uncaught: ${e.message}`));
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !EXPECTED_CONSOLE_ERRORS.some((re) => re.test(m.text()))) errors.push(`console: ${m.text()}`);
+      });
+    });
     await use(urls);
+    expect(errors, 'errors in the page').toEqual([]);
     // The app must never reach beyond the local server: no fonts, no updates, no telemetry.
     const outside = urls.filter((u) => !/^http:\/\/127\.0\.0\.1:\d+\//.test(u) && !u.startsWith('data:'));
     expect(outside, 'requests that left 127.0.0.1').toEqual([]);
