@@ -6,7 +6,7 @@ import type { ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import { sendError } from './responses.ts';
 
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
