@@ -1,8 +1,10 @@
 // The goroscope command line: dispatches to one module per command.
 
+import { dumpCommand, dumpUsage } from './dump.ts';
 import { eventsCommand, eventsUsage } from './events.ts';
 import { indexCommand, indexUsage, lsCommand, lsUsage, queryCommand, queryUsage, rmCommand, rmUsage } from './library-commands.ts';
 import { LibraryError } from '../../index/library.ts';
+import { leaksCommand, leaksUsage } from './leaks.ts';
 import { EXIT_BAD_INPUT, reportError, UsageError } from './output.ts';
 import { serveCommand, serveUsage } from './serve.ts';
 import { statsCommand, statsUsage } from './stats.ts';
@@ -18,6 +20,8 @@ const COMMANDS: Record<string, Command> = {
   rm: { run: rmCommand, usage: rmUsage, summary: 'remove artefacts from the library' },
   query: { run: queryCommand, usage: queryUsage, summary: 'read-only SQL over an artefact\'s index' },
   top: { run: topCommand, usage: topUsage, summary: 'the top functions of a pprof profile, as go tool pprof -top prints them' },
+  dump: { run: dumpCommand, usage: dumpUsage, summary: 'a goroutine dump grouped by identical stacks (debug=1/2, panics, logs)' },
+  leaks: { run: leaksCommand, usage: leaksUsage, summary: 'leak gate: groups that grew between two dumps; exit 1 over --max-growth' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token' },
 };
 
