@@ -12,6 +12,9 @@ const config: Configuration = {
   // exactly the one the code was checked against.
   electronVersion: '45.4.1',
   directories: { output: 'dist/installers', buildResources: 'assets/icons' },
+  // One naming scheme for every installer; the architecture as each format spells it
+  // (x86_64 for AppImage, amd64 for deb, x64/arm64 elsewhere).
+  artifactName: 'Goroscope-${version}-${os}-${arch}.${ext}',
 
   // Only what runs: the bundles, the built renderer and the window icon. esbuild and Vite already
   // inlined every JS dependency, so of node_modules only better-sqlite3's runtime remains (its
