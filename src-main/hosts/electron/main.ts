@@ -5,6 +5,7 @@
 // The renderer is served from app://goroscope/ (see security-policy.ts for why not file://).
 // Nothing here touches the network: no update checks, no telemetry, no crash reporter uploads.
 
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, Menu, nativeTheme, session, type WebContents } from 'electron';
@@ -32,6 +33,8 @@ const files: LibraryWindowFiles = {
 
 const windows = new Map<string, LibraryWindow>();
 let preferences: Preferences;
+/** Files handed over (macOS open-file, a second instance) before the first window exists. */
+let pendingFiles: string[] | null = [];
 
 /** Arguments after the executable (packaged) or after `electron APP_PATH` (unpackaged). */
 function launchArgs(argv: readonly string[], cwd: string): LaunchArgs {
@@ -50,7 +53,15 @@ function openLibrary(dir: string, toOpen: readonly string[]): void {
     void openInWindow(existing, toOpen);
     return;
   }
-  const w = new LibraryWindow(dir, libraryTitle(dir), files, toOpen);
+  let w: LibraryWindow;
+  try {
+    w = new LibraryWindow(dir, libraryTitle(dir), files, toOpen);
+  } catch (e) {
+    // An unreadable or foreign directory: say so, keep the other windows.
+    dialog.showErrorBox('Cannot open the library', `${dir}: ${e instanceof Error ? e.message : String(e)}`);
+    if (windows.size === 0) app.quit();
+    return;
+  }
   windows.set(dir, w);
   w.window.on('closed', () => windows.delete(dir));
   if (toOpen.length > 0) rememberOpened(toOpen);
@@ -76,6 +87,10 @@ function rememberOpened(opened: readonly string[]): void {
 
 /** The files the user opens go to the focused window's library (the default library if none). */
 function openFiles(toOpen: readonly string[]): void {
+  if (pendingFiles) {
+    pendingFiles.push(...toOpen);
+    return;
+  }
   const w = focusedLibraryWindow();
   if (w) void openInWindow(w, toOpen);
   else openLibrary(defaultLibraryDir(), toOpen);
@@ -157,14 +172,13 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   app.on('second-instance', (_event, argv, workingDirectory) => {
     const args = launchArgs(argv, workingDirectory);
-    if (args.library) openLibrary(args.library, args.files);
+    if (args.library && !pendingFiles) openLibrary(args.library, args.files);
     else openFiles(args.files);
   });
   // macOS: files dropped on the Dock icon or opened with the app.
   app.on('open-file', (event, file) => {
     event.preventDefault();
-    if (app.isReady()) openFiles([file]);
-    else app.once('ready', () => openFiles([file]));
+    openFiles([file]);
   });
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
   app.on('window-all-closed', () => {
@@ -175,12 +189,20 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(() => {
+    const rendererRoot = path.join(appRoot, 'dist', 'renderer');
+    if (!fs.existsSync(path.join(rendererRoot, 'index.html'))) {
+      dialog.showErrorBox('Goroscope is not built', `${rendererRoot} has no index.html: run npm run build (npm start does).`);
+      app.quit();
+      return;
+    }
     preferences = new Preferences(path.join(app.getPath('userData'), 'preferences.json'));
     nativeTheme.themeSource = preferences.theme;
-    hardenSession(session.defaultSession, path.join(appRoot, 'dist', 'renderer'));
+    hardenSession(session.defaultSession, rendererRoot);
     registerIpcHandlers(serviceFor);
     refreshMenu();
     const args = launchArgs(process.argv, process.cwd());
-    openLibrary(args.library ?? defaultLibraryDir(), args.files);
+    const handedOver = pendingFiles ?? [];
+    pendingFiles = null;
+    openLibrary(args.library ?? defaultLibraryDir(), [...args.files, ...handedOver]);
   });
 }
