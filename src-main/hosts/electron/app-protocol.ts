@@ -1,23 +1,10 @@
 // How app://goroscope/… URLs map to files of the built renderer (dist/renderer). Pure: the
-// Electron protocol handler in window.ts reads the file this returns.
+// Electron protocol handler in session-hardening.ts reads the file this returns.
 
 import * as path from 'node:path';
+// The same table the localhost host serves the renderer with.
+import { CONTENT_TYPES } from '../http/static-files.ts';
 import { APP_HOST, APP_SCHEME } from './security-policy.ts';
-
-const CONTENT_TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.map': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** The content type served for a file, by extension; unknown extensions are opaque bytes. */
 export function contentTypeOf(file: string): string {
