@@ -46,7 +46,10 @@ if (electron.found) {
   // ELECTRON_RUN_AS_NODE (set by some tools) would make the binary a plain Node.
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
-  handOver(electron.executable, [root, ...args], env);
+  // Chromium refuses to start as root with its sandbox on (containers, CI): there only, run without it.
+  const asRoot = process.platform === 'linux' && process.getuid?.() === 0;
+  if (asRoot) console.log('npm start: running as root, so Electron starts with --no-sandbox (Chromium\'s sandbox needs an ordinary user)');
+  handOver(electron.executable, [root, ...(asRoot ? ['--no-sandbox'] : []), ...args], env);
 } else {
   console.log(`Electron binary not installed (${electron.reason}); see docs/offline-install.md to install it — serving the same UI with goroscope serve instead:`);
   handOver(process.execPath, [path.join(root, 'bin', 'goroscope.mjs'), 'serve', ...args]);

@@ -30,7 +30,13 @@ test.beforeAll(async () => {
   library = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-electron-smoke-'));
   // ELECTRON_RUN_AS_NODE (set by some tools) would start a plain Node instead of the app.
   const env = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined && e[0] !== 'ELECTRON_RUN_AS_NODE'));
-  app = await electron.launch({ executablePath: binary.found ? binary.executable : undefined, args: [root, '--library', library], env, cwd: root });
+  // Chromium refuses to start as root with its sandbox on (containers, CI); on Linux it also needs a display (xvfb-run).
+  const asRoot = process.platform === 'linux' && process.getuid?.() === 0;
+  app = await electron.launch({
+    executablePath: binary.found ? binary.executable : undefined,
+    args: [root, ...(asRoot ? ['--no-sandbox'] : []), '--library', library],
+    env, cwd: root,
+  });
 });
 
 test.afterAll(async () => {

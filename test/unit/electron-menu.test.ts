@@ -110,14 +110,15 @@ test('the Open dialog shows every fixture trace, profile and dump under its firs
   assert.deepEqual(OPEN_DIALOG_FILTERS.at(-1), { name: 'All files', extensions: ['*'] });
 });
 
-test('About names the app, Electron, Chromium and Node versions and the Go formats read', () => {
-  const text = aboutDetail({ app: '0.1.0', electron: '45.4.1', chrome: '142.0.0.0', node: process.versions.node });
+test('About names the app, Electron, Chromium and Node versions, the Go formats read and the shortcuts', () => {
+  const text = aboutDetail({ app: '0.1.0', electron: '45.4.1', chrome: '142.0.0.0', node: process.versions.node }, false);
   assert.match(text, /^Goroscope 0\.1\.0$/m);
   assert.match(text, /Electron 45\.4\.1 · Chromium 142\.0\.0\.0 · Node\.js \d+\.\d+\.\d+/);
   assert.match(text, /Go 1\.11 to 1\.27/);
   assert.match(text, /pprof/);
   assert.match(text, /Goroutine dumps/);
   assert.match(text, /no network access/);
+  assert.ok(text.includes(shortcutsDetail(false)), 'About lists the keyboard shortcuts');
   const mac = shortcutsDetail(true);
   const other = shortcutsDetail(false);
   assert.equal(mac.split('\n').length, KEYBOARD_SHORTCUTS.length);

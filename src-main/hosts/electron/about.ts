@@ -23,14 +23,17 @@ export interface RuntimeVersions {
   node: string;
 }
 
-/** Help › About: the versions a bug report needs and what the app reads. */
-export function aboutDetail(v: RuntimeVersions): string {
+/** Help › About: the versions a bug report needs, what the app reads, and its shortcuts. */
+export function aboutDetail(v: RuntimeVersions, mac: boolean): string {
   return [
     `Goroscope ${v.app}`,
     `Electron ${v.electron} · Chromium ${v.chrome} · Node.js ${v.node}`,
     '',
     'Reads:',
     ...SUPPORTED_FORMATS.map((f) => `• ${f}`),
+    '',
+    'Keyboard shortcuts:',
+    shortcutsDetail(mac),
     '',
     'Works offline: no update checks, no telemetry, no network access.',
   ].join('\n');

@@ -144,7 +144,7 @@ function refreshMenu(): void {
       setTheme,
       showAbout: () => showMessage('About Goroscope', `Goroscope ${app.getVersion()}`, aboutDetail({
         app: app.getVersion(), electron: process.versions.electron, chrome: process.versions.chrome, node: process.versions.node,
-      })),
+      }, process.platform === 'darwin')),
       showShortcuts: () => showMessage('Keyboard Shortcuts', 'Keyboard shortcuts', shortcutsDetail(process.platform === 'darwin')),
     },
   );
