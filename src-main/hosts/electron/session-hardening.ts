@@ -6,7 +6,10 @@ import { protocol, type Session } from 'electron';
 import { appUrlToFile, contentTypeOf } from './app-protocol.ts';
 import { APP_SCHEME, CONTENT_SECURITY_POLICY, isAllowedRequest, isAppPage, withCspHeader } from './security-policy.ts';
 
-/** Must run before the app is ready: gives app:// an origin, secure context and fetch. */
+/**
+ * Must run before the app is ready: gives app:// an origin, secure context and fetch. corsEnabled
+ * stays off, so no other origin could read app:// responses even if one were ever loaded.
+ */
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
