@@ -37,3 +37,13 @@ function formatDecodeError(file: string, offset: number, detail: string): string
 export function isDecodeError(e: unknown): e is DecodeError {
   return e instanceof DecodeError;
 }
+
+/** The first bytes of a file, for "found …" in an error: gzip, quoted text, or hex. */
+export function describeLeadingBytes(bytes: Uint8Array): string {
+  const head = bytes.subarray(0, 16);
+  if (head.length === 0) return 'an empty file';
+  const printable = Array.from(head).every((b) => b >= 0x20 && b < 0x7f);
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip data';
+  if (printable) return JSON.stringify(String.fromCharCode(...head));
+  return Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+}

@@ -1,12 +1,19 @@
-// Every artefact kind the library can index, in the order their sniffers are tried. A file that
-// no kind recognises is handed to the first (traces), whose decoder says what it expected.
+// Every artefact kind the library can index, in the order their sniffers are tried: traces by
+// their header, profiles by gzip or protobuf framing, dumps by their text.
 
+import { DecodeError, describeLeadingBytes } from '../decode/errors.ts';
 import type { ArtefactIndexer } from './artefact-kinds.ts';
+import { dumpIndexer } from './dump-indexer.ts';
+import { profileIndexer } from './profile-indexer.ts';
 import { traceIndexer } from './trace-artefact.ts';
 
-export const ARTEFACT_INDEXERS: readonly ArtefactIndexer[] = [traceIndexer];
+export const ARTEFACT_INDEXERS: readonly ArtefactIndexer[] = [traceIndexer, profileIndexer, dumpIndexer];
 
-/** The indexer for a file that starts with `head`. */
-export function indexerFor(head: Uint8Array): ArtefactIndexer {
-  return ARTEFACT_INDEXERS.find((k) => k.sniff(head)) ?? ARTEFACT_INDEXERS[0];
+/** The indexer for `file`, which starts with `head`; a DecodeError when no kind recognises it. */
+export function indexerFor(file: string, head: Uint8Array): ArtefactIndexer {
+  const kind = ARTEFACT_INDEXERS.find((k) => k.sniff(head));
+  if (kind) return kind;
+  if (head.length === 0) throw new DecodeError(file, 0, 'empty', 'empty file: expected a Go execution trace, pprof profile or goroutine dump');
+  throw new DecodeError(file, 0, 'wrong-type',
+    `unrecognised file: expected a Go execution trace, pprof profile or goroutine dump, found ${describeLeadingBytes(head)}`);
 }

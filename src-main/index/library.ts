@@ -215,7 +215,7 @@ export class Library {
       return { artefact: this.get(hash)!, reused: true };
     }
 
-    const kind = indexerFor(readHead(file));
+    const kind = indexerFor(file, readHead(file));
     const tmp = path.join(this.artefactDir, `${hash}.db.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     let db: Database.Database | null = null;
     try {

@@ -1,6 +1,6 @@
 // The 16-byte trace header, "go 1.N trace" padded with NULs, shared by every format.
 
-import { DecodeError } from '../errors.ts';
+import { DecodeError, describeLeadingBytes } from '../errors.ts';
 import type { TraceFormat } from './model.ts';
 
 export const HEADER_SIZE = 16;
@@ -18,7 +18,7 @@ export function parseHeader(file: string, bytes: Uint8Array): TraceFormat {
     if (bytes.length < HEADER_SIZE && 'go 1.'.startsWith(text.slice(0, 5))) {
       throw new DecodeError(file, bytes.length, 'truncated', 'file ends inside the 16-byte trace header');
     }
-    throw new DecodeError(file, 0, 'wrong-type', `not a Go execution trace: expected header "go 1.N trace", found ${describe(bytes)}`);
+    throw new DecodeError(file, 0, 'wrong-type', `not a Go execution trace: expected header "go 1.N trace", found ${describeLeadingBytes(bytes)}`);
   }
   const format = SUPPORTED[m[1]];
   const exact = m[1].length === 2 && text.length === HEADER_SIZE && /^go 1\.\d\d trace\x00\x00\x00$/.test(text);
@@ -27,12 +27,4 @@ export function parseHeader(file: string, bytes: Uint8Array): TraceFormat {
       `unsupported Go trace version "go 1.${m[1]}": expected one of ${Object.values(SUPPORTED).join(', ')}`);
   }
   return format;
-}
-
-function describe(bytes: Uint8Array): string {
-  const head = bytes.subarray(0, 16);
-  const printable = Array.from(head).every((b) => b >= 0x20 && b < 0x7f);
-  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip data';
-  if (printable) return JSON.stringify(String.fromCharCode(...head));
-  return Array.from(head.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
