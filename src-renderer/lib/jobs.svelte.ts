@@ -22,6 +22,7 @@ class JobTracker {
   /** Incremented whenever a job finishes: the library reloads on it. */
   finishedCount = $state(0);
   private readonly startedHere = new Set<string>();
+  private readonly endedElsewhere = new Map<string, IndexJob>();
   private readonly dismissed = new SvelteSet<string>();
   private nextFailure = 1;
 
@@ -38,6 +39,12 @@ class JobTracker {
 
   private update(job: IndexJob): void {
     const i = this.jobs.findIndex((j) => j.id === job.id);
+    // The event stream replays jobs that ended before this page connected: not this page's news.
+    // Kept aside in case this page started one and the answer to its start is still on its way.
+    if (i < 0 && FINISHED.has(job.state) && !this.startedHere.has(job.id)) {
+      this.endedElsewhere.set(job.id, job);
+      return;
+    }
     // A finished job never changes again: an older report arriving late must not revive it.
     if (i >= 0 && FINISHED.has(this.jobs[i].state)) return;
     if (i >= 0) this.jobs[i] = job;
@@ -88,7 +95,7 @@ class JobTracker {
     try {
       for (const job of await start()) {
         this.startedHere.add(job.id);
-        this.update(job);
+        this.update(this.endedElsewhere.get(job.id) ?? job);
         // Its end may have been reported before this answer arrived (a reused index is quick).
         const current = this.jobs.find((j) => j.id === job.id);
         if (current && FINISHED.has(current.state)) this.openIfStartedHere(current);

@@ -28,13 +28,21 @@ async function expectOverviewMatchesStats(page: Page, file: string): Promise<voi
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
 }
 
-/** Skips when the library cannot index this kind yet (profile and dump indexers arrive separately). */
-function skipUnlessIndexable(file: string): void {
+/**
+ * The summary `goroscope index --json` stores for a file (a fresh library); skips the test when
+ * the library cannot index this kind yet (profile and dump indexers arrive separately).
+ */
+function indexedSummary(file: string): Record<string, unknown> {
   const library = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-e2e-probe-'));
-  const r = goroscope(['index', file, '--library', library]);
-  fs.rmSync(library, { recursive: true, force: true });
-  test.skip(r.status !== 0 && /not a Go execution trace/.test(r.stderr),
-    `the library does not index ${file.split('.').pop()} files yet: ${r.stderr.trim()}`);
+  try {
+    const r = goroscope(['index', file, '--json', '--library', library]);
+    test.skip(r.status !== 0 && /not a Go execution trace/.test(r.stderr),
+      `the library does not index ${path.extname(file)} files yet: ${r.stderr.trim()}`);
+    expect(r.status, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as { summary: Record<string, unknown> }).summary;
+  } finally {
+    fs.rmSync(library, { recursive: true, force: true });
+  }
 }
 
 test('the first screen lists the bundled sample', async ({ page, server }) => {
@@ -96,24 +104,36 @@ test('a file that is not a trace, profile or dump shows a readable error; a trun
   await screenshot(page, 'truncated-file');
 });
 
-test('a pprof profile opens with its summary', async ({ page, server }) => {
+test('a pprof profile dropped on the window shows its summary and top functions', async ({ page, server }) => {
   const profile = fixtureFile('profiles/cpu.go126.pprof');
-  skipUnlessIndexable(profile.path);
+  const summary = indexedSummary(profile.path);
   await openApp(page, server);
   await dropFiles(page, [profile]);
   await expect(page.getByTestId('artefact-name')).toHaveText(profile.name);
   await expect(page.locator('.badge.kind-profile').first()).toBeVisible();
+  await expect(page.getByTestId('card-samples')).toHaveAttribute('data-value', String(summary.samples));
+  await expect(page.getByTestId('card-durationNanos')).toHaveAttribute('data-value', String(summary.durationNanos));
+  const top = summary.topFunctions as { name: string }[];
+  const rows = page.getByTestId('summary-table-topFunctions').locator('tbody tr');
+  await expect(rows).toHaveCount(top.length);
+  await expect(rows.first()).toContainText(top[0].name);
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
   await screenshot(page, 'overview-profile');
 });
 
-test('a goroutine dump opens with its summary', async ({ page, server }) => {
+test('a goroutine dump opened by path shows its groups', async ({ page, server }) => {
   const dump = fixtureFile('dumps/leaky.go126.late.leaked.debug2.txt');
-  skipUnlessIndexable(dump.path);
+  const summary = indexedSummary(dump.path);
   await openApp(page, server);
   await openByPath(page, dump.path);
   await expect(page.getByTestId('artefact-name')).toHaveText(dump.name);
   await expect(page.locator('.badge.kind-dump').first()).toBeVisible();
+  await expect(page.getByTestId('card-goroutines')).toHaveAttribute('data-value', String(summary.goroutines));
+  await expect(page.getByTestId('card-groups')).toHaveAttribute('data-value', String(summary.groups));
+  const groups = summary.topGroups as { stack: string[] }[];
+  const rows = page.getByTestId('summary-table-topGroups').locator('tbody tr');
+  await expect(rows).toHaveCount(groups.length);
+  await expect(rows.first()).toContainText(groups[0].stack[0]);
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
   await screenshot(page, 'overview-dump');
 });
