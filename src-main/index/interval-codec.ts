@@ -9,10 +9,13 @@
 //   head byte: state (bits 0–2) | has value (bit 3) | has stack (bit 4) | open (bit 5) | has gap (bit 6)
 //              | has thread (bit 7)
 //   [uvarint gap from the previous interval's end] uvarint duration
-//   [uvarint value] [uvarint stack ID] [uvarint thread]
+//   [uvarint value] [uvarint stack ID] [uvarint thread + 1]
 // Goroutine intervals are contiguous (no gaps); `value` is the reason string ID; `thread` is the
 // M a Running or Syscall goroutine was on. Proc intervals have gaps (idle time); `value` is the
 // goroutine that ran, `thread` the M that held the P. Stack IDs refer to the stacks table.
+// Threads are only recorded for Running and Syscall intervals, and only when they change: a
+// Running or Syscall interval without the thread bit is on the chunk's last recorded thread
+// (M IDs are OS thread IDs, 3 bytes each: written every time they cost 100 MB on a 168 MB trace).
 
 /** `thread` is −1 when none was recorded. */
 export interface IntervalVisitor {
@@ -24,6 +27,9 @@ const HAS_STACK = 1 << 4;
 const OPEN = 1 << 5;
 const HAS_GAP = 1 << 6;
 const HAS_THREAD = 1 << 7;
+/** The states whose intervals carry a thread (GO_STATES codes). */
+const RUNNING = 3;
+const SYSCALL = 5;
 
 /** A chunk is written out once it holds this many intervals or bytes (rows stay within a page). */
 export const CHUNK_INTERVALS = 256;
@@ -42,6 +48,8 @@ export class ChunkEncoder {
   start = 0;
   /** End of the chunk's last interval. */
   end = 0;
+  /** The last thread recorded in the chunk (−1: none). */
+  private thread = -1;
 
   /** `thread`: −1 for none. */
   add(start: number, end: number, state: number, value: number, stack: number, open: boolean, thread: number): void {
@@ -49,14 +57,18 @@ export class ChunkEncoder {
     if (gap < 0) throw new Error(`intervals must be in time order: ${start} before ${this.end}`);
     if (this.count === 0) this.start = start;
     this.ensure(41);
+    const newThread = (state === RUNNING || state === SYSCALL) && thread !== this.thread;
     const buf = this.buf;
     buf[this.len++] = (state & 7) | (value !== 0 ? HAS_VALUE : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0) | (gap !== 0 ? HAS_GAP : 0)
-      | (thread >= 0 ? HAS_THREAD : 0);
+      | (newThread ? HAS_THREAD : 0);
     if (gap !== 0) this.uvarint(gap);
     this.uvarint(end - start);
     if (value !== 0) this.uvarint(value);
     if (stack !== 0) this.uvarint(stack);
-    if (thread >= 0) this.uvarint(thread);
+    if (newThread) {
+      this.uvarint(thread + 1);
+      this.thread = thread;
+    }
     this.end = end;
     this.count++;
   }
@@ -66,6 +78,7 @@ export class ChunkEncoder {
     const out = this.buf.slice(0, this.len);
     this.len = 0;
     this.count = 0;
+    this.thread = -1;
     return out;
   }
 
@@ -103,14 +116,17 @@ export function decodeChunk(data: Uint8Array, start: number, visit: IntervalVisi
     return v;
   };
   let t = start;
+  let lastThread = -1;
   while (pos < data.length) {
     const head = data[pos++];
     if (head & HAS_GAP) t += uvarint();
     const end = t + uvarint();
     const value = head & HAS_VALUE ? uvarint() : 0;
     const stack = head & HAS_STACK ? uvarint() : 0;
-    const thread = head & HAS_THREAD ? uvarint() : -1;
-    if (visit(t, end, head & 7, value, stack, (head & OPEN) !== 0, thread) === false) return;
+    const state = head & 7;
+    if (head & HAS_THREAD) lastThread = uvarint() - 1;
+    const thread = state === RUNNING || state === SYSCALL ? lastThread : -1;
+    if (visit(t, end, state, value, stack, (head & OPEN) !== 0, thread) === false) return;
     t = end;
   }
 }
