@@ -6,15 +6,18 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { decodeChunk, type IntervalVisitor } from '../index/interval-codec.ts';
 import { Library, traceSummary, type Artefact } from '../index/library.ts';
 import { IndexJobs } from './index-jobs.ts';
+import { diffDumps, dumpGroups } from './dump-queries.ts';
+import { profileTop, profileTopDiff } from './profile-queries.ts';
+import { TopError } from '../analyze/profile-top.ts';
 import { GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { PixelMerger, STATE_NAMES } from './timeline.ts';
 import type {
-  ArtefactInfo, ArtefactSummary, GoroscopeApi, IndexJob, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
+  ArtefactInfo, ArtefactSummary, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
   TimelineRequest, TimelineRow, TimelineWindow,
 } from './types.ts';
-import { integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
+import { boolean, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
 
 const MAX_DETAIL_INTERVALS = 20_000;
 const MAX_TIMELINE_ROWS = 2_000;
@@ -132,6 +135,8 @@ class ArtefactIndex {
 
 export class GoroscopeService implements GoroscopeApi {
   private readonly open = new Map<string, ArtefactIndex>();
+  /** Open indexes of profiles and dumps, which need no prepared statements of their own. */
+  private readonly openPlain = new Map<string, Database.Database>();
   private readonly jobs: IndexJobs;
 
   /** `indexWorkerFile`: see IndexJobs (bundled apps pass their built worker). */
@@ -143,6 +148,21 @@ export class GoroscopeService implements GoroscopeApi {
     await this.jobs.close();
     for (const idx of this.open.values()) idx.db.close();
     this.open.clear();
+    for (const db of this.openPlain.values()) db.close();
+    this.openPlain.clear();
+  }
+
+  /** The open index of a profile or dump artefact. */
+  private plainIndex(ref: unknown, kind: 'profile' | 'dump'): Database.Database {
+    const artefact = this.artefact(ref);
+    if (artefact.kind !== kind) throw new InvalidArgument(`${artefact.name} is a ${artefact.kind}, not a ${kind === 'profile' ? 'profile' : 'goroutine dump'}`);
+    let db = this.openPlain.get(artefact.hash);
+    if (!db) {
+      if (!this.library.isCurrent(artefact)) throw new InvalidArgument(`${artefact.name} must be re-indexed (index missing or from an older version)`);
+      db = new Database(this.library.indexPath(artefact.hash), { readonly: true, fileMustExist: true });
+      this.openPlain.set(artefact.hash, db);
+    }
+    return db;
   }
 
   private artefact(ref: unknown): Artefact {
@@ -170,6 +190,8 @@ export class GoroscopeService implements GoroscopeApi {
     const a = this.artefact(ref);
     this.open.get(a.hash)?.db.close();
     this.open.delete(a.hash);
+    this.openPlain.get(a.hash)?.close();
+    this.openPlain.delete(a.hash);
     return this.library.remove(a.hash);
   }
 
@@ -337,6 +359,41 @@ export class GoroscopeService implements GoroscopeApi {
       }
     }
     return out;
+  }
+
+  async goroutineCounts(ref: string, t0: number, t1: number, maxPoints: number): Promise<GoroutineCountPoint[]> {
+    const [a, b] = window(t0, t1);
+    const max = integer('maxPoints', maxPoints, 2, 100_000);
+    const { idx } = this.index(ref);
+    // Samples every GOROUTINE_COUNT_STEP_NS: one point per bucket of the window, each state's peak in it.
+    const bucket = Math.max((b - a) / max, 1);
+    return idx.db.prepare(`SELECT max(time_ns) AS time, max(running) AS running, max(runnable) AS runnable, max(waiting) AS waiting,
+      max(syscall) AS syscall FROM goroutine_counts WHERE time_ns >= ? AND time_ns <= ? GROUP BY CAST((time_ns - ?) / ? AS INTEGER)
+      ORDER BY 1`).all(a, b, a, bucket) as GoroutineCountPoint[];
+  }
+
+  async profileTop(req: ProfileTopRequest): Promise<ProfileTop> {
+    const db = this.plainIndex(req.artefact, 'profile');
+    const request = {
+      sampleType: optional(req.sampleType, (v) => text('sampleType', v, 200)),
+      n: optional(req.n, (v) => integer('n', v, 0, 100_000)),
+      cum: optional(req.cum, (v) => boolean('cum', v)),
+    };
+    const base = optional(req.base, (v) => text('base', v, 4096));
+    try {
+      return base === undefined ? profileTop(db, request) : profileTopDiff(db, this.plainIndex(base, 'profile'), request);
+    } catch (e) {
+      if (e instanceof TopError) throw new InvalidArgument(e.message);
+      throw e;
+    }
+  }
+
+  async dumpGroups(ref: string): Promise<DumpGroups> {
+    return dumpGroups(this.plainIndex(ref, 'dump'));
+  }
+
+  async diffDumps(before: string, after: string): Promise<DumpDiff> {
+    return diffDumps(this.plainIndex(before, 'dump'), this.plainIndex(after, 'dump'));
   }
 
   async query(req: QueryRequest): Promise<QueryResult> {

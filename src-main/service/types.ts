@@ -2,8 +2,11 @@
 // back. The renderer imports this file for types only. Times are ns since the trace's first event.
 
 import type { TraceSummary } from '../analyze/trace-summary.ts';
+import type { ProfileTop, TopRow } from '../analyze/profile-top.ts';
+import type { DumpGroups, GoroutineGroup, StackFrame as DumpFrame } from '../analyze/dump-groups.ts';
+import type { DumpDiff, GroupDelta } from '../analyze/dump-diff.ts';
 
-export type { TraceSummary };
+export type { TraceSummary, ProfileTop, TopRow, DumpGroups, GoroutineGroup, DumpFrame, DumpDiff, GroupDelta };
 
 export type GoroutineStateName = 'Undetermined' | 'NotExist' | 'Runnable' | 'Running' | 'Waiting' | 'Syscall';
 
@@ -173,6 +176,27 @@ export interface MetricPoint {
   value: number;
 }
 
+/** Goroutines by state at one time: the peak of each state over the point's span of time. */
+export interface GoroutineCountPoint {
+  time: number;
+  running: number;
+  runnable: number;
+  waiting: number;
+  syscall: number;
+}
+
+export interface ProfileTopRequest {
+  artefact: string;
+  /** Sample type name (e.g. "inuse_space", "delay"); absent: the profile's default, as pprof picks it. */
+  sampleType?: string;
+  /** Rows to keep (pprof's -nodecount); absent or 0: every node above pprof's 0.5% cutoff. */
+  n?: number;
+  /** Sort by cumulative value (pprof's -cum). */
+  cum?: boolean;
+  /** Another profile of the same type to subtract (pprof's -base), e.g. an earlier goroutine profile. */
+  base?: string;
+}
+
 export interface QueryRequest {
   artefact: string;
   sql: string;
@@ -208,5 +232,13 @@ export interface GoroscopeApi {
   goroutines(req: GoroutineListRequest): Promise<GoroutinePage>;
   ranges(ref: string, t0: number, t1: number): Promise<RangeRow[]>;
   metric(ref: string, name: string, t0: number, t1: number, maxPoints: number): Promise<MetricPoint[]>;
+  /** Goroutines by state over [t0, t1], at most maxPoints points (each the peak of its span). */
+  goroutineCounts(ref: string, t0: number, t1: number, maxPoints: number): Promise<GoroutineCountPoint[]>;
   query(req: QueryRequest): Promise<QueryResult>;
+  /** A profile's `go tool pprof -top` report. */
+  profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
+  /** A goroutine dump's groups of identical stacks, biggest first. */
+  dumpGroups(ref: string): Promise<DumpGroups>;
+  /** How each group of identical stacks grew from one dump to a later one, largest growth first. */
+  diffDumps(before: string, after: string): Promise<DumpDiff>;
 }

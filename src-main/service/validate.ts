@@ -18,6 +18,11 @@ export function text(name: string, v: unknown, maxLength = 100_000): string {
   return v;
 }
 
+export function boolean(name: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new InvalidArgument(`${name} must be true or false`);
+  return v;
+}
+
 export function optional<T>(v: unknown, check: (v: unknown) => T): T | undefined {
   return v === undefined || v === null ? undefined : check(v);
 }

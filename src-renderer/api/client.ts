@@ -51,7 +51,7 @@ export class ApiError extends Error {
 /** The service methods a renderer may call, in one list (the hosts' dispatch tables match it). */
 export const RENDERER_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
-  'startIndex', 'indexJobs', 'cancelIndex',
+  'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'dumpGroups', 'diffDumps',
 ] as const satisfies readonly (keyof RendererApi)[];
 
 // Adding a method to the service without listing it above fails the build here, not at run time.

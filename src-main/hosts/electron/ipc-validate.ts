@@ -5,7 +5,7 @@
 
 import * as path from 'node:path';
 import { GO_STATES } from '../../index/schema.ts';
-import type { GoroutineListRequest, GoroutineSortKey, QueryRequest, TimelineRequest } from '../../service/types.ts';
+import type { GoroutineListRequest, GoroutineSortKey, ProfileTopRequest, QueryRequest, TimelineRequest } from '../../service/types.ts';
 import { integer, InvalidArgument, oneOf, optional, text, window } from '../../service/validate.ts';
 import type { InvokableApi, InvokeMethod } from './ipc-contract.ts';
 
@@ -104,6 +104,20 @@ export function queryRequest(v: unknown): QueryRequest {
   return req;
 }
 
+export function profileTopRequest(v: unknown): ProfileTopRequest {
+  const o = plainObject('profile top request', v);
+  const req: ProfileTopRequest = { artefact: artefactRef(field(o, 'artefact')) };
+  const sampleType = optional(field(o, 'sampleType'), (s) => text('sampleType', s, 200));
+  if (sampleType !== undefined) req.sampleType = sampleType;
+  const n = optional(field(o, 'n'), (x) => integer('n', x, 0, 100_000));
+  if (n !== undefined) req.n = n;
+  const cum = optionalBoolean('cum', field(o, 'cum'));
+  if (cum !== undefined) req.cum = cum;
+  const base = optional(field(o, 'base'), artefactRef);
+  if (base !== undefined) req.base = base;
+  return req;
+}
+
 /** Checks the argument count: IPC passes exactly what the renderer gave, so extras are an error. */
 function arity(method: InvokeMethod, args: readonly unknown[], n: number): readonly unknown[] {
   if (args.length !== n) throw new InvalidArgument(`${method} takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`);
@@ -135,4 +149,14 @@ export const ARGUMENT_PARSERS: ArgumentParsers = {
   startIndex: (a) => [absolutePath('path', arity('startIndex', a, 1)[0])],
   indexJobs: (a) => (arity('indexJobs', a, 0), []),
   cancelIndex: (a) => [jobId(arity('cancelIndex', a, 1)[0])],
+  goroutineCounts: (a) => {
+    const [ref, t0, t1, maxPoints] = arity('goroutineCounts', a, 4);
+    return [artefactRef(ref), ...window(t0, t1), integer('maxPoints', maxPoints, 2, 100_000)];
+  },
+  profileTop: (a) => [profileTopRequest(arity('profileTop', a, 1)[0])],
+  dumpGroups: (a) => [artefactRef(arity('dumpGroups', a, 1)[0])],
+  diffDumps: (a) => {
+    const [before, after] = arity('diffDumps', a, 2);
+    return [artefactRef(before), artefactRef(after)];
+  },
 };

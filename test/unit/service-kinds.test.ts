@@ -1,0 +1,71 @@
+// The service's profile, dump and goroutine-count methods, over real indexes: the same values as
+// the file-based paths (pprof top, dump groups and diffs, whose own tests compare them with Go's
+// tools and independent counts), with arguments validated and kinds checked.
+
+import assert from 'node:assert/strict';
+import { test, after } from 'node:test';
+import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { diffDumpGroups } from '../../src-main/analyze/dump-diff.ts';
+import { groupDumpFile } from '../../src-main/analyze/dump-groups.ts';
+import { profileTop } from '../../src-main/analyze/profile-top.ts';
+import { readProfileFile } from '../../src-main/decode/pprof/decode.ts';
+import { Library } from '../../src-main/index/library.ts';
+import { GoroscopeService } from '../../src-main/service/service.ts';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-service-kinds-'));
+const svc = new GoroscopeService(new Library(dir));
+after(() => svc.close());
+
+const index = async (file: string) => (await svc.indexFile(file)).artefact.hash;
+
+test('profileTop is pprof -top of the indexed profile, with -cum, -nodecount and -base', async () => {
+  const heap = 'test/fixtures/profiles/heap.go127.pprof';
+  const hash = await index(heap);
+  const direct = readProfileFile(heap);
+  assert.deepEqual(await svc.profileTop({ artefact: hash }), profileTop(direct));
+  assert.deepEqual(await svc.profileTop({ artefact: hash, sampleType: 'alloc_space', n: 5, cum: true }),
+    profileTop(direct, { sampleType: 'alloc_space', nodeCount: 5, cum: true }));
+  const early = 'test/fixtures/profiles/goroutine-early.go127.pprof';
+  const late = 'test/fixtures/profiles/goroutine.go127.pprof';
+  const diff = await svc.profileTop({ artefact: await index(late), base: await index(early) });
+  assert.deepEqual(diff, profileTop(readProfileFile(late), { base: readProfileFile(early) }));
+  await assert.rejects(svc.profileTop({ artefact: hash, sampleType: 'no_such_type' }), /no_such_type/);
+  await assert.rejects(svc.profileTop({ artefact: hash, n: -1 }), /n must be an integer/);
+});
+
+test('dumpGroups and diffDumps equal the groups and diff of the dump files', async () => {
+  const early = 'test/fixtures/dumps/leaky.go127.early.debug2.txt';
+  const late = 'test/fixtures/dumps/leaky.go127.late.debug2.txt';
+  const [a, b] = [await index(early), await index(late)];
+  const groups = await svc.dumpGroups(b);
+  const direct = groupDumpFile(late);
+  assert.equal(groups.goroutines, direct.goroutines);
+  assert.deepEqual(groups.groups.map((g) => [g.key, g.count]), direct.groups.map((g) => [g.key, g.count]));
+  const diff = await svc.diffDumps(a, b);
+  assert.deepEqual(diff.groups.map((g) => [g.delta, g.before, g.after]),
+    diffDumpGroups(groupDumpFile(early), direct).groups.map((g) => [g.delta, g.before, g.after]));
+  await assert.rejects(svc.dumpGroups(await index('test/fixtures/profiles/cpu.go127.pprof')), /is a profile, not a goroutine dump/);
+});
+
+test('goroutineCounts folds the 100 µs samples to at most maxPoints, keeping each state\'s peak', async () => {
+  const hash = await index('test/fixtures/traces/httpleak.go127.trace');
+  const { artefact } = await svc.summary(hash);
+  const db = new Database(path.join(dir, 'artefacts', `${hash}.db`), { readonly: true });
+  try {
+    const peak = db.prepare('SELECT max(running) AS running, max(runnable) AS runnable, max(waiting) AS waiting, max(syscall) AS syscall, count(*) AS n FROM goroutine_counts').get() as Record<string, number>;
+    const points = await svc.goroutineCounts(hash, 0, artefact.durationNs, 20);
+    assert.ok(points.length <= 21 && points.length >= Math.min(peak.n, 10), `${points.length} points`);
+    for (const state of ['running', 'runnable', 'waiting', 'syscall'] as const) {
+      assert.equal(Math.max(...points.map((p) => p[state])), peak[state], `peak ${state}`);
+    }
+    for (let i = 1; i < points.length; i++) assert.ok(points[i].time > points[i - 1].time);
+    const all = await svc.goroutineCounts(hash, 0, artefact.durationNs, 100_000);
+    assert.equal(all.length, peak.n, 'a wide enough budget returns every sample');
+  } finally {
+    db.close();
+  }
+  await assert.rejects(svc.goroutineCounts(hash, 5, 1, 10), /t1 must be greater than t0/);
+});
