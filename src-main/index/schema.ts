@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 9;
+export const SCHEMA_VERSION = 10;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -46,8 +46,17 @@ CREATE TABLE goroutines (
   -- The goroutine's state intervals, packed (see interval-codec.ts), when they fit one chunk
   -- (most goroutines); longer lives go to goroutine_interval_chunks and this is null.
   -- value = reason string ID, stack = stack of the transition that began the interval.
-  interval_data BLOB
+  interval_data BLOB,
+  last_stack INTEGER NOT NULL,      -- stack of its last transition: where a goroutine blocked at the end is stuck
+  last_since_ns INTEGER NOT NULL    -- when its last interval began
 );
+-- Time spent Waiting, by wait reason and the stack that blocked: where goroutines waited.
+CREATE TABLE blocking (reason INTEGER NOT NULL, stack INTEGER NOT NULL, total_ns INTEGER NOT NULL, count INTEGER NOT NULL,
+  max_ns INTEGER NOT NULL, PRIMARY KEY (reason, stack)) WITHOUT ROWID;
+-- Goroutines alive at the end of the trace and blocked (Waiting or in a Syscall), grouped by
+-- state, reason and stack: the trace's leak suspects.
+CREATE TABLE blocked_at_end (state INTEGER NOT NULL, reason INTEGER NOT NULL, stack INTEGER NOT NULL, goroutines INTEGER NOT NULL,
+  oldest_since_ns INTEGER NOT NULL, name INTEGER NOT NULL, sample_ids TEXT NOT NULL);
 -- Intervals of goroutines with more than one chunk of them. Rows are appended in time order;
 -- the index on (goroutine, start_ns) is built after the load.
 CREATE TABLE goroutine_interval_chunks (goroutine INTEGER NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);

@@ -13,6 +13,8 @@ import { GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from
 const STATE_CODE: Record<GoState, number> = {
   Undetermined: 0, NotExist: 1, Runnable: 2, Running: 3, Waiting: 4, Syscall: 5,
 };
+/** Goroutine IDs kept per group of goroutines blocked at the end. */
+const BLOCKED_SAMPLE_IDS = 20;
 const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
 
 interface GoroutineRecord {
@@ -74,6 +76,10 @@ export class TraceIndexer {
   private readonly openRanges = new Map<string, OpenRange[]>();
   /** Per metric name, per level: the open bucket's index and largest value. */
   private readonly metricBuckets = new Map<number, { bucket: number; max: number }[]>();
+  /** Waiting time by reason, then by the stack that blocked. */
+  private readonly blocking = new Map<number, Map<number, { total: number; count: number; max: number }>>();
+  /** Goroutines blocked at the end, by "state/reason/stack". */
+  private readonly blocked = new Map<string, { state: number; reason: number; stack: number; goroutines: number; oldest: number; name: number; ids: number[] }>();
   /** Per metric name, its latest point, written once a later time arrives. */
   private readonly metricPending = new Map<number, { t: number; value: number }>();
   private readonly openTasks = new Map<number, { parent: number; type: number; start: number; goroutine: number }>();
@@ -97,7 +103,7 @@ export class TraceIndexer {
       stackFrames: table('stack_frames', ['stack', 'position', 'frame']),
       goroutines: table('goroutines', ['id', 'name', 'created_ns', 'creator', 'creation_stack', 'start_stack', 'start_ns', 'end_ns',
         'first_state', 'last_state', 'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason',
-        'intervals', 'interval_data']),
+        'intervals', 'interval_data', 'last_stack', 'last_since_ns']),
       goroutineChunks: table('goroutine_interval_chunks', ['goroutine', 'start_ns', 'end_ns', 'count', 'data']),
       goroutineLevels: table('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']),
       procChunks: table('proc_interval_chunks', ['proc', 'start_ns', 'end_ns', 'count', 'data']),
@@ -110,6 +116,8 @@ export class TraceIndexer {
       logs: table('logs', ['time_ns', 'goroutine', 'task', 'category', 'message', 'stack']),
       cpuSamples: table('cpu_samples', ['time_ns', 'goroutine', 'proc', 'thread', 'stack']),
       labels: table('labels', ['time_ns', 'goroutine', 'label']),
+      blocking: table('blocking', ['reason', 'stack', 'total_ns', 'count', 'max_ns']),
+      blockedAtEnd: table('blocked_at_end', ['state', 'reason', 'stack', 'goroutines', 'oldest_since_ns', 'name', 'sample_ids']),
     };
     this.string(''); // ID 1 is the empty string; 0 means "none" everywhere.
   }
@@ -290,10 +298,21 @@ export class TraceIndexer {
     switch (g.state) {
       case 3: g.totals[0] += d; break;
       case 2: g.totals[1] += d; break;
-      case 4:
+      case 4: {
         g.totals[2] += d;
         g.wait.set(g.reason, (g.wait.get(g.reason) ?? 0) + d);
+        let byStack = this.blocking.get(g.reason);
+        if (!byStack) this.blocking.set(g.reason, (byStack = new Map()));
+        const b = byStack.get(g.stack);
+        if (b) {
+          b.total += d;
+          b.count++;
+          if (d > b.max) b.max = d;
+        } else {
+          byStack.set(g.stack, { total: d, count: 1, max: d });
+        }
         break;
+      }
       case 5: g.totals[3] += d; break;
     }
     g.chunk.add(g.since, t, g.state, g.reason, g.stack, open, g.thread);
@@ -344,10 +363,23 @@ export class TraceIndexer {
     for (const [reason, ns] of g.wait) if (ns !== 0) wait += `${wait.length > 1 ? ',' : ''}"${reason}":${ns}`;
     wait += '}';
     this.ins.goroutines.push(g.id, g.name, g.createdNs, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
-      g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait, g.intervals, inline);
+      g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait, g.intervals, inline, g.stack, g.since);
+    if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
     this.goroutines.delete(g.id);
     if (endNs !== null) this.counts[1]--;
+  }
+
+  private blockedAtEnd(g: GoroutineRecord): void {
+    const key = `${g.state}/${g.reason}/${g.stack}`;
+    const b = this.blocked.get(key);
+    if (!b) {
+      this.blocked.set(key, { state: g.state, reason: g.reason, stack: g.stack, goroutines: 1, oldest: g.since, name: g.name, ids: [g.id] });
+      return;
+    }
+    b.goroutines++;
+    b.oldest = Math.min(b.oldest, g.since);
+    if (b.ids.length < BLOCKED_SAMPLE_IDS) b.ids.push(g.id);
   }
 
   private rangeKey(name: string, kind: string, id: number): string {
@@ -396,6 +428,12 @@ export class TraceIndexer {
       for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);
     }
     for (const [name, p] of this.metricPending) this.ins.metrics.push(name, p.t, p.value);
+    for (const [reason, byStack] of this.blocking) {
+      for (const [stack, b] of byStack) this.ins.blocking.push(reason, stack, b.total, b.count, b.max);
+    }
+    for (const b of this.blocked.values()) {
+      this.ins.blockedAtEnd.push(b.state, b.reason, b.stack, b.goroutines, b.oldest, b.name, JSON.stringify(b.ids));
+    }
     for (const [name, levels] of this.metricBuckets) {
       levels.forEach((cur, l) => {
         if (cur.bucket >= 0) this.ins.metricLevels.push(name, l + 1, cur.bucket * METRIC_LEVEL_NS[l], cur.max);

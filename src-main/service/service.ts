@@ -13,9 +13,9 @@ import { GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { PixelMerger, STATE_NAMES } from './timeline.ts';
 import type {
-  ArtefactInfo, ArtefactSummary, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
+  ArtefactInfo, ArtefactSummary, BlockingRow, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
-  TimelineRequest, TimelineRow, TimelineWindow,
+  StuckGroup, TimelineRequest, TimelineRow, TimelineWindow,
 } from './types.ts';
 import { boolean, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
 
@@ -370,6 +370,25 @@ export class GoroscopeService implements GoroscopeApi {
     return idx.db.prepare(`SELECT max(time_ns) AS time, max(running) AS running, max(runnable) AS runnable, max(waiting) AS waiting,
       max(syscall) AS syscall FROM goroutine_counts WHERE time_ns >= ? AND time_ns <= ? GROUP BY CAST((time_ns - ?) / ? AS INTEGER)
       ORDER BY 1`).all(a, b, a, bucket) as GoroutineCountPoint[];
+  }
+
+  async blocking(ref: string, limit?: number): Promise<BlockingRow[]> {
+    const max = integer('limit', limit ?? 100, 1, 10_000);
+    const { idx } = this.index(ref);
+    const rows = idx.db.prepare(`SELECT reason, stack, total_ns, count, max_ns FROM blocking ORDER BY total_ns DESC LIMIT ?`).all(max) as
+      { reason: number; stack: number; total_ns: number; count: number; max_ns: number }[];
+    return rows.map((r) => ({ reason: idx.string(r.reason), stack: idx.stack(r.stack), totalNs: r.total_ns, count: r.count, maxNs: r.max_ns }));
+  }
+
+  async stuckGoroutines(ref: string): Promise<StuckGroup[]> {
+    const { idx } = this.index(ref);
+    const rows = idx.db.prepare(`SELECT state, reason, stack, goroutines, oldest_since_ns, name, sample_ids FROM blocked_at_end
+      ORDER BY goroutines DESC, oldest_since_ns`).all() as
+      { state: number; reason: number; stack: number; goroutines: number; oldest_since_ns: number; name: number; sample_ids: string }[];
+    return rows.map((r) => ({
+      state: GO_STATES[r.state], reason: idx.string(r.reason), stack: idx.stack(r.stack), goroutines: r.goroutines,
+      sampleIds: JSON.parse(r.sample_ids) as number[], oldestSinceNs: r.oldest_since_ns, name: idx.string(r.name),
+    }));
   }
 
   async profileTop(req: ProfileTopRequest): Promise<ProfileTop> {

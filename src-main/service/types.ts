@@ -185,6 +185,32 @@ export interface GoroutineCountPoint {
   syscall: number;
 }
 
+/** Where goroutines waited: total Waiting time for one wait reason and blocking stack. */
+export interface BlockingRow {
+  reason: string;
+  stack: StackFrameInfo[];
+  /** Time spent Waiting there, summed over every goroutine and interval. */
+  totalNs: number;
+  /** Waiting intervals that began there. */
+  count: number;
+  /** The longest of them. */
+  maxNs: number;
+}
+
+/** Goroutines alive at the end of the trace and blocked in the same state, on the same reason and stack. */
+export interface StuckGroup {
+  state: GoroutineStateName;
+  reason: string;
+  stack: StackFrameInfo[];
+  goroutines: number;
+  /** Some of their IDs (at most 20). */
+  sampleIds: number[];
+  /** When the longest-blocked of them entered this state (ns since the trace's start). */
+  oldestSinceNs: number;
+  /** The display name of the first of them. */
+  name: string;
+}
+
 export interface ProfileTopRequest {
   artefact: string;
   /** Sample type name (e.g. "inuse_space", "delay"); absent: the profile's default, as pprof picks it. */
@@ -235,6 +261,10 @@ export interface GoroscopeApi {
   /** Goroutines by state over [t0, t1], at most maxPoints points (each the peak of its span). */
   goroutineCounts(ref: string, t0: number, t1: number, maxPoints: number): Promise<GoroutineCountPoint[]>;
   query(req: QueryRequest): Promise<QueryResult>;
+  /** Total Waiting time by wait reason and blocking stack, largest first (at most `limit` rows, default 100). */
+  blocking(ref: string, limit?: number): Promise<BlockingRow[]>;
+  /** Goroutines alive at the end and blocked, grouped by state, reason and stack, largest groups first. */
+  stuckGoroutines(ref: string): Promise<StuckGroup[]>;
   /** A profile's `go tool pprof -top` report. */
   profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
   /** A goroutine dump's groups of identical stacks, biggest first. */

@@ -84,6 +84,16 @@ for (const trace of fixtureTraces()) {
       }
       assert.equal(running, summary.runningNs, 'running time adds up to the summary');
       assert.equal(syscall, summary.syscallNs, 'syscall time adds up to the summary');
+      // Where goroutines waited, by reason and stack, adds up to the summary's wait time by reason.
+      const waitedByReason = Object.fromEntries((db.prepare(`SELECT s.value AS reason, sum(b.total_ns) AS ns FROM blocking b
+        JOIN strings s ON s.id = (CASE b.reason WHEN 0 THEN 1 ELSE b.reason END) GROUP BY 1 HAVING ns > 0`).all() as { reason: string; ns: number }[])
+        .map((r) => [r.reason, r.ns]));
+      assert.deepEqual(waitedByReason, summary.waitNsByReason, 'blocking adds up to waitNsByReason');
+      // Goroutines blocked at the end, grouped, add up to the summary's waitingAtEnd.
+      const stuck = Object.fromEntries((db.prepare(`SELECT s.value AS reason, sum(b.goroutines) AS n FROM blocked_at_end b
+        JOIN strings s ON s.id = (CASE b.reason WHEN 0 THEN 1 ELSE b.reason END) WHERE b.state = 4 GROUP BY 1`).all() as { reason: string; n: number }[])
+        .map((r) => [r.reason, r.n]));
+      assert.deepEqual(stuck, summary.waitingAtEnd, 'blocked_at_end adds up to waitingAtEnd');
       // Levels of detail: every level of a goroutine accounts for exactly its time in each state.
       const byGoroutine = new Map(rows.map((r) => [r.id, r]));
       const levelRows = db.prepare('SELECT goroutine, level, start_bucket, data FROM goroutine_levels').all() as

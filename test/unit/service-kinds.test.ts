@@ -69,3 +69,21 @@ test('goroutineCounts folds the 100 µs samples to at most maxPoints, keeping ea
   }
   await assert.rejects(svc.goroutineCounts(hash, 5, 1, 10), /t1 must be greater than t0/);
 });
+
+test('stuckGoroutines groups the goroutines blocked at the end by stack; blocking ranks where time was spent waiting', async () => {
+  const hash = await index('test/fixtures/traces/chanleak.go127.trace');
+  const result = await svc.summary(hash);
+  assert.equal(result.kind, 'trace');
+  if (result.kind !== 'trace') return;
+  const stuck = await svc.stuckGoroutines(hash);
+  const sends = stuck.filter((g) => g.reason === 'chan send');
+  assert.equal(sends.reduce((n, g) => n + g.goroutines, 0), result.summary.waitingAtEnd['chan send']);
+  assert.ok(sends.every((g) => g.state === 'Waiting' && g.stack.some((f) => f.func === 'runtime.chansend1')));
+  assert.ok(sends[0].sampleIds.length > 0 && sends[0].oldestSinceNs >= 0);
+  for (let i = 1; i < stuck.length; i++) assert.ok(stuck[i - 1].goroutines >= stuck[i].goroutines, 'largest groups first');
+  const blocking = await svc.blocking(hash, 5);
+  assert.ok(blocking.length > 0 && blocking.length <= 5);
+  for (let i = 1; i < blocking.length; i++) assert.ok(blocking[i - 1].totalNs >= blocking[i].totalNs, 'largest totals first');
+  assert.ok(blocking.every((b) => b.maxNs <= b.totalNs && b.count > 0));
+  await assert.rejects(svc.blocking(hash, 0), /limit must be an integer/);
+});

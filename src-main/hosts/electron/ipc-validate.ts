@@ -155,6 +155,12 @@ export const ARGUMENT_PARSERS: ArgumentParsers = {
   },
   profileTop: (a) => [profileTopRequest(arity('profileTop', a, 1)[0])],
   dumpGroups: (a) => [artefactRef(arity('dumpGroups', a, 1)[0])],
+  blocking: (a) => {
+    if (a.length === 1) return [artefactRef(a[0])];
+    const [ref, limit] = arity('blocking', a, 2);
+    return [artefactRef(ref), integer('limit', limit, 1, 10_000)];
+  },
+  stuckGoroutines: (a) => [artefactRef(arity('stuckGoroutines', a, 1)[0])],
   diffDumps: (a) => {
     const [before, after] = arity('diffDumps', a, 2);
     return [artefactRef(before), artefactRef(after)];
