@@ -1,0 +1,97 @@
+// The goroutine-dump half of `npm run bench:profile`: a 100 k-goroutine debug=2 dump, made once
+// by a Go program (bench/go/bigdump) and cached in bench/out/, decoded + grouped + indexed by us.
+//
+// Run alone: node --import tsx bench/dump-bench.ts [--regen] [-n GOROUTINES]
+// (prints the decode+group and the decode+group+index times; --json for one JSON object).
+
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { groupDumpFile } from '../src-main/analyze/dump-groups.ts';
+import { dumpIndexer } from '../src-main/index/dump-indexer.ts';
+import { META_TABLE } from '../src-main/index/schema.ts';
+import { buildGoTool, findGo, OUT, warmPageCache } from './lib.ts';
+
+const DEFAULT_GOROUTINES = 100_000;
+
+/** bench/out/bigdump-<n>.txt, generated with Go if missing (or with `regen`); temp-then-rename. */
+export function benchDump(goroutines = DEFAULT_GOROUTINES, regen = false): string {
+  const file = path.join(OUT, `bigdump-${goroutines}.txt`);
+  if (fs.existsSync(file) && !regen) return file;
+  const go = findGo();
+  if (!go) throw new Error(`${file} is missing and no Go toolchain (1.22+) was found to generate it (see ../shared/docs/go-toolchains.md)`);
+  const tool = buildGoTool(go, 'bigdump');
+  const tmp = `${file}.tmp-${process.pid}`;
+  process.stderr.write(`generating a ${goroutines}-goroutine debug=2 dump (${go}) into ${file} …\n`);
+  const r = spawnSync(tool, ['-n', String(goroutines), tmp], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    fs.rmSync(tmp, { force: true });
+    throw new Error(`bigdump failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+  }
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+export interface DumpTimings {
+  dumpBytes: number;
+  dumpGoroutines: number;
+  groups: number;
+  /** Decode + group, seconds. */
+  groupSeconds: number;
+  /** Decode + group + write the index (SQLite file, indexes built), seconds. */
+  indexSeconds: number;
+}
+
+/** Times decode + group, then decode + group + index, on the benchmark dump. */
+export function timeDump(file: string): DumpTimings {
+  warmPageCache(file);
+  let started = process.hrtime.bigint();
+  const dump = groupDumpFile(file);
+  const groupSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const dbFile = path.join(OUT, `bigdump-index-${process.pid}.db`);
+  fs.rmSync(dbFile, { force: true });
+  started = process.hrtime.bigint();
+  const db = new Database(dbFile);
+  try {
+    // The library's settings for a fresh index (library.ts).
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma('cache_size = -65536');
+    db.exec(META_TABLE);
+    db.exec(dumpIndexer.tables);
+    db.exec('BEGIN');
+    const content = dumpIndexer.index({ db, file, size: fs.statSync(file).size, progress: () => {} });
+    db.exec('COMMIT');
+    db.exec(dumpIndexer.indexes);
+    if (content.goroutines !== dump.goroutines) throw new Error(`index counted ${content.goroutines} goroutines, grouping ${dump.goroutines}`);
+  } finally {
+    db.close();
+    fs.rmSync(dbFile, { force: true });
+  }
+  const indexSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { dumpBytes: fs.statSync(file).size, dumpGoroutines: dump.goroutines, groups: dump.groups.length, groupSeconds, indexSeconds };
+}
+
+/** For bench/profile.ts: the dump's goroutines and our decode + group + index time. */
+export async function measureDump(): Promise<{ dumpGoroutines: number; dumpSeconds: number }> {
+  const t = timeDump(benchDump());
+  return { dumpGoroutines: t.dumpGoroutines, dumpSeconds: t.indexSeconds };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const args = process.argv.slice(2);
+  const n = args.indexOf('-n');
+  const goroutines = n >= 0 ? Number(args[n + 1]) : DEFAULT_GOROUTINES;
+  const t = timeDump(benchDump(goroutines, args.includes('--regen')));
+  if (args.includes('--json')) {
+    process.stdout.write(JSON.stringify(t) + '\n');
+  } else {
+    process.stdout.write(
+      `dump: ${(t.dumpBytes / 1e6).toFixed(1)} MB, ${t.dumpGoroutines} goroutines in ${t.groups} groups\n` +
+        `decode + group:          ${t.groupSeconds.toFixed(2)} s (${(t.dumpBytes / 1e6 / t.groupSeconds).toFixed(0)} MB/s)\n` +
+        `decode + group + index:  ${t.indexSeconds.toFixed(2)} s\n`,
+    );
+  }
+}
