@@ -74,6 +74,12 @@ test('leaks --json: exactly the promised fields, deltas equal the awk count, sor
     for (let i = 1; i < json.groups.length; i++) assert.ok(json.groups[i - 1].delta >= json.groups[i].delta);
     assert.equal(json.groups.find((g) => g.stack.some((s) => s.startsWith('main.leakSend.func1 ')))?.delta, 15);
   }
+  // A run that waited a minute between its snapshots: Go printed "1 minutes" for the early goroutines.
+  const minutes = goroscope('leaks', dump('leaky-minutes.go127.early.debug2.txt'), dump('leaky-minutes.go127.late.debug2.txt'), '--json', '--long-wait', '1');
+  const sends = (JSON.parse(minutes.stdout) as LeaksJson).groups.find((g) => g.stack.some((s) => s.startsWith('main.leakSend.func1 ')));
+  assert.equal(sends?.maxWaitMinutes, 1);
+  const text = goroscope('leaks', dump('leaky-minutes.go127.early.debug2.txt'), dump('leaky-minutes.go127.late.debug2.txt'), '--long-wait', '1');
+  assert.match(text.stdout, /^ +\+15 +3 -> 18 +chan send, over the limit, waiting 1\+ min$/m);
 });
 
 test('dump: grouped view and --json of a dump inside a log file', () => {
