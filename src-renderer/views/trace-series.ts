@@ -1,5 +1,5 @@
 // The overview's time series, fetched through the API: goroutine counts by state (the index's
-// goroutine_counts table, sampled every 100 µs) and the heap metrics Go's tracer emits.
+// goroutine_counts table, sampled every 100 µs, peaks per point) and the heap metrics Go's tracer emits.
 
 import type { ApiClient } from '../api/client.ts';
 import type { Series } from '../lib/charts.ts';
@@ -12,20 +12,14 @@ const HEAP_LIVE = '/memory/classes/heap/objects:bytes';
 const HEAP_GOAL = '/gc/heap/goal:bytes';
 
 export async function goroutineCountSeries(api: ApiClient, artefact: string, durationNs: number): Promise<Series[]> {
-  const bucket = Math.max(1, Math.ceil(durationNs / MAX_POINTS));
-  // One row per bucket: its last sample (SQLite takes bare columns from the max(time_ns) row),
-  // so the stacked states add up to the real total at that instant.
-  const result = await api.query({
-    artefact,
-    sql: `SELECT max(time_ns) AS t, running, runnable, waiting, syscall FROM goroutine_counts GROUP BY time_ns / ${bucket} ORDER BY t`,
-    rowLimit: MAX_POINTS * 2,
-  });
-  const column = (i: number) => result.rows.map((r) => ({ x: Number(r[0]), y: Number(r[i]) }));
+  // The service keeps each state's peak per bucket (a straight index read, no query process).
+  const points = await api.goroutineCounts(artefact, 0, Math.max(durationNs, 1), MAX_POINTS);
+  const column = (state: 'running' | 'runnable' | 'waiting' | 'syscall') => points.map((p) => ({ x: p.time, y: p[state] }));
   return [
-    { label: 'Running', colorVar: '--state-running', points: column(1), fill: true },
-    { label: 'Runnable', colorVar: '--state-runnable', points: column(2), fill: true },
-    { label: 'Syscall', colorVar: '--state-syscall', points: column(4), fill: true },
-    { label: 'Waiting', colorVar: '--state-waiting', points: column(3), fill: true },
+    { label: 'Running', colorVar: '--state-running', points: column('running'), fill: true },
+    { label: 'Runnable', colorVar: '--state-runnable', points: column('runnable'), fill: true },
+    { label: 'Syscall', colorVar: '--state-syscall', points: column('syscall'), fill: true },
+    { label: 'Waiting', colorVar: '--state-waiting', points: column('waiting'), fill: true },
   ];
 }
 
