@@ -158,7 +158,7 @@ export function groupDumpSource(source: ByteSource): DumpGroups {
 
 /**
  * Marks as proven leaks the groups whose stack a goroutineleak profile lists (`leakStacks`:
- * its stacks, from a debug=1 text profile or a decoded profile.proto). Leading runtime frames are
+ * its stacks, see dump-leak-profile.ts). Leading runtime frames are
  * compared loosely, because debug=1 and profile.proto hide them where a traceback may show them.
  * Returns how many groups were newly marked.
  */
@@ -180,9 +180,4 @@ function withoutLeadingRuntime(stack: readonly StackFrame[]): readonly StackFram
   let i = 0;
   while (i < stack.length && (stack[i].func.startsWith('runtime.') || stack[i].func.startsWith('internal/runtime/'))) i++;
   return i === stack.length ? stack : stack.slice(i);
-}
-
-/** The stacks of a goroutineleak profile in debug=1 text form (each record once). */
-export function leakProfileStacks(groups: DumpGroups): StackFrame[][] {
-  return groups.groups.map((g) => g.stack);
 }

@@ -49,6 +49,11 @@ test('leaks: exit 1 when a group grew by more than --max-growth, 0 otherwise', (
   assert.equal(passing.status, 0, passing.stderr);
   assert.match(passing.stdout, /^ok: no group grew by more than 15$/m);
   assert.equal(goroscope('leaks', LATE, LATE).status, 0);
+  // The goroutineleak profile taken with the late dump turns growth into proven leaks.
+  const proven = goroscope('leaks', EARLY, LATE, '--leak-profile', dump('leaky.go127.late.leak.pb.gz'));
+  assert.equal(proven.status, 1, proven.stderr);
+  assert.equal(proven.stdout.match(/^ +\+15 +3 -> 18 .*, over the limit, proven leak$/gm)?.length, 4, proven.stdout);
+  assert.match(goroscope('leaks', EARLY, LATE, '--leak-profile', EARLY).stderr, /early\.debug2\.txt at byte 0: a debug=2 dump: expected a goroutineleak profile/);
   assert.equal(goroscope('leaks', dump('leaky.go119.early.debug1.txt'), dump('leaky.go119.late.debug1.txt'), '--max-growth=14').status, 1);
 });
 

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { diffDumpGroups } from '../../src-main/analyze/dump-diff.ts';
-import { groupDumpFile, leakProfileStacks, markProfiledLeaks } from '../../src-main/analyze/dump-groups.ts';
+import { groupDumpFile, markProfiledLeaks } from '../../src-main/analyze/dump-groups.ts';
+import { readLeakProfileStacks } from '../../src-main/analyze/dump-leak-profile.ts';
 import type { DumpGoroutine, DumpItem, DumpRecord } from '../../src-main/decode/gdump/model.ts';
 import { decodeDumpFile, sniffDump } from '../../src-main/decode/gdump/reader.ts';
 import { awkKey, diffFixtures, DUMPS, dumpFixture, dumpFixtures, expectedDiff, expectedGroups, KIND_FUNCTIONS, programCounts } from './gdump-fixtures.ts';
@@ -83,12 +84,14 @@ test('(leaked) markers and the goroutineleak profile prove the same leaks', () =
     const dump = groupDumpFile(f.path);
     assert.equal(dump.groups.filter((g) => g.provenLeak).reduce((t, g) => t + g.count, 0), expected, f.file);
     // The dump taken before the leak-detecting GC has no markers; the profile proves the same groups.
-    const plain = groupDumpFile(f.path.replace('.late.leaked.debug2.', '.late.debug2.'));
-    assert.equal(plain.groups.filter((g) => g.provenLeak).length, 0);
-    const profile = groupDumpFile(f.path.replace('.late.leaked.debug2.', '.late.leak.debug1.'));
-    assert.equal(profile.info.profileName, 'goroutineleak');
-    markProfiledLeaks(plain, leakProfileStacks(profile));
-    assert.equal(plain.groups.filter((g) => g.provenLeak).reduce((t, g) => t + g.count, 0), expected, f.file);
+    assert.equal(groupDumpFile(f.path.replace('.late.leaked.debug2.', '.late.debug2.')).groups.filter((g) => g.provenLeak).length, 0);
+    // Both forms of the profile: debug=1 text and profile.proto.
+    for (const suffix of ['.late.leak.debug1.txt', '.late.leak.pb.gz']) {
+      const plain = groupDumpFile(f.path.replace('.late.leaked.debug2.', '.late.debug2.'));
+      const marked = markProfiledLeaks(plain, readLeakProfileStacks(f.path.replace('.late.leaked.debug2.txt', suffix)));
+      assert.equal(marked, dump.groups.filter((g) => g.provenLeak).length, `${f.file} ${suffix}`);
+      assert.equal(plain.groups.filter((g) => g.provenLeak).reduce((t, g) => t + g.count, 0), expected, `${f.file} ${suffix}`);
+    }
   }
 });
 

@@ -4,7 +4,8 @@
 // by more than N — so a CI job can fail on a goroutine leak the way the seeds' delta checks do.
 
 import { diffDumpGroups, type DumpDiff, type GroupDelta } from '../../analyze/dump-diff.ts';
-import { groupDumpFile } from '../../analyze/dump-groups.ts';
+import { groupDumpFile, markProfiledLeaks } from '../../analyze/dump-groups.ts';
+import { readLeakProfileStacks } from '../../analyze/dump-leak-profile.ts';
 import { parseArgs } from './args.ts';
 import { frameStrings, reportDumpWarnings } from './dump.ts';
 import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
@@ -15,13 +16,15 @@ const DEFAULT_MAX_GROWTH = 10;
 /** Frames shown per group in the text report. */
 const FRAMES_SHOWN = 4;
 
-export const leaksUsage = `usage: goroscope leaks BEFORE AFTER [--max-growth N] [--long-wait MIN] [--json]
+export const leaksUsage = `usage: goroscope leaks BEFORE AFTER [--max-growth N] [--long-wait MIN] [--leak-profile FILE] [--json]
 
 Compares two goroutine dumps of the same program (debug=2 or debug=1, runtime.Stack output,
 panics, or log files with a dump inside), grouping goroutines with identical stacks, and prints
 the groups that grew, largest growth first.
   --max-growth N   exit status 1 when any group grew by more than N goroutines (default ${DEFAULT_MAX_GROWTH})
   --long-wait MIN  flag groups whose goroutines waited MIN minutes or more (default 10)
+  --leak-profile FILE  a goroutineleak profile taken with AFTER (Go 1.26+; proto or debug=1):
+                   groups it lists are marked proven leaks, as are groups with "(leaked)" goroutines
   --json           {"before": {"goroutines": N}, "after": {"goroutines": M}, "groups":
                    [{"stack": [...], "state", "before", "after", "delta", "maxWaitMinutes"}]},
                    every group, sorted by delta
@@ -29,12 +32,14 @@ Exit status: 0 no group grew by more than N, 1 some did, 2 bad input (not a dump
 or lines that break a dump: reported with their line numbers, the comparison is still printed).`;
 
 export async function leaksCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json'], valued: ['max-growth', 'long-wait'] });
+  const args = parseArgs(argv, { flags: ['json'], valued: ['max-growth', 'long-wait', 'leak-profile'] });
   if (args.positional.length !== 2) throw new UsageError('leaks needs BEFORE and AFTER dump files (see goroscope help leaks)');
   const maxGrowth = nonNegativeInteger(args.options.get('max-growth'), 'max-growth', DEFAULT_MAX_GROWTH);
   const longWait = nonNegativeInteger(args.options.get('long-wait'), 'long-wait', 10);
   const before = groupDumpFile(args.positional[0]);
   const after = groupDumpFile(args.positional[1]);
+  const leakProfile = args.options.get('leak-profile');
+  if (leakProfile !== undefined) markProfiledLeaks(after, readLeakProfileStacks(leakProfile));
   const diff = diffDumpGroups(before, after, longWait);
   const out = new Output();
   await out.write(args.flags.has('json') ? JSON.stringify(leaksJson(diff), null, 2) + '\n' : renderLeaks(diff, maxGrowth));
