@@ -175,6 +175,19 @@ test('waits of a minute or more', { skip: !fs.existsSync(path.join(DUMPS, 'leaky
   assert.ok(diff.groups.some((g) => g.longWait && g.change === 'grew'));
 });
 
+test('synctest bubbles: "(durable)" and "synctest bubble N"', () => {
+  const bubbles = dumpFixtures().filter((d) => d.scenario === 'bubble');
+  assert.ok(bubbles.length >= 1);
+  for (const f of bubbles) {
+    const headers = fs.readFileSync(f.path, 'utf8').split('\n').filter((l) => l.startsWith('goroutine '));
+    const gs = goroutinesOf(f.path);
+    assert.equal(gs.filter((g) => g.durable).length, headers.filter((h) => h.includes(' (durable)')).length, f.file);
+    assert.equal(gs.filter((g) => g.bubble === '1').length, headers.filter((h) => h.includes(', synctest bubble 1]')).length, f.file);
+    assert.ok(gs.filter((g) => g.durable).every((g) => !g.state.endsWith(')')), `${f.file}: the marker is not part of the state`);
+    assert.equal(gs.filter((g) => g.durable && g.state === 'chan receive').length, 4, f.file);
+  }
+});
+
 test('sniffDump recognises every fixture and nothing else', () => {
   for (const f of dumpFixtures()) {
     const head = fs.readFileSync(f.path).subarray(0, 4096);
