@@ -4,6 +4,7 @@
 //   electron-main.cjs  the main process (package.json "main")
 //   preload.cjs        the sandboxed preload: one CommonJS file that requires only 'electron'
 //   index-worker.js    worker-thread entry of index jobs (src-main/service/index-jobs.ts)
+//   trace-index-worker.js  worker-thread entry decoding a large trace (src-main/index/trace-artefact.ts)
 //   sql-worker.js      child-process entry of SQL queries (src-main/service/service.ts forks it)
 // `electron` is provided by the runtime; `better-sqlite3` stays external because it loads a
 // native addon that electron-builder rebuilds for Electron's ABI and unpacks from the asar.
@@ -31,7 +32,7 @@ const nodeBundle = {
   external: ['electron', 'better-sqlite3'],
   sourcemap: 'linked',
   logLevel: 'warning',
-  // index-jobs.ts resolves tsx only when running from sources, never in a bundle.
+  // start-worker.ts resolves tsx only when running from sources, never in a bundle.
   logOverride: { 'empty-import-meta': 'silent' },
   ...importMetaUrl,
 };
@@ -40,6 +41,7 @@ const nodeBundle = {
 const bundles = [
   ['src-main/hosts/electron/main.ts', 'electron-main.cjs', nodeBundle],
   ['src-main/service/index-worker.ts', 'index-worker.js', nodeBundle],
+  ['src-main/index/trace-index-worker.ts', 'trace-index-worker.js', nodeBundle],
   ['src-main/service/sql-worker.ts', 'sql-worker.js', nodeBundle],
   // A sandboxed preload has no Node: built for the browser, so a Node import fails the build.
   ['src-main/hosts/electron/preload.ts', 'preload.cjs', {

@@ -1,11 +1,24 @@
 // Multi-row INSERTs: rows are buffered and written ROWS_PER_STATEMENT at a time through one
-// prepared statement, which is several times faster than one statement per row.
+// prepared statement, which is several times faster than one statement per row. Indexers write
+// through the RowSink interface, so their rows can also be forwarded to another thread (see
+// row-channel.ts) and written there.
 
 import type Database from 'better-sqlite3';
 
-const ROWS_PER_STATEMENT = 128;
+export const ROWS_PER_STATEMENT = 128;
 
-export class BatchInserter {
+/** Where an indexer's rows of one table go. */
+export interface RowSink {
+  /** Appends one row; values in column order. */
+  push(...values: unknown[]): void;
+  /** Writes (or forwards) what is buffered. */
+  flush(): void;
+}
+
+/** Makes the sink of a table with these columns (in the table's column order). */
+export type RowSinks = (table: string, columns: readonly string[]) => RowSink;
+
+export class BatchInserter implements RowSink {
   private readonly full: Database.Statement;
   private readonly columns: number;
   private readonly buffer: unknown[] = [];
@@ -21,7 +34,6 @@ export class BatchInserter {
     return `INSERT INTO ${this.table} VALUES ${new Array(rows).fill(one).join(',')}`;
   }
 
-  /** Appends one row; values in column order. */
   push(...values: unknown[]): void {
     for (let i = 0; i < values.length; i++) this.buffer.push(values[i]);
     this.rows++;
@@ -31,9 +43,24 @@ export class BatchInserter {
     }
   }
 
+  /** Writes whole rows given as one flat array of values (a batch forwarded from another thread). */
+  pushRows(values: readonly unknown[]): void {
+    if (this.buffer.length === 0 && values.length === ROWS_PER_STATEMENT * this.columns) {
+      this.full.run(values);
+      this.rows += ROWS_PER_STATEMENT;
+      return;
+    }
+    for (let i = 0; i < values.length; i += this.columns) this.push(...values.slice(i, i + this.columns));
+  }
+
   flush(): void {
     if (this.buffer.length === 0) return;
     this.db.prepare(this.sql(this.buffer.length / this.columns)).run(this.buffer);
     this.buffer.length = 0;
   }
+}
+
+/** Sinks that insert into `db` directly. */
+export function sqliteSinks(db: Database.Database): RowSinks {
+  return (table, columns) => new BatchInserter(db, table, columns);
 }

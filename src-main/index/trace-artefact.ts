@@ -1,16 +1,33 @@
 // Go execution traces as an artefact kind: recognised by their "go 1.N trace" header, decoded
-// as a stream and written by the TraceIndexer.
+// as a stream and written by the TraceIndexer. Large traces are decoded in a worker thread that
+// forwards rows to this one, which writes them: decoding and SQLite then use both cores.
 
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { DecodeError } from '../decode/errors.ts';
 import { openTrace } from '../decode/gotrace/reader.ts';
+import { startWorker } from '../runtime/start-worker.ts';
 import type { ArtefactIndexer, IndexContext, IndexedContent } from './artefact-kinds.ts';
+import { sqliteSinks, type RowSinks } from './batch-insert.ts';
+import { RowReceiver, SIGNAL_BYTES } from './row-channel.ts';
 import { TRACE_INDEXES, TRACE_TABLES } from './schema.ts';
 import { TraceIndexer } from './trace-indexer.ts';
 
 /** Events between two progress reports (each report also polls for cancellation). */
 const PROGRESS_EVERY = 4096;
 
+/**
+ * Traces at least this large are decoded in a worker thread. Below it, starting the thread
+ * costs more than it saves. GOROSCOPE_INDEX_THREAD_MIN_BYTES overrides it (tests use 0).
+ */
+const THREAD_MIN_BYTES = Number(process.env.GOROSCOPE_INDEX_THREAD_MIN_BYTES ?? 8 << 20);
+
 const TRACE_MAGIC = [...'go 1.'].map((c) => c.charCodeAt(0));
+
+export interface TraceIndexWorkerData {
+  file: string;
+  port: MessagePort;
+  signals: SharedArrayBuffer;
+}
 
 export const traceIndexer: ArtefactIndexer = {
   kind: 'trace',
@@ -18,37 +35,55 @@ export const traceIndexer: ArtefactIndexer = {
   tables: TRACE_TABLES,
   indexes: TRACE_INDEXES,
   index(ctx: IndexContext): IndexedContent {
-    const reader = openTrace(ctx.file);
+    if (ctx.size < THREAD_MIN_BYTES) return indexTraceFile(ctx.file, sqliteSinks(ctx.db), (bytes, n) => ctx.progress(bytes, n));
+    const { port1, port2 } = new MessageChannel();
+    const signals = new SharedArrayBuffer(SIGNAL_BYTES);
+    const data: TraceIndexWorkerData = { file: ctx.file, port: port2, signals };
+    const worker = startWorker(import.meta.url, 'trace-index-worker', { workerData: data, transferList: [port2] });
     try {
-      const indexer = new TraceIndexer(ctx.db, reader.format);
-      let warning: string | null = null;
-      let n = 0;
-      try {
-        for (let ev = reader.next(); ev !== null; ev = reader.next()) {
-          indexer.add(ev);
-          if (++n % PROGRESS_EVERY === 0) ctx.progress(reader.bytesRead, n);
-        }
-      } catch (e) {
-        if (!(e instanceof DecodeError) || n === 0) throw e;
-        warning = e.message; // a damaged trace: keep what was decodable before the damage
-      }
-      const result = indexer.finish();
-      return {
-        format: reader.format,
-        summary: result.summary,
-        items: result.summary.events,
-        durationNs: result.summary.durationNs,
-        goroutines: result.summary.goroutines,
-        warning,
-        meta: {
-          time_origin: String(reader.timeOrigin),
-          start_ns: String(indexer.startTime ?? 0),
-          duration_ns: String(result.summary.durationNs),
-          intervals: String(result.intervals),
-        },
-      };
+      return new RowReceiver(ctx.db, port1, signals).receive((bytes, n) => ctx.progress(bytes, n)) as IndexedContent;
     } finally {
-      reader.close();
+      port1.close();
+      void worker.terminate();
     }
   },
 };
+
+/**
+ * Decodes a trace and hands its rows to `sinks`: the whole of indexing but the writes. A damaged
+ * trace keeps what was decodable before the damage, with a warning; one with nothing decodable throws.
+ */
+export function indexTraceFile(file: string, sinks: RowSinks, progress: (bytes: number, events: number) => void): IndexedContent {
+  const reader = openTrace(file);
+  try {
+    const indexer = new TraceIndexer(sinks, reader.format);
+    let warning: string | null = null;
+    let n = 0;
+    try {
+      for (let ev = reader.next(); ev !== null; ev = reader.next()) {
+        indexer.add(ev);
+        if (++n % PROGRESS_EVERY === 0) progress(reader.bytesRead, n);
+      }
+    } catch (e) {
+      if (!(e instanceof DecodeError) || n === 0) throw e;
+      warning = e.message;
+    }
+    const result = indexer.finish();
+    return {
+      format: reader.format,
+      summary: result.summary,
+      items: result.summary.events,
+      durationNs: result.summary.durationNs,
+      goroutines: result.summary.goroutines,
+      warning,
+      meta: {
+        time_origin: String(reader.timeOrigin),
+        start_ns: String(indexer.startTime ?? 0),
+        duration_ns: String(result.summary.durationNs),
+        intervals: String(result.intervals),
+      },
+    };
+  } finally {
+    reader.close();
+  }
+}

@@ -2,10 +2,9 @@
 // intervals (packed in chunks), ranges are paired, annotations and samples become rows, and
 // per-goroutine totals are kept as it goes. Memory is bounded by the goroutines alive at once.
 
-import type Database from 'better-sqlite3';
 import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts';
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
-import { BatchInserter } from './batch-insert.ts';
+import type { RowSink, RowSinks } from './batch-insert.ts';
 import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
 import { GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
@@ -92,11 +91,12 @@ export class TraceIndexer {
   private intervals = 0;
   private goroutineCount = 0;
 
-  private readonly ins: Record<string, BatchInserter>;
+  private readonly ins: Record<string, RowSink>;
 
-  constructor(private readonly db: Database.Database, format: string) {
+  /** `sinks` receives the rows of every table (SQLite directly, or another thread that writes them). */
+  constructor(sinks: RowSinks, format: string) {
     this.summarizer = new TraceSummarizer(format);
-    const table = (name: string, columns: string[]) => new BatchInserter(db, name, columns);
+    const table = sinks;
     this.ins = {
       strings: table('strings', ['id', 'value']),
       frames: table('frames', ['id', 'pc', 'func', 'file', 'line']),

@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { startWorker } from '../runtime/start-worker.ts';
 import type { Artefact, IndexProgress } from '../index/library.ts';
 import type { ArtefactInfo, IndexJob } from './types.ts';
 
@@ -102,7 +103,7 @@ export class IndexJobs {
     next.job.state = 'running';
     this.emit(next);
     const data: IndexWorkerData = { libraryDir: this.libraryDir, file: next.job.file, cancelFlag: next.cancelFlag };
-    const worker = startWorker(data, this.workerFile);
+    const worker = startIndexWorker(data, this.workerFile);
     next.worker = worker;
     worker.on('message', (m: IndexWorkerMessage) => {
       switch (m.type) {
@@ -149,12 +150,8 @@ export class IndexJobs {
   }
 }
 
-/** Starts the worker from its TypeScript source (through tsx) or, in a built app, from the bundled file beside this one. */
-function startWorker(data: IndexWorkerData, workerFile: string | undefined): Worker {
+/** Starts the worker: an explicit file (a bundled app's), or index-worker beside this module. */
+function startIndexWorker(data: IndexWorkerData, workerFile: string | undefined): Worker {
   if (workerFile) return new Worker(workerFile, { workerData: data });
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./index-worker.js', import.meta.url), { workerData: data });
-  // Loader hooks registered in the main thread do not reach workers on Node 20: register tsx in the worker first.
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const entry = JSON.stringify(new URL('./index-worker.ts', import.meta.url).href);
-  return new Worker(`import(${tsx}).then((m) => { m.register(); return import(${entry}); })`, { eval: true, workerData: data });
+  return startWorker(import.meta.url, 'index-worker', { workerData: data });
 }

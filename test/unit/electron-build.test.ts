@@ -33,11 +33,11 @@ after(() => fs.rmSync(out, { recursive: true, force: true }));
 
 test('the bundles: CommonJS beside each other, preload needing only electron', () => {
   assert.deepEqual(fs.readdirSync(out).filter((f) => !f.endsWith('.map')).sort(),
-    ['electron-main.cjs', 'index-worker.js', 'package.json', 'preload.cjs', 'sql-worker.js']);
+    ['electron-main.cjs', 'index-worker.js', 'package.json', 'preload.cjs', 'sql-worker.js', 'trace-index-worker.js']);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'package.json'), 'utf8')), { type: 'commonjs' });
   assert.deepEqual(requiredModules(path.join(out, 'preload.cjs')), ['electron']);
   const builtins = new Set(builtinModules.map((m) => `node:${m}`));
-  for (const bundle of ['electron-main.cjs', 'index-worker.js', 'sql-worker.js']) {
+  for (const bundle of ['electron-main.cjs', 'index-worker.js', 'sql-worker.js', 'trace-index-worker.js']) {
     const external = requiredModules(path.join(out, bundle)).filter((m) => !builtins.has(m));
     assert.ok(external.every((m) => m === 'electron' || m === 'better-sqlite3'), `${bundle} requires ${external.join(', ')}`);
     const check = spawnSync(process.execPath, ['--check', path.join(out, bundle)], { encoding: 'utf8' });
@@ -46,7 +46,7 @@ test('the bundles: CommonJS beside each other, preload needing only electron', (
   assert.deepEqual(requiredModules(path.join(out, 'electron-main.cjs')).filter((m) => !builtins.has(m)), ['better-sqlite3', 'electron']);
 });
 
-test('the bundled index worker indexes the sample exactly as the library does in-process', async () => {
+test('the bundled index worker (and its trace-decoding worker) indexes the sample exactly as the library does in-process', async () => {
   const workerDir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-bundle-'));
   const inProcessDir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-bundle-ref-'));
   const bundled = new GoroscopeService(new Library(workerDir), path.join(out, 'index-worker.js'));
@@ -57,7 +57,10 @@ test('the bundled index worker indexes the sample exactly as the library does in
         if (j.state !== 'queued' && j.state !== 'running') resolve(j);
       });
     });
+    // Every trace through the bundled two-thread path (workers copy the environment when they start).
+    process.env.GOROSCOPE_INDEX_THREAD_MIN_BYTES = '0';
     await bundled.startIndex(SAMPLE);
+    delete process.env.GOROSCOPE_INDEX_THREAD_MIN_BYTES;
     const job = await done;
     assert.equal(job.state, 'done', job.error);
     const expected = await reference.indexFile(SAMPLE);
