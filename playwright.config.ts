@@ -1,10 +1,11 @@
 // End-to-end tests of the renderer against a real `goroscope serve`, in Debian's Chromium
 // (/usr/bin/chromium: Playwright downloads nothing here). Screenshots go to test-results/.
+// A second project runs the Electron smoke test (test/electron/, also runnable with its own
+// config), which reports a skip with the reason where the Electron binary is not installed.
 
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({
-  testDir: 'test/e2e',
   outputDir: 'test-results/e2e',
   // The machines have 2 shared cores; each worker runs its own server and index worker thread.
   workers: 1,
@@ -23,4 +24,9 @@ export default defineConfig({
         '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },
+  projects: [
+    { name: 'e2e', testDir: 'test/e2e' },
+    // Builds the app and launches Electron: a longer timeout, its own output directory.
+    { name: 'electron', testDir: 'test/electron', testMatch: 'smoke.spec.ts', timeout: 120_000, outputDir: 'test-results/electron' },
+  ],
 });

@@ -1,7 +1,11 @@
-// Which other dump a comparison starts from: the one whose name shares the most with this one's at
-// both ends ("app.early.debug2.txt" for "app.late.debug2.txt"), so the usual pair needs no choosing.
+// Which other dump a comparison starts from: one named as the other end of a before/after pair
+// ("app.early.debug2.txt" for "app.late.debug2.txt"), then the one whose name shares the most with
+// this one's at both ends, so the usual pair needs no choosing.
 
 import type { ArtefactInfo } from '../../src-main/service/types.ts';
+
+const EARLY = /early|before|old|first/i;
+const LATE = /late|after|new|second/i;
 
 function sharedEnds(a: string, b: string): number {
   let prefix = 0;
@@ -17,7 +21,8 @@ export function likelyPartner(current: ArtefactInfo, library: readonly ArtefactI
   let bestScore = -1;
   for (const a of library) {
     if (a.kind !== 'dump' || a.hash === current.hash) continue;
-    const score = sharedEnds(a.name, current.name);
+    const pair = (EARLY.test(a.name) && LATE.test(current.name)) || (LATE.test(a.name) && EARLY.test(current.name));
+    const score = sharedEnds(a.name, current.name) + (pair ? 1000 : 0);
     if (score > bestScore) [best, bestScore] = [a, score];
   }
   return best;
@@ -25,6 +30,5 @@ export function likelyPartner(current: ArtefactInfo, library: readonly ArtefactI
 
 /** Guesses which of two snapshots came first from their names (early/before/old… vs late/after/new…). */
 export function earlierFirst(a: ArtefactInfo, b: ArtefactInfo): [ArtefactInfo, ArtefactInfo] {
-  const late = /late|after|new|later|second|\b2\b/i;
-  return late.test(a.name) && !late.test(b.name) ? [b, a] : [a, b];
+  return LATE.test(a.name) && !LATE.test(b.name) ? [b, a] : [a, b];
 }
