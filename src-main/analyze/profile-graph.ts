@@ -2,20 +2,32 @@
 // Go's vendored pprof): one node per function (inlined frames count as their own function), flat
 // value on the leaf-most kept node of each sample, cumulative value once per node per sample, and
 // caller→callee edges that remember whether the call was inlined.
+//
+// A report builds the graph up to four times (all nodes, after the cutoff, after the -n limit,
+// then the edges of what is shown), so the samples are first flattened into typed arrays of
+// node numbers: on a 300 k-sample profile this is ~10× faster than walking Maps of locations.
 
 import type { Profile, ProfileIndex } from '../decode/pprof/model.ts';
 
-/** The function nodes of a profile and, per location, its nodes innermost first. */
-export interface FunctionNodes {
+/** A profile's samples as function nodes, ready for repeated graph building. */
+export interface FunctionGraphInput {
   /** Printable node names, by node number. */
   readonly names: readonly string[];
   /** Distinct identity per node number (names of nameless functions may repeat). */
   readonly keys: readonly string[];
-  /** Location ID → node numbers, one per line (innermost first), or one for a location without lines. */
-  readonly byLocation: ReadonlyMap<number, Int32Array>;
+  /**
+   * Every sample's frames as node numbers, root first (the order pprof walks them), and for each
+   * frame whether it is the outermost line of its location (a call that was not inlined).
+   * Sample i's frames are `frames[frameStart[i] … frameStart[i+1])`.
+   */
+  readonly frames: Int32Array;
+  readonly outermost: Uint8Array;
+  readonly frameStart: Int32Array;
+  /** 1 for nodes that are an inlined line somewhere: only calls into those can be marked inline. */
+  readonly everInlined: Uint8Array;
 }
 
-export function functionNodes(p: Profile, idx: ProfileIndex): FunctionNodes {
+export function functionGraphInput(p: Profile, idx: ProfileIndex): FunctionGraphInput {
   const names: string[] = [];
   const keys: string[] = [];
   const numbers = new Map<string, number>();
@@ -29,6 +41,7 @@ export function functionNodes(p: Profile, idx: ProfileIndex): FunctionNodes {
     }
     return n;
   };
+  // Nodes of each location, innermost first: one per line, or one for a location without lines.
   const byLocation = new Map<number, Int32Array>();
   for (const l of p.locations) {
     const mapping = l.mappingId ? idx.mappings.get(l.mappingId) : undefined;
@@ -46,7 +59,29 @@ export function functionNodes(p: Profile, idx: ProfileIndex): FunctionNodes {
     }
     byLocation.set(l.id, nodes);
   }
-  return { names, keys, byLocation };
+
+  let total = 0;
+  for (const s of p.samples) for (const id of s.locationIds) total += byLocation.get(id)!.length;
+  const frames = new Int32Array(total);
+  const outermost = new Uint8Array(total);
+  const frameStart = new Int32Array(p.samples.length + 1);
+  let k = 0;
+  for (let si = 0; si < p.samples.length; si++) {
+    frameStart[si] = k;
+    const ids = p.samples[si].locationIds;
+    for (let i = ids.length - 1; i >= 0; i--) {
+      const nodes = byLocation.get(ids[i])!;
+      for (let ni = nodes.length - 1; ni >= 0; ni--) {
+        frames[k] = nodes[ni];
+        outermost[k] = ni === nodes.length - 1 ? 1 : 0;
+        k++;
+      }
+    }
+  }
+  frameStart[p.samples.length] = k;
+  const everInlined = new Uint8Array(names.length);
+  for (const nodes of byLocation.values()) for (let i = 0; i < nodes.length - 1; i++) everInlined[nodes[i]] = 1;
+  return { names, keys, frames, outermost, frameStart, everInlined };
 }
 
 export interface CallGraph {
@@ -54,67 +89,52 @@ export interface CallGraph {
   readonly nodes: number[];
   readonly flat: Float64Array;
   readonly cum: Float64Array;
-  /** Edges by `caller * nodeCount + callee`. */
-  readonly edges: ReadonlyMap<number, GraphEdge>;
+  /**
+   * Caller→callee edges (only when built with edges, and only into nodes that are inlined
+   * somewhere: the edges into the others cannot make a row "(inline)").
+   */
+  readonly edges: readonly GraphEdge[];
 }
 
 export interface GraphEdge {
   readonly caller: number;
   readonly callee: number;
-  weight: number;
+  readonly weight: number;
   /** True when every call along this edge was inlined into its caller. */
-  inline: boolean;
-  /** Sample counter of the last sample that added to this edge (each sample adds once). */
-  seen: number;
+  readonly inline: boolean;
 }
 
 /**
- * Builds the graph of the samples' `valueIndex` values. With `kept`, only those nodes exist: a
+ * Builds the graph of `weights` (one value per sample). With `kept`, only those nodes exist: a
  * sample's weight goes around the others, and its flat value is lost when its leaf is not kept
- * (pprof's residual edges).
+ * (pprof's residual edges). Edges are collected only when asked for.
  */
-export function buildCallGraph(p: Profile, fn: FunctionNodes, valueIndex: number, kept: Uint8Array | null): CallGraph {
-  const count = fn.names.length;
+export function buildCallGraph(input: FunctionGraphInput, weights: ArrayLike<number>, kept: Uint8Array | null, withEdges: boolean): CallGraph {
+  const count = input.names.length;
+  const { frames, outermost, frameStart } = input;
   const flat = new Float64Array(count);
   const cum = new Float64Array(count);
-  const seenNode = new Float64Array(count).fill(-1);
-  const edges = new Map<number, GraphEdge>();
-  const samples = p.samples;
-  for (let si = 0; si < samples.length; si++) {
-    const s = samples[si];
-    const w = s.values[valueIndex];
+  const seenNode = new Int32Array(count).fill(-1);
+  const edges = new EdgeTable();
+  const samples = frameStart.length - 1;
+  for (let si = 0; si < samples; si++) {
+    const w = weights[si];
     if (w === 0) continue;
     let parent = -1;
     let residual = false;
-    const ids = s.locationIds;
-    for (let i = ids.length - 1; i >= 0; i--) {
-      const nodes = fn.byLocation.get(ids[i])!;
-      for (let ni = nodes.length - 1; ni >= 0; ni--) {
-        const n = nodes[ni];
-        if (kept !== null && kept[n] === 0) {
-          residual = true;
-          continue;
-        }
-        if (seenNode[n] !== si) {
-          seenNode[n] = si;
-          cum[n] += w;
-        }
-        if (parent >= 0 && n !== parent) {
-          const key = parent * count + n;
-          let e = edges.get(key);
-          if (!e) {
-            e = { caller: parent, callee: n, weight: 0, inline: true, seen: -1 };
-            edges.set(key, e);
-          }
-          if (e.seen !== si) {
-            e.seen = si;
-            e.weight += w;
-            if (ni === nodes.length - 1) e.inline = false;
-          }
-        }
-        parent = n;
-        residual = false;
+    for (let k = frameStart[si], end = frameStart[si + 1]; k < end; k++) {
+      const n = frames[k];
+      if (kept !== null && kept[n] === 0) {
+        residual = true;
+        continue;
       }
+      if (seenNode[n] !== si) {
+        seenNode[n] = si;
+        cum[n] += w;
+      }
+      if (withEdges && parent >= 0 && n !== parent && input.everInlined[n] === 1) edges.add(parent, n, w, si, outermost[k] === 1);
+      parent = n;
+      residual = false;
     }
     if (parent >= 0 && !residual) flat[parent] += w;
   }
@@ -123,24 +143,99 @@ export function buildCallGraph(p: Profile, fn: FunctionNodes, valueIndex: number
     if (kept !== null && kept[n] === 0) continue;
     if (flat[n] !== 0 || cum[n] !== 0) nodes.push(n);
   }
-  return { nodes, flat, cum, edges };
+  return { nodes, flat, cum, edges: edges.list() };
+}
+
+/** A well-mixed 32-bit hash of a node pair (murmur3's finaliser over the pair). */
+function edgeHash(caller: number, callee: number): number {
+  let h = Math.imul(caller, 0x9e3779b1) ^ callee;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Caller→callee edge weights in an open-addressing hash table with one interleaved slot per edge
+ * (caller, callee, weight, last sample × 2 + still-inline bit): a large profile has millions of
+ * distinct edges, and one cache line per probe matters (a Map of them took 6.6 s on 2 M edges).
+ */
+class EdgeTable {
+  private capacity = 1 << 12;
+  private size = 0;
+  private slots = EdgeTable.empty(this.capacity);
+
+  private static empty(capacity: number): Float64Array {
+    const slots = new Float64Array(capacity * 4);
+    for (let i = 0; i < slots.length; i += 4) slots[i] = -1;
+    return slots;
+  }
+
+  add(caller: number, callee: number, w: number, sample: number, notInlined: boolean): void {
+    const mask = this.capacity - 1;
+    const slots = this.slots;
+    let h = edgeHash(caller, callee) & mask;
+    let at = h * 4;
+    while (slots[at] !== -1 && (slots[at] !== caller || slots[at + 1] !== callee)) {
+      h = (h + 1) & mask;
+      at = h * 4;
+    }
+    if (slots[at] === -1) {
+      if ((this.size + 1) * 2 > this.capacity) {
+        this.grow();
+        this.add(caller, callee, w, sample, notInlined);
+        return;
+      }
+      this.size++;
+      slots[at] = caller;
+      slots[at + 1] = callee;
+      slots[at + 2] = 0;
+      slots[at + 3] = -2 + 1; // no sample yet, still inline
+    }
+    const state = slots[at + 3];
+    if (Math.floor(state / 2) === sample) return;
+    slots[at + 2] += w;
+    slots[at + 3] = sample * 2 + (notInlined ? 0 : state & 1);
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.capacity *= 2;
+    this.slots = EdgeTable.empty(this.capacity);
+    const mask = this.capacity - 1;
+    for (let i = 0; i < old.length; i += 4) {
+      if (old[i] === -1) continue;
+      let h = edgeHash(old[i], old[i + 1]) & mask;
+      while (this.slots[h * 4] !== -1) h = (h + 1) & mask;
+      this.slots.set(old.subarray(i, i + 4), h * 4);
+    }
+  }
+
+  list(): GraphEdge[] {
+    const out: GraphEdge[] = [];
+    const s = this.slots;
+    for (let i = 0; i < s.length; i += 4) {
+      if (s[i] !== -1) out.push({ caller: s[i], callee: s[i + 1], weight: s[i + 2], inline: (s[i + 3] & 1) === 1 });
+    }
+    return out;
+  }
 }
 
 /** Sorts node numbers as pprof's -top does: by |flat| (or |cum|), then name, then the other value. */
-export function sortNodes(g: CallGraph, fn: FunctionNodes, byCum: boolean): void {
+export function sortNodes(g: CallGraph, input: FunctionGraphInput, byCum: boolean): void {
   const { flat, cum } = g;
   const primary = byCum ? cum : flat;
   const secondary = byCum ? flat : cum;
+  const { names, keys } = input;
   g.nodes.sort((a, b) => {
     const pa = Math.abs(primary[a]);
     const pb = Math.abs(primary[b]);
     if (pa !== pb) return pb - pa;
-    const na = fn.names[a];
-    const nb = fn.names[b];
-    if (na !== nb) return na < nb ? -1 : 1;
+    if (names[a] !== names[b]) return names[a] < names[b] ? -1 : 1;
     const sa = Math.abs(secondary[a]);
     const sb = Math.abs(secondary[b]);
     if (sa !== sb) return sb - sa;
-    return fn.keys[a] < fn.keys[b] ? -1 : fn.keys[a] > fn.keys[b] ? 1 : 0;
+    return keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0;
   });
 }

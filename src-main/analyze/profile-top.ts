@@ -5,7 +5,7 @@
 
 import type { Profile } from '../decode/pprof/model.ts';
 import { profileIndex, sampleIndexByName } from '../decode/pprof/model.ts';
-import { buildCallGraph, type CallGraph, functionNodes, sortNodes } from './profile-graph.ts';
+import { buildCallGraph, type CallGraph, functionGraphInput, sortNodes } from './profile-graph.ts';
 import { pruneFrames, subtractBase } from './profile-merge.ts';
 import { percentage, scaledLabel, scaleValue } from './profile-units.ts';
 
@@ -76,38 +76,44 @@ export function profileTop(profile: Profile, options: TopOptions = {}): ProfileT
   let total = 0;
   for (const s of p.samples) total += Math.abs(s.values[vi]);
 
-  const fn = functionNodes(p, profileIndex(p));
+  const fn = functionGraphInput(p, profileIndex(p));
+  const weights = new Float64Array(p.samples.length);
+  p.samples.forEach((s, i) => (weights[i] = s.values[vi]));
   const nodeCount = fn.names.length;
   const keptSet = (nodes: readonly number[]) => {
     const kept = new Uint8Array(nodeCount);
     for (const n of nodes) kept[n] = 1;
     return kept;
   };
-  let g: CallGraph = buildCallGraph(p, fn, vi, null);
+  let g: CallGraph = buildCallGraph(fn, weights, null, false);
   let flatSum = 0;
   for (const n of g.nodes) flatSum += g.flat[n];
   const nodeCutoff = Math.abs(Math.trunc(flatSum * NODE_FRACTION));
   const edgeCutoff = Math.abs(Math.trunc(flatSum * EDGE_FRACTION));
   let droppedNodes = 0;
+  let kept: Uint8Array | null = null;
   if (nodeCutoff > 0) {
-    const kept = g.nodes.filter((n) => Math.abs(g.cum[n]) >= nodeCutoff);
-    if (kept.length !== g.nodes.length) {
-      droppedNodes = g.nodes.length - kept.length;
-      g = buildCallGraph(p, fn, vi, keptSet(kept));
+    const above = g.nodes.filter((n) => Math.abs(g.cum[n]) >= nodeCutoff);
+    if (above.length !== g.nodes.length) {
+      droppedNodes = g.nodes.length - above.length;
+      kept = keptSet(above);
+      g = buildCallGraph(fn, weights, kept, false);
     }
   }
   const nodesAfterCutoff = g.nodes.length;
   sortNodes(g, fn, options.cum === true);
   const limit = options.nodeCount ?? 0;
   if (limit > 0 && limit < g.nodes.length) {
-    g = buildCallGraph(p, fn, vi, keptSet(g.nodes.slice(0, limit)));
+    kept = keptSet(g.nodes.slice(0, limit));
+    g = buildCallGraph(fn, weights, kept, false);
     sortNodes(g, fn, options.cum === true);
   }
 
-  // Inline markers come from the calls into a node that survive the edge cutoff.
+  // Inline markers come from the calls into a node, in the graph of the shown nodes, that survive
+  // the edge cutoff.
   const inlineIn = new Uint8Array(nodeCount);
   const directIn = new Uint8Array(nodeCount);
-  for (const e of g.edges.values()) {
+  for (const e of buildCallGraph(fn, weights, kept, true).edges) {
     if (Math.abs(e.weight) < edgeCutoff) continue;
     if (e.inline) inlineIn[e.callee] = 1;
     else directIn[e.callee] = 1;

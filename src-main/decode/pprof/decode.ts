@@ -149,11 +149,12 @@ interface StringRef {
   at: number;
 }
 
+/** A label as read: string-table indexes (checked later, errors point at the label's sample). */
 interface RawLabel {
-  key: StringRef;
-  str: StringRef;
+  key: number;
+  str: number;
   num: number;
-  numUnit: StringRef;
+  numUnit: number;
 }
 
 interface RawSample {
@@ -164,6 +165,7 @@ interface RawSample {
 }
 
 const NO_STRING: StringRef = { index: 0, at: -1 };
+const LABEL_FIELDS = ['', 'Label.key', 'Label.str', 'Label.num', 'Label.num_unit'];
 const NO_LABELS: readonly Label[] = [];
 
 /** Decodes one profile.proto buffer; string indexes are resolved once the whole buffer is read. */
@@ -286,16 +288,19 @@ class ProfileDecoder {
     }
 
     const resolvedSamples: Sample[] = new Array(samples.length);
-    const labelCache = new Map<string, Label>();
+    const labels = new LabelTable(this, this.strings.length);
+    const isLocation = idLookup(locationIds);
+    const valueCount = resolvedTypes.length;
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i];
-      if (s.values.length !== resolvedTypes.length) {
-        throw new WireError(s.at, 'corrupt', `sample has ${s.values.length} values: expected ${resolvedTypes.length}, one per sample type`);
+      if (s.values.length !== valueCount) {
+        throw new WireError(s.at, 'corrupt', `sample has ${s.values.length} values: expected ${valueCount}, one per sample type`);
       }
-      for (const id of s.locationIds) {
-        if (!locationIds.has(id)) throw new WireError(s.at, 'corrupt', `sample refers to location ${id}, which the profile does not define`);
+      const ids = s.locationIds;
+      for (let k = 0; k < ids.length; k++) {
+        if (!isLocation(ids[k])) throw new WireError(s.at, 'corrupt', `sample refers to location ${ids[k]}, which the profile does not define`);
       }
-      resolvedSamples[i] = { locationIds: s.locationIds, values: s.values, labels: s.labels ? s.labels.map((l) => this.label(l, labelCache)) : NO_LABELS };
+      resolvedSamples[i] = { locationIds: ids, values: s.values, labels: s.labels ? s.labels.map((l) => labels.get(l, s.at)) : NO_LABELS };
     }
 
     return {
@@ -321,23 +326,12 @@ class ProfileDecoder {
     };
   }
 
-  private resolve(ref: StringRef, what: string): string {
+  resolve(ref: StringRef, what: string): string {
     const s = this.strings[ref.index];
     if (s === undefined) {
       throw new WireError(ref.at, 'corrupt', `${what} is string ${ref.index}: expected an index below ${this.strings.length}, the size of the string table`);
     }
     return s;
-  }
-
-  /** Labels repeat across samples (goroutine labels, heap object sizes): share equal ones. */
-  private label(l: RawLabel, cache: Map<string, Label>): Label {
-    const cacheKey = `${l.key.index},${l.str.index},${l.num},${l.numUnit.index}`;
-    let label = cache.get(cacheKey);
-    if (!label) {
-      label = { key: this.resolve(l.key, 'label key'), str: this.resolve(l.str, 'label value'), num: l.num, numUnit: this.resolve(l.numUnit, 'label unit') };
-      cache.set(cacheKey, label);
-    }
-    return label;
   }
 
   private stringRef(field: string): StringRef {
@@ -394,21 +388,23 @@ class ProfileDecoder {
   }
 
   private labelFields(end: number): RawLabel {
-    let key = NO_STRING;
-    let str = NO_STRING;
-    let num = 0;
-    let numUnit = NO_STRING;
-    this.fields(end, (field) => {
-      const r = this.r;
-      switch (field) {
-        case 1: key = this.stringRef('Label.key'); break;
-        case 2: str = this.stringRef('Label.str'); break;
-        case 3: r.expect('Label.num', WireType.Varint); num = r.int64(); break;
-        case 4: numUnit = this.stringRef('Label.num_unit'); break;
-        default: r.skip();
-      }
-    });
-    return { key, str, num, numUnit };
+    const r = this.r;
+    const outer = r.end;
+    r.end = end;
+    const label: RawLabel = { key: 0, str: 0, num: 0, numUnit: 0 };
+    while (r.pos < end) {
+      const field = r.key();
+      if (field >= 1 && field <= 4) {
+        r.expect(LABEL_FIELDS[field], WireType.Varint);
+        const v = r.int64();
+        if (field === 1) label.key = v;
+        else if (field === 2) label.str = v;
+        else if (field === 3) label.num = v;
+        else label.numUnit = v;
+      } else r.skip();
+    }
+    r.end = outer;
+    return label;
   }
 
   private mapping(end: number) {
@@ -499,6 +495,39 @@ class ProfileDecoder {
     });
     return { id, name, systemName, filename, startLine, at };
   }
+}
+
+/**
+ * Labels repeat across samples (goroutine labels, heap object sizes): equal ones are resolved
+ * once and shared. String labels, the common case, are keyed by a number (no string building).
+ */
+class LabelTable {
+  private readonly byStrings = new Map<number, Label>();
+  private readonly byNumber = new Map<string, Label>();
+
+  constructor(private readonly decoder: { resolve(ref: StringRef, what: string): string }, private readonly strings: number) {}
+
+  get(l: RawLabel, at: number): Label {
+    const plain = l.num === 0 && l.numUnit === 0 && l.key >= 0 && l.str >= 0 && l.key < this.strings && l.str < this.strings;
+    const numberKey = l.key * this.strings + l.str;
+    let label = plain ? this.byStrings.get(numberKey) : this.byNumber.get(`${l.key},${l.str},${l.num},${l.numUnit}`);
+    if (label) return label;
+    const str = (index: number, what: string) => this.decoder.resolve({ index, at }, what);
+    label = { key: str(l.key, 'label key'), str: str(l.str, 'label value'), num: l.num, numUnit: str(l.numUnit, 'label unit') };
+    if (plain) this.byStrings.set(numberKey, label);
+    else this.byNumber.set(`${l.key},${l.str},${l.num},${l.numUnit}`, label);
+    return label;
+  }
+}
+
+/** Membership test for a set of IDs: a bitmap when they are small (the usual dense IDs). */
+function idLookup(ids: Set<number>): (id: number) => boolean {
+  let max = 0;
+  for (const id of ids) if (id > max) max = id;
+  if (max > 1 << 24) return (id) => ids.has(id);
+  const bitmap = new Uint8Array(max + 1);
+  for (const id of ids) bitmap[id] = 1;
+  return (id) => bitmap[id] === 1;
 }
 
 /** IDs of a table, checked non-zero and unique as pprof requires. */
