@@ -1,0 +1,332 @@
+// Paints one frame of the timeline on a canvas: rows of spans (folded spans as stacked state
+// shares), GC bands across the rows, the time axis, the GC track, the goroutine-count and heap
+// tracks, labels, the cursor and a box selection. Pure drawing from what is already loaded:
+// no fetching here, so a frame costs only the visible spans (≤ one per pixel per row).
+
+import type { GoroutineRow, RangeRow, TimelineSpan } from '../../src-main/service/types.ts';
+import { formatBytes, formatCount } from '../lib/format.ts';
+import { firstEndingAfter, type GcRanges } from './gc-ranges.ts';
+import { ROW_HEIGHT, ROW_PAD, plotWidth, xAt, type Layout } from './layout.ts';
+import type { Palette } from './palette.ts';
+import { paintKey, SHARE_ORDER } from './states.ts';
+import { timeTicks } from './viewport.ts';
+import type { SeriesWindow } from './window-series.ts';
+
+export interface VisibleRow {
+  index: number;
+  /** Top of the row, CSS px. */
+  y: number;
+  row: GoroutineRow | undefined;
+}
+
+export interface Frame {
+  layout: Layout;
+  dpr: number;
+  t0: number;
+  t1: number;
+  palette: Palette;
+  rows: VisibleRow[];
+  /** Visits the spans of a goroutine to draw in the window. */
+  spans: (goroutine: number, draw: (span: TimelineSpan) => void) => void;
+  gc: GcRanges | null;
+  series: SeriesWindow | null;
+  selected: number | null;
+  /** The cursor's x (CSS px) over the plot, null when elsewhere. */
+  cursorX: number | null;
+  /** A box selection in progress, CSS px. */
+  box: { x0: number; x1: number } | null;
+}
+
+const FONT = '11.5px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const MONO = '11px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace';
+
+export function drawFrame(ctx: CanvasRenderingContext2D, f: Frame): void {
+  const { layout: l, palette: p, dpr } = f;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.fillStyle = p.surface;
+  ctx.fillRect(0, 0, l.width, l.height);
+
+  drawRows(ctx, f);
+  drawHeader(ctx, f);
+  drawGutter(ctx, f);
+
+  if (f.box) {
+    const x0 = Math.max(l.gutter, Math.min(f.box.x0, f.box.x1));
+    const x1 = Math.min(l.width, Math.max(f.box.x0, f.box.x1));
+    ctx.fillStyle = p.selection;
+    ctx.fillRect(x0, 0, x1 - x0, l.height);
+    ctx.strokeStyle = p.accent;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x0 + 0.5, 0.5, x1 - x0 - 1, l.height - 1);
+  }
+  if (f.cursorX !== null && f.cursorX >= l.gutter) {
+    ctx.strokeStyle = p.muted;
+    ctx.globalAlpha = 0.6;
+    ctx.beginPath();
+    ctx.moveTo(Math.round(f.cursorX) + 0.5, l.axisTop + l.axisHeight);
+    ctx.lineTo(Math.round(f.cursorX) + 0.5, l.height);
+    ctx.stroke();
+    ctx.globalAlpha = 1;
+  }
+}
+
+/** Fills [x0, x1) × [y, y + h) snapped to device pixels, at least one device pixel wide. */
+function fillSnapped(ctx: CanvasRenderingContext2D, dpr: number, x0: number, x1: number, y: number, h: number): void {
+  const a = Math.round(x0 * dpr);
+  const b = Math.max(a + 1, Math.round(x1 * dpr));
+  ctx.fillRect(a / dpr, y, (b - a) / dpr, h);
+}
+
+function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
+  const { layout: l, palette: p, dpr } = f;
+  const nsPerPx = (f.t1 - f.t0) / plotWidth(l);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(l.gutter, l.rowsTop, l.width - l.gutter, l.height - l.rowsTop);
+  ctx.clip();
+  for (const r of f.rows) {
+    if (r.index % 2 === 1) {
+      ctx.fillStyle = p.rowAlt;
+      ctx.fillRect(l.gutter, r.y, l.width - l.gutter, ROW_HEIGHT);
+    }
+    if (r.row && r.row.id === f.selected) {
+      ctx.fillStyle = p.selection;
+      ctx.fillRect(l.gutter, r.y, l.width - l.gutter, ROW_HEIGHT);
+    }
+  }
+  // Mark phases under the spans (the goroutines keep running), pauses over them (nothing runs).
+  drawBands(ctx, f, 'marks', l.rowsTop, l.height - l.rowsTop);
+  const h = ROW_HEIGHT - 2 * ROW_PAD;
+  for (const r of f.rows) {
+    if (!r.row) continue;
+    const y = r.y + ROW_PAD;
+    f.spans(r.row.id, (s) => {
+      const x0 = l.gutter + (s.start - f.t0) / nsPerPx;
+      const x1 = l.gutter + (s.end - f.t0) / nsPerPx;
+      if (!s.shares) {
+        const key = paintKey(s.state, s.reason);
+        if (!key) return;
+        ctx.fillStyle = p.paint[key];
+        fillSnapped(ctx, dpr, x0, x1, y, h);
+        // A hairline where a wide span begins, so neighbours of one colour stay apart.
+        if ((x1 - x0) * dpr >= 8) {
+          ctx.fillStyle = p.surface;
+          ctx.globalAlpha = 0.55;
+          ctx.fillRect(Math.round(x0 * dpr) / dpr, y, 1 / dpr, h);
+          ctx.globalAlpha = 1;
+        }
+        return;
+      }
+      // Folded sub-pixel intervals: each state's share stacked bottom up.
+      let bottom = y + h;
+      for (const state of SHARE_ORDER) {
+        const share = s.shares[state];
+        if (!share) continue;
+        const key = paintKey(state, '');
+        if (!key) continue;
+        const sh = Math.max(share * h, 1 / dpr);
+        ctx.fillStyle = p.paint[key];
+        fillSnapped(ctx, dpr, x0, x1, bottom - sh, sh);
+        bottom -= sh;
+      }
+    });
+  }
+  drawBands(ctx, f, 'pauses', l.rowsTop, l.height - l.rowsTop);
+  ctx.restore();
+}
+
+/** Visits the ranges of a sorted list overlapping [t0, t1). */
+function eachInWindow(ranges: readonly RangeRow[], t0: number, t1: number, visit: (r: RangeRow) => void): void {
+  for (let i = Math.max(0, firstEndingAfter(ranges, t0) - 2); i < ranges.length && ranges[i].start < t1; i++) {
+    if (ranges[i].end > t0) visit(ranges[i]);
+  }
+}
+
+/** GC mark phases or stop-the-world pauses as translucent bands over [top, top + height). */
+function drawBands(ctx: CanvasRenderingContext2D, f: Frame, which: 'marks' | 'pauses', top: number, height: number): void {
+  if (!f.gc) return;
+  const { layout: l, palette: p, dpr } = f;
+  ctx.fillStyle = which === 'marks' ? p.markBand : p.stwBand;
+  eachInWindow(f.gc[which], f.t0, f.t1, (r) => fillSnapped(ctx, dpr, xAt(l, f.t0, f.t1, r.start), xAt(l, f.t0, f.t1, r.end), top, height));
+}
+
+function drawHeader(ctx: CanvasRenderingContext2D, f: Frame): void {
+  const { layout: l, palette: p, dpr } = f;
+  ctx.fillStyle = p.surface;
+  ctx.fillRect(0, 0, l.width, l.rowsTop);
+  const { ticks } = timeTicks(f.t0, f.t1, plotWidth(l));
+  // Grid lines through every track and row.
+  ctx.fillStyle = p.grid;
+  for (const t of ticks) ctx.fillRect(Math.round(xAt(l, f.t0, f.t1, t.time) * dpr) / dpr, l.axisTop + l.axisHeight - 6, 1 / dpr, l.height);
+  ctx.font = MONO;
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = p.muted;
+  for (const t of ticks) {
+    const x = xAt(l, f.t0, f.t1, t.time);
+    ctx.fillText(t.label, x + 4, l.axisTop + l.axisHeight / 2 - 2);
+  }
+  ctx.fillStyle = p.border;
+  ctx.fillRect(l.gutter, l.axisTop + l.axisHeight - 0.5, l.width - l.gutter, 1);
+
+  // GC track: mark phases as bars, pauses as full-height marks on top.
+  if (f.gc) {
+    const mid = l.gcTop + l.gcHeight / 2;
+    ctx.fillStyle = p.mark;
+    eachInWindow(f.gc.marks, f.t0, f.t1, (r) => fillSnapped(ctx, dpr, xAt(l, f.t0, f.t1, r.start), xAt(l, f.t0, f.t1, r.end), mid - 4, 8));
+    ctx.fillStyle = p.stw;
+    eachInWindow(f.gc.pauses, f.t0, f.t1, (r) => {
+      const x0 = xAt(l, f.t0, f.t1, r.start);
+      fillSnapped(ctx, dpr, x0, Math.max(xAt(l, f.t0, f.t1, r.end), x0 + 2), l.gcTop + 3, l.gcHeight - 6);
+    });
+  }
+  if (f.series) {
+    if (l.countsHeight > 0) drawCounts(ctx, f, f.series);
+    if (l.heapHeight > 0) drawHeap(ctx, f, f.series);
+  }
+  ctx.fillStyle = p.border;
+  ctx.fillRect(0, l.rowsTop - 2.5, l.width, 1);
+}
+
+/** Running, syscall and runnable goroutines stacked (waiting ones would flatten them: they are in the tooltip). */
+function drawCounts(ctx: CanvasRenderingContext2D, f: Frame, s: SeriesWindow): void {
+  const { layout: l, palette: p } = f;
+  const points = s.counts.filter((c) => c.time >= f.t0 - s.nsPerPoint && c.time <= f.t1 + s.nsPerPoint);
+  const max = Math.max(1, ...points.map((c) => c.running + c.syscall + c.runnable));
+  const bottom = l.countsTop + l.countsHeight - 2;
+  const scale = (l.countsHeight - 6) / max;
+  const layers: [string, (c: (typeof points)[number]) => number][] = [
+    [p.paint.Running, (c) => c.running],
+    [p.paint.Syscall, (c) => c.running + c.syscall],
+    [p.paint.Runnable, (c) => c.running + c.syscall + c.runnable],
+  ];
+  for (let k = layers.length - 1; k >= 0; k--) {
+    const [color, value] = layers[k];
+    ctx.fillStyle = color;
+    stepArea(ctx, l, f, points.map((c) => ({ time: c.time, value: value(c) })), bottom, scale);
+  }
+  trackScaleLabel(ctx, f, l.countsTop, `${formatCount(max)} max`);
+}
+
+function drawHeap(ctx: CanvasRenderingContext2D, f: Frame, s: SeriesWindow): void {
+  const { layout: l, palette: p } = f;
+  const inWindow = (m: { time: number }) => m.time >= f.t0 - s.nsPerPoint * 2 && m.time <= f.t1 + s.nsPerPoint * 2;
+  const live = s.heapLive.filter(inWindow);
+  const goal = s.heapGoal.filter(inWindow);
+  if (live.length === 0 && goal.length === 0) return;
+  const max = Math.max(1, ...live.map((m) => m.value), ...goal.map((m) => m.value));
+  const bottom = l.heapTop + l.heapHeight - 2;
+  const scale = (l.heapHeight - 6) / max;
+  ctx.fillStyle = p.heapLive;
+  ctx.globalAlpha = 0.55;
+  stepArea(ctx, l, f, live, bottom, scale);
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = p.heapGoal;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  goal.forEach((m, i) => {
+    const x = Math.max(l.gutter, xAt(l, f.t0, f.t1, m.time));
+    const y = bottom - m.value * scale;
+    if (i === 0) ctx.moveTo(x, y);
+    else {
+      ctx.lineTo(x, bottom - goal[i - 1].value * scale);
+      ctx.lineTo(x, y);
+    }
+  });
+  if (goal.length > 0) ctx.lineTo(l.width, bottom - goal[goal.length - 1].value * scale);
+  ctx.stroke();
+  trackScaleLabel(ctx, f, l.heapTop, `${formatBytes(max)} max`);
+}
+
+/** A filled step area of points (each value holds until the next point). */
+function stepArea(ctx: CanvasRenderingContext2D, l: Layout, f: Frame, points: { time: number; value: number }[], bottom: number, scale: number): void {
+  if (points.length === 0) return;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(l.gutter, 0, l.width - l.gutter, l.height);
+  ctx.clip();
+  ctx.beginPath();
+  ctx.moveTo(xAt(l, f.t0, f.t1, points[0].time), bottom);
+  for (let i = 0; i < points.length; i++) {
+    const x = xAt(l, f.t0, f.t1, points[i].time);
+    const next = i + 1 < points.length ? xAt(l, f.t0, f.t1, points[i + 1].time) : l.width;
+    const y = bottom - points[i].value * scale;
+    ctx.lineTo(x, y);
+    ctx.lineTo(next, y);
+  }
+  ctx.lineTo(l.width, bottom);
+  ctx.closePath();
+  ctx.fill();
+  ctx.restore();
+}
+
+function trackScaleLabel(ctx: CanvasRenderingContext2D, f: Frame, top: number, text: string): void {
+  ctx.font = MONO;
+  ctx.textBaseline = 'top';
+  ctx.fillStyle = f.palette.muted;
+  const w = ctx.measureText(text).width;
+  ctx.fillText(text, f.layout.width - w - 8, top + 2);
+}
+
+function drawGutter(ctx: CanvasRenderingContext2D, f: Frame): void {
+  const { layout: l, palette: p } = f;
+  ctx.fillStyle = p.background;
+  ctx.fillRect(0, 0, l.gutter, l.height);
+  ctx.fillStyle = p.border;
+  ctx.fillRect(l.gutter - 1, 0, 1, l.height);
+  ctx.font = FONT;
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = p.muted;
+  const label = (text: string, top: number, height: number) => {
+    if (height > 0) ctx.fillText(text, 10, top + height / 2);
+  };
+  label('Time', l.axisTop, l.axisHeight);
+  label('GC', l.gcTop, l.gcHeight);
+  label('Goroutines (active)', l.countsTop, l.countsHeight);
+  label('Heap / goal', l.heapTop, l.heapHeight);
+
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(0, l.rowsTop, l.gutter - 1, l.height - l.rowsTop);
+  ctx.clip();
+  for (const r of f.rows) {
+    const selected = r.row !== undefined && r.row.id === f.selected;
+    if (selected) {
+      ctx.fillStyle = p.selection;
+      ctx.fillRect(0, r.y, l.gutter - 1, ROW_HEIGHT);
+    }
+    const mid = r.y + ROW_HEIGHT / 2;
+    if (!r.row) {
+      ctx.fillStyle = p.muted;
+      ctx.fillText('…', 10, mid);
+      continue;
+    }
+    const id = `G${r.row.id}`;
+    ctx.font = MONO;
+    ctx.fillStyle = selected ? p.accent : p.muted;
+    ctx.fillText(id, 10, mid);
+    const idWidth = Math.max(ctx.measureText(id).width + 8, 52);
+    ctx.font = FONT;
+    ctx.fillStyle = p.text;
+    ctx.fillText(truncate(ctx, shortName(r.row.name), l.gutter - 16 - idWidth), 10 + idWidth, mid);
+  }
+  ctx.restore();
+}
+
+/** "net/http.(*conn).serve" → "http.(*conn).serve": the package path adds width, not meaning. */
+export function shortName(name: string): string {
+  if (!name) return '(no start function)';
+  const slash = name.lastIndexOf('/');
+  return slash >= 0 ? name.slice(slash + 1) : name;
+}
+
+function truncate(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(`${text.slice(0, mid)}…`).width <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, lo)}…`;
+}
