@@ -17,6 +17,8 @@
 // Running or Syscall interval without the thread bit is on the chunk's last recorded thread
 // (M IDs are OS thread IDs, 3 bytes each: written every time they cost 100 MB on a 168 MB trace).
 
+import { ByteReader, ByteWriter } from './varint.ts';
+
 /** `thread` is −1 when none was recorded. */
 export interface IntervalVisitor {
   (start: number, end: number, state: number, value: number, stack: number, open: boolean, thread: number): boolean | void;
@@ -37,12 +39,11 @@ export const CHUNK_BYTES = 1536;
 
 /** Appends intervals to a growable byte buffer; one encoder per resource. */
 export class ChunkEncoder {
-  private buf = new Uint8Array(64);
-  private len = 0;
+  private readonly bytes = new ByteWriter();
   count = 0;
   /** Encoded bytes so far. */
   get byteLength(): number {
-    return this.len;
+    return this.bytes.length;
   }
   /** Start of the chunk's first interval. */
   start = 0;
@@ -56,17 +57,16 @@ export class ChunkEncoder {
     const gap = this.count === 0 ? 0 : start - this.end;
     if (gap < 0) throw new Error(`intervals must be in time order: ${start} before ${this.end}`);
     if (this.count === 0) this.start = start;
-    this.ensure(41);
     const newThread = (state === RUNNING || state === SYSCALL) && thread !== this.thread;
-    const buf = this.buf;
-    buf[this.len++] = (state & 7) | (value !== 0 ? HAS_VALUE : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0) | (gap !== 0 ? HAS_GAP : 0)
-      | (newThread ? HAS_THREAD : 0);
-    if (gap !== 0) this.uvarint(gap);
-    this.uvarint(end - start);
-    if (value !== 0) this.uvarint(value);
-    if (stack !== 0) this.uvarint(stack);
+    const w = this.bytes;
+    w.byte((state & 7) | (value !== 0 ? HAS_VALUE : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0) | (gap !== 0 ? HAS_GAP : 0)
+      | (newThread ? HAS_THREAD : 0));
+    if (gap !== 0) w.uvarint(gap);
+    w.uvarint(end - start);
+    if (value !== 0) w.uvarint(value);
+    if (stack !== 0) w.uvarint(stack);
     if (newThread) {
-      this.uvarint(thread + 1);
+      w.uvarint(thread + 1);
       this.thread = thread;
     }
     this.end = end;
@@ -75,26 +75,9 @@ export class ChunkEncoder {
 
   /** The encoded chunk (a copy); the encoder starts a new chunk. */
   take(): Uint8Array {
-    const out = this.buf.slice(0, this.len);
-    this.len = 0;
     this.count = 0;
     this.thread = -1;
-    return out;
-  }
-
-  private ensure(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.len + n));
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
-  private uvarint(v: number): void {
-    while (v >= 0x80) {
-      this.buf[this.len++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.len++] = v;
+    return this.bytes.take();
   }
 }
 
@@ -103,28 +86,17 @@ export class ChunkEncoder {
  * order; stops early when `visit` returns false.
  */
 export function decodeChunk(data: Uint8Array, start: number, visit: IntervalVisitor): void {
-  let pos = 0;
-  const uvarint = (): number => {
-    let v = 0;
-    let mul = 1;
-    let b: number;
-    do {
-      b = data[pos++];
-      v += (b & 0x7f) * mul;
-      mul *= 128;
-    } while (b >= 0x80);
-    return v;
-  };
+  const r = new ByteReader(data);
   let t = start;
   let lastThread = -1;
-  while (pos < data.length) {
-    const head = data[pos++];
-    if (head & HAS_GAP) t += uvarint();
-    const end = t + uvarint();
-    const value = head & HAS_VALUE ? uvarint() : 0;
-    const stack = head & HAS_STACK ? uvarint() : 0;
+  while (!r.done) {
+    const head = r.byte();
+    if (head & HAS_GAP) t += r.uvarint();
+    const end = t + r.uvarint();
+    const value = head & HAS_VALUE ? r.uvarint() : 0;
+    const stack = head & HAS_STACK ? r.uvarint() : 0;
     const state = head & 7;
-    if (head & HAS_THREAD) lastThread = uvarint() - 1;
+    if (head & HAS_THREAD) lastThread = r.uvarint() - 1;
     const thread = state === RUNNING || state === SYSCALL ? lastThread : -1;
     if (visit(t, end, state, value, stack, (head & OPEN) !== 0, thread) === false) return;
     t = end;
