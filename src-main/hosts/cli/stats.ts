@@ -1,6 +1,9 @@
 // `goroscope stats FILE [--json] [--partial]`: the summary of a trace.
 
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { sniffDump } from '../../decode/gdump/reader.ts';
+import { sniffProfile } from '../../decode/pprof/decode.ts';
+import { SNIFF_BYTES } from '../../index/artefact-kinds.ts';
 import { defaultLibraryDir, Library, LibraryError, traceSummary } from '../../index/library.ts';
 import { summarizeTrace, type TraceSummary } from '../../analyze/trace-summary.ts';
 import { openTrace } from '../../decode/gotrace/reader.ts';
@@ -33,6 +36,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
     }
     return 0;
   }
+  redirectOtherKinds(args.positional[0]);
   const reader = openTrace(args.positional[0]);
   const progress = new ProgressLine(statSync(args.positional[0]).size);
   const { summary, warning } = summarizeTrace(reader, (bytes, events) => progress.update(bytes, events));
@@ -47,6 +51,24 @@ export async function statsCommand(argv: string[]): Promise<number> {
     return EXIT_BAD_INPUT;
   }
   return 0;
+}
+
+/** Profiles and dumps have commands of their own: say which, rather than "not a trace". */
+function redirectOtherKinds(file: string): void {
+  let head: Uint8Array;
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(SNIFF_BYTES);
+      head = buf.subarray(0, readSync(fd, buf, 0, SNIFF_BYTES, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // the trace decoder says what is wrong with the path
+  }
+  if (sniffProfile(head)) throw new UsageError(`${file} is a pprof profile, not an execution trace: see goroscope top ${file}`);
+  if (sniffDump(head)) throw new UsageError(`${file} is a goroutine dump, not an execution trace: see goroscope dump ${file}`);
 }
 
 /** The summary from the library, when the file (or hash) is indexed there; never creates a library. */
