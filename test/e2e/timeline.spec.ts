@@ -130,3 +130,155 @@ test('the timeline draws each row as the service returns it', async ({ page, ser
   await expect(page.getByTestId('error-banner')).toHaveCount(0);
   await screenshot(page, 'timeline-light');
 });
+
+test('zoom and pan by keyboard, wheel, drag, box and double-click move the window shown', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile('traces/gcchurn.go127.trace').path);
+  const start = await settledStage(page);
+  const duration = start.t1;
+  const canvas = page.getByTestId('timeline-canvas');
+  const box = (await canvas.boundingBox())!;
+  const rowY = box.y + 320;
+  const xOf = (s: StageState, t: number) => box.x + s.plotLeft + ((t - s.t0) / (s.t1 - s.t0)) * s.plotWidth;
+
+  // w zooms in around the middle (the pointer is not over the plot), s zooms back out.
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.keyboard.press('w');
+  await expect.poll(async () => (await shownWindow(page)).t1 - (await shownWindow(page)).t0).toBeLessThan(duration * 0.51);
+  let w = await shownWindow(page);
+  expect(Math.abs((w.t0 + w.t1) / 2 - duration / 2)).toBeLessThan(duration * 0.01);
+  await expect(page.getByTestId('timeline-t0')).not.toHaveText('0 ns');
+  // d pans later by a fifth of the window, a back.
+  await page.keyboard.press('d');
+  await expect.poll(async () => (await shownWindow(page)).t0).toBeGreaterThan(w.t0 + (w.t1 - w.t0) * 0.19);
+  await page.keyboard.press('a');
+  await expect.poll(async () => Math.abs((await shownWindow(page)).t0 - w.t0)).toBeLessThan(2);
+  await page.keyboard.press('0');
+  await expect.poll(() => shownWindow(page)).toEqual({ t0: 0, t1: duration });
+
+  // The wheel zooms around the pointer: the time under it stays under it.
+  const s0 = await settledStage(page);
+  const pointerTime = duration * 0.3;
+  await page.mouse.move(xOf(s0, pointerTime), rowY);
+  await page.mouse.wheel(0, -400);
+  await expect.poll(async () => (await shownWindow(page)).t1 - (await shownWindow(page)).t0).toBeLessThan(duration * 0.6);
+  const s1 = await settledStage(page);
+  const under = s1.t0 + ((xOf(s0, pointerTime) - box.x - s1.plotLeft) / s1.plotWidth) * (s1.t1 - s1.t0);
+  expect(Math.abs(under - pointerTime)).toBeLessThan((s1.t1 - s1.t0) / s1.plotWidth * 2);
+
+  // Dragging pans by the distance dragged.
+  await page.mouse.move(box.x + s1.plotLeft + 400, rowY);
+  await page.mouse.down();
+  await page.mouse.move(box.x + s1.plotLeft + 300, rowY, { steps: 5 });
+  await page.mouse.up();
+  const s2 = await settledStage(page);
+  const expectedShift = (100 / s1.plotWidth) * (s1.t1 - s1.t0);
+  expect(Math.abs(s2.t0 - s1.t0 - expectedShift)).toBeLessThan(expectedShift * 0.05 + 2);
+
+  // Shift-drag selects a box and zooms to it.
+  const a = box.x + s2.plotLeft + 200;
+  const b = box.x + s2.plotLeft + 500;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(a, rowY);
+  await page.mouse.down();
+  await page.mouse.move(b, rowY, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  const s3 = await settledStage(page);
+  const nsPerPx = (s2.t1 - s2.t0) / s2.plotWidth;
+  expect(Math.abs(s3.t0 - (s2.t0 + 200 * nsPerPx))).toBeLessThan(2 * nsPerPx);
+  expect(Math.abs(s3.t1 - (s2.t0 + 500 * nsPerPx))).toBeLessThan(2 * nsPerPx);
+
+  // A double-click zooms in around the point.
+  await page.mouse.dblclick(box.x + s3.plotLeft + s3.plotWidth / 2, rowY);
+  await expect.poll(async () => (await shownWindow(page)).t1 - (await shownWindow(page)).t0).toBeLessThan((s3.t1 - s3.t0) * 0.5);
+  await screenshot(page, 'timeline-zoomed-light');
+});
+
+test('a click on a span opens the goroutine with its intervals and stacks', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile('traces/gcchurn.go127.trace').path);
+  const stage = await settledStage(page);
+  const rows = page.getByTestId('timeline-rows').locator('li');
+  // A worker goroutine of the scenario (main.main.func1), in the middle of the trace.
+  const worker = rows.filter({ hasText: 'main.main.func1' }).first();
+  const id = Number(await worker.getAttribute('data-goroutine'));
+  const y = Number(await worker.getAttribute('data-y'));
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.mouse.move(box.x + stage.plotLeft + stage.plotWidth * 0.4, box.y + y);
+  await expect(page.getByTestId('timeline-tooltip')).toContainText(`G${id} main.main.func1`);
+  await page.mouse.click(box.x + stage.plotLeft + stage.plotWidth * 0.4, box.y + y);
+  const detail = page.getByTestId('goroutine-detail');
+  await expect(detail).toHaveAttribute('data-goroutine', String(id));
+  await expect(detail).toContainText('main.main.func1');
+  await expect(detail.getByTestId('creation-stack')).toContainText('main.main');
+  await expect(detail.getByTestId('picked-interval')).toBeVisible();
+  // ↓ selects the next row.
+  await page.keyboard.press('ArrowDown');
+  await expect(detail).not.toHaveAttribute('data-goroutine', String(id));
+  await screenshot(page, 'timeline-detail-light');
+});
+
+for (const file of ['traces/gcchurn.go127.trace', SAMPLE]) {
+  const name = path.basename(file);
+  test(`GC view of ${name}: pauses are goroscope stats', and a pause opens the Timeline on its band`, async ({ page, server }) => {
+    const trace = path.isAbsolute(file) ? { path: file } : fixtureFile(file);
+    const stats = statsJson(trace.path);
+    await openApp(page, server);
+    await openByPath(page, trace.path);
+    await expect(page.getByTestId('artefact-name')).toHaveText(name, { timeout: 45_000 });
+    await page.getByTestId('nav-gc').click();
+    await expect(page.getByTestId('card-gc-stwCount')).toHaveAttribute('data-value', String(stats.stwCount));
+    await expect(page.getByTestId('card-gc-stwMaxNs')).toHaveAttribute('data-value', String(stats.stwMaxNs));
+    await expect(page.getByTestId('card-gc-stwTotalNs')).toHaveAttribute('data-value', String(stats.stwTotalNs));
+    await expect(page.getByTestId('card-gc-cycles')).toHaveAttribute('data-value', String(stats.gcCycles));
+    await expect(page.getByTestId('gc-pause')).toHaveCount(Math.min(500, Number(stats.stwCount)));
+    await expect(page.getByTestId('error-banner')).toHaveCount(0);
+    await screenshot(page, `gc-${name}-light`);
+
+    // Longest first; it opens the Timeline around it.
+    await page.getByTestId('gc-sort-duration').click();
+    const longest = page.getByTestId('gc-pause').first();
+    await expect(longest).toHaveAttribute('data-duration', String(stats.stwMaxNs));
+    const pauseStart = Number(await longest.getAttribute('data-start'));
+    const pauseEnd = pauseStart + Number(stats.stwMaxNs);
+    await longest.click();
+    await expect(page.getByTestId('timeline-canvas')).toBeVisible();
+    const stage = await settledStage(page);
+    expect(stage.t0).toBeLessThanOrEqual(pauseStart);
+    expect(stage.t1).toBeGreaterThanOrEqual(pauseEnd);
+
+    // The bands drawn are the ranges `goroscope query` finds in the window.
+    const artefact = page.url().split('/timeline/')[1].split('/')[0];
+    const inWindow = `start_ns < ${stage.t1} AND end_ns > ${stage.t0}`;
+    const pauses = queryNumbers(server, artefact, `SELECT r.start_ns, r.end_ns FROM ranges r JOIN strings s ON s.id = r.name
+      WHERE s.value LIKE 'stop-the-world%' AND ${inWindow} ORDER BY r.start_ns`);
+    const marks = queryNumbers(server, artefact, `SELECT count(*) FROM ranges r JOIN strings s ON s.id = r.name
+      WHERE s.value = 'GC concurrent mark phase' AND ${inWindow}`)[0][0];
+    const gc = page.getByTestId('timeline-gc');
+    await expect(gc).toHaveAttribute('data-marks', String(marks));
+    const drawn = await gc.locator('li').evaluateAll((els) => els.map((el) => [Number((el as HTMLElement).dataset.start), Number((el as HTMLElement).dataset.end)]));
+    expect(drawn).toEqual(pauses);
+    expect(pauses).toContainEqual([pauseStart, pauseEnd]);
+    // The GC track is painted in the pause colour across the pause.
+    const gcTrackY = 26 + 10;
+    const nsPerPx = (stage.t1 - stage.t0) / stage.plotWidth;
+    const x = stage.plotLeft + ((pauseStart + pauseEnd) / 2 - stage.t0) / nsPerPx;
+    expectColor(await pixel(page, x, gcTrackY), await legendColor(page, 'stw'), 'GC track at the pause');
+  });
+}
+
+test('dark theme: timeline and GC view', async ({ page, server }) => {
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await openApp(page, server);
+  await page.getByTestId('artefact-row').filter({ hasText: 'sample.trace' }).getByRole('button', { name: 'Open' }).click();
+  await page.getByTestId('nav-timeline').click();
+  await settledStage(page);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  // The canvas took the dark theme's colours: its background is dark.
+  const [r, g, b] = await pixel(page, 600, 700);
+  expect(r + g + b).toBeLessThan(200);
+  await screenshot(page, 'timeline-dark');
+  await page.getByTestId('nav-gc').click();
+  await expect(page.getByTestId('gc-cards')).toBeVisible();
+  await expect(page.locator('figure.chart canvas')).toHaveCount(2);
+  await screenshot(page, 'gc-dark');
+});
