@@ -8,18 +8,20 @@ import { defaultLibraryDir, Library } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { isLoopback } from '../http/access.ts';
 import { startServer } from '../http/server.ts';
+import { DEFAULT_MAX_UPLOAD_MB } from '../http/uploads.ts';
 import { rendererBuilt } from '../http/static-files.ts';
 import { parseArgs } from './args.ts';
 import { UsageError } from './output.ts';
 
-export const serveUsage = `usage: goroscope serve [FILE...] [--port N] [--host H] [--library DIR] [--no-open]
+export const serveUsage = `usage: goroscope serve [FILE...] [--port N] [--host H] [--library DIR] [--max-upload-mb N] [--no-open]
 
 Serves the Goroscope UI and API on http://127.0.0.1 (a free port unless --port) and opens it in
 the default browser (--no-open to only print the URL). The printed URL carries a random token made
 for this launch: every request must carry it (the page keeps it in a cookie), so other users of
 this machine cannot read your artefacts. --host binds another address: anyone who can reach it and
 holds the token can read your artefacts. FILEs are indexed at start; with an empty library the
-bundled sample is indexed. Dropped files are uploaded to the library's uploads/ directory.
+bundled sample is indexed. Dropped files are uploaded to the library's uploads/ directory (at
+most --max-upload-mb MB each, default ${DEFAULT_MAX_UPLOAD_MB}); removing their artefact deletes them.
 Stop with Ctrl-C.`;
 
 /** The checkout or package root: the nearest directory above this module with goroscope's package.json. */
@@ -56,9 +58,17 @@ function portOption(value: string | undefined): number {
   return port;
 }
 
+function maxUploadOption(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_UPLOAD_MB;
+  const mb = Number(value);
+  if (!/^\d+$/.test(value) || mb < 1) throw new UsageError(`--max-upload-mb must be a whole number of megabytes ≥ 1, not "${value}"`);
+  return mb;
+}
+
 export async function serveCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ['no-open'], valued: ['port', 'host', 'library'] });
+  const args = parseArgs(argv, { flags: ['no-open'], valued: ['port', 'host', 'library', 'max-upload-mb'] });
   const port = portOption(args.options.get('port'));
+  const maxUploadMb = maxUploadOption(args.options.get('max-upload-mb'));
   const host = args.options.get('host') ?? '127.0.0.1';
   const root = packageRoot();
   const rendererDir = path.join(root, 'dist', 'renderer');
@@ -70,7 +80,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const library = new Library(args.options.get('library') ?? defaultLibraryDir());
   const service = new GoroscopeService(library);
-  const server = await startServer({ service, rendererDir, uploadsDir: path.join(library.dir, 'uploads'), host, port });
+  const server = await startServer({ service, rendererDir, uploadsDir: path.join(library.dir, 'uploads'), host, port, maxUploadMb });
   process.stdout.write(`goroscope serve: ${server.url}\n`);
 
   const files = args.positional.length > 0 ? args.positional

@@ -15,7 +15,7 @@ import { JobEventStreams } from './job-events.ts';
 import { sendError, sendJson } from './responses.ts';
 import { SECURITY_HEADERS } from './security-headers.ts';
 import { serveStatic } from './static-files.ts';
-import { receiveUpload } from './uploads.ts';
+import { DEFAULT_MAX_UPLOAD_MB, receiveUpload, UploadJanitor, UploadTooLarge } from './uploads.ts';
 
 /** The service as a host sees it: the API plus the job subscription hosts forward. */
 export interface HostedService extends GoroscopeApi {
@@ -28,6 +28,8 @@ export interface ServeOptions {
   rendererDir: string;
   /** Where uploads are written (the library's uploads/ directory). */
   uploadsDir: string;
+  /** Uploads larger than this are refused with 413 (default DEFAULT_MAX_UPLOAD_MB). */
+  maxUploadMb?: number;
   host: string;
   /** 0 for a free port chosen by the system. */
   port: number;
@@ -46,7 +48,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? new AccessToken();
   const rendererDir = path.resolve(options.rendererDir);
   const streams = new JobEventStreams();
-  const unsubscribe = options.service.onIndexJob((job) => streams.publish(job));
+  const janitor = new UploadJanitor(options.uploadsDir, options.service);
+  const sweep = () => janitor.sweep().catch((e: unknown) => process.stderr.write(`goroscope serve: cleaning uploads: ${e instanceof Error ? e.message : String(e)}\n`));
+  const unsubscribe = options.service.onIndexJob((job) => {
+    streams.publish(job);
+    // A failed or cancelled indexing, or a copy of content already indexed, leaves an upload nothing refers to.
+    if (job.state === 'done' || job.state === 'failed' || job.state === 'cancelled') void sweep();
+  });
+  const maxUploadBytes = (options.maxUploadMb ?? DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024;
   let port = options.port;
 
   const server = http.createServer((req, res) => {
@@ -83,10 +92,27 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         sendError(res, 405, 'uploads are sent with POST');
         return;
       }
-      const file = await receiveUpload(req, options.uploadsDir, url.searchParams.get('name'));
-      sendJson(res, 200, await options.service.startIndex(file));
+      let file: string;
+      try {
+        file = await receiveUpload(req, options.uploadsDir, url.searchParams.get('name'), maxUploadBytes);
+      } catch (e) {
+        if (!(e instanceof UploadTooLarge)) throw e;
+        // The rest of the body is not read: close the connection once the answer is sent.
+        res.setHeader('Connection', 'close');
+        sendError(res, 413, e.message);
+        return;
+      }
+      janitor.hold(file);
+      try {
+        sendJson(res, 200, await options.service.startIndex(file));
+      } finally {
+        janitor.release(file);
+      }
     } else if (p.startsWith('/api/')) {
-      await handleApiCall(options.service, p.slice('/api/'.length), req, res);
+      const method = p.slice('/api/'.length);
+      await handleApiCall(options.service, method, req, res);
+      // Removing an artefact that came from an upload deletes the uploaded file too.
+      if (method === 'removeArtefact') await sweep();
     } else if (req.method === 'GET' || req.method === 'HEAD') {
       serveStatic(rendererDir, p, res);
     } else {

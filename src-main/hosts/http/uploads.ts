@@ -1,11 +1,26 @@
 // Files dropped on the page: `POST /api/upload?name=…` streams the body to a file under the
-// library's uploads/ directory (never held in memory), then starts its indexing like any path.
+// library's uploads/ directory (never held in memory, refused past a size limit), then starts its
+// indexing like any path. Uploaded files live as long as an artefact refers to them: the janitor
+// deletes the ones nothing refers to any more (removed artefacts, failed or cancelled indexings,
+// and copies whose content the library already had).
 
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { GoroscopeApi } from '../../service/types.ts';
+
+export const DEFAULT_MAX_UPLOAD_MB = 4096;
+const MB = 1024 * 1024;
+
+/** An upload larger than the host accepts (HTTP 413). */
+export class UploadTooLarge extends Error {
+  constructor(name: string, readonly limitBytes: number) {
+    super(`upload of ${name} refused: it is larger than the limit of ${limitBytes / MB} MB (goroscope serve --max-upload-mb N raises it)`);
+  }
+}
 
 /** A file name safe to create: the last path component, unusual characters replaced, length capped. */
 export function safeUploadName(name: string | null): string {
@@ -17,19 +32,75 @@ export function safeUploadName(name: string | null): string {
 /**
  * Writes the request body to `<dir>/<random>/<name>` and returns that path: the file keeps its
  * name (the library shows it) and two uploads of the same name never collide. It is written under
- * a `.part` name and renamed when complete, so an interrupted upload is never indexed.
+ * a `.part` name and renamed when complete, so an interrupted upload is never indexed. A body
+ * larger than `maxBytes` (announced by Content-Length, or counted while streaming) throws
+ * UploadTooLarge and leaves nothing behind.
  */
-export async function receiveUpload(req: IncomingMessage, dir: string, name: string | null): Promise<string> {
+export async function receiveUpload(req: IncomingMessage, dir: string, name: string | null, maxBytes = DEFAULT_MAX_UPLOAD_MB * MB): Promise<string> {
+  const fileName = safeUploadName(name);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) throw new UploadTooLarge(fileName, maxBytes);
   const unique = path.join(dir, randomBytes(6).toString('hex'));
   fs.mkdirSync(unique, { recursive: true });
-  const target = path.join(unique, safeUploadName(name));
+  const target = path.join(unique, fileName);
   const part = `${target}.part`;
+  let received = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      done(received > maxBytes ? new UploadTooLarge(fileName, maxBytes) : null, chunk);
+    },
+  });
   try {
-    await pipeline(req, fs.createWriteStream(part, { flags: 'wx' }));
+    await pipeline(req, limit, fs.createWriteStream(part, { flags: 'wx' }));
     fs.renameSync(part, target);
   } catch (e) {
     fs.rmSync(unique, { recursive: true, force: true });
     throw e;
   }
   return target;
+}
+
+/** Deletes uploaded files that no artefact and no unfinished indexing refers to. */
+export class UploadJanitor {
+  /** Files received whose indexing is being started. */
+  private readonly held = new Set<string>();
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(private readonly dir: string, private readonly service: Pick<GoroscopeApi, 'listArtefacts' | 'indexJobs'>) {}
+
+  /** Keeps `file` until release(): it is about to become a job. */
+  hold(file: string): void {
+    this.held.add(path.resolve(file));
+  }
+
+  release(file: string): void {
+    this.held.delete(path.resolve(file));
+  }
+
+  /** Runs one sweep after any sweep in progress; resolves with the files deleted. */
+  sweep(): Promise<string[]> {
+    const result = this.running.then(() => this.sweepOnce());
+    this.running = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  private async sweepOnce(): Promise<string[]> {
+    if (!fs.existsSync(this.dir)) return [];
+    const [artefacts, jobs] = await Promise.all([this.service.listArtefacts(), this.service.indexJobs()]);
+    const inUse = new Set<string>([...this.held, ...artefacts.map((a) => path.resolve(a.path)),
+      ...jobs.filter((j) => j.state === 'queued' || j.state === 'running').map((j) => path.resolve(j.file))]);
+    const removed: string[] = [];
+    for (const entry of fs.readdirSync(this.dir, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const unique = path.join(this.dir, entry.name);
+      const files = fs.readdirSync(unique);
+      // An upload still streaming (a .part file) is not ours to judge.
+      if (files.some((f) => f.endsWith('.part'))) continue;
+      if (files.some((f) => inUse.has(path.join(unique, f)))) continue;
+      fs.rmSync(unique, { recursive: true, force: true });
+      removed.push(...files.map((f) => path.join(unique, f)));
+    }
+    return removed;
+  }
 }
