@@ -65,6 +65,11 @@ export class V1Converter {
   private readonly stackCache = new Map<number, Stack>();
   private readonly frameCache = new Map<number, StackFrame>();
 
+  /** Share of the trace's events converted so far, from 0 to 1. */
+  get progress(): number {
+    return this.events.length === 0 ? 1 : this.idx / this.events.length;
+  }
+
   constructor(private readonly trace: V1Trace) {
     this.events = trace.events;
     this.nextOfSameG = new Int32Array(this.events.length).fill(-1);

@@ -24,8 +24,12 @@ class V1Reader implements TraceReader {
 
   constructor(private readonly source: ByteSource, readonly format: TraceFormat) {}
 
+  /**
+   * The file is read whole before the first event; progress after that is the share of events
+   * converted, scaled to the file's size, so that progress bars and ETAs keep moving.
+   */
   get bytesRead(): number {
-    return this.read;
+    return this.converter ? Math.floor(this.read * this.converter.progress) : 0;
   }
 
   close(): void {
