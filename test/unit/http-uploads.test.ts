@@ -49,7 +49,7 @@ async function call<T>(method: string, ...args: unknown[]): Promise<T> {
   return (await res.json()) as T;
 }
 
-async function upload(name: string, bytes: Uint8Array): Promise<IndexJob> {
+async function upload(name: string, bytes: Uint8Array<ArrayBuffer>): Promise<IndexJob> {
   const res = await post(`/api/upload?name=${encodeURIComponent(name)}`, bytes, 'application/octet-stream');
   assert.equal(res.status, 200, await res.clone().text());
   return (await res.json()) as IndexJob;
@@ -88,7 +88,7 @@ test('an upload over --max-upload-mb is refused with 413 and a line naming the l
 });
 
 test('an uploaded file is kept while its artefact exists and deleted with it; a second copy replaces the first', async () => {
-  const bytes = fs.readFileSync(DUMP);
+  const bytes = new Uint8Array(fs.readFileSync(DUMP));
   const first = await finished((await upload('first.txt', bytes)).id);
   assert.equal(first.state, 'done', first.error);
   const [kept] = await uploadedFiles();
@@ -102,7 +102,7 @@ test('an uploaded file is kept while its artefact exists and deleted with it; a 
   assert.deepEqual(files.map((f) => path.basename(f)), ['second.txt']);
 
   // A file that is not an artefact is deleted once its indexing has failed.
-  const bad = await finished((await upload('notes.txt', Buffer.from('hello\n'))).id);
+  const bad = await finished((await upload('notes.txt', new TextEncoder().encode('hello\n'))).id);
   assert.equal(bad.state, 'failed');
   assert.deepEqual(await uploadedFiles(), files);
 
