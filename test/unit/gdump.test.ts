@@ -139,10 +139,20 @@ test('panic, fatal error, SIGQUIT and log-embedded dumps', () => {
       assert.equal(gs[0].frames.find((s) => s.func === 'panic')?.file.endsWith('runtime/panic.go'), true, `${f.file}: gopanic prints as panic`);
     }
     if (f.kind === 'panic-ancestors') {
-      const withAncestors = gs.filter((g) => g.ancestors.length > 0);
-      assert.equal(withAncestors.length, 3, f.file);
-      assert.ok(withAncestors.every((g) => g.ancestors[0].id === 1 && g.ancestors[0].frames.some((s) => s.func === 'main.main')));
-      assert.ok(withAncestors.every((g) => g.createdBy?.func === 'main.main'), `${f.file}: created by stays the goroutine's`);
+      const readers = gs.filter((g) => g.frames.some((s) => s.func === 'main.blockedReader'));
+      assert.equal(readers.length, 3, f.file);
+      assert.ok(readers.every((g) => g.ancestors.length === 1 && g.ancestors[0].id === 1 && g.ancestors[0].frames.some((s) => s.func === 'main.main')));
+      assert.ok(readers.every((g) => g.createdBy?.func === 'main.main'), `${f.file}: created by stays the goroutine's`);
+      // deepChild was started 110 calls deep: its first ancestor traceback stops at 100 frames.
+      const deep = gs.find((g) => g.frames.some((s) => s.func === 'main.deepChild'))!;
+      assert.equal(deep.createdBy?.func, 'main.spawnDeep');
+      assert.equal(deep.ancestors.length, 2, f.file);
+      // The runtime records 100 return addresses (inlined calls share one) and prints them.
+      const ancestorLines = fs.readFileSync(f.path, 'utf8').split('...additional frames elided...')[0].split('[originating from goroutine').pop()!;
+      assert.equal(deep.ancestors[0].frames.length, ancestorLines.split('\n').filter((l) => l.startsWith('main.spawnDeep(')).length, f.file);
+      assert.ok(deep.ancestors[0].frames.length > 40 && deep.ancestors[0].frames.every((s) => s.func === 'main.spawnDeep'), f.file);
+      assert.equal(deep.ancestors[0].createdBy?.func, 'main.main');
+      assert.deepEqual(deep.ancestors[1].frames.map((s) => s.func), ['main.main']);
     }
     if (f.kind === 'deadlock') {
       assert.equal(info.format, 'fatal');
