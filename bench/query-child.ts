@@ -24,7 +24,9 @@ const randomWindow = () => {
   const t0 = random() * (duration - width);
   return [t0, t0 + Math.max(width, 1000)] as const;
 };
-const timings: Record<string, number[]> = { timeline: [], goroutineList: [], goroutineDetail: [], ranges: [], metric: [] };
+const timings: Record<string, number[]> = {
+  timeline: [], goroutineList: [], goroutineDetail: [], ranges: [], metric: [], goroutineCounts: [], blocking: [], stuckGoroutines: [],
+};
 const time = async (name: string, f: () => Promise<unknown>) => {
   const t = performance.now();
   await f();
@@ -41,6 +43,9 @@ for (let i = 0; i < 50; i++) {
   await time('goroutineDetail', () => svc.goroutine(hash, page.rows[Math.floor(random() * page.rows.length)].id));
   await time('ranges', () => svc.ranges(hash, t0, t1));
   await time('metric', () => svc.metric(hash, '/memory/classes/heap/objects:bytes', t0, t1, 1600));
+  await time('goroutineCounts', () => svc.goroutineCounts(hash, t0, t1, 1600));
+  await time('blocking', () => svc.blocking(hash, 100));
+  await time('stuckGoroutines', () => svc.stuckGoroutines(hash));
 }
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const queryP50Ms: Record<string, number> = {};

@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 10;
+export const SCHEMA_VERSION = 11;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -83,6 +83,10 @@ CREATE TABLE metrics (name INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INT
 CREATE TABLE metric_levels (name INTEGER NOT NULL, level INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (name, level, time_ns)) WITHOUT ROWID;
 -- Goroutines by state over time, sampled every GOROUTINE_COUNT_STEP_NS and at the end.
 CREATE TABLE goroutine_counts (time_ns INTEGER PRIMARY KEY, running INTEGER NOT NULL, runnable INTEGER NOT NULL, waiting INTEGER NOT NULL, syscall INTEGER NOT NULL);
+-- Coarser levels of goroutine_counts for wide windows: each state's peak over buckets of
+-- COUNT_LEVEL_NS[level - 1] ns (time_ns = the bucket's start).
+CREATE TABLE goroutine_count_levels (level INTEGER NOT NULL, time_ns INTEGER NOT NULL, running INTEGER NOT NULL, runnable INTEGER NOT NULL,
+  waiting INTEGER NOT NULL, syscall INTEGER NOT NULL, PRIMARY KEY (level, time_ns)) WITHOUT ROWID;
 CREATE TABLE tasks (id INTEGER NOT NULL, parent INTEGER, type INTEGER NOT NULL, start_ns INTEGER, end_ns INTEGER, start_goroutine INTEGER, end_goroutine INTEGER);
 CREATE TABLE regions (goroutine INTEGER NOT NULL, task INTEGER NOT NULL, type INTEGER NOT NULL, start_ns INTEGER, end_ns INTEGER, depth INTEGER NOT NULL);
 CREATE TABLE logs (time_ns INTEGER NOT NULL, goroutine INTEGER, task INTEGER NOT NULL, category INTEGER NOT NULL, message INTEGER NOT NULL, stack INTEGER NOT NULL);
@@ -116,6 +120,9 @@ CREATE INDEX cpu_samples_by_time ON cpu_samples (time_ns);
  * 1 M rows on a 17 s trace.
  */
 export const METRIC_LEVEL_NS = [256_000, 4_096_000, 65_536_000, 1_048_576_000] as const;
+
+/** Bucket widths of goroutine_count_levels levels 1, 2, 3: 16× steps from the 100 µs samples. */
+export const COUNT_LEVEL_NS = [1_600_000, 25_600_000, 409_600_000] as const;
 
 /** Sampling step of the goroutine_counts series. */
 export const GOROUTINE_COUNT_STEP_NS = 100_000;

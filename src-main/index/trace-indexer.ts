@@ -7,7 +7,7 @@ import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEven
 import type { RowSink, RowSinks } from './batch-insert.ts';
 import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
-import { GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
+import { COUNT_LEVEL_NS, GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
 
 const STATE_CODE: Record<GoState, number> = {
   Undetermined: 0, NotExist: 1, Runnable: 2, Running: 3, Waiting: 4, Syscall: 5,
@@ -83,6 +83,8 @@ export class TraceIndexer {
   private readonly metricPending = new Map<number, { t: number; value: number }>();
   private readonly openTasks = new Map<number, { parent: number; type: number; start: number; goroutine: number }>();
   private readonly counts = [0, 0, 0, 0, 0, 0]; // goroutines by state code
+  /** Per level of goroutine_count_levels: the open bucket and its peaks (running, runnable, waiting, syscall). */
+  private readonly countLevels = COUNT_LEVEL_NS.map(() => ({ bucket: -1, peak: [0, 0, 0, 0] }));
   private nextCountSample = 0;
   private readonly summarizer: TraceSummarizer;
   private first: number | null = null;
@@ -111,6 +113,7 @@ export class TraceIndexer {
       metrics: table('metrics', ['name', 'time_ns', 'value']),
       metricLevels: table('metric_levels', ['name', 'level', 'time_ns', 'value']),
       counts: table('goroutine_counts', ['time_ns', 'running', 'runnable', 'waiting', 'syscall']),
+      countLevels: table('goroutine_count_levels', ['level', 'time_ns', 'running', 'runnable', 'waiting', 'syscall']),
       tasks: table('tasks', ['id', 'parent', 'type', 'start_ns', 'end_ns', 'start_goroutine', 'end_goroutine']),
       regions: table('regions', ['goroutine', 'task', 'type', 'start_ns', 'end_ns', 'depth']),
       logs: table('logs', ['time_ns', 'goroutine', 'task', 'category', 'message', 'stack']),
@@ -244,9 +247,31 @@ export class TraceIndexer {
   }
 
   private sampleCounts(): void {
-    const c = this.counts;
-    this.ins.counts.push(this.nextCountSample, c[3], c[2], c[4], c[5]);
+    this.countSample(this.nextCountSample);
     this.nextCountSample += GOROUTINE_COUNT_STEP_NS;
+  }
+
+  /** Writes the goroutine counts at `t`, and folds them into the levels' peaks. */
+  private countSample(t: number): void {
+    const c = this.counts;
+    const sample = [c[3], c[2], c[4], c[5]];
+    this.ins.counts.push(t, sample[0], sample[1], sample[2], sample[3]);
+    for (let l = 0; l < COUNT_LEVEL_NS.length; l++) {
+      const level = this.countLevels[l];
+      const bucket = Math.floor(t / COUNT_LEVEL_NS[l]);
+      if (bucket !== level.bucket) {
+        this.flushCountLevel(l);
+        level.bucket = bucket;
+        level.peak = sample.slice();
+      } else {
+        for (let i = 0; i < 4; i++) if (sample[i] > level.peak[i]) level.peak[i] = sample[i];
+      }
+    }
+  }
+
+  private flushCountLevel(l: number): void {
+    const { bucket, peak } = this.countLevels[l];
+    if (bucket >= 0) this.ins.countLevels.push(l + 1, bucket * COUNT_LEVEL_NS[l], peak[0], peak[1], peak[2], peak[3]);
   }
 
   private goroutineTransition(ev: StateTransitionEvent, t: number): void {
@@ -442,7 +467,8 @@ export class TraceIndexer {
     for (const [id, task] of this.openTasks) this.ins.tasks.push(id, task.parent, task.type, task.start, null, task.goroutine, null);
     const c = this.counts;
     // A last sample at the end of the trace, unless one fell exactly there.
-    if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.ins.counts.push(t, c[3], c[2], c[4], c[5]);
+    if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.countSample(t);
+    COUNT_LEVEL_NS.forEach((_w, l) => this.flushCountLevel(l));
     for (const ins of Object.values(this.ins)) ins.flush();
     return { summary: this.summarizer.finish(), events: this.events, goroutines: this.goroutineCount, intervals: this.intervals };
   }

@@ -9,7 +9,7 @@ import { IndexJobs } from './index-jobs.ts';
 import { diffDumps, dumpGroups } from './dump-queries.ts';
 import { profileTop, profileTopDiff } from './profile-queries.ts';
 import { TopError } from '../analyze/profile-top.ts';
-import { GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
+import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { PixelMerger, STATE_NAMES } from './timeline.ts';
 import type {
@@ -365,11 +365,18 @@ export class GoroscopeService implements GoroscopeApi {
     const [a, b] = window(t0, t1);
     const max = integer('maxPoints', maxPoints, 2, 100_000);
     const { idx } = this.index(ref);
-    // Samples every GOROUTINE_COUNT_STEP_NS: one point per bucket of the window, each state's peak in it.
+    // One point per bucket of the window, each state's peak in it; read from the coarsest level
+    // whose buckets are no wider than a point (raw samples, every 100 µs, for narrow windows).
     const bucket = Math.max((b - a) / max, 1);
+    let level = 0;
+    COUNT_LEVEL_NS.forEach((w, l) => {
+      if (w <= bucket) level = l + 1;
+    });
+    const source = level === 0 ? 'goroutine_counts WHERE time_ns >= ? AND time_ns <= ?'
+      : `goroutine_count_levels WHERE level = ${level} AND time_ns >= ? - ${COUNT_LEVEL_NS[level - 1]} AND time_ns <= ?`;
     return idx.db.prepare(`SELECT max(time_ns) AS time, max(running) AS running, max(runnable) AS runnable, max(waiting) AS waiting,
-      max(syscall) AS syscall FROM goroutine_counts WHERE time_ns >= ? AND time_ns <= ? GROUP BY CAST((time_ns - ?) / ? AS INTEGER)
-      ORDER BY 1`).all(a, b, a, bucket) as GoroutineCountPoint[];
+      max(syscall) AS syscall FROM ${source} GROUP BY CAST((max(time_ns, ?) - ?) / ? AS INTEGER) ORDER BY 1`)
+      .all(a, b, a, a, bucket) as GoroutineCountPoint[];
   }
 
   async blocking(ref: string, limit?: number): Promise<BlockingRow[]> {

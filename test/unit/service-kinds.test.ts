@@ -70,6 +70,30 @@ test('goroutineCounts folds the 100 µs samples to at most maxPoints, keeping ea
   await assert.rejects(svc.goroutineCounts(hash, 5, 1, 10), /t1 must be greater than t0/);
 });
 
+test('goroutineCounts from the precomputed levels keeps the same peaks as the raw samples', async () => {
+  const hash = await index('test/fixtures/traces/gotestdata.stress_1_21_good.trace'); // 372 ms
+  const { artefact } = await svc.summary(hash);
+  const db = new Database(path.join(dir, 'artefacts', `${hash}.db`), { readonly: true });
+  try {
+    // Bucket widths 372 ms / maxPoints: raw samples, then levels of 1.6 ms, 25.6 ms and 409.6 ms.
+    for (const maxPoints of [10_000, 200, 10, 2]) {
+      const points = await svc.goroutineCounts(hash, 0, artefact.durationNs, maxPoints);
+      assert.ok(points.length >= 1 && points.length <= maxPoints + 1, `${maxPoints}: ${points.length} points`);
+      for (const state of ['running', 'runnable', 'waiting', 'syscall'] as const) {
+        const raw = db.prepare(`SELECT max(${state}) FROM goroutine_counts`).pluck().get();
+        assert.equal(Math.max(...points.map((p) => p[state])), raw, `${maxPoints} points: peak ${state}`);
+      }
+    }
+    // A window in the middle: the peaks of the raw samples in it (the level buckets cut by its edges may add a little).
+    const [t0, t1] = [artefact.durationNs * 0.3, artefact.durationNs * 0.6];
+    const rawPeak = db.prepare('SELECT max(waiting) FROM goroutine_counts WHERE time_ns >= ? AND time_ns <= ?').pluck().get(t0, t1) as number;
+    const peak = Math.max(...(await svc.goroutineCounts(hash, t0, t1, 20)).map((p) => p.waiting));
+    assert.ok(peak >= rawPeak, `window peak ${peak} ≥ ${rawPeak}`);
+  } finally {
+    db.close();
+  }
+});
+
 test('stuckGoroutines groups the goroutines blocked at the end by stack; blocking ranks where time was spent waiting', async () => {
   const hash = await index('test/fixtures/traces/chanleak.go127.trace');
   const result = await svc.summary(hash);
