@@ -122,6 +122,7 @@ test('gzip or raw protobuf is told by the bytes; sniffProfile tells profiles fro
     Buffer.from('goroutine 1 [running]:\nmain.main()\n'),
     zlib.gzipSync(Buffer.from('goroutine profile: total 4\n4 @ 0x1 0x2\n')),
     Buffer.from('Hello, world'),
+    Buffer.from('2026-12-01 10:53:17 INFO server started on :8080, 64 workers, cache warm, listening for requests\n'),
     Buffer.from('{"json": true}'),
     Buffer.alloc(0),
   ];

@@ -54,6 +54,7 @@ export function sniffProfile(head: Uint8Array): boolean {
   if (bytes.length === 0) return false;
   const r = new WireReader(bytes, 0, bytes.length);
   let fields = 0;
+  let strings = 0;
   try {
     while (!r.done && fields < 8) {
       const field = r.key();
@@ -64,6 +65,8 @@ export function sniffProfile(head: Uint8Array): boolean {
         const at = r.pos;
         const n = r.int64();
         if (n < 0) return false;
+        // The string table starts with "": text starting with "2" (field 6, length-delimited) does not.
+        if (field === 6 && strings++ === 0 && n !== 0) return false;
         if (r.pos + n > bytes.length) return fields > 0 || at + 10 < bytes.length; // cut by the head
         r.pos += n;
       } else r.int64();
