@@ -38,6 +38,13 @@ test('traces, profiles and dumps are indexed as their kind, whatever their file 
     }
     assert.deepEqual(kinds, { 'chanleak.txt': 'trace/1.26', 'heap.trace': 'profile/heap', 'cpu.raw': 'profile/cpu', 'late.pprof': 'dump/debug=2' });
     assert.equal((await svc.listArtefacts()).length, 4);
+    // A dump deep inside a log file, past the bytes the library sniffs.
+    const log = path.join(dir, 'service.log');
+    fs.writeFileSync(log, 'level=info msg="request handled" path=/api/items status=200 duration=1.2ms\n'.repeat(200) +
+      fs.readFileSync('test/fixtures/dumps/leaky.go127.late.debug2.txt', 'utf8'));
+    const fromLog = lib.index(log).artefact;
+    assert.equal(fromLog.kind, 'dump');
+    assert.equal(fromLog.goroutines, lib.resolve(dump).goroutines);
     const dumpArtefact = lib.resolve(dump);
     assert.ok(dumpArtefact.goroutines > 0, 'a dump counts its goroutines');
     await assert.rejects(svc.goroutines({ artefact: dumpArtefact.hash }), /is a dump, not an execution trace/);
