@@ -82,7 +82,7 @@ test('bad input: one line on stderr, exit 2, input untouched', () => {
       [['frobnicate'], /unknown command "frobnicate"/],
       [['stats', 'test/fixtures/profiles/heap.go127.pprof'], /heap\.go127\.pprof is a pprof profile, not an execution trace: see goroscope top/],
       [['stats', 'test/fixtures/dumps/leaky.go127.late.debug2.txt'], /is a goroutine dump, not an execution trace: see goroscope dump/],
-      [['index', text, '--library', path.join(dir, 'lib')], /notes\.txt at byte 0: no goroutine dump in 1 lines: expected a "goroutine N \[state\]:" header/],
+      [['index', text, '--library', path.join(dir, 'lib')], /notes\.txt at byte 0: no goroutine dump in 1 line: expected a "goroutine N \[state\]:" header/],
     ];
     const before = [text, cut, future].map(sha256);
     for (const [args, message] of cases) {
