@@ -195,11 +195,20 @@ function profileLabels(p: Profile, type: string, unit: string, total: number, fo
   return lines;
 }
 
-/** Unix ns as Go's "2006-01-02 15:04:05 MST" in the local time zone. */
+/**
+ * Unix ns as Go's "2006-01-02 15:04:05 MST" in the local time zone. Go prints the tz database's
+ * abbreviation; ICU knows the American ones in en-US and the European ones in en-GB, and writes
+ * "GMT+9" where Go writes "JST" for the rest.
+ */
 function formatGoTime(unixNanos: number): string {
   const d = new Date(Math.floor(unixNanos / 1e6));
   const two = (n: number) => String(n).padStart(2, '0');
-  const zone = new Intl.DateTimeFormat('en-US', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? '';
+  const zoneIn = (locale: string) => new Intl.DateTimeFormat(locale, { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? '';
+  let zone = zoneIn('en-US');
+  if (/^GMT[+-]/.test(zone)) {
+    const european = zoneIn('en-GB');
+    if (!/^GMT[+-]/.test(european)) zone = european;
+  }
   return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())} ${zone}`;
 }
 
