@@ -186,6 +186,7 @@ test('the Goroutines view pages, sorts and filters as the index does, and moves 
   const detail = page.getByTestId('goroutine-detail');
   await expect(detail).toHaveAttribute('data-id', String(ids[1]));
   await expect(detail.getByTestId('interval').first()).toBeVisible();
+  await detail.getByTestId('goroutine-intervals').scrollIntoViewIfNeeded();
   await screenshotThemes(page, 'goroutine-detail');
   // `/` focuses the name filter; typing narrows the list to names containing it.
   await page.keyboard.press('/');
