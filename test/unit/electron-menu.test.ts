@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import { aboutDetail, KEYBOARD_SHORTCUTS, shortcutsDetail } from '../../src-main/hosts/electron/about.ts';
 import { findElectronBinary, platformExecutable } from '../../src-main/hosts/electron/electron-binary.ts';
-import { sampleFiles } from '../../src-main/hosts/electron/first-run.ts';
+import { sampleFiles } from '../../src-main/service/bundled-sample.ts';
 import { parseLaunchArgs } from '../../src-main/hosts/electron/launch-args.ts';
 import { buildMenuTemplate, OPEN_DIALOG_FILTERS, type MenuActions, type MenuState } from '../../src-main/hosts/electron/menu-template.ts';
 import { MAX_RECENT_FILES, parsePreferences, Preferences, withOpened } from '../../src-main/hosts/electron/preferences.ts';

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultLibraryDir, Library } from '../../index/library.ts';
+import { sampleFiles } from '../../service/bundled-sample.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { isLoopback } from '../http/access.ts';
 import { startServer } from '../http/server.ts';
@@ -34,13 +35,6 @@ function packageRoot(): string {
     if (parent === dir) throw new Error('cannot find the goroscope package root above ' + fileURLToPath(import.meta.url));
     dir = parent;
   }
-}
-
-/** The artefacts under assets/sample/ (everything but its README). */
-function sampleFiles(root: string): string[] {
-  const dir = path.join(root, 'assets', 'sample');
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((f) => !/\.md$/i.test(f)).sort().map((f) => path.join(dir, f));
 }
 
 function openInBrowser(url: string): void {
@@ -84,7 +78,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   process.stdout.write(`goroscope serve: ${server.url}\n`);
 
   const files = args.positional.length > 0 ? args.positional
-    : (await service.listArtefacts()).length === 0 ? sampleFiles(root) : [];
+    : (await service.listArtefacts()).length === 0 ? sampleFiles(path.join(root, 'assets', 'sample')) : [];
   for (const file of files) await service.startIndex(path.resolve(file));
   if (!args.flags.has('no-open')) openInBrowser(server.url);
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { BrowserWindow, nativeTheme } from 'electron';
 import { Library } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
-import { sampleFiles } from './first-run.ts';
+import { sampleFiles } from '../../service/bundled-sample.ts';
 import { INDEX_JOB_CHANNEL } from './ipc-contract.ts';
 import { APP_ENTRY_URL, SECURE_WEB_PREFERENCES } from './security-policy.ts';
 

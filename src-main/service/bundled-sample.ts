@@ -1,5 +1,5 @@
-// The bundled sample (assets/sample: a trace, a profile, goroutine dumps) opened into a library
-// that did not exist before, so the first launch shows something real.
+// The bundled sample (assets/sample: a trace, a profile, goroutine dumps), which the hosts open
+// into an empty library, so that the first launch shows something real.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
