@@ -152,19 +152,11 @@ interface StringRef {
   at: number;
 }
 
-/** A label as read: string-table indexes (checked later, errors point at the label's sample). */
-interface RawLabel {
-  key: number;
-  str: number;
-  num: number;
-  numUnit: number;
-}
-
-interface RawSample {
+/** A sample as read; its labels are filled in once the string table is known. */
+interface DecodedSample {
   locationIds: number[];
   values: number[];
-  labels: RawLabel[] | null;
-  at: number;
+  labels: readonly Label[];
 }
 
 const NO_STRING: StringRef = { index: 0, at: -1 };
@@ -185,7 +177,12 @@ class ProfileDecoder {
   decode(): Profile {
     const r = this.r;
     const sampleTypes: { type: StringRef; unit: StringRef }[] = [];
-    const samples: RawSample[] = [];
+    const samples: DecodedSample[] = [];
+    /** Per sample: its byte offset (for errors) and where its labels start in `rawLabels`. */
+    const sampleAt: number[] = [];
+    const labelStart: number[] = [];
+    /** Labels as read, four numbers each: key, str, num and num_unit (string indexes but num). */
+    const rawLabels: number[] = [];
     const mappings: (Omit<Mapping, 'filename' | 'buildId'> & { filename: StringRef; buildId: StringRef; at: number })[] = [];
     const locations: (Location & { at: number })[] = [];
     const functions: (Omit<ProfileFunction, 'name' | 'systemName' | 'filename'> & { name: StringRef; systemName: StringRef; filename: StringRef; at: number })[] = [];
@@ -209,7 +206,9 @@ class ProfileDecoder {
           break;
         case 2:
           r.expect('Profile.sample', WireType.Bytes);
-          samples.push(this.sample(r.lengthDelimited()));
+          sampleAt.push(r.keyOffset);
+          labelStart.push(rawLabels.length);
+          samples.push(this.sample(r.lengthDelimited(), rawLabels));
           break;
         case 3:
           r.expect('Profile.mapping', WireType.Bytes);
@@ -278,7 +277,7 @@ class ProfileDecoder {
 
     const resolvedTypes = sampleTypes.map((t) => valueType(t, 'sample type'));
     if (resolvedTypes.length === 0 && samples.length > 0) {
-      throw new WireError(samples[0].at, 'corrupt', 'samples without sample types: expected Profile.sample_type fields');
+      throw new WireError(sampleAt[0], 'corrupt', 'samples without sample types: expected Profile.sample_type fields');
     }
     const mappingIds = uniqueIds(mappings, 'mapping');
     const functionIds = uniqueIds(functions, 'function');
@@ -290,21 +289,27 @@ class ProfileDecoder {
       }
     }
 
-    const resolvedSamples: Sample[] = new Array(samples.length);
+    labelStart.push(rawLabels.length);
     const labels = new LabelTable(this, this.strings.length);
     const isLocation = idLookup(locationIds);
     const valueCount = resolvedTypes.length;
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i];
       if (s.values.length !== valueCount) {
-        throw new WireError(s.at, 'corrupt', `sample has ${s.values.length} values: expected ${valueCount}, one per sample type`);
+        throw new WireError(sampleAt[i], 'corrupt', `sample has ${s.values.length} values: expected ${valueCount}, one per sample type`);
       }
       const ids = s.locationIds;
       for (let k = 0; k < ids.length; k++) {
-        if (!isLocation(ids[k])) throw new WireError(s.at, 'corrupt', `sample refers to location ${ids[k]}, which the profile does not define`);
+        if (!isLocation(ids[k])) throw new WireError(sampleAt[i], 'corrupt', `sample refers to location ${ids[k]}, which the profile does not define`);
       }
-      resolvedSamples[i] = { locationIds: ids, values: s.values, labels: s.labels ? s.labels.map((l) => labels.get(l, s.at)) : NO_LABELS };
+      const from = labelStart[i];
+      const to = labelStart[i + 1];
+      if (from === to) continue;
+      const list: Label[] = new Array((to - from) / 4);
+      for (let k = from, j = 0; k < to; k += 4, j++) list[j] = labels.get(rawLabels[k], rawLabels[k + 1], rawLabels[k + 2], rawLabels[k + 3], sampleAt[i]);
+      s.labels = list;
     }
+    const resolvedSamples: readonly Sample[] = samples;
 
     return {
       sampleTypes: resolvedTypes,
@@ -364,15 +369,13 @@ class ProfileDecoder {
     return { type, unit };
   }
 
-  /** The hot path of a large profile: no closures, plain loops. */
-  private sample(end: number): RawSample {
+  /** The hot path of a large profile: no closures, plain loops, labels appended to `rawLabels`. */
+  private sample(end: number, rawLabels: number[]): DecodedSample {
     const r = this.r;
-    const at = r.keyOffset;
     const outer = r.end;
     r.end = end;
     const locationIds: number[] = [];
     const values: number[] = [];
-    let labels: RawLabel[] | null = null;
     while (r.pos < end) {
       const field = r.key();
       if (field === 1) {
@@ -383,31 +386,27 @@ class ProfileDecoder {
         r.repeatedInt64(values);
       } else if (field === 3) {
         r.expect('Sample.label', WireType.Bytes);
-        (labels ??= []).push(this.labelFields(r.lengthDelimited()));
+        this.labelFields(r.lengthDelimited(), rawLabels);
       } else r.skip();
     }
     r.end = outer;
-    return { locationIds, values, labels, at };
+    return { locationIds, values, labels: NO_LABELS };
   }
 
-  private labelFields(end: number): RawLabel {
+  private labelFields(end: number, rawLabels: number[]): void {
     const r = this.r;
     const outer = r.end;
     r.end = end;
-    const label: RawLabel = { key: 0, str: 0, num: 0, numUnit: 0 };
+    const at = rawLabels.length;
+    rawLabels.push(0, 0, 0, 0);
     while (r.pos < end) {
       const field = r.key();
       if (field >= 1 && field <= 4) {
         r.expect(LABEL_FIELDS[field], WireType.Varint);
-        const v = r.int64();
-        if (field === 1) label.key = v;
-        else if (field === 2) label.str = v;
-        else if (field === 3) label.num = v;
-        else label.numUnit = v;
+        rawLabels[at + field - 1] = r.int64();
       } else r.skip();
     }
     r.end = outer;
-    return label;
   }
 
   private mapping(end: number) {
@@ -510,15 +509,16 @@ class LabelTable {
 
   constructor(private readonly decoder: { resolve(ref: StringRef, what: string): string }, private readonly strings: number) {}
 
-  get(l: RawLabel, at: number): Label {
-    const plain = l.num === 0 && l.numUnit === 0 && l.key >= 0 && l.str >= 0 && l.key < this.strings && l.str < this.strings;
-    const numberKey = l.key * this.strings + l.str;
-    let label = plain ? this.byStrings.get(numberKey) : this.byNumber.get(`${l.key},${l.str},${l.num},${l.numUnit}`);
+  get(key: number, str: number, num: number, numUnit: number, at: number): Label {
+    const plain = num === 0 && numUnit === 0 && key >= 0 && str >= 0 && key < this.strings && str < this.strings;
+    const numberKey = key * this.strings + str;
+    const textKey = plain ? '' : `${key},${str},${num},${numUnit}`;
+    let label = plain ? this.byStrings.get(numberKey) : this.byNumber.get(textKey);
     if (label) return label;
-    const str = (index: number, what: string) => this.decoder.resolve({ index, at }, what);
-    label = { key: str(l.key, 'label key'), str: str(l.str, 'label value'), num: l.num, numUnit: str(l.numUnit, 'label unit') };
+    const resolve = (index: number, what: string) => this.decoder.resolve({ index, at }, what);
+    label = { key: resolve(key, 'label key'), str: resolve(str, 'label value'), num, numUnit: resolve(numUnit, 'label unit') };
     if (plain) this.byStrings.set(numberKey, label);
-    else this.byNumber.set(`${l.key},${l.str},${l.num},${l.numUnit}`, label);
+    else this.byNumber.set(textKey, label);
     return label;
   }
 }
