@@ -70,6 +70,32 @@ export function drawFrame(ctx: CanvasRenderingContext2D, f: Frame): void {
   }
 }
 
+/**
+ * Rectangles gathered by colour and filled once per colour: a frame has up to a span per pixel
+ * per row (40 000 rectangles), and changing fillStyle per rectangle was most of a frame's time.
+ */
+class RectBatch {
+  private readonly paths = new Map<string, Path2D>();
+
+  constructor(private readonly dpr: number) {}
+
+  /** Adds [x0, x1) × [y, y + h) snapped to device pixels, at least one device pixel wide. */
+  add(color: string, x0: number, x1: number, y: number, h: number): void {
+    let path = this.paths.get(color);
+    if (!path) this.paths.set(color, (path = new Path2D()));
+    const a = Math.round(x0 * this.dpr);
+    const b = Math.max(a + 1, Math.round(x1 * this.dpr));
+    path.rect(a / this.dpr, y, (b - a) / this.dpr, h);
+  }
+
+  fill(ctx: CanvasRenderingContext2D): void {
+    for (const [color, path] of this.paths) {
+      ctx.fillStyle = color;
+      ctx.fill(path);
+    }
+  }
+}
+
 /** Fills [x0, x1) × [y, y + h) snapped to device pixels, at least one device pixel wide. */
 function fillSnapped(ctx: CanvasRenderingContext2D, dpr: number, x0: number, x1: number, y: number, h: number): void {
   const a = Math.round(x0 * dpr);
@@ -97,6 +123,8 @@ function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
   // Mark phases under the spans (the goroutines keep running), pauses over them (nothing runs).
   drawBands(ctx, f, 'marks', l.rowsTop, l.height - l.rowsTop);
   const h = ROW_HEIGHT - 2 * ROW_PAD;
+  const batch = new RectBatch(dpr);
+  const hairlines = new RectBatch(dpr);
   for (const r of f.rows) {
     if (!r.row) continue;
     const y = r.y + ROW_PAD;
@@ -106,15 +134,9 @@ function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
       if (!s.shares) {
         const key = paintKey(s.state, s.reason);
         if (!key) return;
-        ctx.fillStyle = p.paint[key];
-        fillSnapped(ctx, dpr, x0, x1, y, h);
+        batch.add(p.paint[key], x0, x1, y, h);
         // A hairline where a wide span begins, so neighbours of one colour stay apart.
-        if ((x1 - x0) * dpr >= 8) {
-          ctx.fillStyle = p.surface;
-          ctx.globalAlpha = 0.55;
-          ctx.fillRect(Math.round(x0 * dpr) / dpr, y, 1 / dpr, h);
-          ctx.globalAlpha = 1;
-        }
+        if ((x1 - x0) * dpr >= 8) hairlines.add(p.surface, x0, x0 + 1 / dpr, y, h);
         return;
       }
       // Folded sub-pixel intervals: each state's share stacked bottom up.
@@ -125,12 +147,15 @@ function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
         const key = paintKey(state, '');
         if (!key) continue;
         const sh = Math.max(share * h, 1 / dpr);
-        ctx.fillStyle = p.paint[key];
-        fillSnapped(ctx, dpr, x0, x1, bottom - sh, sh);
+        batch.add(p.paint[key], x0, x1, bottom - sh, sh);
         bottom -= sh;
       }
     });
   }
+  batch.fill(ctx);
+  ctx.globalAlpha = 0.55;
+  hairlines.fill(ctx);
+  ctx.globalAlpha = 1;
   drawBands(ctx, f, 'pauses', l.rowsTop, l.height - l.rowsTop);
   ctx.restore();
 }
@@ -264,7 +289,13 @@ function trackScaleLabel(ctx: CanvasRenderingContext2D, f: Frame, top: number, t
   ctx.textBaseline = 'top';
   ctx.fillStyle = f.palette.muted;
   const w = ctx.measureText(text).width;
-  ctx.fillText(text, f.layout.width - w - 8, top + 2);
+  const x = f.layout.width - w - 8;
+  ctx.fillStyle = f.palette.surface;
+  ctx.globalAlpha = 0.8;
+  ctx.fillRect(x - 3, top + 1, w + 6, 14);
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = f.palette.muted;
+  ctx.fillText(text, x, top + 2);
 }
 
 function drawGutter(ctx: CanvasRenderingContext2D, f: Frame): void {

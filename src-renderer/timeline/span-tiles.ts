@@ -12,7 +12,7 @@
 import type { ApiClient } from '../api/client.ts';
 import type { TimelineSpan } from '../../src-main/service/types.ts';
 
-export const TILE_PX = 1024;
+export const TILE_PX = 512;
 /** The service's limit of rows per request. */
 const MAX_ROWS_PER_REQUEST = 2000;
 const MAX_IN_FLIGHT = 2;
@@ -61,6 +61,8 @@ export class SpanTiles {
   private useClock = 0;
   private closed = false;
   readonly timings: TileTiming[] = [];
+  /** Bumped whenever a response arrives (what a frame shows may have changed). */
+  version = 0;
 
   constructor(private readonly api: ApiClient, private readonly artefact: string,
     private readonly onData: () => void, private readonly onError: (message: string) => void) {}
@@ -202,6 +204,7 @@ export class SpanTiles {
     } finally {
       for (const g of goroutines) tile.pending.delete(g);
       this.inFlight--;
+      this.version++;
     }
     if (this.closed) return;
     this.onData();
