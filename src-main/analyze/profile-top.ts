@@ -6,7 +6,8 @@
 import type { Profile } from '../decode/pprof/model.ts';
 import { profileIndex, sampleIndexByName } from '../decode/pprof/model.ts';
 import { buildCallGraph, type CallGraph, functionGraphInput, sortNodes } from './profile-graph.ts';
-import { pruneFrames, subtractBase } from './profile-merge.ts';
+import { pruneFrames } from '../decode/pprof/prune.ts';
+import { subtractBase } from './profile-merge.ts';
 import { percentage, scaledLabel, scaleValue } from './profile-units.ts';
 
 const NODE_FRACTION = 0.005;

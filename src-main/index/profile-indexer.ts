@@ -9,6 +9,7 @@ import { readProfileFile, sniffProfile } from '../decode/pprof/decode.ts';
 import type { Label, Location, Mapping, Profile, ProfileFunction, Sample, ValueType } from '../decode/pprof/model.ts';
 import { defaultSampleIndex, profileIndex } from '../decode/pprof/model.ts';
 import { profileKind } from '../decode/pprof/profile-kind.ts';
+import { pruneFrames } from '../decode/pprof/prune.ts';
 import type { ArtefactIndexer, IndexContext, IndexedContent } from './artefact-kinds.ts';
 import { BatchInserter } from './batch-insert.ts';
 
@@ -147,10 +148,12 @@ function sampleTotals(p: Profile): number[] {
 
 /**
  * The summary: sample types with totals, and the functions with the most flat value (the value
- * of the samples whose innermost frame they are) in the default sample type.
+ * of the samples whose innermost frame they are, once drop_frames has pruned the stacks) in the
+ * default sample type.
  */
-export function summarizeProfile(p: Profile, kind: string): ProfileSummary {
-  const totals = sampleTotals(p);
+export function summarizeProfile(profile: Profile, kind: string): ProfileSummary {
+  const totals = sampleTotals(profile);
+  const p = pruneFrames(profile);
   const vi = defaultSampleIndex(p);
   const idx = profileIndex(p);
   const flat = new Map<string, number>();

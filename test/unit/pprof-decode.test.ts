@@ -10,6 +10,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { decodeProfile, readProfileFile, sniffProfile } from '../../src-main/decode/pprof/decode.ts';
 import { isDecodeError } from '../../src-main/decode/errors.ts';
 import { profileIndex, type Profile } from '../../src-main/decode/pprof/model.ts';
+import { pruneFrames } from '../../src-main/decode/pprof/prune.ts';
 import { perftools } from '../../src-main/decode/pprof/profile-pb.js';
 import { expectedRaw, fixtureProfiles } from './pprof-fixtures.ts';
 
@@ -48,7 +49,8 @@ test('every fixture decodes to what go tool pprof -raw prints (samples, values, 
   const fixtures = fixtureProfiles();
   assert.ok(fixtures.length >= 40);
   for (const f of fixtures) {
-    const p = readProfileFile(f.path);
+    // pprof prints the profile after pruning it by its drop_frames/keep_frames (if any).
+    const p = pruneFrames(readProfileFile(f.path));
     const raw = expectedRaw(f.name);
     assert.deepEqual(p.sampleTypes.map((t) => t.type), f.sampleTypes, f.name);
     const expected = rawSamples(raw);
@@ -92,6 +94,9 @@ test('labels, inlined lines, period and duration of the profiles Go writes', () 
   assert.equal(readProfileFile('test/fixtures/profiles/allocs.go127.pprof').defaultSampleType, 'alloc_space');
   assert.equal(readProfileFile('test/fixtures/profiles/goroutineleak.go127.pprof').sampleTypes[0].type, 'goroutineleak');
   assert.deepEqual(readProfileFile('test/fixtures/profiles/trace-sync.httpleak.go127.pprof').periodType, { type: 'trace', unit: 'count' });
+  const pruned = readProfileFile('test/fixtures/profiles/goroutine-dropframes.go127.pprof');
+  assert.equal(pruned.dropFrames, 'runtime\\.(chansend1|chanrecv1|gopark.*)|runtime/pprof\\..*');
+  assert.equal(pruned.keepFrames, 'runtime/pprof\\.Do');
   assert.ok(cpu.mappings[0].hasFunctions);
   assert.ok(cpu.mappings.some((m) => m.memoryStart >= 2n ** 63n), 'the vsyscall mapping keeps its exact 64-bit address');
 });

@@ -57,7 +57,7 @@ test('the indexer: format is the profile kind, summary totals equal the samples,
   for (const f of fixtureProfiles()) {
     const { db, content, progress } = indexProfile(f.path);
     const p = readProfileFile(f.path);
-    const kind = f.name.split('.')[0].replace('-early', '');
+    const kind = f.name.split('.')[0].replace(/-(early|dropframes)$/, '');
     assert.equal(content.format, kind, f.name);
     assert.equal(content.items, p.samples.length);
     assert.equal(content.warning, null);

@@ -30,6 +30,8 @@ test('top equals go tool pprof -top for every fixture, sample type, -cum, -nodec
     assert.ok(kinds.has(kind), `fixtures include ${kind}`);
   }
   assert.ok(compared >= 200, `compared ${compared} reports`);
+  // drop_frames/keep_frames (added to a Go profile: runtime/pprof never sets them) prune as pprof does.
+  assert.ok(kinds.has('goroutine-dropframes'));
 });
 
 test('top rows carry raw values that add up to the printed columns', () => {
