@@ -1,4 +1,4 @@
-// node --import tsx bench/timeline-zoom.ts [--library DIR] [--artefact HASH] [--sort KEY]
+// node --import tsx bench/timeline-zoom.ts [--library DIR] [--artefact HASH] [--sort KEY] [--calls] [--screenshot PNG]
 //
 // Fluidity of the Timeline on an indexed trace: `goroscope serve` on the library, the Timeline
 // in Chromium (Playwright), then zoom steps with `w` (in, ×0.5 around the middle), `s` (out)
@@ -59,6 +59,8 @@ try {
   });
   console.log(`first settled frame: ${(performance.now() - opened).toFixed(0)} ms (page load, rows, tiles at full width)`);
   if (args.includes('--calls')) console.table(calls.splice(0));
+  const shot = option('screenshot', '');
+  if (shot) await page.screenshot({ path: shot });
   const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
   await page.mouse.move(box.x + 5, box.y + 5);
 

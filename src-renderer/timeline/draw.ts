@@ -144,7 +144,7 @@ function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
       for (const state of SHARE_ORDER) {
         const share = s.shares[state];
         if (!share) continue;
-        const key = paintKey(state, '');
+        const key = state === 'Waiting' ? 'wait-folded' : paintKey(state, '');
         if (!key) continue;
         const sh = Math.max(share * h, 1 / dpr);
         batch.add(p.paint[key], x0, x1, bottom - sh, sh);
@@ -170,9 +170,25 @@ function eachInWindow(ranges: readonly RangeRow[], t0: number, t1: number, visit
 /** GC mark phases or stop-the-world pauses as translucent bands over [top, top + height). */
 function drawBands(ctx: CanvasRenderingContext2D, f: Frame, which: 'marks' | 'pauses', top: number, height: number): void {
   if (!f.gc) return;
-  const { layout: l, palette: p, dpr } = f;
-  ctx.fillStyle = which === 'marks' ? p.markBand : p.stwBand;
-  eachInWindow(f.gc[which], f.t0, f.t1, (r) => fillSnapped(ctx, dpr, xAt(l, f.t0, f.t1, r.start), xAt(l, f.t0, f.t1, r.end), top, height));
+  ctx.fillStyle = which === 'marks' ? f.palette.markBand : f.palette.stwBand;
+  drawRanges(ctx, f, f.gc[which], top, height, 0);
+}
+
+/**
+ * Ranges as rectangles; one narrower than a device pixel is drawn a pixel wide with its
+ * coverage as opacity (at least `minAlpha`): zoomed out on a long trace, 2 000 pauses of
+ * 100 µs would otherwise paint every pixel as if the world were always stopped.
+ */
+function drawRanges(ctx: CanvasRenderingContext2D, f: Frame, ranges: readonly RangeRow[], top: number, height: number, minAlpha: number): void {
+  const { layout: l, dpr } = f;
+  eachInWindow(ranges, f.t0, f.t1, (r) => {
+    const x0 = xAt(l, f.t0, f.t1, r.start);
+    const x1 = xAt(l, f.t0, f.t1, r.end);
+    const coverage = (x1 - x0) * dpr;
+    ctx.globalAlpha = coverage >= 1 ? 1 : Math.max(minAlpha, coverage);
+    fillSnapped(ctx, dpr, x0, x1, top, height);
+  });
+  ctx.globalAlpha = 1;
 }
 
 function drawHeader(ctx: CanvasRenderingContext2D, f: Frame): void {
@@ -197,12 +213,10 @@ function drawHeader(ctx: CanvasRenderingContext2D, f: Frame): void {
   if (f.gc) {
     const mid = l.gcTop + l.gcHeight / 2;
     ctx.fillStyle = p.mark;
-    eachInWindow(f.gc.marks, f.t0, f.t1, (r) => fillSnapped(ctx, dpr, xAt(l, f.t0, f.t1, r.start), xAt(l, f.t0, f.t1, r.end), mid - 4, 8));
+    drawRanges(ctx, f, f.gc.marks, mid - 4, 8, 0.5);
+    // Pauses stay visible however short (a third of full colour at the least).
     ctx.fillStyle = p.stw;
-    eachInWindow(f.gc.pauses, f.t0, f.t1, (r) => {
-      const x0 = xAt(l, f.t0, f.t1, r.start);
-      fillSnapped(ctx, dpr, x0, Math.max(xAt(l, f.t0, f.t1, r.end), x0 + 2), l.gcTop + 3, l.gcHeight - 6);
-    });
+    drawRanges(ctx, f, f.gc.pauses, l.gcTop + 3, l.gcHeight - 6, 0.35);
   }
   if (f.series) {
     if (l.countsHeight > 0) drawCounts(ctx, f, f.series);

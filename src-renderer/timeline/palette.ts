@@ -42,6 +42,7 @@ export function resolvePalette(theme: 'light' | 'dark'): Palette {
       'wait-gc': dark ? '#e7a04d' : '#e0912e',
       'wait-system': dark ? '#4d5561' : '#c5cbd3',
       'wait-other': dark ? '#c08a7a' : '#b9776a',
+      'wait-folded': dark ? '#7d5a60' : '#dcb4b4',
     },
     markBand: dark ? 'rgba(231, 160, 77, 0.10)' : 'rgba(224, 145, 46, 0.10)',
     stwBand: dark ? 'rgba(240, 90, 90, 0.28)' : 'rgba(205, 45, 45, 0.22)',

@@ -7,8 +7,11 @@ import type { GoroutineStateName } from '../../src-main/service/types.ts';
 /** What a goroutine waited for, grouped as a reader of a timeline thinks of it. */
 export type WaitFamily = 'sync' | 'io' | 'sleep' | 'gc' | 'system' | 'other';
 
-/** A colour key: a non-waiting state, or a family of wait reasons. */
-export type PaintKey = 'Running' | 'Runnable' | 'Syscall' | 'Undetermined' | `wait-${WaitFamily}`;
+/**
+ * A colour key: a non-waiting state, a family of wait reasons, or `wait-folded` for waiting
+ * folded below a pixel (the service keeps each state's share of a folded span, not its reasons).
+ */
+export type PaintKey = 'Running' | 'Runnable' | 'Syscall' | 'Undetermined' | `wait-${WaitFamily}` | 'wait-folded';
 
 /** Wait reasons by family, matched on Go's reason strings (runtime waitReason and the v1 reader's names). */
 const FAMILY_PATTERNS: [WaitFamily, RegExp][] = [
@@ -47,6 +50,7 @@ export const LEGEND: readonly LegendEntry[] = [
   { key: 'wait-gc', label: 'Waiting: GC' },
   { key: 'wait-system', label: 'Waiting: runtime' },
   { key: 'wait-other', label: 'Waiting: other' },
+  { key: 'wait-folded', label: 'Waiting (folded: reasons mixed)' },
   { key: 'Undetermined', label: 'Unknown (before first event)' },
 ];
 
