@@ -36,6 +36,14 @@ test('top prints what go tool pprof -top prints (flags spelled as ours and as pp
   }
 });
 
+test('top is listed in help and has its own usage', () => {
+  assert.match(goroscope('help').stdout, /^ {2}top +the top functions of a pprof profile/m);
+  const r = goroscope('help', 'top');
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /--sample-type T/);
+  assert.match(r.stdout, /--base OTHER/);
+});
+
 test('top --json gives the raw values', () => {
   const r = goroscope('top', profile('goroutineleak.go127'), '--json', '-n', '3', '--cum');
   assert.equal(r.status, 0, r.stderr);
