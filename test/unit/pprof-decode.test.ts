@@ -185,6 +185,8 @@ test('bad input: a clear one-line error with the byte offset, never a crash', ()
   const sample = (body: number[]) => Buffer.from([(2 << 3) | 2, body.length, ...body]);
   assertDecodeError(Buffer.concat([raw, sample([(2 << 3) | 0, 1])]), 'corrupt', raw.length, /sample has 1 values: expected 4/);
   assertDecodeError(Buffer.concat([raw, sample([(1 << 3) | 0, 99, (2 << 3) | 2, 4, 1, 1, 1, 1])]), 'corrupt', raw.length, /refers to location 99/);
+  // Protobuf that starts like a profile (period = 1) but has no string table.
+  assertDecodeError(Buffer.from([(12 << 3) | 0, 1]), 'corrupt', 2, /no string table: expected Profile\.string_table fields/);
   // An unknown field (16) with wire type 7, which does not exist.
   assertDecodeError(Buffer.concat([raw, Buffer.from([0x87, 0x01]) /* field 16 */]), 'corrupt', raw.length, /unsupported wire type 7/);
 });

@@ -335,6 +335,9 @@ class ProfileDecoder {
   }
 
   resolve(ref: StringRef, what: string): string {
+    if (this.strings.length === 0) {
+      throw new WireError(this.buf.length, 'corrupt', 'no string table: expected Profile.string_table fields (the first one empty)');
+    }
     const s = this.strings[ref.index];
     if (s === undefined) {
       throw new WireError(ref.at, 'corrupt', `${what} is string ${ref.index}: expected an index below ${this.strings.length}, the size of the string table`);
