@@ -2,34 +2,10 @@
 // vanished — the goroutine-delta check incident reviews do by hand with two debug=2 dumps taken
 // minutes apart, and the leak gate a CI pipeline runs.
 
-import { dominantState, type DumpGroups, type GoroutineGroup, type StackFrame } from './dump-groups.ts';
+import { dominantState } from './dump-groups.ts';
+import type { DumpDiff, DumpGroups, GoroutineGroup, GroupChange, GroupDelta, StackFrame } from './dump-types.ts';
 
-export type GroupChange = 'new' | 'vanished' | 'grew' | 'shrank' | 'same';
-
-export interface GroupDelta {
-  readonly key: string;
-  readonly stack: StackFrame[];
-  /** The state most members share in the later snapshot (the earlier one for vanished groups); null for debug=1. */
-  readonly state: string | null;
-  readonly before: number;
-  readonly after: number;
-  readonly delta: number;
-  readonly change: GroupChange;
-  /** Longest wait printed in either snapshot, in minutes. */
-  readonly maxWaitMinutes: number;
-  /** maxWaitMinutes ≥ the diff's longWaitMinutes: blocked long enough to suspect on its own. */
-  readonly longWait: boolean;
-  /** The runtime proved members of this group leaked (in either snapshot). */
-  readonly provenLeak: boolean;
-}
-
-export interface DumpDiff {
-  readonly before: { readonly file: string; readonly goroutines: number };
-  readonly after: { readonly file: string; readonly goroutines: number };
-  readonly longWaitMinutes: number;
-  /** Sorted by delta (largest growth first), then by count after, then by key. */
-  readonly groups: GroupDelta[];
-}
+export type { DumpDiff, GroupChange, GroupDelta } from './dump-types.ts';
 
 /** Waits of this many minutes or more are flagged unless the caller says otherwise. */
 export const DEFAULT_LONG_WAIT_MINUTES = 10;

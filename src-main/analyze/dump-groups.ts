@@ -5,50 +5,12 @@
 // A group is a proven leak when the runtime itself said so: a goroutine marked `(leaked)` by
 // Go 1.26+'s leak detector, or a stack that the goroutineleak profile lists.
 
-import type { DumpFrame, DumpFormat, DumpInfo, DumpItem } from '../decode/gdump/model.ts';
+import type { DumpFrame, DumpInfo, DumpItem } from '../decode/gdump/model.ts';
 import { decodeDump, decodeDumpFile } from '../decode/gdump/reader.ts';
 import type { ByteSource } from '../decode/source.ts';
 
-/** A frame as grouping sees it. */
-export interface StackFrame {
-  readonly func: string;
-  readonly file: string;
-  readonly line: number;
-}
-
-export interface GoroutineGroup {
-  /** The stack, innermost frame first, as "func file:line" joined by newlines: the group's identity. */
-  readonly key: string;
-  readonly stack: StackFrame[];
-  /** Goroutines in the group. */
-  count: number;
-  /** Goroutines per state (wait reason or status); empty for debug=1 records, which carry no state. */
-  readonly states: Record<string, number>;
-  /** Longest wait printed for a member, in minutes (0 when none was printed). */
-  maxWaitMinutes: number;
-  /** Members locked to their OS thread. */
-  lockedToThread: number;
-  /** Members marked `(leaked)` by the runtime. */
-  leaked: number;
-  /** The runtime proved the group's goroutines leaked (a `(leaked)` member, or the goroutineleak profile). */
-  provenLeak: boolean;
-  /** Where the members were created: "func file:line" per creation site, with counts. */
-  readonly createdBy: Record<string, number>;
-  /** pprof label sets of the members (JSON of the label object), with counts. */
-  readonly labels: Record<string, number>;
-  /** Up to SAMPLE_IDS goroutine ids, in dump order (none for debug=1). */
-  readonly sampleIds: number[];
-}
-
-export interface DumpGroups {
-  readonly file: string;
-  readonly format: DumpFormat;
-  /** Goroutines in the dump (headers, or the sum of debug=1 counts). */
-  readonly goroutines: number;
-  /** Sorted by count (descending), then by key. */
-  readonly groups: GoroutineGroup[];
-  readonly info: DumpInfo;
-}
+export type { DumpGroups, GoroutineGroup, StackFrame } from './dump-types.ts';
+import type { DumpGroups, GoroutineGroup, StackFrame } from './dump-types.ts';
 
 const SAMPLE_IDS = 10;
 

@@ -3,8 +3,7 @@
 
 import type { TraceSummary } from '../analyze/trace-summary.ts';
 import type { ProfileTop, TopRow } from '../analyze/profile-top.ts';
-import type { DumpGroups, GoroutineGroup, StackFrame as DumpFrame } from '../analyze/dump-groups.ts';
-import type { DumpDiff, GroupDelta } from '../analyze/dump-diff.ts';
+import type { DumpDiff, DumpGroups, GoroutineGroup, GroupDelta, StackFrame as DumpFrame } from '../analyze/dump-types.ts';
 
 export type { TraceSummary, ProfileTop, TopRow, DumpGroups, GoroutineGroup, DumpFrame, DumpDiff, GroupDelta };
 
