@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every unit test file explicitly (Node 20's runner finds no .ts test when given a
+# Typechecks the whole project (tsc, and svelte-check for the renderer, which has no Node types),
+# runs every unit test file explicitly (Node 20's runner finds no .ts test when given a
 # directory), then the end-to-end tests in Chromium (building the renderer first when dist/ is
 # missing or older than its sources), and ends with one line: "N passed, N failed".
 set -uo pipefail
@@ -19,6 +20,19 @@ failed=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$out" | tail -1)
 rm -f "$out"
 passed=${passed:-0}
 failed=${failed:-0}
+
+# Typechecks: each counts as one test.
+for check in "npx tsc --noEmit -p tsconfig.json" "npx svelte-check --tsconfig src-renderer/tsconfig.json --fail-on-warnings --threshold warning"; do
+  if $check >/tmp/goroscope-typecheck.log 2>&1; then
+    echo "✔ $check"
+    passed=$((passed + 1))
+  else
+    cat /tmp/goroscope-typecheck.log
+    echo "✖ $check"
+    failed=$((failed + 1))
+    status=1
+  fi
+done
 
 # End-to-end: Playwright drives Debian's Chromium (override with GOROSCOPE_CHROMIUM).
 chromium=${GOROSCOPE_CHROMIUM:-/usr/bin/chromium}

@@ -317,11 +317,18 @@ export class GoroscopeService implements GoroscopeApi {
     return { total, rows: rows.map(goroutineRow) };
   }
 
-  async ranges(ref: string, t0: number, t1: number): Promise<RangeRow[]> {
+  async ranges(ref: string, t0: number, t1: number, namePrefixes?: string[]): Promise<RangeRow[]> {
     const [a, b] = window(t0, t1);
+    const prefixes = optional(namePrefixes, (v) => {
+      if (!Array.isArray(v) || v.length > 20) throw new InvalidArgument('namePrefixes must be an array of at most 20 strings');
+      return v.map((p, i) => text(`namePrefixes[${i}]`, p, 200));
+    });
     const { idx } = this.index(ref);
+    // Range names are few: pick their string IDs first, so the scan of ranges filters on integers.
+    const nameFilter = prefixes ? `AND r.name IN (SELECT id FROM strings WHERE ${prefixes.map(() => 'substr(value, 1, ?) = ?').join(' OR ') || '0'})` : '';
     const rows = idx.db.prepare(`SELECT s.value AS name, r.scope_kind, r.scope_id, r.start_ns, r.end_ns, r.began_before, r.open
-      FROM ranges r JOIN strings s ON s.id = r.name WHERE r.start_ns < ? AND r.end_ns > ? ORDER BY r.start_ns`).all(b, a) as
+      FROM ranges r JOIN strings s ON s.id = r.name WHERE r.start_ns < ? AND r.end_ns > ? ${nameFilter} ORDER BY r.start_ns`)
+      .all(b, a, ...(prefixes ?? []).flatMap((p) => [p.length, p])) as
       { name: string; scope_kind: number; scope_id: number; start_ns: number; end_ns: number; began_before: number; open: number }[];
     return rows.map((r) => ({
       name: r.name, scope: SCOPE_KINDS[r.scope_kind], scopeId: r.scope_id, start: r.start_ns, end: r.end_ns,

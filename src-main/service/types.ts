@@ -255,7 +255,8 @@ export interface GoroscopeApi {
   timeline(req: TimelineRequest): Promise<TimelineWindow>;
   goroutine(ref: string, id: number): Promise<GoroutineDetail>;
   goroutines(req: GoroutineListRequest): Promise<GoroutinePage>;
-  ranges(ref: string, t0: number, t1: number): Promise<RangeRow[]>;
+  /** Ranges overlapping (t0, t1); only those whose name starts with one of `namePrefixes`, when given. */
+  ranges(ref: string, t0: number, t1: number, namePrefixes?: string[]): Promise<RangeRow[]>;
   metric(ref: string, name: string, t0: number, t1: number, maxPoints: number): Promise<MetricPoint[]>;
   /** Goroutines by state over [t0, t1], at most maxPoints points (each the peak of its span). */
   goroutineCounts(ref: string, t0: number, t1: number, maxPoints: number): Promise<GoroutineCountPoint[]>;

@@ -111,3 +111,15 @@ test('stuckGoroutines groups the goroutines blocked at the end by stack; blockin
   assert.ok(blocking.every((b) => b.maxNs <= b.totalNs && b.count > 0));
   await assert.rejects(svc.blocking(hash, 0), /limit must be an integer/);
 });
+
+test('ranges can be limited to names starting with given prefixes', async () => {
+  const hash = await index('test/fixtures/traces/gcchurn.go127.trace');
+  const { artefact } = await svc.summary(hash);
+  const all = await svc.ranges(hash, -1, artefact.durationNs + 1);
+  const prefixes = ['GC concurrent mark phase', 'stop-the-world'];
+  const some = await svc.ranges(hash, -1, artefact.durationNs + 1, prefixes);
+  assert.deepEqual(some, all.filter((r) => prefixes.some((p) => r.name.startsWith(p))));
+  assert.ok(some.length > 0 && some.length < all.length, `${some.length} of ${all.length}`);
+  assert.deepEqual(await svc.ranges(hash, -1, artefact.durationNs + 1, []), []);
+  await assert.rejects(svc.ranges(hash, 0, 1, 'GC' as unknown as string[]), /namePrefixes must be an array/);
+});

@@ -138,8 +138,10 @@ export const ARGUMENT_PARSERS: ArgumentParsers = {
   },
   goroutines: (a) => [goroutineListRequest(arity('goroutines', a, 1)[0])],
   ranges: (a) => {
-    const [ref, t0, t1] = arity('ranges', a, 3);
-    return [artefactRef(ref), ...window(t0, t1)];
+    if (a.length === 3) return [artefactRef(a[0]), ...window(a[1], a[2])];
+    const [ref, t0, t1, prefixes] = arity('ranges', a, 4);
+    if (!Array.isArray(prefixes) || prefixes.length > 20) throw new InvalidArgument('namePrefixes must be an array of at most 20 strings');
+    return [artefactRef(ref), ...window(t0, t1), prefixes.map((p, i) => text(`namePrefixes[${i}]`, p, 200))];
   },
   metric: (a) => {
     const [ref, name, t0, t1, maxPoints] = arity('metric', a, 5);
