@@ -7,6 +7,7 @@
 // library's settings, indexes built. Go's pprof is timed from spawn to exit (its tool binary run
 // directly, without the `go` command in front), with a scratch HOME and PPROF_TMPDIR. Each runs
 // --runs times (default 3 for ours, 1 for pprof, which takes far longer); medians are reported.
+// For information, `goroscope top FILE` (the same report as pprof's, as a process) is timed once.
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -80,6 +81,14 @@ function timePprof(go: string, file: string): { seconds: number; firstRow: strin
   }
 }
 
+/** `goroscope top FILE` as a user runs it (Node and tsx start-up included), from spawn to exit. */
+function timeOurTop(file: string): number {
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['bin/goroscope.mjs', 'top', file], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  if (r.status !== 0) throw new Error(`goroscope top failed: ${r.stderr.trim().slice(-300)}`);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor((s.length - 1) / 2)];
@@ -120,6 +129,7 @@ async function main(): Promise<number> {
       firstRow = t.firstRow;
     }
   }
+  const topSeconds = json ? 0 : timeOurTop(file);
   const dump = await measureDump();
   const result = {
     profileBytes: fs.statSync(file).size,
@@ -140,6 +150,7 @@ async function main(): Promise<number> {
       `ours: decode + index     ${fmt(result.oursSeconds).padStart(8)}            ${ours.length}\n` +
       `go tool pprof -top       ${fmt(result.pprofSeconds).padStart(8)}            ${pprof.length}\n` +
       `ratio ours / pprof       ${fmt(ratio).padStart(8)}   target ≤ 1.00  ${verdict(ratio <= 1)}\n` +
+      `for information: goroscope top (process, decode + report) ${fmt(topSeconds)} s\n` +
       `pprof's first row: ${firstRow.trim()}\n` +
       `dump: ${result.dumpGoroutines} goroutines, decode + group + index ${fmt(result.dumpSeconds)} s\n`,
   );
