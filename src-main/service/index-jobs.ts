@@ -1,6 +1,7 @@
-// Index jobs for hosts with a UI (Electron, `goroscope serve`): each file is indexed in a worker
+// Index jobs for hosts with a UI (Electron, `goroscope serve`): files are indexed in a worker
 // thread, so the host's event loop stays responsive, with progress events and cancellation. Jobs
-// run one at a time, in the order started: two indexings would only compete for the same cores.
+// run one at a time, in the order started (two indexings would only compete for the same cores),
+// in one long-lived worker: starting a worker from sources costs seconds on a busy machine.
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -10,6 +11,10 @@ import type { ArtefactInfo, IndexJob } from './types.ts';
 
 export interface IndexWorkerData {
   libraryDir: string;
+}
+
+/** A job sent to the worker. */
+export interface IndexWorkerJob {
   file: string;
   /** One Int32: set to 1 to cancel. */
   cancelFlag: SharedArrayBuffer;
@@ -27,7 +32,6 @@ const KEEP_FINISHED = 100;
 interface JobState {
   job: IndexJob;
   cancelFlag: SharedArrayBuffer;
-  worker: Worker | null;
 }
 
 export class IndexJobs {
@@ -35,6 +39,8 @@ export class IndexJobs {
   private readonly listeners = new Set<(job: IndexJob) => void>();
   private nextId = 1;
   private running: JobState | null = null;
+  /** The worker, started with the first job and kept (unreferenced while idle). */
+  private worker: Worker | null = null;
 
   /**
    * `workerFile` overrides where the worker's entry is (a bundled app passes its built
@@ -48,7 +54,6 @@ export class IndexJobs {
     const state: JobState = {
       job: { id: `job-${this.nextId++}`, file: abs, state: 'queued', progress: { phase: 'hashing', bytes: 0, totalBytes: 0, events: 0, etaSeconds: null } },
       cancelFlag: new SharedArrayBuffer(4),
-      worker: null,
     };
     this.jobs.set(state.job.id, state);
     this.emit(state);
@@ -92,43 +97,65 @@ export class IndexJobs {
   /** Cancels everything and stops the worker. */
   async close(): Promise<void> {
     for (const s of this.jobs.values()) this.cancel(s.job.id);
-    await this.running?.worker?.terminate();
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
   }
 
   private runNext(): void {
     if (this.running) return;
     const next = [...this.jobs.values()].find((s) => s.job.state === 'queued');
-    if (!next) return;
+    if (!next) {
+      this.worker?.unref();
+      return;
+    }
     this.running = next;
     next.job.state = 'running';
     this.emit(next);
-    const data: IndexWorkerData = { libraryDir: this.libraryDir, file: next.job.file, cancelFlag: next.cancelFlag };
-    const worker = startIndexWorker(data, this.workerFile);
-    next.worker = worker;
+    const worker = this.ensureWorker();
+    worker.ref();
+    const job: IndexWorkerJob = { file: next.job.file, cancelFlag: next.cancelFlag };
+    worker.postMessage(job);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = startIndexWorker({ libraryDir: this.libraryDir }, this.workerFile);
     worker.on('message', (m: IndexWorkerMessage) => {
+      const s = this.running;
+      if (!s) return;
       switch (m.type) {
         case 'progress':
-          next.job.progress = m.progress;
-          this.emit(next);
-          break;
+          s.job.progress = m.progress;
+          this.emit(s);
+          return;
         case 'done':
-          this.finish(next, { state: 'done', artefact: this.toInfo(m.artefact), reused: m.reused });
+          this.finish(s, { state: 'done', artefact: this.toInfo(m.artefact), reused: m.reused });
           break;
         case 'cancelled':
-          this.finish(next, { state: 'cancelled' });
+          this.finish(s, { state: 'cancelled' });
           break;
         case 'failed':
-          this.finish(next, { state: 'failed', error: m.error });
+          this.finish(s, { state: 'failed', error: m.error });
           break;
       }
-    });
-    worker.on('error', (e) => this.finish(next, { state: 'failed', error: `${next.job.file}: indexing failed: ${e.message}` }));
-    worker.on('exit', () => {
-      if (next.job.state === 'running') this.finish(next, { state: 'failed', error: `${next.job.file}: the indexing worker stopped unexpectedly` });
-      if (this.running === next) this.running = null;
-      next.worker = null;
+      this.running = null;
       this.runNext();
     });
+    worker.on('error', (e) => this.workerLost(worker, `indexing failed: ${e.message}`));
+    worker.on('exit', () => this.workerLost(worker, 'the indexing worker stopped unexpectedly'));
+    this.worker = worker;
+    return worker;
+  }
+
+  /** The worker died: its job fails, and the next job starts a new worker. */
+  private workerLost(worker: Worker, why: string): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    const s = this.running;
+    this.running = null;
+    if (s) this.finish(s, { state: 'failed', error: `${s.job.file}: ${why}` });
+    this.runNext();
   }
 
   private finish(s: JobState, outcome: Partial<IndexJob> & { state: IndexJob['state'] }): void {

@@ -9,6 +9,7 @@ import { IndexJobs } from './index-jobs.ts';
 import { diffDumps, dumpGroups } from './dump-queries.ts';
 import { profileTop, profileTopDiff } from './profile-queries.ts';
 import { TopError } from '../analyze/profile-top.ts';
+import { IncompatibleProfiles } from '../analyze/profile-merge.ts';
 import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { PixelMerger, STATE_NAMES } from './timeline.ts';
@@ -416,7 +417,7 @@ export class GoroscopeService implements GoroscopeApi {
     try {
       return base === undefined ? profileTop(db, request) : profileTopDiff(db, this.plainIndex(base, 'profile'), request);
     } catch (e) {
-      if (e instanceof TopError) throw new InvalidArgument(e.message);
+      if (e instanceof TopError || e instanceof IncompatibleProfiles) throw new InvalidArgument(e.message);
       throw e;
     }
   }

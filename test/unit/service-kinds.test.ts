@@ -14,6 +14,7 @@ import { profileTop } from '../../src-main/analyze/profile-top.ts';
 import { readProfileFile } from '../../src-main/decode/pprof/decode.ts';
 import { Library } from '../../src-main/index/library.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
+import { InvalidArgument } from '../../src-main/service/validate.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-service-kinds-'));
 const svc = new GoroscopeService(new Library(dir));
@@ -34,6 +35,9 @@ test('profileTop is pprof -top of the indexed profile, with -cum, -nodecount and
   assert.deepEqual(diff, profileTop(readProfileFile(late), { base: readProfileFile(early) }));
   await assert.rejects(svc.profileTop({ artefact: hash, sampleType: 'no_such_type' }), /no_such_type/);
   await assert.rejects(svc.profileTop({ artefact: hash, n: -1 }), /n must be an integer/);
+  // A CPU profile is no base for a heap profile: refused as a bad argument, with pprof's reason.
+  await assert.rejects(svc.profileTop({ artefact: hash, base: await index('test/fixtures/profiles/cpu.go127.pprof') }),
+    (e: unknown) => e instanceof InvalidArgument && e.message.length > 0);
 });
 
 test('dumpGroups and diffDumps equal the groups and diff of the dump files', async () => {
