@@ -63,6 +63,8 @@ class ArtefactIndex {
   private readonly stringStmt: Database.Statement;
   private readonly chunkStmt: Database.Statement;
   private readonly levelStmt: Database.Statement;
+  /** Goroutine counts per list filter: paging through a filtered list of millions counts once. */
+  readonly filteredTotals = new Map<string, number>();
 
   constructor(readonly path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
@@ -308,8 +310,12 @@ export class GoroscopeService implements GoroscopeApi {
     if (req.aliveAtEnd === true) where.push('g.end_ns IS NULL');
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     // Unfiltered, the total is the summary's (a count over millions of rows takes a while).
-    const total = where.length === 0 ? this.artefact(req.artefact).goroutines
-      : idx.db.prepare(`SELECT count(*) ${GOROUTINE_JOINS} ${filter}`).pluck().get(...params) as number;
+    let total = where.length === 0 ? this.artefact(req.artefact).goroutines : idx.filteredTotals.get(JSON.stringify([filter, params]));
+    if (total === undefined) {
+      total = idx.db.prepare(`SELECT count(*) ${GOROUTINE_JOINS} ${filter}`).pluck().get(...params) as number;
+      if (idx.filteredTotals.size >= 100) idx.filteredTotals.clear();
+      idx.filteredTotals.set(JSON.stringify([filter, params]), total);
+    }
     // Ties are broken by ID in the sort's direction, so the (column, id) indexes serve the order.
     const direction = req.descending ? 'DESC' : 'ASC';
     const joins = sort === 'name' ? GOROUTINE_JOINS_BY_NAME : GOROUTINE_JOINS;
