@@ -4,7 +4,6 @@
 // Run alone: node --import tsx bench/dump-bench.ts [--regen] [-n GOROUTINES]
 // (prints the decode+group and the decode+group+index times; --json for one JSON object).
 
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,7 +11,7 @@ import Database from 'better-sqlite3';
 import { groupDumpFile } from '../src-main/analyze/dump-groups.ts';
 import { dumpIndexer } from '../src-main/index/dump-indexer.ts';
 import { META_TABLE } from '../src-main/index/schema.ts';
-import { buildGoTool, findGo, OUT, warmPageCache } from './lib.ts';
+import { findGo, generateWithGo, OUT, warmPageCache } from './lib.ts';
 
 const DEFAULT_GOROUTINES = 100_000;
 
@@ -20,17 +19,7 @@ const DEFAULT_GOROUTINES = 100_000;
 export function benchDump(goroutines = DEFAULT_GOROUTINES, regen = false): string {
   const file = path.join(OUT, `bigdump-${goroutines}.txt`);
   if (fs.existsSync(file) && !regen) return file;
-  const go = findGo();
-  if (!go) throw new Error(`${file} is missing and no Go toolchain (1.22+) was found to generate it (see ../shared/docs/go-toolchains.md)`);
-  const tool = buildGoTool(go, 'bigdump');
-  const tmp = `${file}.tmp-${process.pid}`;
-  process.stderr.write(`generating a ${goroutines}-goroutine debug=2 dump (${go}) into ${file} …\n`);
-  const r = spawnSync(tool, ['-n', String(goroutines), tmp], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) {
-    fs.rmSync(tmp, { force: true });
-    throw new Error(`bigdump failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
-  }
-  fs.renameSync(tmp, file);
+  generateWithGo(findGo(), 'bigdump', ['-n', String(goroutines)], file, `a ${goroutines}-goroutine debug=2 dump`);
   return file;
 }
 

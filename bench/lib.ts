@@ -80,6 +80,24 @@ export function benchTrace(args: string[]): string {
   return file;
 }
 
+/**
+ * Runs the Go program bench/go/<tool> (built with `go`) with `args` plus a temporary output
+ * path, then renames the output to `file`: an interrupted run never leaves a partial input that
+ * later runs would reuse.
+ */
+export function generateWithGo(go: string | null, tool: string, args: string[], file: string, what: string): void {
+  if (!go) throw new Error(`${file} is missing and no Go toolchain (1.22+) was found to generate it (see ../shared/docs/go-toolchains.md)`);
+  const binary = buildGoTool(go, tool);
+  const tmp = `${file}.tmp-${process.pid}`;
+  process.stderr.write(`generating ${what} (${go}) into ${file} …\n`);
+  const r = spawnSync(binary, [...args, tmp], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0) {
+    fs.rmSync(tmp, { force: true });
+    throw new Error(`${tool} failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+  }
+  fs.renameSync(tmp, file);
+}
+
 /** The trace header ("go 1.26 trace"), NUL padding stripped. */
 export function readHeader(file: string): string {
   const fd = fs.openSync(file, 'r');

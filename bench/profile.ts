@@ -18,7 +18,7 @@ import { readProfileFile } from '../src-main/decode/pprof/decode.ts';
 import { profileIndexer } from '../src-main/index/profile-indexer.ts';
 import { META_TABLE } from '../src-main/index/schema.ts';
 import { measureDump } from './dump-bench.ts';
-import { buildGoTool, findGo, fmt, OUT, verdict, warmPageCache } from './lib.ts';
+import { findGo, fmt, generateWithGo, OUT, verdict, warmPageCache } from './lib.ts';
 
 const DEFAULT_SAMPLES = 150_000;
 
@@ -26,16 +26,7 @@ const DEFAULT_SAMPLES = 150_000;
 function benchProfile(go: string | null, samples: number, regen: boolean): string {
   const file = path.join(OUT, `bigprofile-${samples}.pprof`);
   if (fs.existsSync(file) && !regen) return file;
-  if (!go) throw new Error(`${file} is missing and no Go toolchain (1.22+) was found to generate it (see ../shared/docs/go-toolchains.md)`);
-  const tool = buildGoTool(go, 'bigprofile');
-  const tmp = `${file}.tmp-${process.pid}`;
-  process.stderr.write(`generating a CPU profile with ${samples} samples (${go}) into ${file} …\n`);
-  const r = spawnSync(tool, ['-samples', String(samples), tmp], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (r.status !== 0) {
-    fs.rmSync(tmp, { force: true });
-    throw new Error(`bigprofile failed (${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
-  }
-  fs.renameSync(tmp, file);
+  generateWithGo(go, 'bigprofile', ['-samples', String(samples)], file, `a CPU profile with ${samples} samples`);
   return file;
 }
 
