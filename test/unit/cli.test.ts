@@ -10,8 +10,13 @@ import * as path from 'node:path';
 import { readGzipText } from '../support/event-text.ts';
 import { expectedStats, FIXTURES } from '../support/fixtures.ts';
 
+const ISOLATED_LIBRARY = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-cli-default-')), 'library');
+
 function goroscope(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['bin/goroscope.mjs', ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+  // Never the user's default library: what it holds would change what stats answers.
+  const r = spawnSync(process.execPath, ['bin/goroscope.mjs', ...args], {
+    encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20, env: { ...process.env, GOROSCOPE_LIBRARY: ISOLATED_LIBRARY },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

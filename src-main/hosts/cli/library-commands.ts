@@ -12,8 +12,9 @@ import { DecodeError } from '../../decode/errors.ts';
 
 export const indexUsage = `usage: goroscope index FILE... [--library DIR] [--force] [--json]
 
-Indexes traces into the artefact library (default ${defaultLibraryDir()}), once per content:
-a file indexed before is reused. Shows progress on a terminal; --json prints one JSON object per
+Indexes execution traces, pprof profiles and goroutine dumps (the kind is told from the bytes)
+into the artefact library (default ${defaultLibraryDir()}), once per content: a file indexed
+before is reused. Shows progress on a terminal; --json prints one JSON object per
 file instead. --force re-indexes. A damaged file is indexed up to the damage, with a warning.`;
 
 export const lsUsage = `usage: goroscope ls [--library DIR] [--json]

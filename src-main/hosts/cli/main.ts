@@ -15,7 +15,7 @@ type Command = { run: (argv: string[]) => Promise<number>; usage: string; summar
 const COMMANDS: Record<string, Command> = {
   stats: { run: statsCommand, usage: statsUsage, summary: 'summary of an execution trace (--json for JSON)' },
   events: { run: eventsCommand, usage: eventsUsage, summary: 'every event of a trace, as go tool trace -d=parsed prints them' },
-  index: { run: indexCommand, usage: indexUsage, summary: 'index traces into the artefact library (once per content)' },
+  index: { run: indexCommand, usage: indexUsage, summary: 'index traces, profiles and dumps into the artefact library (once per content)' },
   ls: { run: lsCommand, usage: lsUsage, summary: 'list the artefacts in the library' },
   rm: { run: rmCommand, usage: rmUsage, summary: 'remove artefacts from the library' },
   query: { run: queryCommand, usage: queryUsage, summary: 'read-only SQL over an artefact\'s index' },
@@ -31,7 +31,7 @@ Offline forensics for Go runtime artefacts. Commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
   help     this text, or \`goroscope help COMMAND\`
 
-Reads Go execution traces written by Go 1.11 through 1.27.`;
+Reads Go execution traces written by Go 1.11 through 1.27, pprof profiles and goroutine dumps.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;

@@ -67,8 +67,13 @@ function redirectOtherKinds(file: string): void {
   } catch {
     return; // the trace decoder says what is wrong with the path
   }
-  if (sniffProfile(head)) throw new UsageError(`${file} is a pprof profile, not an execution trace: see goroscope top ${file}`);
-  if (sniffDump(head)) throw new UsageError(`${file} is a goroutine dump, not an execution trace: see goroscope dump ${file}`);
+  if (sniffProfile(head)) throw new UsageError(otherKind(file, 'profile'));
+  if (sniffDump(head)) throw new UsageError(otherKind(file, 'dump'));
+}
+
+function otherKind(ref: string, kind: 'profile' | 'dump'): string {
+  return kind === 'profile' ? `${ref} is a pprof profile, not an execution trace: see goroscope top ${ref}`
+    : `${ref} is a goroutine dump, not an execution trace: see goroscope dump ${ref}`;
 }
 
 /** The summary from the library, when the file (or hash) is indexed there; never creates a library. */
@@ -81,6 +86,7 @@ function indexedSummary(ref: string, dir: string | undefined): { summary: TraceS
   }
   try {
     const artefact = isFile ? lib.findByContent(ref) : /^[0-9a-f]{4,64}$/.test(ref) ? lib.resolve(ref) : null;
+    if (artefact && artefact.kind !== 'trace') throw new UsageError(otherKind(ref, artefact.kind));
     return artefact ? { summary: traceSummary(artefact), warning: artefact.warning } : null;
   } finally {
     lib.close();
