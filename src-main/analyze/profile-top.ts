@@ -63,19 +63,31 @@ export interface ProfileTop {
 /** A request pprof would refuse (unknown sample type, incompatible base). */
 export class TopError extends Error {}
 
+/** The sample type a report is of, as pprof resolves `-sample_index`; throws TopError with pprof's reason. */
+export function requireSampleIndex(p: Profile, sampleType: string): number {
+  const vi = sampleIndexByName(p, sampleType);
+  if (p.sampleTypes.length === 0) throw new TopError('profile has no samples');
+  if (vi < 0) {
+    throw new TopError(/^-?\d+$/.test(sampleType)
+      ? `sample_index ${sampleType} is outside the range [0..${p.sampleTypes.length - 1}]`
+      : `sample type "${sampleType}" must be one of: ${p.sampleTypes.map((t) => t.type).join(' ')}`);
+  }
+  return vi;
+}
+
+/** Sum of |value| over all samples of one type: what pprof's percentages are of. */
+export function sampleTotal(p: Profile, vi: number): number {
+  let total = 0;
+  for (const s of p.samples) total += Math.abs(s.values[vi]);
+  return total;
+}
+
 export function profileTop(profile: Profile, options: TopOptions = {}): ProfileTop {
   let p = options.base ? subtractBase(profile, options.base) : profile;
   p = pruneFrames(p);
-  const vi = sampleIndexByName(p, options.sampleType ?? '');
-  if (p.sampleTypes.length === 0) throw new TopError('profile has no samples');
-  if (vi < 0) {
-    throw new TopError(/^-?\d+$/.test(options.sampleType ?? '')
-      ? `sample_index ${options.sampleType} is outside the range [0..${p.sampleTypes.length - 1}]`
-      : `sample type "${options.sampleType}" must be one of: ${p.sampleTypes.map((t) => t.type).join(' ')}`);
-  }
+  const vi = requireSampleIndex(p, options.sampleType ?? '');
   const sampleType = p.sampleTypes[vi];
-  let total = 0;
-  for (const s of p.samples) total += Math.abs(s.values[vi]);
+  const total = sampleTotal(p, vi);
 
   const fn = functionGraphInput(p, profileIndex(p));
   const weights = new Float64Array(p.samples.length);
@@ -120,7 +132,7 @@ export function profileTop(profile: Profile, options: TopOptions = {}): ProfileT
     else directIn[e.callee] = 1;
   }
 
-  const outputUnit = selectOutputUnit(g, total, sampleType.unit);
+  const outputUnit = selectOutputUnit(g.nodes, g.flat, g.cum, total, sampleType.unit);
   const format = (v: number) => scaledLabel(v, sampleType.unit, outputUnit);
   let sum = 0;
   const rows: TopRow[] = g.nodes.map((n) => {
@@ -158,12 +170,12 @@ export function profileTop(profile: Profile, options: TopOptions = {}): ProfileT
  * pprof's choice of one unit for all rows: the unit of the smallest non-zero value, unless the
  * total needs a larger one and the smallest is under 1% of it.
  */
-function selectOutputUnit(g: CallGraph, total: number, sampleUnit: string): string {
-  if (g.nodes.length === 0) return 'minimum';
+function selectOutputUnit(nodes: readonly number[], flat: ArrayLike<number>, cum: ArrayLike<number>, total: number, sampleUnit: string): string {
+  if (nodes.length === 0) return 'minimum';
   let minValue = 0;
-  for (const n of g.nodes) {
-    let v = Math.abs(g.flat[n]);
-    if (v === 0) v = Math.abs(g.cum[n]);
+  for (const n of nodes) {
+    let v = Math.abs(flat[n]);
+    if (v === 0) v = Math.abs(cum[n]);
     if (v > 0 && (minValue === 0 || v < minValue)) minValue = v;
   }
   const maxValue = total;
@@ -173,6 +185,24 @@ function selectOutputUnit(g: CallGraph, total: number, sampleUnit: string): stri
   let unit = minUnit;
   if (minUnit !== maxUnit && minValue * 100 < maxValue) unit = scaleValue(100 * minValue, sampleUnit, 'minimum')[1];
   return unit !== '' ? unit : sampleUnit;
+}
+
+/**
+ * The unit `pprof -top` (without -nodecount) prints a profile's values in, from every function's
+ * flat and cum value (arrays indexed by function): the 0.5% cutoff applied, then pprof's choice.
+ * Other reports (the flame graph) use it to print values as the top table does.
+ */
+export function topOutputUnit(flat: ArrayLike<number>, cum: ArrayLike<number>, total: number, sampleUnit: string): string {
+  const nonZero: number[] = [];
+  let flatSum = 0;
+  for (let n = 0; n < flat.length; n++) {
+    if (flat[n] === 0 && cum[n] === 0) continue;
+    nonZero.push(n);
+    flatSum += flat[n];
+  }
+  const cutoff = Math.abs(Math.trunc(flatSum * NODE_FRACTION));
+  const kept = cutoff > 0 ? nonZero.filter((n) => Math.abs(cum[n]) >= cutoff) : nonZero;
+  return selectOutputUnit(kept, flat, cum, total, sampleUnit);
 }
 
 /** The lines pprof prints about the profile itself (report.ProfileLabels). */

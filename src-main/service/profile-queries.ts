@@ -3,6 +3,7 @@
 
 import type Database from 'better-sqlite3';
 import { profileTop as topOfProfile, type ProfileTop, type TopRow } from '../analyze/profile-top.ts';
+import { profileFlame as flameOfProfile, type FlameGraph } from '../analyze/profile-flame.ts';
 import { loadIndexedProfile } from '../index/profile-indexer.ts';
 
 export type { ProfileTop, TopRow };
@@ -28,5 +29,20 @@ export function profileTop(db: Database.Database, request: ProfileTopRequest = {
 export function profileTopDiff(db: Database.Database, baseDb: Database.Database, request: ProfileTopRequest = {}): ProfileTop {
   return topOfProfile(loadIndexedProfile(db), {
     sampleType: request.sampleType ?? '', nodeCount: request.n ?? 0, cum: request.cum === true, base: loadIndexedProfile(baseDb),
+  });
+}
+
+export interface ProfileFlameRequest {
+  readonly sampleType?: string;
+  /** Leave out nodes narrower than this fraction of the root (default 1/2000). */
+  readonly minFraction?: number;
+}
+
+/** The call tree of an indexed profile (minus `baseDb`'s, as `pprof -base`), for a flame graph. Throws TopError, IncompatibleProfiles. */
+export function profileFlame(db: Database.Database, baseDb: Database.Database | null, request: ProfileFlameRequest = {}): FlameGraph {
+  return flameOfProfile(loadIndexedProfile(db), {
+    sampleType: request.sampleType ?? '',
+    ...(baseDb ? { base: loadIndexedProfile(baseDb) } : {}),
+    ...(request.minFraction !== undefined ? { minFraction: request.minFraction } : {}),
   });
 }

@@ -7,18 +7,18 @@ import { decodeChunk, type IntervalVisitor } from '../index/interval-codec.ts';
 import { Library, traceSummary, type Artefact } from '../index/library.ts';
 import { IndexJobs } from './index-jobs.ts';
 import { diffDumps, dumpGroups } from './dump-queries.ts';
-import { profileTop, profileTopDiff } from './profile-queries.ts';
+import { profileFlame, profileTop, profileTopDiff } from './profile-queries.ts';
 import { TopError } from '../analyze/profile-top.ts';
 import { IncompatibleProfiles } from '../analyze/profile-merge.ts';
 import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { PixelMerger, STATE_NAMES } from './timeline.ts';
 import type {
-  ArtefactInfo, ArtefactSummary, BlockingRow, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
+  ArtefactInfo, ArtefactSummary, BlockingRow, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
   StuckGroup, TimelineRequest, TimelineRow, TimelineWindow,
 } from './types.ts';
-import { boolean, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
+import { boolean, fraction, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
 
 const MAX_DETAIL_INTERVALS = 20_000;
 const MAX_TIMELINE_ROWS = 2_000;
@@ -422,6 +422,21 @@ export class GoroscopeService implements GoroscopeApi {
     const base = optional(req.base, (v) => text('base', v, 4096));
     try {
       return base === undefined ? profileTop(db, request) : profileTopDiff(db, this.plainIndex(base, 'profile'), request);
+    } catch (e) {
+      if (e instanceof TopError || e instanceof IncompatibleProfiles) throw new InvalidArgument(e.message);
+      throw e;
+    }
+  }
+
+  async profileFlame(req: ProfileFlameRequest): Promise<FlameGraph> {
+    const db = this.plainIndex(req.artefact, 'profile');
+    const request = {
+      sampleType: optional(req.sampleType, (v) => text('sampleType', v, 200)),
+      minFraction: optional(req.minFraction, (v) => fraction('minFraction', v)),
+    };
+    const base = optional(req.base, (v) => text('base', v, 4096));
+    try {
+      return profileFlame(db, base === undefined ? null : this.plainIndex(base, 'profile'), request);
     } catch (e) {
       if (e instanceof TopError || e instanceof IncompatibleProfiles) throw new InvalidArgument(e.message);
       throw e;

@@ -3,9 +3,10 @@
 
 import type { TraceSummary } from '../analyze/trace-summary.ts';
 import type { ProfileTop, TopRow } from '../analyze/profile-top.ts';
+import type { FlameGraph, FlameNode } from '../analyze/profile-flame-types.ts';
 import type { DumpDiff, DumpGroups, GoroutineGroup, GroupDelta, StackFrame as DumpFrame } from '../analyze/dump-types.ts';
 
-export type { TraceSummary, ProfileTop, TopRow, DumpGroups, GoroutineGroup, DumpFrame, DumpDiff, GroupDelta };
+export type { TraceSummary, ProfileTop, TopRow, FlameGraph, FlameNode, DumpGroups, GoroutineGroup, DumpFrame, DumpDiff, GroupDelta };
 
 export type GoroutineStateName = 'Undetermined' | 'NotExist' | 'Runnable' | 'Running' | 'Waiting' | 'Syscall';
 
@@ -222,6 +223,16 @@ export interface ProfileTopRequest {
   base?: string;
 }
 
+export interface ProfileFlameRequest {
+  artefact: string;
+  /** Sample type name (e.g. "inuse_space", "delay"); absent: the profile's default, as pprof picks it. */
+  sampleType?: string;
+  /** Another profile of the same type to subtract (pprof's -base). */
+  base?: string;
+  /** Leave out nodes narrower than this fraction of the root (default 1/2000; 0 keeps every node up to the node cap). */
+  minFraction?: number;
+}
+
 export interface QueryRequest {
   artefact: string;
   sql: string;
@@ -267,6 +278,8 @@ export interface GoroscopeApi {
   stuckGoroutines(ref: string): Promise<StuckGroup[]>;
   /** A profile's `go tool pprof -top` report. */
   profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
+  /** A profile's call tree for a flame graph (at most 20 000 nodes, the widest). */
+  profileFlame(req: ProfileFlameRequest): Promise<FlameGraph>;
   /** A goroutine dump's groups of identical stacks, biggest first. */
   dumpGroups(ref: string): Promise<DumpGroups>;
   /** How each group of identical stacks grew from one dump to a later one, largest growth first. */

@@ -38,3 +38,10 @@ export function window(t0: unknown, t1: unknown): [number, number] {
   if (!(b > a)) throw new InvalidArgument('t1 must be greater than t0');
   return [a, b];
 }
+
+/** A share of a whole, in [0, 1]. */
+export function fraction(name: string, v: unknown): number {
+  const n = finiteNumber(name, v);
+  if (n < 0 || n > 1) throw new InvalidArgument(`${name} must be a number in [0, 1]`);
+  return n;
+}

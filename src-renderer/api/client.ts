@@ -51,7 +51,7 @@ export class ApiError extends Error {
 /** The service methods a renderer may call, in one list (the hosts' dispatch tables match it). */
 export const RENDERER_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
-  'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'dumpGroups', 'diffDumps',
+  'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'blocking', 'stuckGoroutines',
 ] as const satisfies readonly (keyof RendererApi)[];
 

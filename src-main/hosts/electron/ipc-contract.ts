@@ -7,7 +7,7 @@ import type { GoroscopeApi } from '../../service/types.ts';
 /** The service methods the renderer may invoke (the renderer's RENDERER_METHODS, checked by a test). */
 export const INVOKE_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
-  'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'dumpGroups', 'diffDumps',
+  'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'blocking', 'stuckGoroutines',
 ] as const satisfies readonly (keyof GoroscopeApi)[];
 

@@ -5,8 +5,8 @@
 
 import * as path from 'node:path';
 import { GO_STATES } from '../../index/schema.ts';
-import type { GoroutineListRequest, GoroutineSortKey, ProfileTopRequest, QueryRequest, TimelineRequest } from '../../service/types.ts';
-import { integer, InvalidArgument, oneOf, optional, text, window } from '../../service/validate.ts';
+import type { GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest } from '../../service/types.ts';
+import { fraction, integer, InvalidArgument, oneOf, optional, text, window } from '../../service/validate.ts';
 import type { InvokableApi, InvokeMethod } from './ipc-contract.ts';
 
 const MAX_PATH = 4096;
@@ -118,6 +118,18 @@ export function profileTopRequest(v: unknown): ProfileTopRequest {
   return req;
 }
 
+export function profileFlameRequest(v: unknown): ProfileFlameRequest {
+  const o = plainObject('profile flame request', v);
+  const req: ProfileFlameRequest = { artefact: artefactRef(field(o, 'artefact')) };
+  const sampleType = optional(field(o, 'sampleType'), (s) => text('sampleType', s, 200));
+  if (sampleType !== undefined) req.sampleType = sampleType;
+  const base = optional(field(o, 'base'), artefactRef);
+  if (base !== undefined) req.base = base;
+  const minFraction = optional(field(o, 'minFraction'), (x) => fraction('minFraction', x));
+  if (minFraction !== undefined) req.minFraction = minFraction;
+  return req;
+}
+
 /** Checks the argument count: IPC passes exactly what the renderer gave, so extras are an error. */
 function arity(method: InvokeMethod, args: readonly unknown[], n: number): readonly unknown[] {
   if (args.length !== n) throw new InvalidArgument(`${method} takes ${n} argument${n === 1 ? '' : 's'}, got ${args.length}`);
@@ -156,6 +168,7 @@ export const ARGUMENT_PARSERS: ArgumentParsers = {
     return [artefactRef(ref), ...window(t0, t1), integer('maxPoints', maxPoints, 2, 100_000)];
   },
   profileTop: (a) => [profileTopRequest(arity('profileTop', a, 1)[0])],
+  profileFlame: (a) => [profileFlameRequest(arity('profileFlame', a, 1)[0])],
   dumpGroups: (a) => [artefactRef(arity('dumpGroups', a, 1)[0])],
   blocking: (a) => {
     if (a.length === 1) return [artefactRef(a[0])];

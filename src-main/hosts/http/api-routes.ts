@@ -12,7 +12,7 @@ import { sendError, sendJson } from './responses.ts';
 /** Callable over HTTP: the service API except `indexFile`, which would block the server (startIndex runs in a worker). */
 const API_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
-  'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'dumpGroups', 'diffDumps',
+  'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'blocking', 'stuckGoroutines',
 ] as const satisfies readonly (keyof GoroscopeApi)[];
 
