@@ -4,12 +4,8 @@
 // them), so a node's value is what was sampled with that path as a prefix of its stack.
 
 import type { Profile } from '../decode/pprof/model.ts';
-import { profileIndex } from '../decode/pprof/model.ts';
-import { pruneFrames } from '../decode/pprof/prune.ts';
 import type { FlameGraph, FlameNode } from './profile-flame-types.ts';
-import { functionGraphInput } from './profile-graph.ts';
-import { subtractBase } from './profile-merge.ts';
-import { requireSampleIndex, sampleTotal, topOutputUnit } from './profile-top.ts';
+import { reportInput, topOutputUnit } from './profile-top.ts';
 import { scaledLabel } from './profile-units.ts';
 
 export type { FlameGraph, FlameNode };
@@ -48,12 +44,7 @@ interface CallTree {
  * IncompatibleProfiles for a base pprof would not subtract.
  */
 export function profileFlame(profile: Profile, options: FlameOptions = {}): FlameGraph {
-  let p = options.base ? subtractBase(profile, options.base) : profile;
-  p = pruneFrames(p);
-  const vi = requireSampleIndex(p, options.sampleType ?? '');
-  const sampleType = p.sampleTypes[vi];
-  const total = sampleTotal(p, vi);
-  const input = functionGraphInput(p, profileIndex(p));
+  const { profile: p, valueIndex: vi, sampleType, total, functions: input } = reportInput(profile, options.sampleType ?? '', options.base);
   const functions = input.names.length;
 
   let capacity = 1024;

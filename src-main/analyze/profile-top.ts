@@ -3,9 +3,9 @@
 // driver → report.TextItems → graph), with pprof's default trimming (nodes whose cumulative
 // value is below 0.5% of the total are dropped, edges below 0.1% ignored).
 
-import type { Profile } from '../decode/pprof/model.ts';
+import type { Profile, ValueType } from '../decode/pprof/model.ts';
 import { profileIndex, sampleIndexByName } from '../decode/pprof/model.ts';
-import { buildCallGraph, type CallGraph, functionGraphInput, sortNodes } from './profile-graph.ts';
+import { buildCallGraph, type CallGraph, functionGraphInput, type FunctionGraphInput, sortNodes } from './profile-graph.ts';
 import { pruneFrames } from '../decode/pprof/prune.ts';
 import { subtractBase } from './profile-merge.ts';
 import { percentage, scaledLabel, scaleValue } from './profile-units.ts';
@@ -64,7 +64,7 @@ export interface ProfileTop {
 export class TopError extends Error {}
 
 /** The sample type a report is of, as pprof resolves `-sample_index`; throws TopError with pprof's reason. */
-export function requireSampleIndex(p: Profile, sampleType: string): number {
+function requireSampleIndex(p: Profile, sampleType: string): number {
   const vi = sampleIndexByName(p, sampleType);
   if (p.sampleTypes.length === 0) throw new TopError('profile has no samples');
   if (vi < 0) {
@@ -75,21 +75,35 @@ export function requireSampleIndex(p: Profile, sampleType: string): number {
   return vi;
 }
 
-/** Sum of |value| over all samples of one type: what pprof's percentages are of. */
-export function sampleTotal(p: Profile, vi: number): number {
+function sampleTotal(p: Profile, vi: number): number {
   let total = 0;
   for (const s of p.samples) total += Math.abs(s.values[vi]);
   return total;
 }
 
-export function profileTop(profile: Profile, options: TopOptions = {}): ProfileTop {
-  let p = options.base ? subtractBase(profile, options.base) : profile;
-  p = pruneFrames(p);
-  const vi = requireSampleIndex(p, options.sampleType ?? '');
-  const sampleType = p.sampleTypes[vi];
-  const total = sampleTotal(p, vi);
+/** What every report of a profile starts from (pprof's driver before it builds a graph). */
+export interface ReportInput {
+  /** The profile as pprof reports it: minus the base, with drop_frames/keep_frames applied. */
+  readonly profile: Profile;
+  /** The sample type reported on, and its index in every sample's values. */
+  readonly valueIndex: number;
+  readonly sampleType: ValueType;
+  /** Sum of |value| over all samples: what pprof's percentages are of. */
+  readonly total: number;
+  /** The samples as function nodes. */
+  readonly functions: FunctionGraphInput;
+}
 
-  const fn = functionGraphInput(p, profileIndex(p));
+/** Throws TopError for an unknown sample type, IncompatibleProfiles for a base pprof refuses. */
+export function reportInput(profile: Profile, sampleType: string, base: Profile | undefined): ReportInput {
+  let p = base ? subtractBase(profile, base) : profile;
+  p = pruneFrames(p);
+  const vi = requireSampleIndex(p, sampleType);
+  return { profile: p, valueIndex: vi, sampleType: p.sampleTypes[vi], total: sampleTotal(p, vi), functions: functionGraphInput(p, profileIndex(p)) };
+}
+
+export function profileTop(profile: Profile, options: TopOptions = {}): ProfileTop {
+  const { profile: p, valueIndex: vi, sampleType, total, functions: fn } = reportInput(profile, options.sampleType ?? '', options.base);
   const weights = new Float64Array(p.samples.length);
   p.samples.forEach((s, i) => (weights[i] = s.values[vi]));
   const nodeCount = fn.names.length;

@@ -9,7 +9,7 @@ import { expect, fixtureFile, openApp, openByPath, screenshot, test } from './fi
 import { goroscope } from './serve-process.ts';
 
 interface TopJson { total: number; rows: { name: string; flat: number; cum: number }[] }
-interface FirstRowRect { name: string; x: number; w: number }
+interface FirstRowRect { name: string; x: number; w: number; y: number }
 
 function topJson(file: string): TopJson {
   const r = goroscope(['top', file, '--json']);
@@ -62,7 +62,7 @@ test('a CPU profile\'s flame graph draws, hovers with goroscope top\'s cum, and 
   expect(cum, `${widest.name} is in goroscope top`).toBeDefined();
   expect(widest.w / box.width).toBeCloseTo(cum! / top.total, 3);
 
-  await page.mouse.move(box.x + widest.x + widest.w / 2, box.y + 18 * 1.5);
+  await page.mouse.move(box.x + widest.x + widest.w / 2, box.y + widest.y);
   const tooltip = page.getByTestId('flame-tooltip');
   await expect(tooltip).toBeVisible();
   await expect(tooltip).toHaveAttribute('data-name', widest.name);
@@ -73,13 +73,23 @@ test('a CPU profile\'s flame graph draws, hovers with goroscope top\'s cum, and 
   const cumPercent = (await page.locator(`[data-testid="top-row"][data-name="${widest.name}"] td`).nth(4).textContent())!.trim();
   await page.getByTestId('report-flame').click();
   await expect.poll(() => canvasColours(page)).toBeGreaterThan(4);
-  await page.mouse.move(box.x + widest.x + widest.w / 2, box.y + 18 * 1.5);
+  await page.mouse.move(box.x + widest.x + widest.w / 2, box.y + widest.y);
   await expect(page.getByTestId('flame-tooltip-value')).toHaveText(cumText);
   await expect(tooltip).toContainText(`${cumPercent} of total`);
   await screenshotThemes(page, 'flame-hover');
 
+  // Root at the bottom: the same frame, one row above the root.
+  await page.getByTestId('flame-up').check();
+  const flipped = (await firstRow(page)).find((r) => r.name === widest.name)!;
+  expect(flipped.y).toBeGreaterThan(widest.y);
+  await page.mouse.move(box.x + flipped.x + flipped.w / 2, box.y + flipped.y);
+  await expect(tooltip).toHaveAttribute('data-name', widest.name);
+  await screenshot(page, 'flame-up-light');
+  await page.getByTestId('flame-up').uncheck();
+  await page.mouse.move(box.x + widest.x + widest.w / 2, box.y + widest.y);
+
   // Click: the frame fills the width under the path to it; the breadcrumb leads back.
-  await page.mouse.click(box.x + widest.x + widest.w / 2, box.y + 18 * 1.5);
+  await page.mouse.click(box.x + widest.x + widest.w / 2, box.y + widest.y);
   await expect(canvas).toHaveAttribute('data-focus', widest.name);
   await expect(page.getByTestId('flame-crumb')).toHaveCount(2);
   const zoomed = await firstRow(page);
