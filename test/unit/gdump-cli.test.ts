@@ -12,7 +12,7 @@ import { groupDumpSource } from '../../src-main/analyze/dump-groups.ts';
 import { DecodeError } from '../../src-main/decode/errors.ts';
 import { decodeDump } from '../../src-main/decode/gdump/reader.ts';
 import { bytesSource } from '../../src-main/decode/source.ts';
-import { awkKey, DUMPS, dumpFixture, expectedDiff, expectedGroups } from './gdump-fixtures.ts';
+import { awkKey, DUMPS, dumpFixture, expectedDiff, expectedGroups } from '../support/dump-fixtures.ts';
 
 function goroscope(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['bin/goroscope.mjs', ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });

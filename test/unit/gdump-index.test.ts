@@ -13,7 +13,7 @@ import type { IndexedContent } from '../../src-main/index/artefact-kinds.ts';
 import { dumpIndexer, type DumpSummary } from '../../src-main/index/dump-indexer.ts';
 import { META_TABLE } from '../../src-main/index/schema.ts';
 import { diffDumps, dumpGroups } from '../../src-main/service/dump-queries.ts';
-import { diffFixtures, DUMPS, dumpFixture, dumpFixtures, expectedGroups, programCounts } from './gdump-fixtures.ts';
+import { diffFixtures, DUMPS, dumpFixture, dumpFixtures, expectedGroups, programCounts } from '../support/dump-fixtures.ts';
 
 /** Indexes a dump into an in-memory database the way the library does (tables, load, meta, indexes). */
 function indexDump(file: string): { db: Database.Database; content: IndexedContent } {

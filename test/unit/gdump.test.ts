@@ -11,7 +11,7 @@ import { groupDumpFile, markProfiledLeaks } from '../../src-main/analyze/dump-gr
 import { readLeakProfileStacks } from '../../src-main/analyze/dump-leak-profile.ts';
 import type { DumpGoroutine, DumpItem, DumpRecord } from '../../src-main/decode/gdump/model.ts';
 import { decodeDumpFile, sniffDump } from '../../src-main/decode/gdump/reader.ts';
-import { awkKey, diffFixtures, DUMPS, dumpFixture, dumpFixtures, expectedDiff, expectedGroups, KIND_FUNCTIONS, programCounts } from './gdump-fixtures.ts';
+import { awkKey, diffFixtures, DUMPS, dumpFixture, dumpFixtures, expectedDiff, expectedGroups, KIND_FUNCTIONS, programCounts } from '../support/dump-fixtures.ts';
 
 function items(file: string): DumpItem[] {
   const all: DumpItem[] = [];

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { expectedTops } from './pprof-fixtures.ts';
+import { expectedTops } from '../support/profile-fixtures.ts';
 
 function goroscope(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['bin/goroscope.mjs', ...args], {

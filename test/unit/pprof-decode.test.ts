@@ -12,7 +12,7 @@ import { isDecodeError } from '../../src-main/decode/errors.ts';
 import { profileIndex, type Profile } from '../../src-main/decode/pprof/model.ts';
 import { pruneFrames } from '../../src-main/decode/pprof/prune.ts';
 import { perftools } from '../../src-main/decode/pprof/profile-pb.js';
-import { expectedRaw, fixtureProfiles } from './pprof-fixtures.ts';
+import { expectedRaw, fixtureProfiles } from '../support/profile-fixtures.ts';
 
 // Plain numbers instead of Long objects (toolchain.md).
 protobuf.util.Long = null as unknown as typeof protobuf.util.Long;

@@ -11,7 +11,7 @@ import { profileTop as topOfFile, renderTop, TopError } from '../../src-main/ana
 import { loadIndexedProfile, profileIndexer, type ProfileSummary } from '../../src-main/index/profile-indexer.ts';
 import type { IndexedContent } from '../../src-main/index/artefact-kinds.ts';
 import { profileTop, profileTopDiff } from '../../src-main/service/profile-queries.ts';
-import { expectedTops, fixtureProfiles } from './pprof-fixtures.ts';
+import { expectedTops, fixtureProfiles } from '../support/profile-fixtures.ts';
 
 process.env.TZ = 'UTC';
 

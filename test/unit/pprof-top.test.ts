@@ -7,7 +7,7 @@ import { readProfileFile } from '../../src-main/decode/pprof/decode.ts';
 import { profileTop, renderTop, TopError } from '../../src-main/analyze/profile-top.ts';
 import { subtractBase, IncompatibleProfiles } from '../../src-main/analyze/profile-merge.ts';
 import { goFixed, goG2, percentage, scaledLabel } from '../../src-main/analyze/profile-units.ts';
-import { expectedTops, fixtureProfiles } from './pprof-fixtures.ts';
+import { expectedTops, fixtureProfiles } from '../support/profile-fixtures.ts';
 
 // pprof prints the collection time in the local zone; the expected outputs were made with TZ=UTC.
 process.env.TZ = 'UTC';

@@ -15,7 +15,7 @@ import { readProfileFile } from '../../src-main/decode/pprof/decode.ts';
 import { profileFlame, type FlameGraph, type FlameNode } from '../../src-main/analyze/profile-flame.ts';
 import { TopError } from '../../src-main/analyze/profile-top.ts';
 import { scaledLabel } from '../../src-main/analyze/profile-units.ts';
-import { expectedTops, fixtureProfiles } from './pprof-fixtures.ts';
+import { expectedTops, fixtureProfiles } from '../support/profile-fixtures.ts';
 
 interface PprofTop {
   /** The total in pprof's "Showing nodes accounting for …, …% of TOTAL total" line. */
