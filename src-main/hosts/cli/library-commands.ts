@@ -1,6 +1,6 @@
 // Commands over the artefact library: index, ls, rm, query.
 
-import { Library, LibraryError, defaultLibraryDir, type Artefact, type ArtefactKind } from '../../index/library.ts';
+import { Library, LibraryError, defaultLibraryDir, type Artefact } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { InvalidArgument } from '../../service/validate.ts';
 import type { IndexProgressEvent } from '../../service/types.ts';
@@ -37,7 +37,14 @@ function library(args: ParsedArgs): Library {
   return new Library(args.options.get('library') ?? defaultLibraryDir());
 }
 
-const ITEM_NOUN: Record<ArtefactKind, string> = { trace: 'events', profile: 'samples', dump: 'goroutines listed' };
+/** What `index` says it indexed: events and goroutines of a trace, samples of a profile, goroutines of a dump. */
+function contents(a: Artefact): string {
+  switch (a.kind) {
+    case 'trace': return `${formatCount(a.items)} events, ${formatCount(a.goroutines)} goroutines`;
+    case 'profile': return `${formatCount(a.items)} samples`;
+    case 'dump': return `${formatCount(a.goroutines)} goroutines`;
+  }
+}
 
 /** "go 1.26" for a trace, "cpu profile", "debug=2 dump". */
 function describeFormat(a: Artefact): string {
@@ -64,7 +71,7 @@ export async function indexCommand(argv: string[]): Promise<number> {
             summary: artefact.summary }) + '\n');
         } else {
           await out.write(`${reused ? 'reused ' : 'indexed'} ${artefact.hash.slice(0, 12)}  ${file}  (${describeFormat(artefact)}, ` +
-            `${formatCount(artefact.items)} ${ITEM_NOUN[artefact.kind]}, ${formatCount(artefact.goroutines)} goroutines)\n`);
+            `${contents(artefact)})\n`);
         }
         if (artefact.warning) process.stderr.write(`goroscope: warning: ${artefact.warning} (indexed what was decodable before it)\n`);
       } catch (e) {
@@ -94,7 +101,9 @@ export async function lsCommand(argv: string[]): Promise<number> {
     } else {
       for (const a of all) {
         await out.write(`${a.hash.slice(0, 12)}  ${a.kind.padEnd(7)}  ${describeFormat(a).padEnd(14)} ${formatBytes(a.size).padStart(10)}  ` +
-          `${formatDuration(a.durationNs).padStart(8)}  ${formatCount(a.goroutines).padStart(9)} goroutines  ${a.indexedAt.slice(0, 19)}  ${a.path}` +
+          `${(a.durationNs > 0 ? formatDuration(a.durationNs) : '—').padStart(8)}  ` +
+          `${a.kind === 'profile' ? `${formatCount(a.items).padStart(9)} samples   ` : `${formatCount(a.goroutines).padStart(9)} goroutines`}  ` +
+          `${a.indexedAt.slice(0, 19)}  ${a.path}` +
           `${a.warning ? '  (damaged: partial)' : ''}\n`);
       }
     }
