@@ -7,10 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import Database from 'better-sqlite3';
 import { groupDumpFile } from '../src-main/analyze/dump-groups.ts';
 import { dumpIndexer } from '../src-main/index/dump-indexer.ts';
-import { META_TABLE } from '../src-main/index/schema.ts';
+import { writeIndexFile } from '../src-main/index/library.ts';
 import { findGo, generateWithGo, OUT, warmPageCache } from './lib.ts';
 
 const DEFAULT_GOROUTINES = 100_000;
@@ -42,21 +41,10 @@ export function timeDump(file: string): DumpTimings {
   const dbFile = path.join(OUT, `bigdump-index-${process.pid}.db`);
   fs.rmSync(dbFile, { force: true });
   started = process.hrtime.bigint();
-  const db = new Database(dbFile);
   try {
-    // The library's settings for a fresh index (library.ts).
-    db.pragma('journal_mode = OFF');
-    db.pragma('synchronous = OFF');
-    db.pragma('cache_size = -65536');
-    db.exec(META_TABLE);
-    db.exec(dumpIndexer.tables);
-    db.exec('BEGIN');
-    const content = dumpIndexer.index({ db, file, size: fs.statSync(file).size, progress: () => {} });
-    db.exec('COMMIT');
-    db.exec(dumpIndexer.indexes);
+    const content = writeIndexFile(dbFile, dumpIndexer, file, fs.statSync(file).size, () => {}, () => ({}));
     if (content.goroutines !== dump.goroutines) throw new Error(`index counted ${content.goroutines} goroutines, grouping ${dump.goroutines}`);
   } finally {
-    db.close();
     fs.rmSync(dbFile, { force: true });
   }
   const indexSeconds = Number(process.hrtime.bigint() - started) / 1e9;

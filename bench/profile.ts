@@ -13,10 +13,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Database from 'better-sqlite3';
 import { readProfileFile } from '../src-main/decode/pprof/decode.ts';
 import { profileIndexer } from '../src-main/index/profile-indexer.ts';
-import { META_TABLE } from '../src-main/index/schema.ts';
+import { writeIndexFile } from '../src-main/index/library.ts';
 import { measureDump } from './dump-bench.ts';
 import { findGo, fmt, generateWithGo, OUT, verdict, warmPageCache } from './lib.ts';
 
@@ -35,20 +34,10 @@ function timeOurs(file: string): { seconds: number; samples: number } {
   const dbFile = path.join(OUT, `bigprofile-index-${process.pid}.db`);
   fs.rmSync(dbFile, { force: true });
   const started = process.hrtime.bigint();
-  const db = new Database(dbFile);
   let samples = 0;
   try {
-    db.pragma('journal_mode = OFF');
-    db.pragma('synchronous = OFF');
-    db.pragma('cache_size = -65536');
-    db.exec(META_TABLE);
-    db.exec(profileIndexer.tables);
-    db.exec('BEGIN');
-    samples = profileIndexer.index({ db, file, size: fs.statSync(file).size, progress: () => {} }).items;
-    db.exec('COMMIT');
-    db.exec(profileIndexer.indexes);
+    samples = writeIndexFile(dbFile, profileIndexer, file, fs.statSync(file).size, () => {}, () => ({})).items;
   } finally {
-    db.close();
     fs.rmSync(dbFile, { force: true });
   }
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, samples };

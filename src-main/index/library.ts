@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DecodeError } from '../decode/errors.ts';
 import type { TraceSummary } from '../analyze/trace-summary.ts';
-import { SNIFF_BYTES, type ArtefactKind } from './artefact-kinds.ts';
+import { SNIFF_BYTES, type ArtefactIndexer, type ArtefactKind, type IndexedContent } from './artefact-kinds.ts';
 import { indexerFor } from './artefact-registry.ts';
 import { META_TABLE, SCHEMA_VERSION } from './schema.ts';
 
@@ -217,49 +217,29 @@ export class Library {
 
     const kind = indexerFor(file, readHead(file));
     const tmp = path.join(this.artefactDir, `${hash}.db.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
-    let db: Database.Database | null = null;
     try {
-      db = new Database(tmp);
-      // A temporary file that is discarded on failure needs no journal and no fsync.
-      db.pragma('journal_mode = OFF');
-      db.pragma('synchronous = OFF');
-      db.pragma('cache_size = -65536');
-      // Sorts for the index builds after the load may use a second core.
-      db.pragma('threads = 2');
-      db.exec(META_TABLE);
-      db.exec(kind.tables);
-      db.exec('BEGIN');
       let stalled = false;
-      const content = kind.index({
-        db, file, size: stat.size,
-        progress(bytes, items) {
-          if (STALL_FOR_CRASH_TEST && !stalled) {
-            stalled = true;
-            process.stderr.write('stalled\n');
-            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
-          }
-          if (SLOW_FOR_CANCEL_TEST > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_FOR_CANCEL_TEST);
-          if (options.shouldCancel?.()) throw new IndexCancelled(file);
-          const now = performance.now();
-          if (now - lastReport < PROGRESS_INTERVAL_MS) return;
-          lastReport = now;
-          report('decoding', bytes, items);
-        },
-      });
-      report('finishing', stat.size, content.items);
-      const meta = db.prepare('INSERT INTO meta VALUES (?, ?)');
-      const entries: Record<string, string> = {
-        ...content.meta,
-        schema_version: String(SCHEMA_VERSION), kind: kind.kind, format: content.format, hash,
-        source_path: path.resolve(file), size: String(stat.size), summary: JSON.stringify(content.summary),
-        warning: content.warning ?? '',
+      const progress = (bytes: number, items: number) => {
+        if (STALL_FOR_CRASH_TEST && !stalled) {
+          stalled = true;
+          process.stderr.write('stalled\n');
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+        }
+        if (SLOW_FOR_CANCEL_TEST > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_FOR_CANCEL_TEST);
+        if (options.shouldCancel?.()) throw new IndexCancelled(file);
+        const now = performance.now();
+        if (now - lastReport < PROGRESS_INTERVAL_MS) return;
+        lastReport = now;
+        report('decoding', bytes, items);
       };
-      for (const [k, v] of Object.entries(entries)) meta.run(k, v);
-      db.exec('COMMIT');
-      db.exec(kind.indexes);
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-      db.close();
-      db = null;
+      const content = writeIndexFile(tmp, kind, file, stat.size, progress, (loaded) => {
+        report('finishing', stat.size, loaded.items); // the index builds that follow the load take a while
+        return {
+          schema_version: String(SCHEMA_VERSION), kind: kind.kind, format: loaded.format, hash,
+          source_path: path.resolve(file), size: String(stat.size), summary: JSON.stringify(loaded.summary),
+          warning: loaded.warning ?? '',
+        };
+      });
       fs.renameSync(tmp, this.indexPath(hash));
       const artefact: Artefact = {
         hash, path: path.resolve(file), name: path.basename(file), size: stat.size, kind: kind.kind, format: content.format,
@@ -274,7 +254,6 @@ export class Library {
       report('done', stat.size, content.items);
       return { artefact, reused: false };
     } finally {
-      if (db) db.close();
       fs.rmSync(tmp, { force: true });
     }
   }
@@ -316,6 +295,37 @@ function fromRow(r: CatalogueRow): Artefact {
     schemaVersion: r.schema_version, summary: JSON.parse(r.summary) as object, items: r.items, durationNs: r.duration_ns,
     goroutines: r.goroutines, warning: r.warning,
   };
+}
+
+/**
+ * Writes `kind`'s index of `file` into the new SQLite file `dbFile`: the settings for a fresh
+ * index, the kind's tables, its rows and the meta rows `metaFor` returns in one transaction, then
+ * the kind's indexes. The caller removes `dbFile` if this throws. The library writes every index
+ * through it; the benchmarks time indexing alone with it.
+ */
+export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: string, size: number,
+  progress: (bytes: number, items: number) => void, metaFor: (content: IndexedContent) => Record<string, string>): IndexedContent {
+  const db = new Database(dbFile);
+  try {
+    // A temporary file that is discarded on failure needs no journal and no fsync.
+    db.pragma('journal_mode = OFF');
+    db.pragma('synchronous = OFF');
+    db.pragma('cache_size = -65536');
+    // Sorts for the index builds after the load may use a second core.
+    db.pragma('threads = 2');
+    db.exec(META_TABLE);
+    db.exec(kind.tables);
+    db.exec('BEGIN');
+    const content = kind.index({ db, file, size, progress });
+    const insert = db.prepare('INSERT INTO meta VALUES (?, ?)');
+    for (const [k, v] of Object.entries({ ...content.meta, ...metaFor(content) })) insert.run(k, v);
+    db.exec('COMMIT');
+    db.exec(kind.indexes);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    return content;
+  } finally {
+    db.close();
+  }
 }
 
 /** A trace artefact's summary; throws for other kinds. */
