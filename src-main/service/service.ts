@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { fork, type ChildProcess } from 'node:child_process';
 import { decodeChunk, type IntervalVisitor } from '../index/interval-codec.ts';
-import { Library, traceSummary, type Artefact } from '../index/library.ts';
+import { Library, traceSummary, type Artefact, type ArtefactKind } from '../index/library.ts';
 import { IndexJobs } from './index-jobs.ts';
 import { diffDumps, dumpGroups } from './dump-queries.ts';
 import { profileFlame, profileTop, profileTopDiff } from './profile-queries.ts';
@@ -21,6 +21,8 @@ import type {
 import { boolean, fraction, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
 
 const MAX_DETAIL_INTERVALS = 20_000;
+/** How errors name a kind an artefact is not. */
+const KIND_NAMES: Record<ArtefactKind, string> = { trace: 'an execution trace', profile: 'a profile', dump: 'a goroutine dump' };
 const MAX_TIMELINE_ROWS = 2_000;
 const SORT_COLUMNS: Record<GoroutineSortKey, string> = {
   id: 'g.id', name: 'n.value', startNs: 'g.start_ns', endNs: 'g.end_ns', runningNs: 'g.running_ns',
@@ -157,15 +159,7 @@ export class GoroscopeService implements GoroscopeApi {
 
   /** The open index of a profile or dump artefact. */
   private plainIndex(ref: unknown, kind: 'profile' | 'dump'): Database.Database {
-    const artefact = this.artefact(ref);
-    if (artefact.kind !== kind) throw new InvalidArgument(`${artefact.name} is a ${artefact.kind}, not a ${kind === 'profile' ? 'profile' : 'goroutine dump'}`);
-    let db = this.openPlain.get(artefact.hash);
-    if (!db) {
-      if (!this.library.isCurrent(artefact)) throw new InvalidArgument(`${artefact.name} must be re-indexed (index missing or from an older version)`);
-      db = new Database(this.library.indexPath(artefact.hash), { readonly: true, fileMustExist: true });
-      this.openPlain.set(artefact.hash, db);
-    }
-    return db;
+    return this.opened(ref, kind, this.openPlain, (file) => new Database(file, { readonly: true, fileMustExist: true })).index;
   }
 
   private artefact(ref: unknown): Artefact {
@@ -174,15 +168,21 @@ export class GoroscopeService implements GoroscopeApi {
 
   /** The open index of a trace artefact (the timeline, goroutine, range and metric views are the trace's). */
   private index(ref: unknown): { artefact: Artefact; idx: ArtefactIndex } {
+    const { artefact, index } = this.opened(ref, 'trace', this.open, (file) => new ArtefactIndex(file));
+    return { artefact, idx: index };
+  }
+
+  /** The artefact `ref` names, which must be of `kind`, with its index opened once and kept in `cache`. */
+  private opened<T>(ref: unknown, kind: ArtefactKind, cache: Map<string, T>, open: (file: string) => T): { artefact: Artefact; index: T } {
     const artefact = this.artefact(ref);
-    if (artefact.kind !== 'trace') throw new InvalidArgument(`${artefact.name} is a ${artefact.kind}, not an execution trace`);
-    let idx = this.open.get(artefact.hash);
-    if (!idx) {
+    if (artefact.kind !== kind) throw new InvalidArgument(`${artefact.name} is a ${artefact.kind}, not ${KIND_NAMES[kind]}`);
+    let index = cache.get(artefact.hash);
+    if (index === undefined) {
       if (!this.library.isCurrent(artefact)) throw new InvalidArgument(`${artefact.name} must be re-indexed (index missing or from an older version)`);
-      idx = new ArtefactIndex(this.library.indexPath(artefact.hash));
-      this.open.set(artefact.hash, idx);
+      index = open(this.library.indexPath(artefact.hash));
+      cache.set(artefact.hash, index);
     }
-    return { artefact, idx };
+    return { artefact, index };
   }
 
   async listArtefacts(): Promise<ArtefactInfo[]> {
