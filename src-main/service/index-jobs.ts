@@ -82,18 +82,6 @@ export class IndexJobs {
     return () => this.listeners.delete(listener);
   }
 
-  /** Resolves when no job is queued or running. */
-  async idle(): Promise<void> {
-    while (this.running || [...this.jobs.values()].some((s) => s.job.state === 'queued')) {
-      await new Promise<void>((resolve) => {
-        const off = this.subscribe(() => {
-          off();
-          resolve();
-        });
-      });
-    }
-  }
-
   /** Cancels everything and stops the worker. */
   async close(): Promise<void> {
     for (const s of this.jobs.values()) this.cancel(s.job.id);
