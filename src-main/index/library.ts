@@ -334,8 +334,8 @@ export function traceSummary(a: Artefact): TraceSummary {
   return a.summary as TraceSummary;
 }
 
-/** The first bytes of a file, to tell its kind. */
-function readHead(file: string): Uint8Array {
+/** The first bytes of a file (at most SNIFF_BYTES), to tell its kind. */
+export function readHead(file: string): Uint8Array {
   const fd = fs.openSync(file, 'r');
   try {
     const buf = Buffer.alloc(SNIFF_BYTES);

@@ -1,10 +1,9 @@
 // `goroscope stats FILE [--json] [--partial]`: the summary of a trace.
 
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { sniffDump } from '../../decode/gdump/reader.ts';
 import { sniffProfile } from '../../decode/pprof/decode.ts';
-import { SNIFF_BYTES } from '../../index/artefact-kinds.ts';
-import { defaultLibraryDir, Library, LibraryError, traceSummary } from '../../index/library.ts';
+import { defaultLibraryDir, Library, LibraryError, readHead, traceSummary } from '../../index/library.ts';
 import { summarizeTrace, type TraceSummary } from '../../analyze/trace-summary.ts';
 import { openTrace } from '../../decode/gotrace/reader.ts';
 import { parseArgs } from './args.ts';
@@ -57,13 +56,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
 function redirectOtherKinds(file: string): void {
   let head: Uint8Array;
   try {
-    const fd = openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(SNIFF_BYTES);
-      head = buf.subarray(0, readSync(fd, buf, 0, SNIFF_BYTES, 0));
-    } finally {
-      closeSync(fd);
-    }
+    head = readHead(file);
   } catch {
     return; // the trace decoder says what is wrong with the path
   }
