@@ -21,6 +21,16 @@ import type {
 import { boolean, fraction, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
 
 const MAX_DETAIL_INTERVALS = 20_000;
+/**
+ * Of levels of detail whose buckets are `widths` ns wide (finest first), the coarsest whose
+ * buckets are no wider than `maxWidth` ns, numbered from 1; 0 when even the finest is wider.
+ */
+function coarsestLevel(widths: readonly number[], maxWidth: number): number {
+  let level = 0;
+  while (level < widths.length && widths[level] <= maxWidth) level++;
+  return level;
+}
+
 /** How errors name a kind an artefact is not. */
 const KIND_NAMES: Record<ArtefactKind, string> = { trace: 'an execution trace', profile: 'a profile', dump: 'a goroutine dump' };
 const MAX_TIMELINE_ROWS = 2_000;
@@ -86,10 +96,7 @@ class ArtefactIndex {
    */
   levelBuckets(goroutine: number, t0: number, t1: number, nsPerPx: number,
     visit: (start: number, end: number, stateNs: number[]) => void): boolean {
-    let level = 0;
-    LEVEL_NS.forEach((w, i) => {
-      if (w <= nsPerPx) level = i + 1;
-    });
+    const level = coarsestLevel(LEVEL_NS, nsPerPx);
     if (level === 0) return false;
     const width = LEVEL_NS[level - 1];
     // Rows hold up to 4096 buckets from their start bucket.
@@ -352,10 +359,7 @@ export class GoroscopeService implements GoroscopeApi {
     // The coarsest precomputed level whose buckets are no wider than a point (so between max and
     // 16 × max rows, reduced below); raw points for windows narrower than that.
     const perPoint = (b - a) / max;
-    let level = 0;
-    METRIC_LEVEL_NS.forEach((w, l) => {
-      if (w <= perPoint) level = l + 1;
-    });
+    const level = coarsestLevel(METRIC_LEVEL_NS, perPoint);
     const points = (level === 0
       ? idx.db.prepare('SELECT time_ns AS time, value FROM metrics WHERE name = ? AND time_ns >= ? AND time_ns <= ? ORDER BY time_ns').all(nameId, a, b)
       : idx.db.prepare('SELECT time_ns AS time, value FROM metric_levels WHERE name = ? AND level = ? AND time_ns >= ? AND time_ns <= ? ORDER BY time_ns')
@@ -382,10 +386,7 @@ export class GoroscopeService implements GoroscopeApi {
     // One point per bucket of the window, each state's peak in it; read from the coarsest level
     // whose buckets are no wider than a point (raw samples, every 100 µs, for narrow windows).
     const bucket = Math.max((b - a) / max, 1);
-    let level = 0;
-    COUNT_LEVEL_NS.forEach((w, l) => {
-      if (w <= bucket) level = l + 1;
-    });
+    const level = coarsestLevel(COUNT_LEVEL_NS, bucket);
     const source = level === 0 ? 'goroutine_counts WHERE time_ns >= ? AND time_ns <= ?'
       : `goroutine_count_levels WHERE level = ${level} AND time_ns >= ? - ${COUNT_LEVEL_NS[level - 1]} AND time_ns <= ?`;
     return idx.db.prepare(`SELECT max(time_ns) AS time, max(running) AS running, max(runnable) AS runnable, max(waiting) AS waiting,
