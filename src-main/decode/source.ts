@@ -14,6 +14,8 @@ export interface ByteSource {
    * The returned bytes are owned by the caller.
    */
   read(position: number, length: number): Uint8Array;
+  /** Reads up to `target.length` bytes at `position` into `target`; returns how many (fewer only at end of input). */
+  readInto(target: Uint8Array, position: number): number;
   close(): void;
 }
 
@@ -35,15 +37,19 @@ export function fileSource(path: string): ByteSource {
     name: path,
     size: stat.size,
     read(position: number, length: number): Uint8Array {
-      const n = Math.max(0, Math.min(length, stat.size - position));
-      const buf = Buffer.allocUnsafe(n);
+      const buf = Buffer.allocUnsafe(Math.max(0, Math.min(length, stat.size - position)));
+      const done = this.readInto(buf, position);
+      return done === buf.length ? buf : buf.subarray(0, done);
+    },
+    readInto(target: Uint8Array, position: number): number {
+      const n = Math.max(0, Math.min(target.length, stat.size - position));
       let done = 0;
       while (done < n) {
-        const got = fs.readSync(fd, buf, done, n - done, position + done);
+        const got = fs.readSync(fd, target, done, n - done, position + done);
         if (got === 0) break;
         done += got;
       }
-      return done === n ? buf : buf.subarray(0, done);
+      return done;
     },
     close(): void {
       if (open) {
@@ -62,6 +68,11 @@ export function bytesSource(name: string, bytes: Uint8Array): ByteSource {
     size: bytes.length,
     read(position: number, length: number): Uint8Array {
       return bytes.slice(position, Math.min(bytes.length, position + length));
+    },
+    readInto(target: Uint8Array, position: number): number {
+      const part = bytes.subarray(position, Math.min(bytes.length, position + target.length));
+      target.set(part);
+      return part.length;
     },
     close(): void {},
   };

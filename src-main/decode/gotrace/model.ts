@@ -212,6 +212,12 @@ export function makeEvent<E extends TraceEvent>(
   return { kind, time, thread, proc, goroutine, stack, data } as E;
 }
 
+/** A copy of an event that stays valid after the reader moves on (see TraceReader.next). */
+export function copyEvent<E extends TraceEvent>(ev: E): E {
+  const data = ev.kind === 'StateTransition' ? { ...ev.data } : ev.data;
+  return makeEvent(ev.kind, ev.time, ev.thread, ev.proc, ev.goroutine, ev.stack, data as E['data']);
+}
+
 /** Trace format as written in the header: "1.11", "1.19", "1.21", "1.22", "1.23", "1.25", "1.26". */
 export type TraceFormat = '1.11' | '1.19' | '1.21' | '1.22' | '1.23' | '1.25' | '1.26';
 export const OLD_FORMATS: readonly TraceFormat[] = ['1.11', '1.19', '1.21'];
@@ -225,6 +231,10 @@ export interface TraceReader {
   /**
    * The next event in Go's order, or null at the end. Throws TraceFormatError at the first
    * damage, after every event decodable before it was returned.
+   *
+   * The event and its payload may be reused by a later call (the generation-based reader builds
+   * events in place instead of allocating tens of millions of them): read what you need before
+   * calling next() again, or keep a copy (`copyEvent`). Stacks are shared and never reused.
    */
   next(): TraceEvent | null;
   /** Bytes consumed so far (for progress). */

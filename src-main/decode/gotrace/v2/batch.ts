@@ -1,6 +1,8 @@
 // Batch framing of the generation-based format: reads batch headers sequentially from a byte
 // source and hands out each batch's body as a view into a read-ahead chunk, so a generation is
-// held in memory once, as raw bytes, and nothing beyond it is read.
+// held in memory once, as raw bytes, and nothing beyond it is read. Chunks are recycled once
+// every generation with a batch in them is done: a fresh 8 MB buffer per chunk cost more in page
+// faults (0.35 s on a 168 MB trace) than reading the file.
 
 import { DecodeError } from '../../errors.ts';
 import type { ByteSource } from '../../source.ts';
@@ -28,12 +30,25 @@ export type BatchOrEnd = Batch | 'end-of-generation' | 'eof';
 const CHUNK = 8 << 20;
 const TWO_POW_64 = 18446744073709551616;
 
+interface RetiredChunk {
+  readonly buffer: Uint8Array;
+  /** Highest generation with a batch in it. */
+  readonly lastGen: number;
+}
+
 /** Sequential reader of batches. */
 export class BatchReader {
   private chunk: Uint8Array = new Uint8Array(0);
+  /** The whole buffer behind `chunk` (which is shorter at the end of input). */
+  private chunkBuffer: Uint8Array = this.chunk;
+  /** Highest generation of a batch handed out from the current chunk. */
+  private chunkLastGen = 0;
   /** File offset of chunk[0]. */
   private chunkStart: number;
   private pos = 0;
+  /** Earlier chunks that batches may still point into, and buffers free for reuse. */
+  private retired: RetiredChunk[] = [];
+  private readonly free: Uint8Array[] = [];
 
   constructor(private readonly source: ByteSource, start: number) {
     this.chunkStart = start;
@@ -52,11 +67,25 @@ export class BatchReader {
     if (fileOffset >= this.source.size) return avail;
     // Start a fresh chunk at the unread byte. Views handed out earlier keep the old chunk alive
     // until their generation is dropped.
-    const want = Math.max(CHUNK, n);
-    this.chunk = this.source.read(fileOffset, want);
+    if (this.chunkBuffer.length === CHUNK) this.retired.push({ buffer: this.chunkBuffer, lastGen: this.chunkLastGen });
+    const buffer = n <= CHUNK ? (this.free.pop() ?? new Uint8Array(CHUNK)) : new Uint8Array(n);
+    const got = this.source.readInto(buffer, fileOffset);
+    this.chunkBuffer = buffer;
+    this.chunk = got === buffer.length ? buffer : buffer.subarray(0, got);
+    this.chunkLastGen = 0;
     this.chunkStart = fileOffset;
     this.pos = 0;
     return this.chunk.length;
+  }
+
+  /** Generations before `gen` are done with: their chunks may be reused. */
+  release(gen: number): void {
+    const keep: RetiredChunk[] = [];
+    for (const c of this.retired) {
+      if (c.lastGen < gen) this.free.push(c.buffer);
+      else keep.push(c);
+    }
+    this.retired = keep;
   }
 
   private truncated(what: string): DecodeError {
@@ -117,6 +146,7 @@ export class BatchReader {
     const dataOffset = this.offset;
     const data = this.chunk.subarray(this.pos, this.pos + size);
     this.pos += size;
+    if (gen > this.chunkLastGen) this.chunkLastGen = gen;
     return { gen, m, time, exp, data, dataOffset, offset };
   }
 }

@@ -51,44 +51,73 @@ export class BatchCursor {
       throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
         `unknown or untimed event type ${typ} in the batch of thread ${this.m}: expected a timed event`);
     }
-    let pos = start + 1;
     const args = this.ev.args;
     const end = data.length;
-    // dt, then the arguments: inline uvarint decoding (the hot loop of the whole decoder).
-    // Most values fit in one or two bytes; longer ones take the general path.
-    for (let i = -1; i < nargs; i++) {
-      if (pos >= end) {
-        throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
-          `event ${TIMED_SPECS[typ]!.name} runs past the end of its batch: expected ${nargs + 1} uvarints`);
+    // dt, then the arguments: uvarints decoded inline (the hot loop of the whole decoder). Most
+    // take one or two bytes; longer ones take longUvarint. Reading past the end of the view
+    // yields undefined, which ends a varint: overruns are caught once, after the event.
+    let pos = start + 1;
+    let b = data[pos++];
+    let dt = b;
+    if (b >= 0x80) {
+      const b2 = data[pos];
+      if (b2 < 0x80) {
+        dt = (b & 0x7f) + b2 * 128;
+        pos++;
+      } else {
+        dt = this.longUvarint(data, pos - 1);
+        pos = this.longEnd;
       }
-      let b = data[pos++];
+    }
+    for (let i = 0; i < nargs; i++) {
+      b = data[pos++];
       let v = b;
       if (b >= 0x80) {
-        v = b & 0x7f;
-        let mul = 128;
-        let n = 1;
-        do {
-          if (pos >= end || n === 10) {
-            throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
-              `invalid uvarint in event ${TIMED_SPECS[typ]!.name}: expected a complete uvarint inside the batch`);
-          }
-          b = data[pos++];
-          v += (b & 0x7f) * mul;
-          mul *= 128;
-          n++;
-        } while (b >= 0x80);
-        if (v >= 18446744073709551616) v = -1; // 2^64−1: Go's −1.
+        const b2 = data[pos];
+        if (b2 < 0x80) {
+          v = (b & 0x7f) + b2 * 128;
+          pos++;
+        } else {
+          v = this.longUvarint(data, pos - 1);
+          pos = this.longEnd;
+        }
       }
-      if (i >= 0) args[i] = v;
-      // Go converts each delta separately, then adds (matters for non-integral ns per unit).
-      else this.lastTs += Math.trunc(v * this.nsPerUnit);
+      args[i] = v;
     }
+    if (pos > end) {
+      throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
+        `event ${TIMED_SPECS[typ]!.name} runs past the end of its batch: expected ${nargs + 1} complete uvarints`);
+    }
+    // Go converts each delta separately, then adds (matters for non-integral ns per unit).
+    this.lastTs += Math.trunc(dt * this.nsPerUnit);
     this.ev.typ = typ;
     this.ev.time = this.lastTs;
     this.time = this.lastTs;
     this.ev.offset = batch.dataOffset + start;
     this.dataOff = pos;
     return true;
+  }
+
+  /** Where the last longUvarint ended. */
+  private longEnd = 0;
+
+  /** A uvarint of three bytes or more at `pos` (or one cut short); sets longEnd. */
+  private longUvarint(data: Uint8Array, pos: number): number {
+    let v = 0;
+    let mul = 1;
+    for (let n = 0; n < 10; n++) {
+      const b = data[pos++];
+      if (b === undefined) break;
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) {
+        this.longEnd = pos;
+        return v >= 18446744073709551616 ? -1 : v; // 2^64−1: Go's −1.
+      }
+      mul *= 128;
+    }
+    // Unterminated: make the caller see an overrun.
+    this.longEnd = data.length + 1;
+    return 0;
   }
 }
 

@@ -95,7 +95,8 @@ export class Generation {
       const name = EXPERIMENTS[b.exp] ?? '';
       let list = this.experimentalBatches.get(name);
       if (!list) this.experimentalBatches.set(name, (list = []));
-      list.push({ thread: b.m, data: b.data });
+      // A copy: the batch's bytes are in a chunk that is reused once the generation is done.
+      list.push({ thread: b.m, data: b.data.slice() });
     } else if (first === Ev.Strings) {
       this.addStrings(b);
     } else if (first === Ev.Stacks) {

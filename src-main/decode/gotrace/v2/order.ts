@@ -8,8 +8,8 @@
 
 import { DecodeError } from '../../errors.ts';
 import {
-  makeEvent, EMPTY_STACK, NO_STACK as NO_STACK_VALUE, NO_TASK as NO_TASK_VALUE, NONE as NONE_VALUE,
-  type GoState, type ProcState, type RangeAttribute, type ResourceID, type Stack, type TraceEvent,
+  EMPTY_STACK, NO_STACK as NO_STACK_VALUE, NO_TASK as NO_TASK_VALUE, NONE as NONE_VALUE,
+  type EventKind, type GoState, type ProcState, type RangeAttribute, type ResourceID, type Stack, type TraceEvent,
 } from '../model.ts';
 import type { Generation } from './generation.ts';
 import { IdTable } from './id-table.ts';
@@ -23,7 +23,6 @@ const ProcStatus = ProcStatusEnum;
 type GoStatus = GoStatusEnum;
 type ProcStatus = ProcStatusEnum;
 const TIMED_SPECS = SPECS_TABLE;
-const newEvent = makeEvent;
 const NO_STACK = NO_STACK_VALUE;
 const NO_TASK = NO_TASK_VALUE;
 const NONE = NONE_VALUE;
@@ -41,6 +40,30 @@ export interface WireEvent {
 /** Capacity of the ready queue (a power of two). */
 const QUEUE_SIZE = 8;
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type SlotEvent = Mutable<{ kind: EventKind; time: number; thread: number; proc: number; goroutine: number; stack: Stack; data: TraceEvent['data'] }>;
+type SlotTransition<R, S> = Mutable<{ resource: R; id: number; from: S; to: S; reason: string; stack: Stack }>;
+
+/**
+ * Where one queued event is built. Events are not allocated per wire event: the queue's slots
+ * are reused, so an event stays valid until its slot comes round again, after the consumer has
+ * asked for the next one (see TraceReader.next). Payloads of state transitions, nearly every
+ * event, are reused the same way; rarer kinds get a fresh payload.
+ */
+interface Slot {
+  readonly ev: SlotEvent;
+  readonly go: SlotTransition<'goroutine', GoState>;
+  readonly proc: SlotTransition<'proc', ProcState>;
+}
+
+function newSlot(): Slot {
+  return {
+    ev: { kind: 'Sync', time: 0, thread: NONE, proc: NONE, goroutine: NONE, stack: NO_STACK, data: null },
+    go: { resource: 'goroutine', id: NONE, from: 'Undetermined', to: 'Undetermined', reason: '', stack: NO_STACK },
+    proc: { resource: 'proc', id: NONE, from: 'Undetermined', to: 'Undetermined', reason: '', stack: NO_STACK },
+  };
+}
+
 const GO_STATE: readonly GoState[] = ['Undetermined', 'Runnable', 'Running', 'Syscall', 'Waiting'];
 const PROC_STATE: readonly ProcState[] = ['Undetermined', 'Running', 'Idle', 'Running', 'Idle'];
 const NO_ATTRIBUTES: readonly RangeAttribute[] = Object.freeze([]) as readonly RangeAttribute[];
@@ -56,9 +79,14 @@ interface GState {
   status: GoStatus;
   seqGen: number;
   seq: number;
-  /** Open user regions, innermost last. */
-  regions: { task: number; name: string }[];
-  ranges: RangeInFlight[];
+  /** Open user regions, innermost last; null until the first (most goroutines have none). */
+  regions: { task: number; name: string }[] | null;
+  /** Ranges in flight; null until the first. */
+  ranges: RangeInFlight[] | null;
+}
+
+function newGState(status: GoStatus, seqGen: number): GState {
+  return { status, seqGen, seq: 0, regions: null, ranges: null };
 }
 interface PState {
   status: ProcStatus;
@@ -103,7 +131,7 @@ export class Ordering {
    * Events ready to be returned, oldest first: a ring buffer. One wire event yields at most three
    * events and the queue is drained before the next advance, so it never holds more than that.
    */
-  private readonly queue: (TraceEvent | undefined)[] = new Array(QUEUE_SIZE).fill(undefined);
+  private readonly slots: readonly Slot[] = Array.from({ length: QUEUE_SIZE }, newSlot);
   private queueHead = 0;
   private queueTail = 0;
 
@@ -124,11 +152,7 @@ export class Ordering {
 
   next(): TraceEvent | undefined {
     if (this.queueHead === this.queueTail) return undefined;
-    const i = this.queueHead & (QUEUE_SIZE - 1);
-    const ev = this.queue[i];
-    this.queue[i] = undefined;
-    this.queueHead++;
-    return ev;
+    return this.slots[this.queueHead++ & (QUEUE_SIZE - 1)].ev as TraceEvent;
   }
 
   /**
@@ -279,9 +303,24 @@ export class Ordering {
     return i < 0 ? NO_STACK : this.gen.stack(this.ev.args[i]);
   }
 
-  private push(ev: TraceEvent): void {
+  /** The slot the next queued event is built in. */
+  private nextSlot(): Slot {
     if (this.queueTail - this.queueHead === QUEUE_SIZE) throw new Error('internal error: event queue overflow');
-    this.queue[this.queueTail++ & (QUEUE_SIZE - 1)] = ev;
+    return this.slots[this.queueTail & (QUEUE_SIZE - 1)];
+  }
+
+  /** Queues an event (see Slot: built in place, not allocated). */
+  private push<E extends TraceEvent>(kind: E['kind'], time: number, thread: number, proc: number, goroutine: number,
+    stack: Stack, data: E['data']): void {
+    const ev = this.nextSlot().ev;
+    ev.kind = kind;
+    ev.time = time;
+    ev.thread = thread;
+    ev.proc = proc;
+    ev.goroutine = goroutine;
+    ev.stack = stack;
+    ev.data = data;
+    this.queueTail++;
   }
 
   /** Queues the current wire event as a model event, with the context before it. */
@@ -294,46 +333,46 @@ export class Ordering {
     const gen = this.gen;
     switch (ev.typ) {
       case Ev.ProcsChange:
-        return this.push(newEvent('Metric', t, thread, proc, goroutine, stack, { name: '/sched/gomaxprocs:threads', value: a[0] }));
+        return this.push('Metric', t, thread, proc, goroutine, stack, { name: '/sched/gomaxprocs:threads', value: a[0] });
       case Ev.HeapAlloc:
-        return this.push(newEvent('Metric', t, thread, proc, goroutine, stack, { name: '/memory/classes/heap/objects:bytes', value: a[0] }));
+        return this.push('Metric', t, thread, proc, goroutine, stack, { name: '/memory/classes/heap/objects:bytes', value: a[0] });
       case Ev.HeapGoal:
-        return this.push(newEvent('Metric', t, thread, proc, goroutine, stack, { name: '/gc/heap/goal:bytes', value: a[0] }));
+        return this.push('Metric', t, thread, proc, goroutine, stack, { name: '/gc/heap/goal:bytes', value: a[0] });
       case Ev.GoLabel:
-        return this.push(newEvent('Label', t, thread, proc, goroutine, stack, { label: gen.string(a[0]), resource: goroutineScope(goroutine) }));
+        return this.push('Label', t, thread, proc, goroutine, stack, { label: gen.string(a[0]), resource: goroutineScope(goroutine) });
       case Ev.UserLog:
-        return this.push(newEvent('Log', t, thread, proc, goroutine, stack, { task: a[0], category: gen.string(a[1]), message: gen.string(a[2]) }));
+        return this.push('Log', t, thread, proc, goroutine, stack, { task: a[0], category: gen.string(a[1]), message: gen.string(a[2]) });
       case Ev.UserRegionBegin:
       case Ev.UserRegionEnd:
-        return this.push(newEvent(ev.typ === Ev.UserRegionBegin ? 'RegionBegin' : 'RegionEnd', t, thread, proc, goroutine, stack,
-          { task: a[0], type: gen.string(a[1]) }));
+        return this.push(ev.typ === Ev.UserRegionBegin ? 'RegionBegin' : 'RegionEnd', t, thread, proc, goroutine, stack,
+          { task: a[0], type: gen.string(a[1]) });
       case Ev.GCBegin:
-        return this.push(newEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
+        return this.push('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES });
       case Ev.GCActive:
-        return this.push(newEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
+        return this.push('RangeActive', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES });
       case Ev.GCEnd:
-        return this.push(newEvent('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES }));
+        return this.push('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES });
       case Ev.GCSweepBegin:
-        return this.push(newEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(proc), attributes: NO_ATTRIBUTES }));
+        return this.push('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(proc), attributes: NO_ATTRIBUTES });
       case Ev.GCSweepActive:
-        return this.push(newEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(a[0]), attributes: NO_ATTRIBUTES }));
+        return this.push('RangeActive', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(a[0]), attributes: NO_ATTRIBUTES });
       case Ev.GCSweepEnd:
-        return this.push(newEvent('RangeEnd', t, thread, proc, goroutine, stack, {
+        return this.push('RangeEnd', t, thread, proc, goroutine, stack, {
           name: GC_SWEEP, scope: procScope(proc),
           attributes: [{ name: 'bytes swept', value: a[0] }, { name: 'bytes reclaimed', value: a[1] }],
-        }));
+        });
       case Ev.GCMarkAssistBegin:
-        return this.push(newEvent('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES }));
+        return this.push('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES });
       case Ev.GCMarkAssistActive:
-        return this.push(newEvent('RangeActive', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(a[0]), attributes: NO_ATTRIBUTES }));
+        return this.push('RangeActive', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(a[0]), attributes: NO_ATTRIBUTES });
       case Ev.GCMarkAssistEnd:
-        return this.push(newEvent('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES }));
+        return this.push('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES });
       default:
         if (ev.typ >= Ev.Span) {
           const spec = TIMED_SPECS[ev.typ]!;
           const args = spec.args.map((name, i) => (name.endsWith('string') ? gen.string(a[i]) : a[i]));
-          return this.push(newEvent('Experimental', t, thread, proc, goroutine, stack,
-            { name: spec.name, experiment: spec.experiment, argNames: spec.args, args }));
+          return this.push('Experimental', t, thread, proc, goroutine, stack,
+            { name: spec.name, experiment: spec.experiment, argNames: spec.args, args });
         }
         throw this.fail('internal error: no model event for this wire event');
     }
@@ -341,13 +380,21 @@ export class Ordering {
 
   private emitGo(id: number, from: GoState, to: GoState, reason: string, transitionStack: Stack,
     stack: Stack, thread = this.curM, proc = this.curP, goroutine = this.curG, time = this.ev.time): void {
-    this.push(newEvent('StateTransition', time, thread, proc, goroutine, stack,
-      { resource: 'goroutine', id, from, to, reason, stack: transitionStack }));
+    const d = this.nextSlot().go;
+    d.id = id;
+    d.from = from;
+    d.to = to;
+    d.reason = reason;
+    d.stack = transitionStack;
+    this.push('StateTransition', time, thread, proc, goroutine, stack, d);
   }
 
   private emitProc(id: number, from: ProcState, to: ProcState, thread = this.curM, proc = this.curP, goroutine = this.curG): void {
-    this.push(newEvent('StateTransition', this.ev.time, thread, proc, goroutine, NO_STACK,
-      { resource: 'proc', id, from, to, reason: '', stack: NO_STACK }));
+    const d = this.nextSlot().proc;
+    d.id = id;
+    d.from = from;
+    d.to = to;
+    this.push('StateTransition', this.ev.time, thread, proc, goroutine, NO_STACK, d);
   }
 
   // ---- procs ---------------------------------------------------------------------------------
@@ -469,7 +516,7 @@ export class Ordering {
       s.seqGen = this.genNum;
       s.seq = 0;
     } else if (this.genNum === this.initialGen) {
-      this.gStates.set(gid, { status, seqGen: this.genNum, seq: 0, regions: [], ranges: [] });
+      this.gStates.set(gid, newGState(status, this.genNum));
       oldState = 'Undetermined';
     } else {
       throw this.fail(`found goroutine status for new goroutine after the first generation: id=${gid} status=${GO_STATE[status]}`);
@@ -509,7 +556,7 @@ export class Ordering {
     const newG = a[0];
     if (this.gStates.has(newG)) throw this.fail(`tried to create goroutine (${newG}) that already exists`);
     const blocked = this.ev.typ === Ev.GoCreateBlocked;
-    this.gStates.set(newG, { status: blocked ? GoStatus.Waiting : GoStatus.Runnable, seqGen: this.genNum, seq: 0, regions: [], ranges: [] });
+    this.gStates.set(newG, newGState(blocked ? GoStatus.Waiting : GoStatus.Runnable, this.genNum));
     this.validateIDs();
     // Go reports the new goroutine's stack even when it is stack 0 (an empty but present stack).
     const newStack = a[1] === 0 ? EMPTY_STACK : this.gen.stack(a[1]);
@@ -641,7 +688,7 @@ export class Ordering {
     this.requireCtx(Req.Must, Req.May, Req.MustNot);
     const newG = this.ev.args[0];
     if (this.gStates.has(newG)) throw this.fail(`tried to create goroutine (${newG}) in syscall that already exists`);
-    this.gStates.set(newG, { status: GoStatus.Syscall, seqGen: this.genNum, seq: 0, regions: [], ranges: [] });
+    this.gStates.set(newG, newGState(GoStatus.Syscall, this.genNum));
     this.newG = newG;
     this.emitGo(newG, 'NotExist', 'Syscall', '', NO_STACK, NO_STACK);
     return true;
@@ -680,7 +727,7 @@ export class Ordering {
     this.activeTasks.set(id, { name, parent });
     this.requireUserCtx();
     this.validateIDs();
-    this.push(newEvent('TaskBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(), { id, parent, type: name }));
+    this.push('TaskBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(), { id, parent, type: name });
     return true;
   }
 
@@ -690,8 +737,8 @@ export class Ordering {
     this.activeTasks.delete(id);
     this.requireUserCtx();
     this.validateIDs();
-    this.push(newEvent('TaskEnd', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
-      { id, parent: task ? task.parent : NO_TASK, type: task ? task.name : '' }));
+    this.push('TaskEnd', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
+      { id, parent: task ? task.parent : NO_TASK, type: task ? task.name : '' });
     return true;
   }
 
@@ -708,7 +755,7 @@ export class Ordering {
 
   private userRegionBegin(): boolean {
     const { s, task, name } = this.regionOfEvent();
-    s.regions.push({ task, name });
+    (s.regions ??= []).push({ task, name });
     this.emit();
     return true;
   }
@@ -716,7 +763,7 @@ export class Ordering {
   private userRegionEnd(): boolean {
     const { s, task, name } = this.regionOfEvent();
     // An empty stack is fine: the region began before tracing started.
-    if (s.regions.length > 0) {
+    if (s.regions && s.regions.length > 0) {
       const top = s.regions[s.regions.length - 1];
       if (top.task !== task || top.name !== name) {
         throw this.fail(`misuse of region in goroutine ${this.curG}: region end {${task} ${name}} when the inner-most active region start event is {${top.task} ${top.name}}`);
@@ -828,10 +875,10 @@ export class Ordering {
     const begin = isSTW ? Ev.STWBegin : Ev.GCMarkAssistBegin;
     this.validateIDs();
     const desc = isSTW ? this.gen.string(this.ev.args[0]) : '';
-    beginRange(this, s.ranges, { begin, desc });
+    beginRange(this, (s.ranges ??= []), { begin, desc });
     const name = isSTW ? `stop-the-world (${desc})` : GC_ASSIST;
-    this.push(newEvent('RangeBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
-      { name, scope: goroutineScope(this.curG), attributes: NO_ATTRIBUTES }));
+    this.push('RangeBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
+      { name, scope: goroutineScope(this.curG), attributes: NO_ATTRIBUTES });
     return true;
   }
 
@@ -839,7 +886,7 @@ export class Ordering {
     const gid = this.ev.args[0];
     const s = this.gStates.get(gid);
     if (!s) throw this.fail(`uninitialized goroutine ${gid}`);
-    activeRange(this, s.ranges, { begin: Ev.GCMarkAssistBegin, desc: '' }, this.genNum === this.initialGen);
+    activeRange(this, (s.ranges ??= []), { begin: Ev.GCMarkAssistBegin, desc: '' }, this.genNum === this.initialGen);
     this.emit();
     return true;
   }
@@ -849,11 +896,11 @@ export class Ordering {
     const s = this.gStates.get(this.curG);
     if (!s) throw this.fail(`range end without known state for current goroutine ${this.curG}`);
     const isSTW = this.ev.typ === Ev.STWEnd;
-    const desc = endRange(this, s.ranges, isSTW ? Ev.STWBegin : Ev.GCMarkAssistBegin);
+    const desc = endRange(this, (s.ranges ??= []), isSTW ? Ev.STWBegin : Ev.GCMarkAssistBegin);
     // STWEnd carries no kind: it inherits its begin's.
     const name = isSTW ? `stop-the-world (${desc})` : GC_ASSIST;
-    this.push(newEvent('RangeEnd', this.ev.time, this.curM, this.curP, this.curG, NO_STACK,
-      { name, scope: goroutineScope(this.curG), attributes: NO_ATTRIBUTES }));
+    this.push('RangeEnd', this.ev.time, this.curM, this.curP, this.curG, NO_STACK,
+      { name, scope: goroutineScope(this.curG), attributes: NO_ATTRIBUTES });
     return true;
   }
 

@@ -299,6 +299,7 @@ class V2Reader implements TraceReader {
       return this.syncEvent(this.lastTs, null);
     }
     this.gen = gen;
+    this.batches.release(gen.gen);
     this.cpuSamples = gen.cpuSamples;
     this.cpuIdx = 0;
     this.frontier = [];
