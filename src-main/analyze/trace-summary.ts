@@ -59,6 +59,7 @@ export class TraceSummarizer {
   private readonly goroutines = new Map<number, GoroutineState>();
   private dead = 0;
   private readonly kinds = new Map<string, number>();
+  private transitions = 0;
   private readonly waitNs = new Map<string, number>();
   /** Open stop-the-world begins per scope, oldest first. */
   private readonly stwOpen = new Map<string, number[]>();
@@ -78,7 +79,9 @@ export class TraceSummarizer {
     if (s.events === 0) this.first = ev.time;
     this.last = ev.time;
     s.events++;
-    this.kinds.set(ev.kind, (this.kinds.get(ev.kind) ?? 0) + 1);
+    // State transitions are nearly every event: counted apart from the per-kind map.
+    if (ev.kind === 'StateTransition') this.transitions++;
+    else this.kinds.set(ev.kind, (this.kinds.get(ev.kind) ?? 0) + 1);
     switch (ev.kind) {
       case 'StateTransition': {
         const t = ev.data;
@@ -162,7 +165,9 @@ export class TraceSummarizer {
     }
     s.runningNs = running;
     s.syscallNs = syscall;
-    s.eventsByKind = sortedRecord(this.kinds);
+    const kinds = new Map(this.kinds);
+    if (this.transitions > 0) kinds.set('StateTransition', this.transitions);
+    s.eventsByKind = sortedRecord(kinds);
     s.waitingAtEnd = sortedRecord(waitingAtEnd);
     s.waitNsByReason = sortedRecord(waitNs);
     return s;

@@ -37,7 +37,8 @@ interface GoroutineRecord {
   procSince: number;
   procThread: number;
   totals: [number, number, number, number]; // running, runnable, waiting, syscall
-  wait: Map<number, number>;
+  /** Waiting time by reason, flat: [reason, ns, reason, ns, …] in first-seen order (few reasons each, and a Map per goroutine cost more). */
+  wait: number[];
   intervals: number;
   /** Chunks already written to goroutine_interval_chunks. */
   chunksWritten: number;
@@ -46,6 +47,16 @@ interface GoroutineRecord {
   chunk: ChunkEncoder;
   /** Open user regions, innermost last. */
   regions: { task: number; type: number; start: number }[];
+}
+
+function addWait(wait: number[], reason: number, ns: number): void {
+  for (let i = 0; i < wait.length; i += 2) {
+    if (wait[i] === reason) {
+      wait[i + 1] += ns;
+      return;
+    }
+  }
+  wait.push(reason, ns);
 }
 
 interface OpenRange {
@@ -290,7 +301,7 @@ export class TraceIndexer {
         id: tr.id, name: this.string(name), createdNs: creation ? t : null, creator: creation && ev.goroutine >= 0 ? ev.goroutine : null,
         creationStack: creation ? this.stack(ev.stack) : 0, startStack: stack, startNs: t, firstState: to,
         state: to, since: t, reason: tr.reason === '' ? 0 : this.string(tr.reason), stack, thread: -1, proc: -1, procSince: 0, procThread: -1,
-        totals: [0, 0, 0, 0], wait: new Map(), intervals: 0, chunksWritten: 0, levels: null, chunk: new ChunkEncoder(), regions: [],
+        totals: [0, 0, 0, 0], wait: [], intervals: 0, chunksWritten: 0, levels: null, chunk: new ChunkEncoder(), regions: [],
       };
       this.goroutines.set(tr.id, g);
       this.goroutineCount++;
@@ -325,7 +336,7 @@ export class TraceIndexer {
       case 2: g.totals[1] += d; break;
       case 4: {
         g.totals[2] += d;
-        g.wait.set(g.reason, (g.wait.get(g.reason) ?? 0) + d);
+        addWait(g.wait, g.reason, d);
         let byStack = this.blocking.get(g.reason);
         if (!byStack) this.blocking.set(g.reason, (byStack = new Map()));
         const b = byStack.get(g.stack);
@@ -385,7 +396,7 @@ export class TraceIndexer {
     else this.flushChunk(g);
     g.levels?.finish();
     let wait = '{';
-    for (const [reason, ns] of g.wait) if (ns !== 0) wait += `${wait.length > 1 ? ',' : ''}"${reason}":${ns}`;
+    for (let i = 0; i < g.wait.length; i += 2) if (g.wait[i + 1] !== 0) wait += `${wait.length > 1 ? ',' : ''}"${g.wait[i]}":${g.wait[i + 1]}`;
     wait += '}';
     this.ins.goroutines.push(g.id, g.name, g.createdNs, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
       g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait, g.intervals, inline, g.stack, g.since);

@@ -13,11 +13,19 @@ export class ByteWriter {
 
   uvarint(v: number): void {
     if (this.length + 8 > this.buf.length) this.grow(8);
-    while (v >= 0x80) {
-      this.buf[this.length++] = (v % 0x80) | 0x80;
+    const buf = this.buf;
+    let n = this.length;
+    // Division for values past 32 bits; bit operations (much faster) below.
+    while (v > 0xffffffff) {
+      buf[n++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    this.buf[this.length++] = v;
+    while (v >= 0x80) {
+      buf[n++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+    buf[n++] = v;
+    this.length = n;
   }
 
   /** A copy of the bytes written; the writer starts empty again. */
