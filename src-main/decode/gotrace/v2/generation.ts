@@ -78,6 +78,8 @@ export class Generation {
   snapNsec = 0;
   readonly experimentalBatches = new Map<string, ExperimentalBatch[]>();
 
+  /** Strings by ID: dense below DENSE_LIMIT (the runtime counts from 1), a Map beyond. */
+  private readonly denseStrings: (string | undefined)[] = [];
   private readonly strings = new Map<number, string>();
   private readonly rawStacks = new Map<number, number[]>();
   private readonly frames = new Map<number, RawFrame>();
@@ -122,8 +124,13 @@ export class Generation {
       const len = r.uvarint();
       if (len > MAX_STRING_SIZE) throw r.fail(`invalid string size ${len}: expected at most ${MAX_STRING_SIZE}`);
       const s = utf8.decode(r.bytes(len));
-      if (id === 0 || this.strings.has(id)) throw r.fail(`duplicate string ID ${id}: expected unique string IDs within a generation`);
-      this.strings.set(id, s);
+      if (id === 0 || this.hasString(id)) throw r.fail(`duplicate string ID ${id}: expected unique string IDs within a generation`);
+      if (id < DENSE_LIMIT) {
+        while (this.denseStrings.length < id) this.denseStrings.push(undefined);
+        this.denseStrings[id] = s;
+      } else {
+        this.strings.set(id, s);
+      }
     }
   }
 
@@ -211,14 +218,15 @@ export class Generation {
   }
 
   hasString(id: number): boolean {
-    return id === 0 || this.strings.has(id);
+    return id === 0 || (id < DENSE_LIMIT ? this.denseStrings[id] !== undefined : this.strings.has(id));
   }
   hasStack(id: number): boolean {
-    return id === 0 || this.rawStacks.has(id);
+    return id === 0 || (id < DENSE_LIMIT && this.stackCache[id] !== undefined) || this.rawStacks.has(id);
   }
   /** The string with this ID ("" for 0). Callers validate IDs first. */
   string(id: number): string {
-    return id === 0 ? '' : (this.strings.get(id) ?? '');
+    if (id === 0) return '';
+    return (id < DENSE_LIMIT ? this.denseStrings[id] : this.strings.get(id)) ?? '';
   }
 
   /** The resolved stack with this ID, shared by every event of the generation that uses it. */
