@@ -57,20 +57,9 @@ export class BatchCursor {
     // take one or two bytes; longer ones take longUvarint. Reading past the end of the view
     // yields undefined, which ends a varint: overruns are caught once, after the event.
     let pos = start + 1;
-    let b = data[pos++];
-    let dt = b;
-    if (b >= 0x80) {
-      const b2 = data[pos];
-      if (b2 < 0x80) {
-        dt = (b & 0x7f) + b2 * 128;
-        pos++;
-      } else {
-        dt = this.longUvarint(data, pos - 1);
-        pos = this.longEnd;
-      }
-    }
-    for (let i = 0; i < nargs; i++) {
-      b = data[pos++];
+    let dt = 0;
+    for (let i = -1; i < nargs; i++) {
+      const b = data[pos++];
       let v = b;
       if (b >= 0x80) {
         const b2 = data[pos];
@@ -82,7 +71,8 @@ export class BatchCursor {
           pos = this.longEnd;
         }
       }
-      args[i] = v;
+      if (i >= 0) args[i] = v;
+      else dt = v;
     }
     if (pos > end) {
       throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
