@@ -83,6 +83,8 @@ export class TraceIndexer {
   private readonly stackCache = new WeakMap<Stack, number>();
   private readonly goroutines = new Map<number, GoroutineRecord>();
   private readonly procChunks = new Map<number, ChunkEncoder>();
+  /** Encoders of finished goroutines, for reuse: millions of goroutines live a few intervals each. */
+  private readonly chunkPool: ChunkEncoder[] = [];
   private readonly openRanges = new Map<string, OpenRange[]>();
   /** Per metric name, per level: the open bucket's index and largest value. */
   private readonly metricBuckets = new Map<number, { bucket: number; max: number }[]>();
@@ -301,7 +303,7 @@ export class TraceIndexer {
         id: tr.id, name: this.string(name), createdNs: creation ? t : null, creator: creation && ev.goroutine >= 0 ? ev.goroutine : null,
         creationStack: creation ? this.stack(ev.stack) : 0, startStack: stack, startNs: t, firstState: to,
         state: to, since: t, reason: tr.reason === '' ? 0 : this.string(tr.reason), stack, thread: -1, proc: -1, procSince: 0, procThread: -1,
-        totals: [0, 0, 0, 0], wait: [], intervals: 0, chunksWritten: 0, levels: null, chunk: new ChunkEncoder(), regions: [],
+        totals: [0, 0, 0, 0], wait: [], intervals: 0, chunksWritten: 0, levels: null, chunk: this.chunkPool.pop() ?? new ChunkEncoder(), regions: [],
       };
       this.goroutines.set(tr.id, g);
       this.goroutineCount++;
@@ -403,6 +405,8 @@ export class TraceIndexer {
     if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
     this.goroutines.delete(g.id);
+    // Its encoder is empty now (taken or flushed): the next goroutine reuses it and its buffer.
+    this.chunkPool.push(g.chunk);
     if (endNs !== null) this.counts[1]--;
   }
 
