@@ -5,6 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
+import { formatEvent } from '../../src-main/decode/gotrace/format-event.ts';
+import { copyEvent, type TraceEvent } from '../../src-main/decode/gotrace/model.ts';
 import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
 import { firstDifference, readGzipText, renderEvents } from '../support/event-text.ts';
 import { expectedEventFiles, FIXTURES } from '../support/fixtures.ts';
@@ -47,3 +49,26 @@ for (const e of expected) {
     assert.ok(moved <= Math.max(4, ours.length / 100), `${moved} records differ in position or time`);
   });
 }
+
+// The generation-based reader builds events in reused slots (TraceReader.next): an event kept
+// past the next call changes under the consumer, and copyEvent() is how one keeps it.
+test('events are reused by the reader and copyEvent keeps them', () => {
+  const file = path.join(FIXTURES, 'traces', 'annotations.go127.trace');
+  const { text: streamed } = renderEvents(openTrace(file));
+  const reader = openTrace(file);
+  const kept: TraceEvent[] = [];
+  const copies: TraceEvent[] = [];
+  try {
+    for (let ev = reader.next(); ev; ev = reader.next()) {
+      kept.push(ev);
+      copies.push(copyEvent(ev));
+    }
+  } finally {
+    reader.close();
+  }
+  const render = (events: TraceEvent[]) => events.map((ev) => formatEvent(ev, reader.timeOrigin) + '\n').join('');
+  assert.equal(render(copies), streamed);
+  // Kept references were overwritten: far fewer distinct objects than events.
+  assert.ok(new Set(kept).size < kept.length / 10, `${new Set(kept).size} distinct event objects for ${kept.length} events`);
+  assert.notEqual(render(kept), streamed);
+});

@@ -6,6 +6,8 @@
 //
 // Representation choices, for speed on traces of tens of millions of events:
 // - every event is one plain object of the same shape (`TraceEvent`), so consumers stay monomorphic;
+//   the generation-based reader reuses a few of them rather than allocating one per event (see
+//   TraceReader.next);
 // - IDs are JS numbers, with −1 for "none" (Go's NoGoroutine/NoProc/NoThread and the wire's 2^64−1);
 // - times are nanoseconds as JS numbers relative to `TraceReader.timeOrigin` (a bigint, 0n for
 //   nearly every trace: absolute monotonic nanoseconds only exceed 2^53 after ~104 days of host
