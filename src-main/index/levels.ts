@@ -154,18 +154,22 @@ export class GoroutineLevels {
 export function decodeLevelRow(row: LevelRow, visit: (start: number, end: number, stateNs: number[]) => void): void {
   const width = LEVEL_NS[row.level - 1];
   const r = new ByteReader(row.data);
+  // One array for every entry (a zoomed-out timeline reads tens of thousands): `visit` reads it
+  // and must not keep it.
+  const stateNs = [0, 0, 0, 0, 0, 0];
   let next = row.startBucket;
   while (!r.done) {
     const head = r.uvarint();
     const bucket = next + Math.floor(head / 2);
+    stateNs.fill(0);
     if (head % 2 === 1) {
       const count = r.uvarint();
-      const stateNs = [0, 0, 0, 0, 0, 0];
       stateNs[STATES[r.uvarint()]] = count * width;
       visit(bucket * width, (bucket + count) * width, stateNs);
       next = bucket + count;
     } else {
-      visit(bucket * width, (bucket + 1) * width, [0, 0, r.uvarint(), r.uvarint(), r.uvarint(), r.uvarint()]);
+      for (let i = 0; i < 4; i++) stateNs[STATES[i]] = r.uvarint();
+      visit(bucket * width, (bucket + 1) * width, stateNs);
       next = bucket + 1;
     }
   }
