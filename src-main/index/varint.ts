@@ -28,6 +28,12 @@ export class ByteWriter {
     this.length = n;
   }
 
+  bytes(v: Uint8Array): void {
+    if (this.length + v.length > this.buf.length) this.grow(v.length);
+    this.buf.set(v, this.length);
+    this.length += v.length;
+  }
+
   /** A copy of the bytes written; the writer starts empty again. */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.length);
