@@ -120,6 +120,36 @@ test('corrupt batch header byte', () => {
   assert.match(e.message, /expected a batch header/);
 });
 
+test('an over-long uvarint inside an event is corrupt, not an overrun', () => {
+  const bytes = Uint8Array.from(fs.readFileSync(NEW_FORMAT));
+  // Walk the batch headers (type, generation, thread, time, size) to the first event batch with
+  // room for an 11-byte uvarint after its first event's type byte.
+  const uvarint = (at: number): [number, number] => {
+    let v = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = bytes[at++];
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return [v, at];
+    }
+  };
+  const TABLE_BATCHES = new Set([2, 4, 6, 8, 50]); // stacks, strings, CPU samples, frequency, sync
+  let pos = 16;
+  let eventOffset = -1;
+  while (pos < bytes.length && eventOffset < 0) {
+    assert.equal(bytes[pos], 0x01, `an ordinary batch at byte ${pos}`);
+    let at = pos + 1;
+    for (let k = 0; k < 3; k++) at = uvarint(at)[1];
+    const [size, data] = uvarint(at);
+    if (!TABLE_BATCHES.has(bytes[data]) && size >= 16) eventOffset = data;
+    pos = data + size;
+  }
+  assert.ok(eventOffset > 0, 'an event batch');
+  bytes.fill(0xff, eventOffset + 1, eventOffset + 12);
+  const e = expectDecodeError(drain('long.trace', bytes).error, 'long.trace', 'corrupt');
+  assert.equal(e.offset, eventOffset);
+  assert.match(e.message, /invalid uvarint in event \w+: expected at most 10 bytes/);
+});
+
 test('random corruption ends in events or a DecodeError, never a crash or a hang', () => {
   // A deterministic generator, so a failure can be replayed.
   let seed = 0x2545f491;

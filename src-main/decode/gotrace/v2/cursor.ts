@@ -67,7 +67,7 @@ export class BatchCursor {
           v = (b & 0x7f) + b2 * 128;
           pos++;
         } else {
-          v = this.longUvarint(data, pos - 1);
+          v = this.longUvarint(data, pos - 1, batch.dataOffset + start, typ);
           pos = this.longEnd;
         }
       }
@@ -91,8 +91,11 @@ export class BatchCursor {
   /** Where the last longUvarint ended. */
   private longEnd = 0;
 
-  /** A uvarint of three bytes or more at `pos` (or one cut short); sets longEnd. */
-  private longUvarint(data: Uint8Array, pos: number): number {
+  /**
+   * A uvarint of three bytes or more at `pos`, or one cut short by the end of the batch; sets
+   * longEnd. One longer than 10 bytes is corrupt (reported against the event at `eventOffset`).
+   */
+  private longUvarint(data: Uint8Array, pos: number, eventOffset: number, typ: number): number {
     let v = 0;
     let mul = 1;
     for (let n = 0; n < 10; n++) {
@@ -104,6 +107,10 @@ export class BatchCursor {
         return v >= 18446744073709551616 ? -1 : v; // 2^64−1: Go's −1.
       }
       mul *= 128;
+    }
+    if (pos < data.length) {
+      throw new DecodeError(this.file, eventOffset, 'corrupt',
+        `invalid uvarint in event ${TIMED_SPECS[typ]!.name}: expected at most 10 bytes`);
     }
     // Unterminated: make the caller see an overrun.
     this.longEnd = data.length + 1;
