@@ -12,7 +12,8 @@ import { TopError } from '../analyze/profile-top.ts';
 import { IncompatibleProfiles } from '../analyze/profile-merge.ts';
 import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
-import { PixelMerger, STATE_NAMES } from './timeline.ts';
+import { PixelMerger } from './timeline.ts';
+import { GOROUTINE_STATES } from './types.ts';
 import type {
   ArtefactInfo, ArtefactSummary, BlockingRow, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
@@ -279,7 +280,7 @@ export class GoroscopeService implements GoroscopeApi {
     const intervals: GoroutineInterval[] = [];
     idx.intervals({ id: r.id, start_ns: r.start_ns, interval_data: r.interval_data }, -Infinity, Infinity, (s, e, state, reason, stack, open, thread) => {
       if (intervals.length === MAX_DETAIL_INTERVALS) return false;
-      intervals.push({ start: s, end: e, state: STATE_NAMES[state], reason: idx.string(reason), stack: idx.stack(stack), open,
+      intervals.push({ start: s, end: e, state: GOROUTINE_STATES[state], reason: idx.string(reason), stack: idx.stack(stack), open,
         thread: thread >= 0 ? thread : null });
     });
     const waitNsByReason: Record<string, number> = {};

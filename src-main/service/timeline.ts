@@ -3,9 +3,7 @@
 // state and each state's share. The work per row is bounded by the intervals in the window,
 // and the output by the window's width in pixels.
 
-import type { GoroutineStateName, TimelineSpan } from './types.ts';
-
-const STATE_NAMES: readonly GoroutineStateName[] = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'];
+import { GOROUTINE_STATES, type TimelineSpan } from './types.ts';
 
 export class PixelMerger {
   readonly spans: TimelineSpan[] = [];
@@ -24,7 +22,7 @@ export class PixelMerger {
     if (e <= s) return;
     if (e - s >= this.nsPerPx) {
       this.flush();
-      this.spans.push({ start: s, end: e, state: STATE_NAMES[state], shares: null, reason });
+      this.spans.push({ start: s, end: e, state: GOROUTINE_STATES[state], shares: null, reason });
       return;
     }
     if (this.pendingCount > 0 && s - this.pendingStart >= this.nsPerPx) this.flush();
@@ -77,13 +75,12 @@ export class PixelMerger {
     }
     let shares: TimelineSpan['shares'] = null;
     if (this.pendingCount > 1) {
-      shares = {};
-      for (let i = 0; i < 6; i++) if (this.acc[i] > 0) shares[STATE_NAMES[i]] = this.acc[i] / total;
+      const a = this.acc;
+      shares = [a[0] / total, a[1] / total, a[2] / total, a[3] / total, a[4] / total, a[5] / total];
     }
-    this.spans.push({ start: this.pendingStart, end: this.pendingEnd, state: STATE_NAMES[best], shares, reason: this.pendingCount === 1 ? this.pendingReason : '' });
+    this.spans.push({ start: this.pendingStart, end: this.pendingEnd, state: GOROUTINE_STATES[best], shares, reason: this.pendingCount === 1 ? this.pendingReason : '' });
     this.acc.fill(0);
     this.pendingCount = 0;
   }
 }
 
-export { STATE_NAMES };

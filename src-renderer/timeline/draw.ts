@@ -3,7 +3,7 @@
 // tracks, labels, the cursor and a box selection. Pure drawing from what is already loaded:
 // no fetching here, so a frame costs only the visible spans (≤ one per pixel per row).
 
-import type { GoroutineRow, RangeRow, TimelineSpan } from '../../src-main/service/types.ts';
+import { GOROUTINE_STATES, type GoroutineRow, type RangeRow, type TimelineSpan } from '../../src-main/service/types.ts';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { firstEndingAfter, type GcRanges } from './gc-ranges.ts';
 import { ROW_HEIGHT, ROW_PAD, plotWidth, xAt, type Layout } from './layout.ts';
@@ -142,7 +142,7 @@ function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
       // Folded sub-pixel intervals: each state's share stacked bottom up.
       let bottom = y + h;
       for (const state of SHARE_ORDER) {
-        const share = s.shares[state];
+        const share = s.shares[GOROUTINE_STATES.indexOf(state)];
         if (!share) continue;
         const key = state === 'Waiting' ? 'wait-folded' : paintKey(state, '');
         if (!key) continue;

@@ -5,6 +5,7 @@ import { formatBytes, formatCount, formatDuration } from '../lib/format.ts';
 import { firstEndingAfter, pauseKind } from './gc-ranges.ts';
 import { ROW_HEIGHT, plotWidth, timeAt } from './layout.ts';
 import type { Frame } from './draw.ts';
+import { spanShares } from './states.ts';
 
 export type Hit =
   | { kind: 'span'; row: GoroutineRow; span: TimelineSpan; time: number }
@@ -83,7 +84,7 @@ export function describeHit(hit: Hit): TooltipContent | null {
         ['Start', formatDuration(s.start)], ['Duration', formatDuration(s.end - s.start)]];
       if (s.shares) {
         lines[0][1] = `${s.state} (mostly; intervals folded below a pixel)`;
-        const shares = Object.entries(s.shares).sort((a, b) => b[1] - a[1]);
+        const shares = spanShares(s).sort((a, b) => b[1] - a[1]);
         for (const [state, share] of shares) lines.push([state, `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`]);
       }
       return { title: goroutineTitle(hit.row), lines };

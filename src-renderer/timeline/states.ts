@@ -2,7 +2,7 @@
 // for, because "blocked on a channel" and "parked GC worker" read very differently on a
 // timeline. Pure (no DOM), so tests can classify spans the way the canvas does.
 
-import type { GoroutineStateName } from '../../src-main/service/types.ts';
+import { GOROUTINE_STATES, type GoroutineStateName, type TimelineSpan } from '../../src-main/service/types.ts';
 
 /** What a goroutine waited for, grouped as a reader of a timeline thinks of it. */
 export type WaitFamily = 'sync' | 'io' | 'sleep' | 'gc' | 'system' | 'other';
@@ -56,3 +56,11 @@ export const LEGEND: readonly LegendEntry[] = [
 
 /** Order in which folded shares are stacked, bottom to top (most active first, like go tool trace). */
 export const SHARE_ORDER: readonly GoroutineStateName[] = ['Running', 'Syscall', 'Runnable', 'Waiting', 'Undetermined'];
+
+/** A span's time shares as [state, share] pairs: one pair for an unfolded span, the non-zero ones for a folded one. */
+export function spanShares(s: TimelineSpan): [GoroutineStateName, number][] {
+  if (!s.shares) return [[s.state, 1]];
+  const pairs: [GoroutineStateName, number][] = [];
+  s.shares.forEach((share, i) => { if (share > 0) pairs.push([GOROUTINE_STATES[i], share]); });
+  return pairs;
+}

@@ -6,7 +6,7 @@
 import type { Page } from '@playwright/test';
 import * as path from 'node:path';
 import type { GoroutineStateName, TimelineWindow } from '../../src-main/service/types.ts';
-import { paintKey, type PaintKey } from '../../src-renderer/timeline/states.ts';
+import { paintKey, spanShares, type PaintKey } from '../../src-renderer/timeline/states.ts';
 import { expect, fixtureFile, openApp, openByPath, screenshot, test } from './fixtures.ts';
 import { goroscope, ROOT, statsJson, type ServeProcess } from './serve-process.ts';
 
@@ -105,7 +105,7 @@ test('the timeline draws each row as the service returns it', async ({ page, ser
     // Time by state: the drawn tiles (finer resolution) and the service's window agree to a pixel or two.
     const expected: Partial<Record<GoroutineStateName, number>> = {};
     for (const s of row.spans) {
-      for (const [state, share] of Object.entries(s.shares ?? { [s.state]: 1 }) as [GoroutineStateName, number][]) {
+      for (const [state, share] of spanShares(s)) {
         expected[state] = (expected[state] ?? 0) + (s.end - s.start) * share;
       }
     }
