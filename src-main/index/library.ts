@@ -310,6 +310,9 @@ export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: stri
     // A temporary file that is discarded on failure needs no journal and no fsync.
     db.pragma('journal_mode = OFF');
     db.pragma('synchronous = OFF');
+    // Interval chunks are rows of 1–1.5 kB: 16 kB pages waste a few percent on their tails
+    // where 4 kB pages wasted a fifth (a 168 MB trace's index: 566 → 530 MB).
+    db.pragma('page_size = 16384');
     db.pragma('cache_size = -65536');
     // Sorts for the index builds after the load may use a second core.
     db.pragma('threads = 2');

@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 11;
+export const SCHEMA_VERSION = 12;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -22,13 +22,12 @@ CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE frames (id INTEGER PRIMARY KEY, pc INTEGER NOT NULL, func INTEGER NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL);
 -- A stack's frames, innermost (position 0) first.
 CREATE TABLE stack_frames (stack INTEGER NOT NULL, position INTEGER NOT NULL, frame INTEGER NOT NULL, PRIMARY KEY (stack, position)) WITHOUT ROWID;
--- Rows are appended as goroutines end, which is not ID order: id is a plain column with a
--- unique index built after the load (as INTEGER PRIMARY KEY, 2.1 M out-of-order inserts took
--- 12.7 s of a 168 MB trace's indexing).
+-- Rows are written as goroutines end, put back in ID order on the way (nearly-sorted.ts): the ID
+-- is the rowid, so the sort indexes below hold (column, id) and break ties by ID.
 CREATE TABLE goroutines (
-  id INTEGER NOT NULL,
+  id INTEGER PRIMARY KEY,
   name INTEGER NOT NULL,            -- string ID: start function, or first non-runtime frame of its first stack
-  created_ns INTEGER,               -- null when it existed before the trace
+  created INTEGER NOT NULL,         -- 1 when the trace saw it created (at start_ns), 0 when it existed before
   creator INTEGER,                  -- goroutine that created it
   creation_stack INTEGER NOT NULL,  -- the creator's stack at the go statement (0 = unknown)
   start_stack INTEGER NOT NULL,     -- the new goroutine's entry (or its first status stack)
@@ -41,14 +40,14 @@ CREATE TABLE goroutines (
   runnable_ns INTEGER NOT NULL,
   waiting_ns INTEGER NOT NULL,
   syscall_ns INTEGER NOT NULL,
-  wait_ns_by_reason TEXT NOT NULL,  -- JSON object: reason string ID → ns waiting for it
+  wait_ns_by_reason BLOB,           -- (reason string ID, ns waiting for it) pairs as uvarints; null if it never waited
   intervals INTEGER NOT NULL,
   -- The goroutine's state intervals, packed (see interval-codec.ts), when they fit one chunk
   -- (most goroutines); longer lives go to goroutine_interval_chunks and this is null.
   -- value = reason string ID, stack = stack of the transition that began the interval.
   interval_data BLOB,
   last_stack INTEGER NOT NULL,      -- stack of its last transition: where a goroutine blocked at the end is stuck
-  last_since_ns INTEGER NOT NULL    -- when its last interval began
+  last_since_ns INTEGER             -- when its last interval began; null once it ended (its end_ns)
 );
 -- Time spent Waiting, by wait reason and the stack that blocked: where goroutines waited.
 CREATE TABLE blocking (reason INTEGER NOT NULL, stack INTEGER NOT NULL, total_ns INTEGER NOT NULL, count INTEGER NOT NULL,
@@ -99,14 +98,13 @@ export const TRACE_INDEXES = `
 CREATE INDEX goroutine_chunks_by_time ON goroutine_interval_chunks (goroutine, start_ns);
 CREATE INDEX proc_chunks_by_time ON proc_interval_chunks (proc, start_ns);
 -- The goroutine list's common sort orders (ties broken by ID in the same direction).
-CREATE UNIQUE INDEX goroutines_by_id ON goroutines (id);
-CREATE INDEX goroutines_by_start ON goroutines (start_ns, id);
-CREATE INDEX goroutines_by_running ON goroutines (running_ns, id);
-CREATE INDEX goroutines_by_waiting ON goroutines (waiting_ns, id);
+CREATE INDEX goroutines_by_start ON goroutines (start_ns);
+CREATE INDEX goroutines_by_running ON goroutines (running_ns);
+CREATE INDEX goroutines_by_waiting ON goroutines (waiting_ns);
 -- Sorting by name walks names in order and each name's goroutines by ID: strings are unique,
 -- which lets SQLite stream that order without a sort (see service.ts, goroutines()).
 CREATE UNIQUE INDEX strings_by_value ON strings (value);
-CREATE INDEX goroutines_by_name ON goroutines (name, id);
+CREATE INDEX goroutines_by_name ON goroutines (name);
 CREATE INDEX ranges_by_time ON ranges (start_ns, end_ns);
 CREATE INDEX tasks_by_id ON tasks (id);
 CREATE INDEX regions_by_goroutine ON regions (goroutine, start_ns);

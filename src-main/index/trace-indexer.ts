@@ -7,7 +7,9 @@ import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEven
 import type { RowSink, RowSinks } from './batch-insert.ts';
 import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
+import { NearlySortedQueue } from './nearly-sorted.ts';
 import { COUNT_LEVEL_NS, GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
+import { ByteWriter } from './varint.ts';
 
 const STATE_CODE: Record<GoState, number> = {
   Undetermined: 0, NotExist: 1, Runnable: 2, Running: 3, Waiting: 4, Syscall: 5,
@@ -15,11 +17,14 @@ const STATE_CODE: Record<GoState, number> = {
 /** Goroutine IDs kept per group of goroutines blocked at the end. */
 const BLOCKED_SAMPLE_IDS = 20;
 const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
+/** Ended goroutines held back to write their rows in ID order (see nearly-sorted.ts). */
+const GOROUTINE_ORDER_WINDOW = 65_536;
 
 interface GoroutineRecord {
   id: number;
   name: number;
-  createdNs: number | null;
+  /** Whether the trace saw it created (at startNs). */
+  created: boolean;
   creator: number | null;
   creationStack: number;
   startStack: number;
@@ -107,6 +112,9 @@ export class TraceIndexer {
   private goroutineCount = 0;
 
   private readonly ins: Record<string, RowSink>;
+  /** Rows of ended goroutines, on their way to the goroutines table in ID order. */
+  private readonly endedGoroutines: NearlySortedQueue<unknown[]>;
+  private readonly waitWriter = new ByteWriter();
 
   /** `sinks` receives the rows of every table (SQLite directly, or another thread that writes them). */
   constructor(sinks: RowSinks, format: string) {
@@ -116,7 +124,7 @@ export class TraceIndexer {
       strings: table('strings', ['id', 'value']),
       frames: table('frames', ['id', 'pc', 'func', 'file', 'line']),
       stackFrames: table('stack_frames', ['stack', 'position', 'frame']),
-      goroutines: table('goroutines', ['id', 'name', 'created_ns', 'creator', 'creation_stack', 'start_stack', 'start_ns', 'end_ns',
+      goroutines: table('goroutines', ['id', 'name', 'created', 'creator', 'creation_stack', 'start_stack', 'start_ns', 'end_ns',
         'first_state', 'last_state', 'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason',
         'intervals', 'interval_data', 'last_stack', 'last_since_ns']),
       goroutineChunks: table('goroutine_interval_chunks', ['goroutine', 'start_ns', 'end_ns', 'count', 'data']),
@@ -135,6 +143,7 @@ export class TraceIndexer {
       blocking: table('blocking', ['reason', 'stack', 'total_ns', 'count', 'max_ns']),
       blockedAtEnd: table('blocked_at_end', ['state', 'reason', 'stack', 'goroutines', 'oldest_since_ns', 'name', 'sample_ids']),
     };
+    this.endedGoroutines = new NearlySortedQueue(GOROUTINE_ORDER_WINDOW, (row) => row[0] as number, (row) => this.ins.goroutines.push(...row));
     this.string(''); // ID 1 is the empty string; 0 means "none" everywhere.
   }
 
@@ -300,7 +309,7 @@ export class TraceIndexer {
       const userFrame = tr.stack.find((f) => !f.func.startsWith('runtime.'));
       const name = entry && !entry.startsWith('runtime.') ? entry : (userFrame?.func ?? entry);
       g = {
-        id: tr.id, name: this.string(name), createdNs: creation ? t : null, creator: creation && ev.goroutine >= 0 ? ev.goroutine : null,
+        id: tr.id, name: this.string(name), created: creation, creator: creation && ev.goroutine >= 0 ? ev.goroutine : null,
         creationStack: creation ? this.stack(ev.stack) : 0, startStack: stack, startNs: t, firstState: to,
         state: to, since: t, reason: tr.reason === '' ? 0 : this.string(tr.reason), stack, thread: -1, proc: -1, procSince: 0, procThread: -1,
         totals: [0, 0, 0, 0], wait: [], intervals: 0, chunksWritten: 0, levels: null, chunk: this.chunkPool.pop() ?? new ChunkEncoder(), regions: [],
@@ -397,11 +406,16 @@ export class TraceIndexer {
     if (g.chunksWritten === 0) inline = g.chunk.count > 0 ? g.chunk.take() : null;
     else this.flushChunk(g);
     g.levels?.finish();
-    let wait = '{';
-    for (let i = 0; i < g.wait.length; i += 2) if (g.wait[i + 1] !== 0) wait += `${wait.length > 1 ? ',' : ''}"${g.wait[i]}":${g.wait[i + 1]}`;
-    wait += '}';
-    this.ins.goroutines.push(g.id, g.name, g.createdNs, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
-      g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait, g.intervals, inline, g.stack, g.since);
+    // Waiting time by reason: (reason, ns) uvarint pairs.
+    const wait = this.waitWriter;
+    for (let i = 0; i < g.wait.length; i += 2) {
+      if (g.wait[i + 1] === 0) continue;
+      wait.uvarint(g.wait[i]);
+      wait.uvarint(g.wait[i + 1]);
+    }
+    this.endedGoroutines.push([g.id, g.name, g.created ? 1 : 0, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
+      g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait.length > 0 ? wait.take() : null,
+      g.intervals, inline, g.stack, endNs === null ? g.since : null]);
     if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
     this.goroutines.delete(g.id);
@@ -458,6 +472,7 @@ export class TraceIndexer {
       if (g.proc >= 0) this.procInterval(g.proc, g.procSince, t, g.id, g.procThread, true);
       this.finishGoroutine(g, null);
     }
+    this.endedGoroutines.drain();
     for (const [proc, chunk] of this.procChunks) {
       if (chunk.count > 0) {
         const { start, end, count } = chunk;

@@ -12,6 +12,7 @@ import { TopError } from '../analyze/profile-top.ts';
 import { IncompatibleProfiles } from '../analyze/profile-merge.ts';
 import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
+import { ByteReader } from '../index/varint.ts';
 import { PixelMerger } from './timeline.ts';
 import { GOROUTINE_STATES } from './types.ts';
 import type {
@@ -61,7 +62,7 @@ function goroutineRow(r: GoroutineDbRow): GoroutineRow {
   };
 }
 
-const GOROUTINE_COLUMNS = `g.id, n.value AS name, g.created_ns, g.creator, g.start_ns, g.end_ns, g.last_state,
+const GOROUTINE_COLUMNS = `g.id, n.value AS name, CASE WHEN g.created THEN g.start_ns END AS created_ns, g.creator, g.start_ns, g.end_ns, g.last_state,
   COALESCE(r.value, '') AS last_reason, g.running_ns, g.runnable_ns, g.waiting_ns, g.syscall_ns`;
 const GOROUTINE_JOINS = 'FROM goroutines g JOIN strings n ON n.id = g.name LEFT JOIN strings r ON r.id = g.last_reason';
 /** The same rows for sorting by name: names in order (CROSS JOIN fixes the loop order), then each name's goroutines by ID. */
@@ -275,7 +276,7 @@ export class GoroscopeService implements GoroscopeApi {
     const { idx } = this.index(ref);
     const r = idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS}, g.creation_stack, g.start_stack, g.wait_ns_by_reason, g.interval_data, g.intervals
       ${GOROUTINE_JOINS} WHERE g.id = ?`).get(gid) as (GoroutineDbRow & { creation_stack: number; start_stack: number;
-      wait_ns_by_reason: string; interval_data: Uint8Array | null; intervals: number }) | undefined;
+      wait_ns_by_reason: Uint8Array | null; interval_data: Uint8Array | null; intervals: number }) | undefined;
     if (!r) throw new InvalidArgument(`no goroutine ${gid} in this trace`);
     const intervals: GoroutineInterval[] = [];
     idx.intervals({ id: r.id, start_ns: r.start_ns, interval_data: r.interval_data }, -Infinity, Infinity, (s, e, state, reason, stack, open, thread) => {
@@ -284,8 +285,12 @@ export class GoroscopeService implements GoroscopeApi {
         thread: thread >= 0 ? thread : null });
     });
     const waitNsByReason: Record<string, number> = {};
-    for (const [reason, ns] of Object.entries(JSON.parse(r.wait_ns_by_reason) as Record<string, number>)) {
-      waitNsByReason[idx.string(Number(reason))] = ns;
+    if (r.wait_ns_by_reason) {
+      const pairs = new ByteReader(r.wait_ns_by_reason);
+      while (!pairs.done) {
+        const reason = idx.string(pairs.uvarint());
+        waitNsByReason[reason] = pairs.uvarint();
+      }
     }
     return {
       ...goroutineRow(r), creationStack: idx.stack(r.creation_stack), startStack: idx.stack(r.start_stack), waitNsByReason,
@@ -324,7 +329,7 @@ export class GoroscopeService implements GoroscopeApi {
       if (idx.filteredTotals.size >= 100) idx.filteredTotals.clear();
       idx.filteredTotals.set(JSON.stringify([filter, params]), total);
     }
-    // Ties are broken by ID in the sort's direction, so the (column, id) indexes serve the order.
+    // Ties are broken by ID in the sort's direction: the sort indexes' entries end with the ID (the rowid), so they serve the order.
     const direction = req.descending ? 'DESC' : 'ASC';
     const joins = sort === 'name' ? GOROUTINE_JOINS_BY_NAME : GOROUTINE_JOINS;
     const rows = idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS} ${joins} ${filter}

@@ -16,6 +16,7 @@ import { decodeChunk } from '../../src-main/index/interval-codec.ts';
 import { Library } from '../../src-main/index/library.ts';
 import { GO_STATES } from '../../src-main/index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../../src-main/index/levels.ts';
+import { ByteReader } from '../../src-main/index/varint.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
 import { expectedEventFiles, fixtureTraces } from '../support/fixtures.ts';
 import { readGzipText } from '../support/event-text.ts';
@@ -60,8 +61,16 @@ for (const trace of fixtureTraces()) {
     const db = new Database(lib.indexPath(artefact.hash), { readonly: true });
     try {
       const intervals = goroutineIntervals(db);
-      const rows = db.prepare('SELECT id, start_ns, end_ns, last_state, running_ns, runnable_ns, waiting_ns, syscall_ns, intervals FROM goroutines').all() as
-        { id: number; start_ns: number; end_ns: number | null; last_state: number; running_ns: number; runnable_ns: number; waiting_ns: number; syscall_ns: number; intervals: number }[];
+      // Each goroutine's first transition's from-state, as the decoder gives it.
+      const firstFrom = new Map<number, string>();
+      const reader = openTrace(trace.path);
+      for (let ev = reader.next(); ev !== null; ev = reader.next()) {
+        if (ev.kind === 'StateTransition' && ev.data.resource === 'goroutine' && !firstFrom.has(ev.data.id)) firstFrom.set(ev.data.id, ev.data.from);
+      }
+      const rows = db.prepare(`SELECT id, created, start_ns, end_ns, first_state, last_state, running_ns, runnable_ns, waiting_ns, syscall_ns, intervals,
+        wait_ns_by_reason, last_since_ns FROM goroutines`).all() as { id: number; created: number; start_ns: number; end_ns: number | null; first_state: number;
+        last_state: number; running_ns: number; runnable_ns: number; waiting_ns: number; syscall_ns: number; intervals: number;
+        wait_ns_by_reason: Uint8Array | null; last_since_ns: number | null }[];
       assert.equal(rows.length, summary.goroutines);
       assert.equal(rows.filter((r) => GO_STATES[r.last_state] !== 'NotExist').length, summary.goroutinesAliveAtEnd);
       let running = 0;
@@ -78,6 +87,18 @@ for (const trace of fixtureTraces()) {
           totals[iv.state] += iv.end - iv.start;
         }
         if (list.length > 0) assert.equal(list[0].start, r.start_ns);
+        assert.equal(r.created, firstFrom.get(r.id) === 'NotExist' ? 1 : 0, `goroutine ${r.id}: created in the trace`);
+        // Since when in its last state: the last interval's start while alive, null once ended.
+        assert.equal(r.last_since_ns, r.end_ns === null ? (list.at(-1)?.start ?? r.start_ns) : null, `goroutine ${r.id}: last_since_ns`);
+        // Waiting time by reason, packed, equals its Waiting intervals' by reason.
+        const waited = new Map<number, number>();
+        for (const iv of list) if (iv.state === 4 && iv.end > iv.start) waited.set(iv.reason, (waited.get(iv.reason) ?? 0) + iv.end - iv.start);
+        const packed = new Map<number, number>();
+        if (r.wait_ns_by_reason) {
+          const pairs = new ByteReader(r.wait_ns_by_reason);
+          while (!pairs.done) packed.set(pairs.uvarint(), pairs.uvarint());
+        }
+        assert.deepEqual(packed, waited, `goroutine ${r.id}: wait_ns_by_reason`);
         assert.deepEqual([totals[3], totals[2], totals[4], totals[5]], [r.running_ns, r.runnable_ns, r.waiting_ns, r.syscall_ns], `goroutine ${r.id}: totals`);
         running += r.running_ns;
         syscall += r.syscall_ns;
