@@ -40,7 +40,9 @@ CREATE TABLE goroutines (
   runnable_ns INTEGER NOT NULL,
   waiting_ns INTEGER NOT NULL,
   syscall_ns INTEGER NOT NULL,
-  wait_ns_by_reason BLOB,           -- (reason string ID, ns waiting for it) pairs as uvarints; null if it never waited
+  -- (reason string ID, ns waiting for it) pairs as uvarints, for goroutines whose intervals are in
+  -- goroutine_interval_chunks; null for the others (see interval_data) and those that never waited.
+  wait_ns_by_reason BLOB,
   intervals INTEGER NOT NULL,
   -- The goroutine's state intervals, packed (see interval-codec.ts), when they fit one chunk
   -- (most goroutines); longer lives go to goroutine_interval_chunks and this is null.

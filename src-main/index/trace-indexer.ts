@@ -18,7 +18,7 @@ const STATE_CODE: Record<GoState, number> = {
 const BLOCKED_SAMPLE_IDS = 20;
 const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
 /** Ended goroutines held back to write their rows in ID order (see nearly-sorted.ts). */
-const GOROUTINE_ORDER_WINDOW = 65_536;
+const GOROUTINE_ORDER_WINDOW = 4096;
 
 interface GoroutineRecord {
   id: number;
@@ -406,9 +406,11 @@ export class TraceIndexer {
     if (g.chunksWritten === 0) inline = g.chunk.count > 0 ? g.chunk.take() : null;
     else this.flushChunk(g);
     g.levels?.finish();
-    // Waiting time by reason: (reason, ns) uvarint pairs.
+    // Waiting time by reason, as (reason, ns) uvarint pairs, for goroutines whose intervals are
+    // not inline (a few long-lived ones): the others' is a decode of interval_data away, and a
+    // blob per goroutine cost a second of indexing for millions of them.
     const wait = this.waitWriter;
-    for (let i = 0; i < g.wait.length; i += 2) {
+    for (let i = 0; inline === null && i < g.wait.length; i += 2) {
       if (g.wait[i + 1] === 0) continue;
       wait.uvarint(g.wait[i]);
       wait.uvarint(g.wait[i + 1]);

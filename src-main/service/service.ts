@@ -284,6 +284,7 @@ export class GoroscopeService implements GoroscopeApi {
       intervals.push({ start: s, end: e, state: GOROUTINE_STATES[state], reason: idx.string(reason), stack: idx.stack(stack), open,
         thread: thread >= 0 ? thread : null });
     });
+    // Stored for goroutines with chunks of intervals; the others' intervals are all at hand.
     const waitNsByReason: Record<string, number> = {};
     if (r.wait_ns_by_reason) {
       const pairs = new ByteReader(r.wait_ns_by_reason);
@@ -291,6 +292,8 @@ export class GoroscopeService implements GoroscopeApi {
         const reason = idx.string(pairs.uvarint());
         waitNsByReason[reason] = pairs.uvarint();
       }
+    } else {
+      for (const iv of intervals) if (iv.state === 'Waiting' && iv.end > iv.start) waitNsByReason[iv.reason] = (waitNsByReason[iv.reason] ?? 0) + iv.end - iv.start;
     }
     return {
       ...goroutineRow(r), creationStack: idx.stack(r.creation_stack), startStack: idx.stack(r.start_stack), waitNsByReason,

@@ -68,9 +68,9 @@ for (const trace of fixtureTraces()) {
         if (ev.kind === 'StateTransition' && ev.data.resource === 'goroutine' && !firstFrom.has(ev.data.id)) firstFrom.set(ev.data.id, ev.data.from);
       }
       const rows = db.prepare(`SELECT id, created, start_ns, end_ns, first_state, last_state, running_ns, runnable_ns, waiting_ns, syscall_ns, intervals,
-        wait_ns_by_reason, last_since_ns FROM goroutines`).all() as { id: number; created: number; start_ns: number; end_ns: number | null; first_state: number;
+        wait_ns_by_reason, last_since_ns, interval_data FROM goroutines`).all() as { id: number; created: number; start_ns: number; end_ns: number | null; first_state: number;
         last_state: number; running_ns: number; runnable_ns: number; waiting_ns: number; syscall_ns: number; intervals: number;
-        wait_ns_by_reason: Uint8Array | null; last_since_ns: number | null }[];
+        wait_ns_by_reason: Uint8Array | null; last_since_ns: number | null; interval_data: Uint8Array | null }[];
       assert.equal(rows.length, summary.goroutines);
       assert.equal(rows.filter((r) => GO_STATES[r.last_state] !== 'NotExist').length, summary.goroutinesAliveAtEnd);
       let running = 0;
@@ -90,7 +90,7 @@ for (const trace of fixtureTraces()) {
         assert.equal(r.created, firstFrom.get(r.id) === 'NotExist' ? 1 : 0, `goroutine ${r.id}: created in the trace`);
         // Since when in its last state: the last interval's start while alive, null once ended.
         assert.equal(r.last_since_ns, r.end_ns === null ? (list.at(-1)?.start ?? r.start_ns) : null, `goroutine ${r.id}: last_since_ns`);
-        // Waiting time by reason, packed, equals its Waiting intervals' by reason.
+        // Waiting time by reason, packed for goroutines with chunks, equals its Waiting intervals' by reason.
         const waited = new Map<number, number>();
         for (const iv of list) if (iv.state === 4 && iv.end > iv.start) waited.set(iv.reason, (waited.get(iv.reason) ?? 0) + iv.end - iv.start);
         const packed = new Map<number, number>();
@@ -98,7 +98,8 @@ for (const trace of fixtureTraces()) {
           const pairs = new ByteReader(r.wait_ns_by_reason);
           while (!pairs.done) packed.set(pairs.uvarint(), pairs.uvarint());
         }
-        assert.deepEqual(packed, waited, `goroutine ${r.id}: wait_ns_by_reason`);
+        if (r.interval_data === null) assert.deepEqual(packed, waited, `goroutine ${r.id}: wait_ns_by_reason`);
+        else assert.equal(r.wait_ns_by_reason, null, `goroutine ${r.id}: inline intervals, no wait_ns_by_reason`);
         assert.deepEqual([totals[3], totals[2], totals[4], totals[5]], [r.running_ns, r.runnable_ns, r.waiting_ns, r.syscall_ns], `goroutine ${r.id}: totals`);
         running += r.running_ns;
         syscall += r.syscall_ns;
@@ -244,6 +245,36 @@ test('an indexer killed with SIGKILL mid-way leaves the library clean; the next 
     assert.equal(artefact.items, summarizeTrace(openTrace(file)).summary.events);
   } finally {
     crashed.close();
+  }
+});
+
+test('service: every goroutine\'s waiting time by reason, inline or chunked, adds up to the summary\'s', async () => {
+  const file = fixtureTraces().find((t) => t.name === 'gotestdata.stress_1_21_good')!.path;
+  const svc = new GoroscopeService(lib);
+  try {
+    const { artefact } = await svc.indexFile(file);
+    const result = await svc.summary(artefact.hash);
+    assert.equal(result.kind, 'trace');
+    if (result.kind !== 'trace') return;
+    const page = await svc.goroutines({ artefact: artefact.hash, limit: 10_000 });
+    assert.equal(page.rows.length, result.summary.goroutines);
+    const db = new Database(lib.indexPath(artefact.hash), { readonly: true });
+    const chunked = db.prepare('SELECT count(*) FROM goroutines WHERE interval_data IS NULL AND wait_ns_by_reason IS NOT NULL').pluck().get() as number;
+    db.close();
+    assert.ok(chunked > 0, 'some goroutines have chunks of intervals and a stored wait_ns_by_reason');
+    const total: Record<string, number> = {};
+    for (const g of page.rows) {
+      const detail = await svc.goroutine(artefact.hash, g.id);
+      let waited = 0;
+      for (const [reason, ns] of Object.entries(detail.waitNsByReason)) {
+        total[reason] = (total[reason] ?? 0) + ns;
+        waited += ns;
+      }
+      assert.equal(waited, g.waitingNs, `goroutine ${g.id}: waiting time by reason adds up to its waiting time`);
+    }
+    assert.deepEqual(total, result.summary.waitNsByReason);
+  } finally {
+    svc.close();
   }
 });
 
