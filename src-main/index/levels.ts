@@ -38,7 +38,9 @@ class LevelBuilder {
   private next = 0;
   private readonly bytes = new ByteWriter();
 
-  constructor(readonly level: number, private readonly width: number, private readonly out: (row: LevelRow) => void) {}
+  /** `coarser`: the next level, fed this level's buckets and runs as they close (its width a multiple of this one's). */
+  constructor(readonly level: number, private readonly width: number, private readonly out: (row: LevelRow) => void,
+    private readonly coarser: LevelBuilder | null) {}
 
   add(start: number, end: number, state: number): void {
     const k = STATES.indexOf(state as (typeof STATES)[number]);
@@ -68,7 +70,15 @@ class LevelBuilder {
     }
   }
 
+  /** Adds a finer level's bucket starting at `start`: ns per stored state, all inside one of this level's buckets. */
+  private addBucket(start: number, ns: readonly number[]): void {
+    const b = Math.floor(start / this.width);
+    if (b !== this.bucket) this.closeBucket(b);
+    for (let i = 0; i < 4; i++) this.ns[i] += ns[i];
+  }
+
   private addRun(first: number, count: number, k: number): void {
+    this.coarser?.add(first * this.width, (first + count) * this.width, STATES[k]);
     if (this.runCount > 0 && this.runState === k && this.runStart + this.runCount === first) {
       this.runCount += count;
       return;
@@ -103,6 +113,7 @@ class LevelBuilder {
       this.startEntry(this.bucket);
       this.bytes.uvarint((this.bucket - this.next) * 2);
       for (const v of this.ns) this.bytes.uvarint(Math.round(v));
+      this.coarser?.addBucket(this.bucket * this.width, this.ns);
       this.next = this.bucket + 1;
       this.ns.fill(0);
     }
@@ -130,16 +141,21 @@ class LevelBuilder {
   }
 }
 
-/** Builds every level of one goroutine from its intervals, in time order. */
+/**
+ * Builds every level of one goroutine from its intervals, in time order: the finest from the
+ * intervals, each coarser one from the closed buckets and runs of the one below (a third of the
+ * work of feeding every level every interval).
+ */
 export class GoroutineLevels {
-  private readonly builders: LevelBuilder[];
+  private readonly builders: LevelBuilder[] = [];
 
   constructor(out: (row: LevelRow) => void) {
-    this.builders = LEVEL_NS.map((w, i) => new LevelBuilder(i + 1, w, out));
+    let coarser: LevelBuilder | null = null;
+    for (let i = LEVEL_NS.length - 1; i >= 0; i--) this.builders.unshift((coarser = new LevelBuilder(i + 1, LEVEL_NS[i], out, coarser)));
   }
 
   add(start: number, end: number, state: number): void {
-    for (const b of this.builders) b.add(start, end, state);
+    this.builders[0].add(start, end, state);
   }
 
   finish(): void {
