@@ -52,6 +52,22 @@ interface GoroutineState {
   since: number;
 }
 
+/**
+ * The summary's goroutine figures, handed to `finish()` by a caller that follows goroutines
+ * itself (the indexer does, for its tables): the summarizer then skips that bookkeeping, which
+ * is most of its cost on traces of millions of goroutines.
+ */
+export interface GoroutineFigures {
+  goroutines: number;
+  aliveAtEnd: number;
+  runningNs: number;
+  syscallNs: number;
+  /** Time Waiting by reason, intervals still open at the end included. */
+  waitNsByReason: Map<string, number>;
+  /** Goroutines Waiting at the end, by reason. */
+  waitingAtEnd: Map<string, number>;
+}
+
 /** Accumulates a summary event by event; `summarizeTrace` drives it over a whole reader. */
 export class TraceSummarizer {
   private readonly s: TraceSummary;
@@ -66,7 +82,8 @@ export class TraceSummarizer {
   private first = 0;
   private last = 0;
 
-  constructor(format: string) {
+  /** `followGoroutines` false: the caller passes the goroutine figures to `finish()`. */
+  constructor(format: string, private readonly followGoroutines = true) {
     this.s = {
       format, events: 0, eventsByKind: {}, durationNs: 0, goroutines: 0, goroutinesAliveAtEnd: 0,
       waitingAtEnd: {}, waitNsByReason: {}, runningNs: 0, syscallNs: 0, gcCycles: 0, stwCount: 0,
@@ -85,7 +102,7 @@ export class TraceSummarizer {
     switch (ev.kind) {
       case 'StateTransition': {
         const t = ev.data;
-        if (t.resource !== 'goroutine') break;
+        if (t.resource !== 'goroutine' || !this.followGoroutines) break;
         let g = this.goroutines.get(t.id);
         if (g) this.credit(g, ev.time);
         else this.goroutines.set(t.id, (g = { state: t.to, reason: t.reason, since: ev.time }));
@@ -143,34 +160,44 @@ export class TraceSummarizer {
     else if (g.state === 'Waiting') this.waitNs.set(g.reason, (this.waitNs.get(g.reason) ?? 0) + d);
   }
 
-  /** The summary of everything added so far (open intervals run to the last event). */
-  finish(): TraceSummary {
+  /**
+   * The summary of everything added so far (open intervals run to the last event). `goroutines`:
+   * the caller's figures, required when the summarizer does not follow goroutines.
+   */
+  finish(goroutines?: GoroutineFigures): TraceSummary {
+    if (!goroutines && !this.followGoroutines) throw new Error('finish() needs the goroutine figures of a summarizer that does not follow goroutines');
+    const g = goroutines ?? this.goroutineFigures();
     const s: TraceSummary = { ...this.s };
     s.durationNs = this.last - this.first;
-    const waitNs = new Map(this.waitNs);
-    const waitingAtEnd = new Map<string, number>();
-    let running = s.runningNs;
-    let syscall = s.syscallNs;
-    s.goroutines = this.goroutines.size + this.dead;
-    s.goroutinesAliveAtEnd = 0;
-    for (const g of this.goroutines.values()) {
-      const d = this.last - g.since;
-      if (g.state === 'Running') running += d;
-      else if (g.state === 'Syscall') syscall += d;
-      else if (g.state === 'Waiting') {
-        waitNs.set(g.reason, (waitNs.get(g.reason) ?? 0) + d);
-        waitingAtEnd.set(g.reason, (waitingAtEnd.get(g.reason) ?? 0) + 1);
-      }
-      if (g.state !== 'NotExist') s.goroutinesAliveAtEnd++;
-    }
-    s.runningNs = running;
-    s.syscallNs = syscall;
+    s.goroutines = g.goroutines;
+    s.goroutinesAliveAtEnd = g.aliveAtEnd;
+    s.runningNs = g.runningNs;
+    s.syscallNs = g.syscallNs;
     const kinds = new Map(this.kinds);
     if (this.transitions > 0) kinds.set('StateTransition', this.transitions);
     s.eventsByKind = sortedRecord(kinds);
-    s.waitingAtEnd = sortedRecord(waitingAtEnd);
-    s.waitNsByReason = sortedRecord(waitNs);
+    s.waitingAtEnd = sortedRecord(g.waitingAtEnd);
+    s.waitNsByReason = sortedRecord(g.waitNsByReason);
     return s;
+  }
+
+  /** Its own goroutine figures, with the goroutines still alive credited up to the last event. */
+  private goroutineFigures(): GoroutineFigures {
+    const f: GoroutineFigures = {
+      goroutines: this.goroutines.size + this.dead, aliveAtEnd: 0, runningNs: this.s.runningNs, syscallNs: this.s.syscallNs,
+      waitNsByReason: new Map(this.waitNs), waitingAtEnd: new Map(),
+    };
+    for (const g of this.goroutines.values()) {
+      const d = this.last - g.since;
+      if (g.state === 'Running') f.runningNs += d;
+      else if (g.state === 'Syscall') f.syscallNs += d;
+      else if (g.state === 'Waiting') {
+        f.waitNsByReason.set(g.reason, (f.waitNsByReason.get(g.reason) ?? 0) + d);
+        f.waitingAtEnd.set(g.reason, (f.waitingAtEnd.get(g.reason) ?? 0) + 1);
+      }
+      if (g.state !== 'NotExist') f.aliveAtEnd++;
+    }
+    return f;
   }
 }
 

@@ -110,6 +110,9 @@ export class TraceIndexer {
   private events = 0;
   private intervals = 0;
   private goroutineCount = 0;
+  /** Time Running and in Syscall, all goroutines. */
+  private runningNs = 0;
+  private syscallNs = 0;
 
   private readonly ins: Record<string, RowSink>;
   /** Rows of ended goroutines, on their way to the goroutines table in ID order. */
@@ -118,7 +121,8 @@ export class TraceIndexer {
 
   /** `sinks` receives the rows of every table (SQLite directly, or another thread that writes them). */
   constructor(sinks: RowSinks, format: string) {
-    this.summarizer = new TraceSummarizer(format);
+    // The summary's goroutine figures come from this indexer's own bookkeeping (see finish()).
+    this.summarizer = new TraceSummarizer(format, false);
     const table = sinks;
     this.ins = {
       strings: table('strings', ['id', 'value']),
@@ -343,7 +347,10 @@ export class TraceIndexer {
   private closeInterval(g: GoroutineRecord, t: number, open: boolean): void {
     const d = t - g.since;
     switch (g.state) {
-      case 3: g.totals[0] += d; break;
+      case 3:
+        g.totals[0] += d;
+        this.runningNs += d;
+        break;
       case 2: g.totals[1] += d; break;
       case 4: {
         g.totals[2] += d;
@@ -360,7 +367,10 @@ export class TraceIndexer {
         }
         break;
       }
-      case 5: g.totals[3] += d; break;
+      case 5:
+        g.totals[3] += d;
+        this.syscallNs += d;
+        break;
     }
     g.chunk.add(g.since, t, g.state, g.reason, g.stack, open, g.thread);
     g.levels?.add(g.since, t, g.state);
@@ -469,7 +479,11 @@ export class TraceIndexer {
   /** Closes everything still open at the last event and flushes all rows. */
   finish(): IndexResult {
     const t = this.last;
+    const aliveAtEnd = this.goroutines.size;
+    const waitingAtEnd = new Map<string, number>();
+    const reasons = this.stringsById();
     for (const g of [...this.goroutines.values()]) {
+      if (g.state === 4) waitingAtEnd.set(reasons[g.reason], (waitingAtEnd.get(reasons[g.reason]) ?? 0) + 1);
       this.closeInterval(g, t, true);
       if (g.proc >= 0) this.procInterval(g.proc, g.procSince, t, g.id, g.procThread, true);
       this.finishGoroutine(g, null);
@@ -502,7 +516,24 @@ export class TraceIndexer {
     if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.countSample(t);
     COUNT_LEVEL_NS.forEach((_w, l) => this.flushCountLevel(l));
     for (const ins of Object.values(this.ins)) ins.flush();
-    return { summary: this.summarizer.finish(), events: this.events, goroutines: this.goroutineCount, intervals: this.intervals };
+    // Waiting time by reason: the blocking table's, summed over stacks.
+    const waitNsByReason = new Map<string, number>();
+    for (const [reason, byStack] of this.blocking) {
+      let total = waitNsByReason.get(reasons[reason]) ?? 0;
+      for (const b of byStack.values()) total += b.total;
+      waitNsByReason.set(reasons[reason], total);
+    }
+    const summary = this.summarizer.finish({
+      goroutines: this.goroutineCount, aliveAtEnd, runningNs: this.runningNs, syscallNs: this.syscallNs, waitNsByReason, waitingAtEnd,
+    });
+    return { summary, events: this.events, goroutines: this.goroutineCount, intervals: this.intervals };
+  }
+
+  /** String IDs to strings (0, "none", is the empty string too). */
+  private stringsById(): string[] {
+    const out = [''];
+    for (const [s, id] of this.strings) out[id] = s;
+    return out;
   }
 }
 
