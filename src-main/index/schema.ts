@@ -22,8 +22,9 @@ CREATE TABLE strings (id INTEGER PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE frames (id INTEGER PRIMARY KEY, pc INTEGER NOT NULL, func INTEGER NOT NULL, file INTEGER NOT NULL, line INTEGER NOT NULL);
 -- A stack's frames, innermost (position 0) first.
 CREATE TABLE stack_frames (stack INTEGER NOT NULL, position INTEGER NOT NULL, frame INTEGER NOT NULL, PRIMARY KEY (stack, position)) WITHOUT ROWID;
--- Rows are written as goroutines end, put back in ID order on the way (nearly-sorted.ts): the ID
--- is the rowid, so the sort indexes below hold (column, id) and break ties by ID.
+-- Rows are written as goroutines end: nearly in ID order (IDs are handed out as goroutines are
+-- created), which SQLite appends about as fast as in order. The ID is the rowid, so the sort
+-- indexes below hold (column, id) and break ties by ID.
 CREATE TABLE goroutines (
   id INTEGER PRIMARY KEY,
   name INTEGER NOT NULL,            -- string ID: start function, or first non-runtime frame of its first stack

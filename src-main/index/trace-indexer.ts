@@ -7,7 +7,6 @@ import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEven
 import type { RowSink, RowSinks } from './batch-insert.ts';
 import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
-import { NearlySortedQueue } from './nearly-sorted.ts';
 import { COUNT_LEVEL_NS, GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
 import { ByteWriter } from './varint.ts';
 
@@ -17,8 +16,6 @@ const STATE_CODE: Record<GoState, number> = {
 /** Goroutine IDs kept per group of goroutines blocked at the end. */
 const BLOCKED_SAMPLE_IDS = 20;
 const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
-/** Ended goroutines held back to write their rows in ID order (see nearly-sorted.ts). */
-const GOROUTINE_ORDER_WINDOW = 4096;
 
 interface GoroutineRecord {
   id: number;
@@ -115,8 +112,6 @@ export class TraceIndexer {
   private syscallNs = 0;
 
   private readonly ins: Record<string, RowSink>;
-  /** Rows of ended goroutines, on their way to the goroutines table in ID order. */
-  private readonly endedGoroutines: NearlySortedQueue<unknown[]>;
   private readonly waitWriter = new ByteWriter();
 
   /** `sinks` receives the rows of every table (SQLite directly, or another thread that writes them). */
@@ -147,7 +142,6 @@ export class TraceIndexer {
       blocking: table('blocking', ['reason', 'stack', 'total_ns', 'count', 'max_ns']),
       blockedAtEnd: table('blocked_at_end', ['state', 'reason', 'stack', 'goroutines', 'oldest_since_ns', 'name', 'sample_ids']),
     };
-    this.endedGoroutines = new NearlySortedQueue(GOROUTINE_ORDER_WINDOW, (row) => row[0] as number, (row) => this.ins.goroutines.push(...row));
     this.string(''); // ID 1 is the empty string; 0 means "none" everywhere.
   }
 
@@ -425,9 +419,9 @@ export class TraceIndexer {
       wait.uvarint(g.wait[i]);
       wait.uvarint(g.wait[i + 1]);
     }
-    this.endedGoroutines.push([g.id, g.name, g.created ? 1 : 0, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
+    this.ins.goroutines.push(g.id, g.name, g.created ? 1 : 0, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
       g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait.length > 0 ? wait.take() : null,
-      g.intervals, inline, g.stack, endNs === null ? g.since : null]);
+      g.intervals, inline, g.stack, endNs === null ? g.since : null);
     if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
     this.goroutines.delete(g.id);
@@ -488,7 +482,6 @@ export class TraceIndexer {
       if (g.proc >= 0) this.procInterval(g.proc, g.procSince, t, g.id, g.procThread, true);
       this.finishGoroutine(g, null);
     }
-    this.endedGoroutines.drain();
     for (const [proc, chunk] of this.procChunks) {
       if (chunk.count > 0) {
         const { start, end, count } = chunk;
