@@ -9,7 +9,10 @@ export const ROWS_PER_STATEMENT = 128;
 
 /** Where an indexer's rows of one table go. */
 export interface RowSink {
-  /** Appends one row; values in column order. */
+  /**
+   * Appends one row; values in column order. A Uint8Array value is read during the call: the
+   * caller may reuse its memory afterwards (millions of small blobs are passed as views).
+   */
   push(...values: unknown[]): void;
   /** Writes (or forwards) what is buffered. */
   flush(): void;
@@ -35,7 +38,11 @@ export class BatchInserter implements RowSink {
   }
 
   push(...values: unknown[]): void {
-    for (let i = 0; i < values.length; i++) this.buffer.push(values[i]);
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      // Buffered until the statement runs: a blob is copied (see RowSink.push).
+      this.buffer.push(v instanceof Uint8Array ? v.slice() : v);
+    }
     this.rows++;
     if (this.buffer.length === ROWS_PER_STATEMENT * this.columns) {
       this.full.run(this.buffer);

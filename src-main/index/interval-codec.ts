@@ -73,11 +73,14 @@ export class ChunkEncoder {
     this.count++;
   }
 
-  /** The encoded chunk (a copy); the encoder starts a new chunk. */
+  /**
+   * The encoded chunk, without a copy: valid until the next add() (a RowSink reads it during
+   * push). The encoder starts a new chunk.
+   */
   take(): Uint8Array {
     this.count = 0;
     this.thread = -1;
-    return this.bytes.take();
+    return this.bytes.view();
   }
 }
 

@@ -22,6 +22,7 @@ const STATES = [2, 3, 4, 5] as const;
 export interface LevelRow {
   level: number;
   startBucket: number;
+  /** Handed to a builder's `out` as a view of its buffer: valid during that call only. */
   data: Uint8Array;
 }
 
@@ -131,7 +132,7 @@ class LevelBuilder {
   }
 
   private flushRow(): void {
-    if (this.bytes.length > 0) this.out({ level: this.level, startBucket: this.rowStart, data: this.bytes.take() });
+    if (this.bytes.length > 0) this.out({ level: this.level, startBucket: this.rowStart, data: this.bytes.view() });
   }
 
   finish(): void {

@@ -450,7 +450,7 @@ export class TraceIndexer {
       wait.uvarint(g.wait[i + 1]);
     }
     this.ins.goroutines.push(g.id, g.name, g.created ? 1 : 0, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
-      g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait.length > 0 ? wait.take() : null,
+      g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait.length > 0 ? wait.view() : null,
       g.intervals, inline, g.stack, endNs === null ? g.since : null);
     if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);

@@ -34,6 +34,16 @@ export class ByteWriter {
     this.length += v.length;
   }
 
+  /**
+   * The bytes written, without a copy, valid until the next write; the writer starts empty
+   * again. For a row value (a RowSink reads it during push).
+   */
+  view(): Uint8Array {
+    const out = this.buf.subarray(0, this.length);
+    this.length = 0;
+    return out;
+  }
+
   /** A copy of the bytes written; the writer starts empty again. */
   take(): Uint8Array {
     const out = this.buf.slice(0, this.length);
