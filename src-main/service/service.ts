@@ -349,13 +349,12 @@ export class GoroscopeService implements GoroscopeApi {
     const { idx } = this.index(ref);
     // Range names are few: pick their string IDs first, so the scan of ranges filters on integers.
     const nameFilter = prefixes ? `AND r.name IN (SELECT id FROM strings WHERE ${prefixes.map(() => 'substr(value, 1, ?) = ?').join(' OR ') || '0'})` : '';
-    const rows = idx.db.prepare(`SELECT s.value AS name, r.scope_kind, r.scope_id, r.start_ns, r.end_ns, r.began_before, r.open
-      FROM ranges r JOIN strings s ON s.id = r.name WHERE r.start_ns < ? AND r.end_ns > ? ${nameFilter} ORDER BY r.start_ns`)
-      .all(b, a, ...(prefixes ?? []).flatMap((p) => [p.length, p])) as
-      { name: string; scope_kind: number; scope_id: number; start_ns: number; end_ns: number; began_before: number; open: number }[];
-    return rows.map((r) => ({
-      name: r.name, scope: SCOPE_KINDS[r.scope_kind], scopeId: r.scope_id, start: r.start_ns, end: r.end_ns,
-      beganBefore: r.began_before === 1, open: r.open === 1,
+    // Rows as arrays and names from the string cache: a zoomed-out window holds 100 000 ranges.
+    const rows = idx.db.prepare(`SELECT r.name, r.scope_kind, r.scope_id, r.start_ns, r.end_ns, r.began_before, r.open
+      FROM ranges r WHERE r.start_ns < ? AND r.end_ns > ? ${nameFilter} ORDER BY r.start_ns`).raw()
+      .all(b, a, ...(prefixes ?? []).flatMap((p) => [p.length, p])) as number[][];
+    return rows.map(([name, scopeKind, scopeId, start, end, beganBefore, open]) => ({
+      name: idx.string(name), scope: SCOPE_KINDS[scopeKind], scopeId, start, end, beganBefore: beganBefore === 1, open: open === 1,
     }));
   }
 

@@ -124,6 +124,10 @@ test('ranges can be limited to names starting with given prefixes', async () => 
   const some = await svc.ranges(hash, -1, artefact.durationNs + 1, prefixes);
   assert.deepEqual(some, all.filter((r) => prefixes.some((p) => r.name.startsWith(p))));
   assert.ok(some.length > 0 && some.length < all.length, `${some.length} of ${all.length}`);
+  // Names, scopes and flags as the summary counts them.
+  const summary = (await svc.summary(hash) as { summary: { gcCycles: number; stwCount: number } }).summary;
+  assert.equal(all.filter((r) => r.name === 'GC concurrent mark phase' && !r.beganBefore && r.scope === 'none').length, summary.gcCycles);
+  assert.equal(all.filter((r) => r.name.startsWith('stop-the-world') && !r.beganBefore && !r.open).length, summary.stwCount);
   assert.deepEqual(await svc.ranges(hash, -1, artefact.durationNs + 1, []), []);
   await assert.rejects(svc.ranges(hash, 0, 1, 'GC' as unknown as string[]), /namePrefixes must be an array/);
 });
