@@ -40,8 +40,9 @@ export class BatchInserter implements RowSink {
   push(...values: unknown[]): void {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      // Buffered until the statement runs: a blob is copied (see RowSink.push).
-      this.buffer.push(v instanceof Uint8Array ? v.slice() : v);
+      // Buffered until the statement runs: a blob is copied (see RowSink.push; Buffer's slice()
+      // would be a view, hence the constructor).
+      this.buffer.push(v instanceof Uint8Array ? new Uint8Array(v) : v);
     }
     this.rows++;
     if (this.buffer.length === ROWS_PER_STATEMENT * this.columns) {
