@@ -79,7 +79,7 @@ export class PixelMerger {
       shares = [a[0] / total, a[1] / total, a[2] / total, a[3] / total, a[4] / total, a[5] / total];
     }
     this.spans.push({ start: this.pendingStart, end: this.pendingEnd, state: GOROUTINE_STATES[best], shares, reason: this.pendingCount === 1 ? this.pendingReason : '' });
-    this.acc.fill(0);
+    for (let i = 0; i < 6; i++) this.acc[i] = 0;
     this.pendingCount = 0;
   }
 }
