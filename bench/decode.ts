@@ -9,7 +9,7 @@
 // Exits 1 if the two readers count different numbers of events.
 
 import * as fs from 'node:fs';
-import { benchTrace, fmt, goReader, median, peakRssMethod, readHeader, timeChild, verdict, warmPageCache, type ChildRun } from './lib.ts';
+import { benchTrace, fmt, goReader, median, peakRssMethod, readHeader, runsArg, timeChild, verdict, warmPageCache, type ChildRun } from './lib.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -22,8 +22,7 @@ function main(): number {
   const bytes = fs.statSync(trace).size;
   const readtrace = goReader();
 
-  const runsArg = args.indexOf('--runs');
-  const runs = runsArg >= 0 ? Math.max(1, Math.floor(Number(args[runsArg + 1])) || 1) : 3;
+  const runs = runsArg(args, 3);
   warmPageCache(trace);
   const goRuns: ChildRun[] = [];
   const ourRuns: ChildRun[] = [];

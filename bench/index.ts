@@ -1,17 +1,19 @@
-// npm run bench:index [-- --trace FILE] [--regen] [--size-mb N] [--skip-go-tool-trace] [--json]
+// npm run bench:index [-- --trace FILE] [--regen] [--size-mb N] [--runs N] [--skip-go-tool-trace] [--json]
 //
 // Indexes a large Go 1.27 trace and prints, side by side in one run: our full index time and
 // peak RSS; `go tool trace -http`'s time until it prints its URL and its peak RSS; the time Go's
 // reference reader takes just to read the file; index size ÷ trace size; reopen-to-first-
 // timeline-window time; p50/p95 latency of each service query over 50 random windows.
 // Targets: index ≤ 0.2× go tool trace and ≤ 3× Go's reader; RSS ≤ 1 GB; reopen ≤ 200 ms;
-// every query p95 ≤ 100 ms; index ≤ 2× the trace.
+// every query p95 ≤ 100 ms; index ≤ 2× the trace. Index and Go's reader run alternately `--runs`
+// times (default 3), each index into a fresh library, and the median run of each is reported;
+// the reopen and query measurements run as many times on the last index, and report medians.
 
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchTrace, buildGoTool, findGo, fmt, timeChild, verdict } from './lib.ts';
+import { benchTrace, buildGoTool, findGo, fmt, median, middle, runsArg, timeChild, verdict, warmPageCache, type ChildRun } from './lib.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -71,13 +73,31 @@ async function main(): Promise<number> {
   const go = findGo();
   if (!go) throw new Error('Go 1.22+ is needed for the baselines: see ../shared/docs/go-toolchains.md');
   const readtrace = buildGoTool(go, 'readtrace');
-  const goRead = timeChild(readtrace, [trace]);
-  const libDir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-bench-'));
+  const runs = runsArg(args, 3);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-bench-'));
   try {
-    const indexRun = timeChild(process.execPath, ['--import', 'tsx', 'bench/index-child.ts', trace, libDir]);
-    const queries = timeChild(process.execPath, ['--import', 'tsx', 'bench/query-child.ts', libDir, String(indexRun.report.hash)]);
+    warmPageCache(trace);
+    const goRuns: ChildRun[] = [];
+    const indexRuns: ChildRun[] = [];
+    let libDir = '';
+    for (let i = 0; i < runs; i++) {
+      if (!json) process.stderr.write(`run ${i + 1}/${runs} …\r`);
+      goRuns.push(timeChild(readtrace, [trace]));
+      // Each run indexes into a fresh library; only the last one is kept for the queries.
+      if (libDir) fs.rmSync(libDir, { recursive: true, force: true });
+      libDir = path.join(work, `library-${i}`);
+      indexRuns.push(timeChild(process.execPath, ['--import', 'tsx', 'bench/index-child.ts', trace, libDir]));
+    }
+    if (!json) process.stderr.write('\n');
+    const goRead = median(goRuns);
+    const indexRun = median(indexRuns);
+    type QueryReport = { reopenMs: number; queryP50Ms: Record<string, number>; queryP95Ms: Record<string, number> };
+    const reports = Array.from({ length: runs }, () =>
+      timeChild(process.execPath, ['--import', 'tsx', 'bench/query-child.ts', libDir, String(indexRuns.at(-1)!.report.hash)]).report as unknown as QueryReport);
+    const perQuery = (pick: (r: QueryReport) => Record<string, number>) =>
+      Object.fromEntries(Object.keys(pick(reports[0])).map((name) => [name, middle(reports.map((r) => pick(r)[name]))]));
+    const q: QueryReport = { reopenMs: middle(reports.map((r) => r.reopenMs)), queryP50Ms: perQuery((r) => r.queryP50Ms), queryP95Ms: perQuery((r) => r.queryP95Ms) };
     const gtt = args.includes('--skip-go-tool-trace') ? null : await goToolTrace(go, trace);
-    const q = queries.report as unknown as { reopenMs: number; queryP50Ms: Record<string, number>; queryP95Ms: Record<string, number> };
     const result = {
       traceBytes,
       indexSeconds: indexRun.seconds,
@@ -93,7 +113,7 @@ async function main(): Promise<number> {
       process.stdout.write(JSON.stringify(result) + '\n');
       return 0;
     }
-    console.log(`trace: ${trace} (${fmt(traceBytes / 1e6, 1)} MB)\n`);
+    console.log(`trace: ${trace} (${fmt(traceBytes / 1e6, 1)} MB); median of ${runs} alternating run(s) of the index and Go's reader\n`);
     console.log(`goroscope index        ${fmt(result.indexSeconds).padStart(8)} s   peak RSS ${fmt(result.peakRssMB, 0).padStart(6)} MB`);
     console.log(`Go reader, read only   ${fmt(result.decodeSeconds).padStart(8)} s   peak RSS ${fmt(goRead.peakRssKB / 1024, 0).padStart(6)} MB`);
     if (gtt) console.log(`go tool trace to URL   ${fmt(gtt.seconds).padStart(8)} s   peak RSS ${fmt(gtt.peakRssMB, 0).padStart(6)} MB`);
@@ -110,7 +130,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    fs.rmSync(libDir, { recursive: true, force: true });
+    fs.rmSync(work, { recursive: true, force: true });
   }
 }
 

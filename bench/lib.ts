@@ -195,6 +195,18 @@ export function verdict(ok: boolean): string {
   return ok ? 'PASS' : 'MISS';
 }
 
+/** `--runs N` (at least 1), or `fallback`. */
+export function runsArg(args: string[], fallback: number): number {
+  const i = args.indexOf('--runs');
+  return i >= 0 ? Math.max(1, Math.floor(Number(args[i + 1])) || 1) : fallback;
+}
+
+/** The middle value (the lower of the two middle ones for an even count). */
+export function middle(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 /** The run with the median time (its own RSS report kept). */
 export function median(runs: ChildRun[]): ChildRun {
   const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
