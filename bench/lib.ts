@@ -201,14 +201,18 @@ export function runsArg(args: string[], fallback: number): number {
   return i >= 0 ? Math.max(1, Math.floor(Number(args[i + 1])) || 1) : fallback;
 }
 
+/** The item with the middle key (the lower of the two middle ones for an even count). */
+function middleBy<T>(items: readonly T[], key: (item: T) => number): T {
+  const sorted = [...items].sort((a, b) => key(a) - key(b));
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
 /** The middle value (the lower of the two middle ones for an even count). */
 export function middle(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+  return middleBy(values, (v) => v);
 }
 
 /** The run with the median time (its own RSS report kept). */
 export function median(runs: ChildRun[]): ChildRun {
-  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+  return middleBy(runs, (r) => r.seconds);
 }

@@ -522,8 +522,15 @@ export class TraceIndexer {
       for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);
     }
     for (const [name, p] of this.metricPending) this.ins.metrics.push(name, p.t, p.value);
+    // The blocking table, and the summary's waiting time by reason: its totals summed over stacks.
+    const waitNsByReason = new Map<string, number>();
     for (const [reason, byStack] of this.blocking) {
-      for (const [stack, b] of byStack) this.ins.blocking.push(reason, stack, b.total, b.count, b.max);
+      let total = waitNsByReason.get(reasons[reason]) ?? 0;
+      for (const [stack, b] of byStack) {
+        this.ins.blocking.push(reason, stack, b.total, b.count, b.max);
+        total += b.total;
+      }
+      waitNsByReason.set(reasons[reason], total);
     }
     for (const b of this.blocked.values()) {
       this.ins.blockedAtEnd.push(b.state, b.reason, b.stack, b.goroutines, b.oldest, b.name, JSON.stringify(b.ids));
@@ -539,13 +546,6 @@ export class TraceIndexer {
     if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.countSample(t);
     COUNT_LEVEL_NS.forEach((_w, l) => this.flushCountLevel(l));
     for (const ins of Object.values(this.ins)) ins.flush();
-    // Waiting time by reason: the blocking table's, summed over stacks.
-    const waitNsByReason = new Map<string, number>();
-    for (const [reason, byStack] of this.blocking) {
-      let total = waitNsByReason.get(reasons[reason]) ?? 0;
-      for (const b of byStack.values()) total += b.total;
-      waitNsByReason.set(reasons[reason], total);
-    }
     const summary = this.summarizer.finish({
       goroutines: this.goroutineCount, aliveAtEnd, runningNs: this.runningNs, syscallNs: this.syscallNs, waitNsByReason, waitingAtEnd,
     });
