@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 12;
+export const SCHEMA_VERSION = 13;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -64,8 +64,6 @@ CREATE TABLE blocked_at_end (state INTEGER NOT NULL, reason INTEGER NOT NULL, st
 CREATE TABLE goroutine_interval_chunks (goroutine INTEGER NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);
 -- Levels of detail of goroutines with more than one chunk of intervals (see levels.ts).
 CREATE TABLE goroutine_levels (goroutine INTEGER NOT NULL, level INTEGER NOT NULL, start_bucket INTEGER NOT NULL, data BLOB NOT NULL, PRIMARY KEY (goroutine, level, start_bucket)) WITHOUT ROWID;
--- Which goroutine ran on which P: packed intervals with gaps, value = goroutine.
-CREATE TABLE proc_interval_chunks (proc INTEGER NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);
 CREATE TABLE ranges (
   name INTEGER NOT NULL,            -- string ID: "GC concurrent mark phase", "stop-the-world (…)", "GC mark assist", "GC incremental sweep"
   scope_kind INTEGER NOT NULL,      -- index in SCOPE_KINDS
@@ -105,7 +103,6 @@ CREATE INDEX goroutines_by_name ON goroutines (name);
 /** Secondary indexes, created after the bulk load (3–4× faster than maintaining them during it when keys arrive at random). */
 export const TRACE_INDEXES = `
 CREATE INDEX goroutine_chunks_by_time ON goroutine_interval_chunks (goroutine, start_ns);
-CREATE INDEX proc_chunks_by_time ON proc_interval_chunks (proc, start_ns);
 -- The goroutine list's sort orders by running and waiting time (ties broken by ID).
 CREATE INDEX goroutines_by_running ON goroutines (running_ns);
 CREATE INDEX goroutines_by_waiting ON goroutines (waiting_ns);

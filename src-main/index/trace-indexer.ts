@@ -1,5 +1,5 @@
-// Turns a trace's event stream into the index's tables: transitions become goroutine and proc
-// intervals (packed in chunks), ranges are paired, annotations and samples become rows, and
+// Turns a trace's event stream into the index's tables: transitions become goroutine intervals
+// (packed in chunks, with the P of Running ones), ranges are paired, annotations and samples become rows, and
 // per-goroutine totals are kept as it goes. Memory is bounded by the goroutines alive at once.
 
 import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts';
@@ -39,10 +39,8 @@ class GoroutineRecord {
   stack = 0;
   /** M of the current interval while Running or in a Syscall (−1 otherwise). */
   thread = -1;
-  /** P it runs on while Running (−1 otherwise), since when, and the M holding it. */
+  /** P of the current interval while Running (−1 otherwise). */
   proc = -1;
-  procSince = 0;
-  procThread = -1;
   readonly totals: [number, number, number, number] = [0, 0, 0, 0]; // running, runnable, waiting, syscall
   /** Waiting time by reason, flat: [reason, ns, reason, ns, …] in first-seen order (few reasons each, and a Map per goroutine cost more). */
   readonly wait: number[] = [];
@@ -73,8 +71,6 @@ class GoroutineRecord {
     this.stack = stack;
     this.thread = -1;
     this.proc = -1;
-    this.procSince = 0;
-    this.procThread = -1;
     this.totals.fill(0);
     this.wait.length = 0;
     this.intervals = 0;
@@ -117,7 +113,6 @@ export class TraceIndexer {
   /** Stacks are shared arrays within a generation: remember the ID of each array seen. */
   private readonly stackCache = new WeakMap<Stack, number>();
   private readonly goroutines = new Map<number, GoroutineRecord>();
-  private readonly procChunks = new Map<number, ChunkEncoder>();
   /** Records of ended goroutines, for reuse (see GoroutineRecord). */
   private readonly freeRecords: GoroutineRecord[] = [];
   private readonly openRanges = new Map<string, OpenRange[]>();
@@ -161,7 +156,6 @@ export class TraceIndexer {
         'intervals', 'interval_data', 'last_stack', 'last_since_ns']),
       goroutineChunks: table('goroutine_interval_chunks', ['goroutine', 'start_ns', 'end_ns', 'count', 'data']),
       goroutineLevels: table('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']),
-      procChunks: table('proc_interval_chunks', ['proc', 'start_ns', 'end_ns', 'count', 'data']),
       ranges: table('ranges', ['name', 'scope_kind', 'scope_id', 'start_ns', 'end_ns', 'began_before', 'open', 'stack', 'bytes_swept', 'bytes_reclaimed']),
       metrics: table('metrics', ['name', 'time_ns', 'value']),
       metricLevels: table('metric_levels', ['name', 'level', 'time_ns', 'value']),
@@ -355,15 +349,7 @@ export class TraceIndexer {
       g.stack = stack;
     }
     g.thread = to === 3 || to === 5 ? ev.thread : -1;
-    // Which P it runs on.
-    if (to === 3 /* Running */ && g.proc < 0) {
-      g.proc = ev.proc;
-      g.procSince = t;
-      g.procThread = ev.thread;
-    } else if (to !== 3 && g.proc >= 0) {
-      this.procInterval(g.proc, g.procSince, t, g.id, g.procThread, false);
-      g.proc = -1;
-    }
+    g.proc = to === 3 ? ev.proc : -1;
     if (to === 1 /* NotExist */) this.finishGoroutine(g, t);
   }
 
@@ -396,7 +382,7 @@ export class TraceIndexer {
         this.syscallNs += d;
         break;
     }
-    g.chunk.add(g.since, t, g.state, g.reason, g.stack, open, g.thread);
+    g.chunk.add(g.since, t, g.state, g.reason, g.stack, open, g.thread, g.proc);
     g.levels?.add(g.since, t, g.state);
     g.intervals++;
     this.intervals++;
@@ -419,18 +405,6 @@ export class TraceIndexer {
     }
     this.ins.goroutineChunks.push(g.id, start, end, count, data);
     g.chunksWritten++;
-  }
-
-  private procInterval(proc: number, start: number, end: number, goroutine: number, thread: number, open: boolean): void {
-    if (proc < 0) return;
-    let chunk = this.procChunks.get(proc);
-    if (!chunk) this.procChunks.set(proc, (chunk = new ChunkEncoder()));
-    // Two goroutines can hand a P over at the same instant; intervals stay in time order.
-    chunk.add(Math.max(start, chunk.count > 0 ? chunk.end : start), end, 3, goroutine, 0, open, thread);
-    if (chunk.count >= CHUNK_INTERVALS || chunk.byteLength >= CHUNK_BYTES) {
-      const { start: s, end: e, count } = chunk;
-      this.ins.procChunks.push(proc, s, e, count, chunk.take());
-    }
   }
 
   /** Writes a goroutine's row; it has died (endNs) or outlived the trace (null). */
@@ -509,14 +483,7 @@ export class TraceIndexer {
     for (const g of [...this.goroutines.values()]) {
       if (g.state === 4) waitingAtEnd.set(reasons[g.reason], (waitingAtEnd.get(reasons[g.reason]) ?? 0) + 1);
       this.closeInterval(g, t, true);
-      if (g.proc >= 0) this.procInterval(g.proc, g.procSince, t, g.id, g.procThread, true);
       this.finishGoroutine(g, null);
-    }
-    for (const [proc, chunk] of this.procChunks) {
-      if (chunk.count > 0) {
-        const { start, end, count } = chunk;
-        this.ins.procChunks.push(proc, start, end, count, chunk.take());
-      }
     }
     for (const list of this.openRanges.values()) {
       for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);

@@ -10,38 +10,56 @@ import { GO_STATES } from '../index/schema.ts';
  * same file: a connection cannot run statements while it is executing the query that asks.
  */
 export function registerIntervalTables(db: Database.Database, source: Database.Database): void {
-  const inline = source.prepare('SELECT id, start_ns, interval_data FROM goroutines WHERE interval_data IS NOT NULL ORDER BY id');
-  const chunks = source.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks ORDER BY goroutine, start_ns');
-  const procChunks = source.prepare('SELECT proc, start_ns, data FROM proc_interval_chunks ORDER BY proc, start_ns');
+  // Statements are prepared per scan: a statement runs one query at a time, and a self-join
+  // scans a table again inside its own scan.
+  const inline = () => source.prepare('SELECT id, start_ns, interval_data FROM goroutines WHERE interval_data IS NOT NULL ORDER BY id');
+  const chunks = () => source.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks ORDER BY goroutine, start_ns');
   db.table('goroutine_intervals', {
-    columns: ['goroutine', 'start_ns', 'end_ns', 'state', 'reason', 'stack', 'open', 'thread'],
+    columns: ['goroutine', 'start_ns', 'end_ns', 'state', 'reason', 'stack', 'open', 'thread', 'proc'],
     *rows() {
       const out: unknown[][] = [];
       const emit = (g: number, start: number, data: Uint8Array) => {
-        decodeChunk(data, start, (s, e, state, reason, stack, open, thread) => {
-          out.push([g, s, e, GO_STATES[state], reason, stack, open ? 1 : 0, thread >= 0 ? thread : null]);
+        decodeChunk(data, start, (s, e, state, reason, stack, open, thread, proc) => {
+          out.push([g, s, e, GO_STATES[state], reason, stack, open ? 1 : 0, thread >= 0 ? thread : null, proc >= 0 ? proc : null]);
         });
       };
-      for (const r of inline.iterate() as IterableIterator<{ id: number; start_ns: number; interval_data: Uint8Array }>) {
+      for (const r of inline().iterate() as IterableIterator<{ id: number; start_ns: number; interval_data: Uint8Array }>) {
         emit(r.id, r.start_ns, r.interval_data);
         yield* out.splice(0);
       }
-      for (const r of chunks.iterate() as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>) {
+      for (const r of chunks().iterate() as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>) {
         emit(r.goroutine, r.start_ns, r.data);
         yield* out.splice(0);
       }
     },
   });
+  // A goroutine's time on a P: its Running intervals on that P, merged where they touch (a
+  // status event at a generation start splits an interval in two).
   db.table('proc_intervals', {
     columns: ['proc', 'start_ns', 'end_ns', 'goroutine', 'open', 'thread'],
     *rows() {
-      for (const r of procChunks.iterate() as IterableIterator<{ proc: number; start_ns: number; data: Uint8Array }>) {
-        const out: unknown[][] = [];
-        decodeChunk(r.data, r.start_ns, (s, e, _state, goroutine, _stack, open, thread) => {
-          out.push([r.proc, s, e, goroutine, open ? 1 : 0, thread >= 0 ? thread : null]);
+      const out: unknown[][] = [];
+      let run: unknown[] | null = null; // [proc, start, end, goroutine, open, thread], extended while it continues
+      const emit = (g: number, start: number, data: Uint8Array) => {
+        decodeChunk(data, start, (s, e, _state, _reason, _stack, open, thread, proc) => {
+          if (run && run[3] === g && run[2] === s && run[0] === proc) {
+            run[2] = e;
+            run[4] = open ? 1 : 0;
+            return;
+          }
+          if (run) out.push(run);
+          run = proc >= 0 ? [proc, s, e, g, open ? 1 : 0, thread >= 0 ? thread : null] : null;
         });
-        yield* out;
+      };
+      for (const r of inline().iterate() as IterableIterator<{ id: number; start_ns: number; interval_data: Uint8Array }>) {
+        emit(r.id, r.start_ns, r.interval_data);
+        yield* out.splice(0);
       }
+      for (const r of chunks().iterate() as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>) {
+        emit(r.goroutine, r.start_ns, r.data);
+        yield* out.splice(0);
+      }
+      if (run) yield run;
     },
   });
 }

@@ -141,7 +141,7 @@ class ArtefactIndex {
     }
     let go = true;
     for (const c of this.chunkStmt.all(g.id, t1, t0) as { start_ns: number; data: Uint8Array }[]) {
-      decodeChunk(c.data, c.start_ns, (s, e, st, r, sk, o, th) => (go = visit(s, e, st, r, sk, o, th) !== false));
+      decodeChunk(c.data, c.start_ns, (s, e, st, r, sk, o, th, p) => (go = visit(s, e, st, r, sk, o, th, p) !== false));
       if (!go) return;
     }
   }
@@ -279,10 +279,10 @@ export class GoroscopeService implements GoroscopeApi {
       wait_ns_by_reason: Uint8Array | null; interval_data: Uint8Array | null; intervals: number }) | undefined;
     if (!r) throw new InvalidArgument(`no goroutine ${gid} in this trace`);
     const intervals: GoroutineInterval[] = [];
-    idx.intervals({ id: r.id, start_ns: r.start_ns, interval_data: r.interval_data }, -Infinity, Infinity, (s, e, state, reason, stack, open, thread) => {
+    idx.intervals({ id: r.id, start_ns: r.start_ns, interval_data: r.interval_data }, -Infinity, Infinity, (s, e, state, reason, stack, open, thread, proc) => {
       if (intervals.length === MAX_DETAIL_INTERVALS) return false;
       intervals.push({ start: s, end: e, state: GOROUTINE_STATES[state], reason: idx.string(reason), stack: idx.stack(stack), open,
-        thread: thread >= 0 ? thread : null });
+        thread: thread >= 0 ? thread : null, proc: proc >= 0 ? proc : null });
     });
     // Stored for goroutines with chunks of intervals; the others' intervals are all at hand.
     const waitNsByReason: Record<string, number> = {};

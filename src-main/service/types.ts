@@ -118,6 +118,8 @@ export interface GoroutineInterval {
   open: boolean;
   /** The thread (M) it ran on, for Running and Syscall intervals; null otherwise or when unknown. */
   thread: number | null;
+  /** The P it ran on, for Running intervals; null otherwise or when it had none. */
+  proc: number | null;
 }
 
 export interface GoroutineRow {

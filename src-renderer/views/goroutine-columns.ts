@@ -38,3 +38,11 @@ export function stateColor(state: GoroutineStateName): string {
     default: return 'var(--muted)';
   }
 }
+
+/** Where an interval ran, as Go names it: "P2 · M1234" while Running, "M1234" in a syscall, "" otherwise. */
+export function placement(iv: { proc: number | null; thread: number | null }): string {
+  const parts: string[] = [];
+  if (iv.proc !== null) parts.push(`P${iv.proc}`);
+  if (iv.thread !== null) parts.push(`M${iv.thread}`);
+  return parts.join(' · ');
+}

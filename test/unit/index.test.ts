@@ -17,6 +17,7 @@ import { Library } from '../../src-main/index/library.ts';
 import { GO_STATES } from '../../src-main/index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../../src-main/index/levels.ts';
 import { ByteReader } from '../../src-main/index/varint.ts';
+import { registerIntervalTables } from '../../src-main/service/interval-tables.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
 import { expectedEventFiles, fixtureTraces } from '../support/fixtures.ts';
 import { readGzipText } from '../support/event-text.ts';
@@ -35,11 +36,11 @@ after(() => {
 
 /** Every goroutine's intervals, from the inline blob or the chunks table. */
 function goroutineIntervals(db: Database.Database) {
-  const out = new Map<number, { start: number; end: number; state: number; reason: number; open: boolean; thread: number }[]>();
+  const out = new Map<number, { start: number; end: number; state: number; reason: number; open: boolean; thread: number; proc: number }[]>();
   const add = (g: number, start: number, data: Uint8Array) => {
     const list = out.get(g) ?? [];
-    decodeChunk(data, start, (s, e, state, reason, _stack, open, thread) => {
-      list.push({ start: s, end: e, state, reason, open, thread });
+    decodeChunk(data, start, (s, e, state, reason, _stack, open, thread, proc) => {
+      list.push({ start: s, end: e, state, reason, open, thread, proc });
     });
     out.set(g, list);
   };
@@ -149,7 +150,7 @@ for (const trace of fixtureTraces()) {
   });
 }
 
-test('Running and Syscall intervals, and proc intervals, carry the thread Go\'s reader gives their transitions', () => {
+test('Running and Syscall intervals carry the thread, and Running ones the P, that Go\'s reader gives their transitions; proc_intervals adds up', () => {
   for (const expected of expectedEventFiles()) {
     const file = fixtureTraces().find((t) => t.name === expected.name)!.path;
     const { artefact } = lib.index(file);
@@ -158,29 +159,58 @@ test('Running and Syscall intervals, and proc intervals, carry the thread Go\'s 
       // Go prints absolute times; the index's are relative to the first event.
       const meta = (key: string) => BigInt(db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string);
       const origin = meta('time_origin') + meta('start_ns');
-      // From Go's own text: goroutine transitions into Running or Syscall, keyed by goroutine/time/state.
-      const want = new Map<string, number | null>();
+      // From Go's own text: goroutine transitions into Running or Syscall, keyed by goroutine/time/state,
+      // with their M and P.
+      const want = new Map<string, { thread: number | null; proc: number | null }>();
       for (const line of readGzipText(expected.path).split('\n')) {
-        const m = /^M=(-?\d+) .* StateTransition Time=(\d+) GoID=(\d+) \w+->(Running|Syscall) /.exec(line);
-        if (m) want.set(`${m[3]}/${BigInt(m[2]) - origin}/${m[4]}`, m[1] === '-1' ? null : Number(m[1]));
+        const m = /^M=(-?\d+) P=(-?\d+) .* StateTransition Time=(\d+) GoID=(\d+) \w+->(Running|Syscall) /.exec(line);
+        if (m) {
+          want.set(`${m[4]}/${BigInt(m[3]) - origin}/${m[5]}`,
+            { thread: m[1] === '-1' ? null : Number(m[1]), proc: m[5] === 'Running' && m[2] !== '-1' ? Number(m[2]) : null });
+        }
       }
       let checked = 0;
+      let runningNs = 0;
       for (const [g, list] of goroutineIntervals(db)) {
         for (const iv of list) {
           const state = GO_STATES[iv.state];
+          if (state === 'Running') runningNs += iv.end - iv.start;
+          if (state !== 'Running') assert.equal(iv.proc, -1, `${expected.name}: goroutine ${g} ${state} at ${iv.start} has no P`);
           if (state !== 'Running' && state !== 'Syscall') {
             assert.equal(iv.thread, -1, `${expected.name}: goroutine ${g} ${state} at ${iv.start} has no thread`);
             continue;
           }
           const key = `${g}/${iv.start}/${state}`;
           if (!want.has(key)) continue; // began before the goroutine's first transition in Go's text (status events)
-          assert.equal(iv.thread === -1 ? null : iv.thread, want.get(key), `${expected.name}: thread of ${key}`);
+          assert.equal(iv.thread === -1 ? null : iv.thread, want.get(key)!.thread, `${expected.name}: thread of ${key}`);
+          assert.equal(iv.proc === -1 ? null : iv.proc, want.get(key)!.proc, `${expected.name}: P of ${key}`);
           checked++;
         }
       }
       assert.ok(checked > want.size * 0.9, `${expected.name}: ${checked} of ${want.size} transitions matched an interval`);
-      const procThreads = db.prepare('SELECT data, start_ns FROM proc_interval_chunks').all() as { data: Uint8Array; start_ns: number }[];
-      for (const c of procThreads) decodeChunk(c.data, c.start_ns, (_s, _e, _st, _g, _sk, _o, thread) => assert.ok(thread >= -1));
+      // The SQL console's proc_intervals: the Running time on a P, merged, adds up to all the Running time on a P.
+      const sql = new Database(':memory:');
+      try {
+        registerIntervalTables(sql, db);
+        const [rows, byProc] = sql.prepare('SELECT count(*), sum(end_ns - start_ns) FROM proc_intervals').raw().get() as [number, number];
+        let onProcNs = 0;
+        let runs = 0; // Running intervals on a P, except those continuing the previous one on the same P
+        for (const list of goroutineIntervals(db).values()) {
+          list.forEach((iv, i) => {
+            if (iv.proc < 0) return;
+            onProcNs += iv.end - iv.start;
+            const prev = list[i - 1];
+            if (!prev || prev.proc !== iv.proc || prev.end !== iv.start) runs++;
+          });
+        }
+        assert.equal(byProc, onProcNs, `${expected.name}: proc_intervals total`);
+        assert.equal(rows, runs, `${expected.name}: proc_intervals rows`);
+        assert.ok(onProcNs > 0 && onProcNs <= runningNs, `${expected.name}: time on a P (${onProcNs}) within the Running time (${runningNs})`);
+        // A self-join scans the table inside its own scan: each row meets itself.
+        assert.equal(sql.prepare('SELECT count(*) FROM proc_intervals a JOIN proc_intervals b ON a.goroutine = b.goroutine AND a.start_ns = b.start_ns').pluck().get(), rows);
+      } finally {
+        sql.close();
+      }
     } finally {
       db.close();
     }
@@ -293,6 +323,12 @@ test('service: goroutine list, detail and timeline agree with the index', async 
     assert.equal(detail.intervals.at(-1)!.state, 'Waiting');
     assert.equal(detail.intervals.at(-1)!.reason, 'chan send');
     assert.ok(detail.intervals.at(-1)!.stack.some((f) => f.func === 'runtime.chansend1'));
+    // A P and an M while Running, an M only in a syscall, neither otherwise.
+    for (const iv of detail.intervals) {
+      assert.equal(iv.proc !== null, iv.state === 'Running' && iv.proc! >= 0, `P of a ${iv.state} interval`);
+      assert.equal(iv.thread !== null, iv.state === 'Running' || iv.state === 'Syscall', `M of a ${iv.state} interval`);
+    }
+    assert.ok(detail.intervals.some((iv) => iv.proc !== null));
     const tl = await svc.timeline({ artefact: artefact.hash, t0: 0, t1: summary.durationNs, goroutines: [detail.id], widthPx: 100 });
     const spans = tl.rows[0].spans;
     assert.ok(spans.length > 0 && spans.length <= 100);
