@@ -13,6 +13,8 @@ import { IncompatibleProfiles } from '../analyze/profile-merge.ts';
 import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { ByteReader } from '../index/varint.ts';
+import { GOROUTINE_FILTER_JOINS, GoroutineList } from './goroutine-list.ts';
+import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 import { PixelMerger } from './timeline.ts';
 import { GOROUTINE_STATES } from './types.ts';
 import type {
@@ -36,9 +38,9 @@ function coarsestLevel(widths: readonly number[], maxWidth: number): number {
 /** How errors name a kind an artefact is not. */
 const KIND_NAMES: Record<ArtefactKind, string> = { trace: 'an execution trace', profile: 'a profile', dump: 'a goroutine dump' };
 const MAX_TIMELINE_ROWS = 2_000;
-const SORT_COLUMNS: Record<GoroutineSortKey, string> = {
-  id: 'g.id', name: 'n.value', startNs: 'g.start_ns', endNs: 'g.end_ns', runningNs: 'g.running_ns',
-  waitingNs: 'g.waiting_ns', runnableNs: 'g.runnable_ns', syscallNs: 'g.syscall_ns',
+const SORT_COLUMNS: Record<GoroutineSortKey, GoroutineOrderColumn> = {
+  id: 'id', name: 'name', startNs: 'start_ns', endNs: 'end_ns', runningNs: 'running_ns',
+  waitingNs: 'waiting_ns', runnableNs: 'runnable_ns', syscallNs: 'syscall_ns',
 };
 
 /** What a host may show of a catalogue entry. */
@@ -64,9 +66,7 @@ function goroutineRow(r: GoroutineDbRow): GoroutineRow {
 
 const GOROUTINE_COLUMNS = `g.id, n.value AS name, CASE WHEN g.created THEN g.start_ns END AS created_ns, g.creator, g.start_ns, g.end_ns, g.last_state,
   COALESCE(r.value, '') AS last_reason, g.running_ns, g.runnable_ns, g.waiting_ns, g.syscall_ns`;
-const GOROUTINE_JOINS = 'FROM goroutines g JOIN strings n ON n.id = g.name LEFT JOIN strings r ON r.id = g.last_reason';
-/** The same rows for sorting by name: names in order (CROSS JOIN fixes the loop order), then each name's goroutines by ID. */
-const GOROUTINE_JOINS_BY_NAME = 'FROM strings n CROSS JOIN goroutines g ON g.name = n.id LEFT JOIN strings r ON r.id = g.last_reason';
+const GOROUTINE_JOINS = GOROUTINE_FILTER_JOINS;
 
 /** An open artefact index with its prepared statements and caches. */
 class ArtefactIndex {
@@ -79,6 +79,8 @@ class ArtefactIndex {
   private readonly levelStmt: Database.Statement;
   /** Goroutine counts per list filter: paging through a filtered list of millions counts once. */
   readonly filteredTotals = new Map<string, number>();
+  /** The goroutine list's pages, once asked for. */
+  list: GoroutineList | null = null;
 
   constructor(readonly path: string) {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
@@ -326,18 +328,19 @@ export class GoroscopeService implements GoroscopeApi {
     if (req.aliveAtEnd === true) where.push('g.end_ns IS NULL');
     const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     // Unfiltered, the total is the summary's (a count over millions of rows takes a while).
-    let total = where.length === 0 ? this.artefact(req.artefact).goroutines : idx.filteredTotals.get(JSON.stringify([filter, params]));
+    const goroutines = this.artefact(req.artefact).goroutines;
+    let total = where.length === 0 ? goroutines : idx.filteredTotals.get(JSON.stringify([filter, params]));
     if (total === undefined) {
       total = idx.db.prepare(`SELECT count(*) ${GOROUTINE_JOINS} ${filter}`).pluck().get(...params) as number;
       if (idx.filteredTotals.size >= 100) idx.filteredTotals.clear();
       idx.filteredTotals.set(JSON.stringify([filter, params]), total);
     }
-    // Ties are broken by ID in the sort's direction: the sort indexes' entries end with the ID (the rowid), so they serve the order.
-    const direction = req.descending ? 'DESC' : 'ASC';
-    const joins = sort === 'name' ? GOROUTINE_JOINS_BY_NAME : GOROUTINE_JOINS;
-    const rows = idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS} ${joins} ${filter}
-      ORDER BY ${SORT_COLUMNS[sort]} ${direction}, g.id ${direction} LIMIT ? OFFSET ?`).all(...params, limit, offset) as GoroutineDbRow[];
-    return { total, rows: rows.map(goroutineRow) };
+    // Ties are broken by ID in the sort's direction.
+    idx.list ??= new GoroutineList(idx.db, goroutines);
+    const ids = idx.list.ids(SORT_COLUMNS[sort], req.descending === true, { where, params }, offset, limit);
+    const byId = new Map((idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS} ${GOROUTINE_JOINS} WHERE g.id IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(ids)) as GoroutineDbRow[]).map((r) => [r.id, r]));
+    return { total, rows: ids.map((id) => goroutineRow(byId.get(id)!)) };
   }
 
   async ranges(ref: string, t0: number, t1: number, namePrefixes?: string[]): Promise<RangeRow[]> {
