@@ -9,7 +9,12 @@
 // starts where the previous ended). Per interval:
 //   head byte: state (bits 0–2) | has value (bit 3) | has stack (bit 4) | open (bit 5) | has proc (bit 6)
 //              | has thread (bit 7)
-//   uvarint duration [uvarint value] [uvarint stack ID] [uvarint proc + 1] [uvarint thread + 1]
+//   duration [uvarint value] [uvarint stack ID] [uvarint proc + 1] [uvarint thread + 1]
+// A duration is stored in ticks of the trace's clock (meta ns_per_tick): uvarint (ticks × 2 +
+// corrected), then, when corrected, uvarint zigzag(ns − round(ticks × ns per tick)). Event times
+// are whole ticks converted to ns, so nearly every duration is a whole number of ticks (99.7% on
+// a Go 1.27 trace; the rest are off by a nanosecond of rounding): storing ns took a byte more
+// per interval, 24 MB on a 168 MB trace.
 // `value` is the reason string ID; stack IDs refer to the stacks table. `thread` is the M a
 // Running or Syscall goroutine was on, `proc` the P a Running goroutine ran on: both are
 // recorded only when they change, so an interval of those states without the bit has the
@@ -38,7 +43,38 @@ const SYSCALL = 5;
 export const CHUNK_INTERVALS = 256;
 export const CHUNK_BYTES = 1536;
 
-/** Appends intervals to a growable byte buffer; one encoder per resource. */
+/** The ns per tick that durations are stored with: the trace's, or 1 when it has none that helps. */
+export function storedNsPerTick(nsPerTick: number): number {
+  return Number.isFinite(nsPerTick) && nsPerTick >= 1 ? nsPerTick : 1;
+}
+
+/** The ns per tick an index's durations are stored with (meta ns_per_tick), from its database. */
+export function indexNsPerTick(db: { prepare(sql: string): { pluck(): { get(): unknown } } }): number {
+  const v = Number(db.prepare("SELECT value FROM meta WHERE key = 'ns_per_tick'").pluck().get());
+  if (!(v >= 1)) throw new Error('the index has no ns_per_tick: expected one in meta (schema 15 and later)');
+  return v;
+}
+
+function writeDuration(w: ByteWriter, ns: number, nsPerTick: number): void {
+  const ticks = Math.round(ns / nsPerTick);
+  const correction = ns - Math.round(ticks * nsPerTick);
+  if (correction === 0) {
+    w.uvarint(ticks * 2);
+  } else {
+    w.uvarint(ticks * 2 + 1);
+    w.uvarint(correction >= 0 ? correction * 2 : -correction * 2 - 1);
+  }
+}
+
+function readDuration(r: ByteReader, nsPerTick: number): number {
+  const v = r.uvarint();
+  const ns = Math.round(Math.floor(v / 2) * nsPerTick);
+  if (v % 2 === 0) return ns;
+  const z = r.uvarint();
+  return ns + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+}
+
+/** Appends intervals to a growable byte buffer; one encoder per goroutine. */
 export class ChunkEncoder {
   private readonly bytes = new ByteWriter();
   count = 0;
@@ -54,6 +90,9 @@ export class ChunkEncoder {
   private thread = -1;
   private proc = -1;
 
+  /** `nsPerTick`: see storedNsPerTick(). */
+  constructor(private readonly nsPerTick: number) {}
+
   /** `thread`, `proc`: −1 for none. */
   add(start: number, end: number, state: number, value: number, stack: number, open: boolean, thread: number, proc: number): void {
     if (this.count === 0) this.start = start;
@@ -63,7 +102,7 @@ export class ChunkEncoder {
     const w = this.bytes;
     w.byte((state & 7) | (value !== 0 ? HAS_VALUE : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0) | (newProc ? HAS_PROC : 0)
       | (newThread ? HAS_THREAD : 0));
-    w.uvarint(end - start);
+    writeDuration(w, end - start, this.nsPerTick);
     if (value !== 0) w.uvarint(value);
     if (stack !== 0) w.uvarint(stack);
     if (newProc) {
@@ -92,16 +131,16 @@ export class ChunkEncoder {
 
 /**
  * Decodes a chunk whose first interval starts at `start`, calling `visit` for each interval in
- * order; stops early when `visit` returns false.
+ * order; stops early when `visit` returns false. `nsPerTick`: the index's (meta ns_per_tick).
  */
-export function decodeChunk(data: Uint8Array, start: number, visit: IntervalVisitor): void {
+export function decodeChunk(data: Uint8Array, start: number, nsPerTick: number, visit: IntervalVisitor): void {
   const r = new ByteReader(data);
   let t = start;
   let lastThread = -1;
   let lastProc = -1;
   while (!r.done) {
     const head = r.byte();
-    const end = t + r.uvarint();
+    const end = t + readDuration(r, nsPerTick);
     const value = head & HAS_VALUE ? r.uvarint() : 0;
     const stack = head & HAS_STACK ? r.uvarint() : 0;
     const state = head & 7;

@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 14;
+export const SCHEMA_VERSION = 15;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;

@@ -56,7 +56,7 @@ export const traceIndexer: ArtefactIndexer = {
 export function indexTraceFile(file: string, sinks: RowSinks, progress: (bytes: number, events: number) => void): IndexedContent {
   const reader = openTrace(file);
   try {
-    const indexer = new TraceIndexer(sinks, reader.format);
+    const indexer = new TraceIndexer(sinks, reader.format, () => reader.nsPerTick);
     let warning: string | null = null;
     let n = 0;
     try {
@@ -81,6 +81,7 @@ export function indexTraceFile(file: string, sinks: RowSinks, progress: (bytes: 
         start_ns: String(indexer.startTime ?? 0),
         duration_ns: String(result.summary.durationNs),
         intervals: String(result.intervals),
+        ns_per_tick: String(result.nsPerTick),
       },
     };
   } finally {

@@ -6,7 +6,7 @@ import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts'
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
 import type { RowSink, RowSinks } from './batch-insert.ts';
 import { GoroutineOrders } from './goroutine-orders.ts';
-import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } from './interval-codec.ts';
+import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk, storedNsPerTick } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
 import { COUNT_LEVEL_NS, GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
 import { ByteWriter } from './varint.ts';
@@ -51,9 +51,13 @@ class GoroutineRecord {
   /** Levels of detail, built once the goroutine needs more than one chunk. */
   levels: GoroutineLevels | null = null;
   /** Empty whenever the record is free: taken or flushed when its goroutine ends. */
-  readonly chunk = new ChunkEncoder();
+  readonly chunk: ChunkEncoder;
   /** Open user regions, innermost last. */
   readonly regions: { task: number; type: number; start: number }[] = [];
+
+  constructor(nsPerTick: number) {
+    this.chunk = new ChunkEncoder(nsPerTick);
+  }
 
   /** (Re)starts the record for a goroutine first seen at `t` in state `state`. */
   begin(id: number, name: number, created: boolean, creator: number | null, creationStack: number, t: number, state: number,
@@ -102,6 +106,8 @@ interface OpenRange {
 
 export interface IndexResult {
   summary: TraceSummary;
+  /** ns per tick of the stored interval durations (meta ns_per_tick). */
+  nsPerTick: number;
   events: number;
   goroutines: number;
   intervals: number;
@@ -144,8 +150,14 @@ export class TraceIndexer {
   private readonly ins: Record<string, RowSink>;
   private readonly waitWriter = new ByteWriter();
 
-  /** `sinks` receives the rows of every table (SQLite directly, or another thread that writes them). */
-  constructor(sinks: RowSinks, format: string) {
+  /** How interval durations are stored (see interval-codec.ts), from the trace's clock at its first event. */
+  private nsPerTick = 1;
+
+  /**
+   * `sinks` receives the rows of every table (SQLite directly, or another thread that writes them);
+   * `clock` gives the reader's ns per tick, known once it has read an event.
+   */
+  constructor(sinks: RowSinks, format: string, private readonly clock: () => number) {
     // The summary's goroutine figures come from this indexer's own bookkeeping (see finish()).
     this.summarizer = new TraceSummarizer(format, false);
     const table = sinks;
@@ -218,7 +230,10 @@ export class TraceIndexer {
   add(ev: TraceEvent): void {
     this.summarizer.add(ev);
     this.events++;
-    if (this.first === null) this.first = ev.time;
+    if (this.first === null) {
+      this.first = ev.time;
+      this.nsPerTick = storedNsPerTick(this.clock());
+    }
     const t = ev.time - this.first;
     this.last = t;
     while (t >= this.nextCountSample) this.sampleCounts();
@@ -336,7 +351,7 @@ export class TraceIndexer {
       const entry = tr.stack.length > 0 ? tr.stack[tr.stack.length - 1].func : '';
       const userFrame = tr.stack.find((f) => !f.func.startsWith('runtime.'));
       const name = entry && !entry.startsWith('runtime.') ? entry : (userFrame?.func ?? entry);
-      g = this.freeRecords.pop() ?? new GoroutineRecord();
+      g = this.freeRecords.pop() ?? new GoroutineRecord(this.nsPerTick);
       g.begin(tr.id, this.string(name), creation, creation && ev.goroutine >= 0 ? ev.goroutine : null, creation ? this.stack(ev.stack) : 0,
         t, to, tr.reason === '' ? 0 : this.string(tr.reason), stack);
       this.goroutines.set(tr.id, g);
@@ -402,7 +417,7 @@ export class TraceIndexer {
       const id = g.id;
       g.levels = new GoroutineLevels((row) => this.ins.goroutineLevels.push(id, row.level, row.startBucket, row.data));
       const levels = g.levels;
-      decodeChunk(data, start, (s, e, state) => {
+      decodeChunk(data, start, this.nsPerTick, (s, e, state) => {
         levels.add(s, e, state);
       });
     }
@@ -522,7 +537,7 @@ export class TraceIndexer {
     const summary = this.summarizer.finish({
       goroutines: this.goroutineCount, aliveAtEnd, runningNs: this.runningNs, syscallNs: this.syscallNs, waitNsByReason, waitingAtEnd,
     });
-    return { summary, events: this.events, goroutines: this.goroutineCount, intervals: this.intervals };
+    return { summary, nsPerTick: this.nsPerTick, events: this.events, goroutines: this.goroutineCount, intervals: this.intervals };
   }
 
   /** Ranks of the strings in SQLite's order (by UTF-8 bytes), by string ID. */

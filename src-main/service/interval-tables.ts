@@ -2,7 +2,7 @@
 // SQL console can query goroutine_intervals and proc_intervals as if they were tables.
 
 import type Database from 'better-sqlite3';
-import { decodeChunk } from '../index/interval-codec.ts';
+import { decodeChunk, indexNsPerTick } from '../index/interval-codec.ts';
 import { GO_STATES } from '../index/schema.ts';
 
 /**
@@ -12,6 +12,7 @@ import { GO_STATES } from '../index/schema.ts';
 export function registerIntervalTables(db: Database.Database, source: Database.Database): void {
   // Statements are prepared per scan: a statement runs one query at a time, and a self-join
   // scans a table again inside its own scan.
+  const nsPerTick = indexNsPerTick(source);
   const inline = () => source.prepare('SELECT id, start_ns, interval_data FROM goroutines WHERE interval_data IS NOT NULL ORDER BY id');
   const chunks = () => source.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks ORDER BY goroutine, start_ns');
   db.table('goroutine_intervals', {
@@ -19,7 +20,7 @@ export function registerIntervalTables(db: Database.Database, source: Database.D
     *rows() {
       const out: unknown[][] = [];
       const emit = (g: number, start: number, data: Uint8Array) => {
-        decodeChunk(data, start, (s, e, state, reason, stack, open, thread, proc) => {
+        decodeChunk(data, start, nsPerTick, (s, e, state, reason, stack, open, thread, proc) => {
           out.push([g, s, e, GO_STATES[state], reason, stack, open ? 1 : 0, thread >= 0 ? thread : null, proc >= 0 ? proc : null]);
         });
       };
@@ -41,7 +42,7 @@ export function registerIntervalTables(db: Database.Database, source: Database.D
       const out: unknown[][] = [];
       let run: unknown[] | null = null; // [proc, start, end, goroutine, open, thread], extended while it continues
       const emit = (g: number, start: number, data: Uint8Array) => {
-        decodeChunk(data, start, (s, e, _state, _reason, _stack, open, thread, proc) => {
+        decodeChunk(data, start, nsPerTick, (s, e, _state, _reason, _stack, open, thread, proc) => {
           if (run && run[3] === g && run[2] === s && run[0] === proc) {
             run[2] = e;
             run[4] = open ? 1 : 0;

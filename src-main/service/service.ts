@@ -3,7 +3,7 @@
 
 import Database from 'better-sqlite3';
 import { fork, type ChildProcess } from 'node:child_process';
-import { decodeChunk, type IntervalVisitor } from '../index/interval-codec.ts';
+import { decodeChunk, indexNsPerTick, type IntervalVisitor } from '../index/interval-codec.ts';
 import { Library, traceSummary, type Artefact, type ArtefactKind } from '../index/library.ts';
 import { IndexJobs } from './index-jobs.ts';
 import { diffDumps, dumpGroups } from './dump-queries.ts';
@@ -77,6 +77,8 @@ class ArtefactIndex {
   private readonly stringStmt: Database.Statement;
   private readonly chunkStmt: Database.Statement;
   private readonly levelStmt: Database.Statement;
+  /** How the interval chunks store durations. */
+  private readonly nsPerTick: number;
   /** Goroutine counts per list filter: paging through a filtered list of millions counts once. */
   readonly filteredTotals = new Map<string, number>();
   /** The goroutine list's pages, once asked for. */
@@ -92,6 +94,7 @@ class ArtefactIndex {
       WHERE goroutine = ? AND start_ns < ? AND end_ns > ? ORDER BY start_ns`);
     this.levelStmt = this.db.prepare(`SELECT start_bucket, data FROM goroutine_levels
       WHERE goroutine = ? AND level = ? AND start_bucket BETWEEN ? AND ? ORDER BY start_bucket`);
+    this.nsPerTick = indexNsPerTick(this.db);
   }
 
   /**
@@ -138,12 +141,12 @@ class ArtefactIndex {
   intervals(g: { id: number; start_ns: number; interval_data: Uint8Array | null }, t0: number, t1: number,
     visit: IntervalVisitor): void {
     if (g.interval_data) {
-      decodeChunk(g.interval_data, g.start_ns, visit);
+      decodeChunk(g.interval_data, g.start_ns, this.nsPerTick, visit);
       return;
     }
     let go = true;
     for (const c of this.chunkStmt.all(g.id, t1, t0) as { start_ns: number; data: Uint8Array }[]) {
-      decodeChunk(c.data, c.start_ns, (s, e, st, r, sk, o, th, p) => (go = visit(s, e, st, r, sk, o, th, p) !== false));
+      decodeChunk(c.data, c.start_ns, this.nsPerTick, (s, e, st, r, sk, o, th, p) => (go = visit(s, e, st, r, sk, o, th, p) !== false));
       if (!go) return;
     }
   }

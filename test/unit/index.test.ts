@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { summarizeTrace } from '../../src-main/analyze/trace-summary.ts';
 import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
-import { decodeChunk } from '../../src-main/index/interval-codec.ts';
+import { decodeChunk, indexNsPerTick } from '../../src-main/index/interval-codec.ts';
 import { Library } from '../../src-main/index/library.ts';
 import { GO_STATES } from '../../src-main/index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../../src-main/index/levels.ts';
@@ -37,9 +37,10 @@ after(() => {
 /** Every goroutine's intervals, from the inline blob or the chunks table. */
 function goroutineIntervals(db: Database.Database) {
   const out = new Map<number, { start: number; end: number; state: number; reason: number; open: boolean; thread: number; proc: number }[]>();
+  const nsPerTick = indexNsPerTick(db);
   const add = (g: number, start: number, data: Uint8Array) => {
     const list = out.get(g) ?? [];
-    decodeChunk(data, start, (s, e, state, reason, _stack, open, thread, proc) => {
+    decodeChunk(data, start, nsPerTick, (s, e, state, reason, _stack, open, thread, proc) => {
       list.push({ start: s, end: e, state, reason, open, thread, proc });
     });
     out.set(g, list);

@@ -241,6 +241,11 @@ export interface TraceReader {
   next(): TraceEvent | null;
   /** Bytes consumed so far (for progress). */
   readonly bytesRead: number;
+  /**
+   * Nanoseconds per tick of the trace's clock (from its frequency: 64 on Linux since Go 1.22),
+   * once the first event has been read; 0 before. Event times are whole ticks converted to ns.
+   */
+  readonly nsPerTick: number;
   /** Release the file. Safe to call twice. */
   close(): void;
 }

@@ -24,6 +24,8 @@ export interface V1Trace {
   readonly strings: Map<number, string>;
   /** UserLog messages, in order of first appearance (Args[3] of UserLog indexes this). */
   readonly inlineStrings: string[];
+  /** Nanoseconds per tick (from the Frequency event). */
+  readonly nsPerTick: number;
 }
 
 interface RawEvent {
@@ -90,7 +92,7 @@ class Parser {
     this.validate(events);
     return {
       version: this.version, events, stacks: this.stacks, pcs: this.pcs, strings: this.strings,
-      inlineStrings: this.inlineStrings,
+      inlineStrings: this.inlineStrings, nsPerTick: 1e9 / this.ticksPerSec,
     };
   }
 

@@ -16,6 +16,7 @@ export function createV1Reader(source: ByteSource, format: TraceFormat): TraceRe
 
 class V1Reader implements TraceReader {
   readonly timeOrigin = 0n;
+  nsPerTick = 0;
   private converter: V1Converter | null = null;
   private syncs = 0;
   private done = false;
@@ -45,7 +46,9 @@ class V1Reader implements TraceReader {
       const data = this.source.read(0, this.source.size);
       this.read = data.length;
       try {
-        this.converter = new V1Converter(parseV1(this.source.name, data, Number(this.format.slice(2))));
+        const trace = parseV1(this.source.name, data, Number(this.format.slice(2)));
+        this.nsPerTick = trace.nsPerTick;
+        this.converter = new V1Converter(trace);
       } catch (e) {
         this.done = true;
         throw e;

@@ -28,6 +28,7 @@ export function createV2Reader(source: ByteSource, format: TraceFormat): TraceRe
 
 class V2Reader implements TraceReader {
   readonly timeOrigin: bigint;
+  nsPerTick = 0;
   private readonly version: number;
   private readonly batches: BatchReader;
   private readonly order: Ordering;
@@ -304,6 +305,7 @@ class V2Reader implements TraceReader {
     this.cpuIdx = 0;
     this.frontier = [];
     const nsPerUnit = gen.nsPerUnit;
+    this.nsPerTick = nsPerUnit;
     const baseNs = (units: number) => this.toRelNs(units, nsPerUnit);
     for (const [m, batches] of gen.batches) {
       const bc = new BatchCursor(m, batches, this.source.name, baseNs, nsPerUnit);
