@@ -55,7 +55,8 @@ export function indexNsPerTick(db: { prepare(sql: string): { pluck(): { get(): u
   return v;
 }
 
-function writeDuration(w: ByteWriter, ns: number, nsPerTick: number): void {
+/** Writes a duration (or any time difference ≥ 0) in ticks plus a correction (see above). */
+export function writeDuration(w: ByteWriter, ns: number, nsPerTick: number): void {
   const ticks = Math.round(ns / nsPerTick);
   const correction = ns - Math.round(ticks * nsPerTick);
   if (correction === 0) {
@@ -66,7 +67,7 @@ function writeDuration(w: ByteWriter, ns: number, nsPerTick: number): void {
   }
 }
 
-function readDuration(r: ByteReader, nsPerTick: number): number {
+export function readDuration(r: ByteReader, nsPerTick: number): number {
   const v = r.uvarint();
   const ns = Math.round(Math.floor(v / 2) * nsPerTick);
   if (v % 2 === 0) return ns;

@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 15;
+export const SCHEMA_VERSION = 16;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -75,9 +75,11 @@ CREATE TABLE ranges (
   stack INTEGER NOT NULL,
   bytes_swept INTEGER, bytes_reclaimed INTEGER
 );
--- One point per (name, time): the last value when several share a nanosecond. Clustered by
--- (name, time), so a window of one metric is a range scan with no separate index.
-CREATE TABLE metrics (name INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (name, time_ns)) WITHOUT ROWID;
+-- Metric points, one per (name, time) (the last value when several share a nanosecond), packed in
+-- chunks of consecutive points (see point-codec.ts; the SQL console's metrics table unpacks them).
+-- Clustered by (name, start_ns), so a window of one metric is a range scan with no separate index.
+CREATE TABLE metric_chunks (name INTEGER NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, count INTEGER NOT NULL,
+  data BLOB NOT NULL, PRIMARY KEY (name, start_ns)) WITHOUT ROWID;
 -- Coarser levels of each metric for wide windows: the largest value in each bucket of
 -- METRIC_LEVEL_NS[level - 1] ns (time_ns = the bucket's start).
 CREATE TABLE metric_levels (name INTEGER NOT NULL, level INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (name, level, time_ns)) WITHOUT ROWID;

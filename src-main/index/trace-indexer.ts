@@ -6,6 +6,7 @@ import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts'
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
 import type { RowSink, RowSinks } from './batch-insert.ts';
 import { GoroutineOrders } from './goroutine-orders.ts';
+import { CHUNK_POINTS, PointEncoder } from './point-codec.ts';
 import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk, storedNsPerTick } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
 import { COUNT_LEVEL_NS, GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
@@ -129,6 +130,8 @@ export class TraceIndexer {
   private readonly blocking = new Map<number, Map<number, { total: number; count: number; max: number }>>();
   /** Goroutines blocked at the end, by "state/reason/stack". */
   private readonly blocked = new Map<string, { state: number; reason: number; stack: number; goroutines: number; oldest: number; name: number; ids: number[] }>();
+  /** Per metric name, the chunk of points being filled. */
+  private readonly metricPoints = new Map<number, PointEncoder>();
   /** Per metric name, its latest point, written once a later time arrives. */
   private readonly metricPending = new Map<number, { t: number; value: number }>();
   private readonly openTasks = new Map<number, { parent: number; type: number; start: number; goroutine: number }>();
@@ -172,7 +175,7 @@ export class TraceIndexer {
       goroutineLevels: table('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']),
       goroutineOrders: table('goroutine_orders', ['sort', 'page', 'ids']),
       ranges: table('ranges', ['name', 'scope_kind', 'scope_id', 'start_ns', 'end_ns', 'began_before', 'open', 'stack', 'bytes_swept', 'bytes_reclaimed']),
-      metrics: table('metrics', ['name', 'time_ns', 'value']),
+      metricChunks: table('metric_chunks', ['name', 'start_ns', 'end_ns', 'count', 'data']),
       metricLevels: table('metric_levels', ['name', 'level', 'time_ns', 'value']),
       counts: table('goroutine_counts', ['time_ns', 'running', 'runnable', 'waiting', 'syscall']),
       countLevels: table('goroutine_count_levels', ['level', 'time_ns', 'running', 'runnable', 'waiting', 'syscall']),
@@ -292,7 +295,7 @@ export class TraceIndexer {
     } else if (pending.t === t) {
       pending.value = value;
     } else {
-      this.ins.metrics.push(name, pending.t, pending.value);
+      this.metricPoint(name, pending.t, pending.value);
       pending.t = t;
       pending.value = value;
     }
@@ -309,6 +312,19 @@ export class TraceIndexer {
         cur.max = value;
       }
     }
+  }
+
+  private metricPoint(name: number, t: number, value: number): void {
+    let points = this.metricPoints.get(name);
+    if (!points) this.metricPoints.set(name, (points = new PointEncoder(this.nsPerTick)));
+    points.add(t, value);
+    if (points.count >= CHUNK_POINTS) this.flushPoints(name, points);
+  }
+
+  private flushPoints(name: number, points: PointEncoder): void {
+    if (points.count === 0) return;
+    const { start, end, count } = points;
+    this.ins.metricChunks.push(name, start, end, count, points.take());
   }
 
   private sampleCounts(): void {
@@ -509,7 +525,8 @@ export class TraceIndexer {
     for (const list of this.openRanges.values()) {
       for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);
     }
-    for (const [name, p] of this.metricPending) this.ins.metrics.push(name, p.t, p.value);
+    for (const [name, p] of this.metricPending) this.metricPoint(name, p.t, p.value);
+    for (const [name, points] of this.metricPoints) this.flushPoints(name, points);
     // The blocking table, and the summary's waiting time by reason: its totals summed over stacks.
     const waitNsByReason = new Map<string, number>();
     for (const [reason, byStack] of this.blocking) {

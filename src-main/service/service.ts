@@ -12,6 +12,7 @@ import { TopError } from '../analyze/profile-top.ts';
 import { IncompatibleProfiles } from '../analyze/profile-merge.ts';
 import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
+import { decodePoints } from '../index/point-codec.ts';
 import { ByteReader } from '../index/varint.ts';
 import { GOROUTINE_FILTER_JOINS, GoroutineList } from './goroutine-list.ts';
 import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
@@ -77,6 +78,7 @@ class ArtefactIndex {
   private readonly stringStmt: Database.Statement;
   private readonly chunkStmt: Database.Statement;
   private readonly levelStmt: Database.Statement;
+  private readonly pointsStmt: Database.Statement;
   /** How the interval chunks store durations. */
   private readonly nsPerTick: number;
   /** Goroutine counts per list filter: paging through a filtered list of millions counts once. */
@@ -94,6 +96,8 @@ class ArtefactIndex {
       WHERE goroutine = ? AND start_ns < ? AND end_ns > ? ORDER BY start_ns`);
     this.levelStmt = this.db.prepare(`SELECT start_bucket, data FROM goroutine_levels
       WHERE goroutine = ? AND level = ? AND start_bucket BETWEEN ? AND ? ORDER BY start_bucket`);
+    this.pointsStmt = this.db.prepare(`SELECT start_ns, data FROM metric_chunks
+      WHERE name = ? AND start_ns <= ? AND end_ns >= ? ORDER BY start_ns`);
     this.nsPerTick = indexNsPerTick(this.db);
   }
 
@@ -135,6 +139,17 @@ class ArtefactIndex {
       this.stacks.set(id, s);
     }
     return s;
+  }
+
+  /** A metric's points in [t0, t1], in time order. */
+  metricPoints(name: number, t0: number, t1: number): MetricPoint[] {
+    const out: MetricPoint[] = [];
+    for (const c of this.pointsStmt.all(name, t1, t0) as { start_ns: number; data: Uint8Array }[]) {
+      decodePoints(c.data, c.start_ns, this.nsPerTick, (time, value) => {
+        if (time >= t0 && time <= t1) out.push({ time, value });
+      });
+    }
+    return out;
   }
 
   /** Visits a goroutine's intervals overlapping [t0, t1), in time order. */
@@ -374,10 +389,10 @@ export class GoroscopeService implements GoroscopeApi {
     // 16 × max rows, reduced below); raw points for windows narrower than that.
     const perPoint = (b - a) / max;
     const level = coarsestLevel(METRIC_LEVEL_NS, perPoint);
-    const points = (level === 0
-      ? idx.db.prepare('SELECT time_ns AS time, value FROM metrics WHERE name = ? AND time_ns >= ? AND time_ns <= ? ORDER BY time_ns').all(nameId, a, b)
+    const points = level === 0
+      ? idx.metricPoints(nameId, a, b)
       : idx.db.prepare('SELECT time_ns AS time, value FROM metric_levels WHERE name = ? AND level = ? AND time_ns >= ? AND time_ns <= ? ORDER BY time_ns')
-        .all(nameId, level, a - METRIC_LEVEL_NS[level - 1], b)) as MetricPoint[];
+        .all(nameId, level, a - METRIC_LEVEL_NS[level - 1], b) as MetricPoint[];
     if (points.length <= max) return points;
     // Keep the largest value of each bucket: peaks (heap, goroutines) are what matters.
     const out: MetricPoint[] = [];

@@ -3,7 +3,7 @@
 // JS, not even by terminating a worker thread.
 
 import Database from 'better-sqlite3';
-import { registerIntervalTables } from './interval-tables.ts';
+import { registerPackedTables } from './packed-tables.ts';
 
 interface Job {
   dbPath: string;
@@ -17,7 +17,7 @@ process.once('message', (job: Job) => {
   const db = new Database(job.dbPath, { readonly: true, fileMustExist: true });
   db.pragma('query_only = ON');
   const source = new Database(job.dbPath, { readonly: true, fileMustExist: true });
-  registerIntervalTables(db, source);
+  registerPackedTables(db, source);
   const stmt = db.prepare(job.sql);
   if (!stmt.reader) throw new Error('only queries that return rows are allowed (the SQL console is read-only)');
   const columns = stmt.columns().map((c) => c.name);

@@ -1,15 +1,16 @@
-// SQL views of the packed intervals: table-valued functions registered on a connection, so the
-// SQL console can query goroutine_intervals and proc_intervals as if they were tables.
+// SQL views of what the index stores packed: table-valued functions registered on a connection,
+// so the SQL console can query goroutine_intervals, proc_intervals and metrics as if they were tables.
 
 import type Database from 'better-sqlite3';
 import { decodeChunk, indexNsPerTick } from '../index/interval-codec.ts';
+import { decodePoints } from '../index/point-codec.ts';
 import { GO_STATES } from '../index/schema.ts';
 
 /**
  * Registers the tables on `db`. The rows are read through `source`, a second connection to the
  * same file: a connection cannot run statements while it is executing the query that asks.
  */
-export function registerIntervalTables(db: Database.Database, source: Database.Database): void {
+export function registerPackedTables(db: Database.Database, source: Database.Database): void {
   // Statements are prepared per scan: a statement runs one query at a time, and a self-join
   // scans a table again inside its own scan.
   const nsPerTick = indexNsPerTick(source);
@@ -61,6 +62,17 @@ export function registerIntervalTables(db: Database.Database, source: Database.D
         yield* out.splice(0);
       }
       if (run) yield run;
+    },
+  });
+  db.table('metrics', {
+    columns: ['name', 'time_ns', 'value'],
+    *rows() {
+      for (const r of source.prepare('SELECT name, start_ns, data FROM metric_chunks ORDER BY name, start_ns').iterate() as
+        IterableIterator<{ name: number; start_ns: number; data: Uint8Array }>) {
+        const out: unknown[][] = [];
+        decodePoints(r.data, r.start_ns, nsPerTick, (time, value) => void out.push([r.name, time, value]));
+        yield* out;
+      }
     },
   });
 }
