@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 16;
+export const SCHEMA_VERSION = 17;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -83,8 +83,10 @@ CREATE TABLE metric_chunks (name INTEGER NOT NULL, start_ns INTEGER NOT NULL, en
 -- Coarser levels of each metric for wide windows: the largest value in each bucket of
 -- METRIC_LEVEL_NS[level - 1] ns (time_ns = the bucket's start).
 CREATE TABLE metric_levels (name INTEGER NOT NULL, level INTEGER NOT NULL, time_ns INTEGER NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (name, level, time_ns)) WITHOUT ROWID;
--- Goroutines by state over time, sampled every GOROUTINE_COUNT_STEP_NS and at the end.
-CREATE TABLE goroutine_counts (time_ns INTEGER PRIMARY KEY, running INTEGER NOT NULL, runnable INTEGER NOT NULL, waiting INTEGER NOT NULL, syscall INTEGER NOT NULL);
+-- Goroutines by state over time, sampled every GOROUTINE_COUNT_STEP_NS and at the end, packed in
+-- chunks of consecutive samples with values running, runnable, waiting, syscall (point-codec.ts;
+-- the SQL console's goroutine_counts table unpacks them).
+CREATE TABLE goroutine_count_chunks (start_ns INTEGER PRIMARY KEY, end_ns INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);
 -- Coarser levels of goroutine_counts for wide windows: each state's peak over buckets of
 -- COUNT_LEVEL_NS[level - 1] ns (time_ns = the bucket's start).
 CREATE TABLE goroutine_count_levels (level INTEGER NOT NULL, time_ns INTEGER NOT NULL, running INTEGER NOT NULL, runnable INTEGER NOT NULL,

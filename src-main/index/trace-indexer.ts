@@ -132,6 +132,9 @@ export class TraceIndexer {
   private readonly blocked = new Map<string, { state: number; reason: number; stack: number; goroutines: number; oldest: number; name: number; ids: number[] }>();
   /** Per metric name, the chunk of points being filled. */
   private readonly metricPoints = new Map<number, PointEncoder>();
+  private readonly metricValue = [0];
+  /** The chunk of goroutine count samples being filled (created at the first sample, when the clock is known). */
+  private countPoints: PointEncoder | null = null;
   /** Per metric name, its latest point, written once a later time arrives. */
   private readonly metricPending = new Map<number, { t: number; value: number }>();
   private readonly openTasks = new Map<number, { parent: number; type: number; start: number; goroutine: number }>();
@@ -177,7 +180,7 @@ export class TraceIndexer {
       ranges: table('ranges', ['name', 'scope_kind', 'scope_id', 'start_ns', 'end_ns', 'began_before', 'open', 'stack', 'bytes_swept', 'bytes_reclaimed']),
       metricChunks: table('metric_chunks', ['name', 'start_ns', 'end_ns', 'count', 'data']),
       metricLevels: table('metric_levels', ['name', 'level', 'time_ns', 'value']),
-      counts: table('goroutine_counts', ['time_ns', 'running', 'runnable', 'waiting', 'syscall']),
+      countChunks: table('goroutine_count_chunks', ['start_ns', 'end_ns', 'count', 'data']),
       countLevels: table('goroutine_count_levels', ['level', 'time_ns', 'running', 'runnable', 'waiting', 'syscall']),
       tasks: table('tasks', ['id', 'parent', 'type', 'start_ns', 'end_ns', 'start_goroutine', 'end_goroutine']),
       regions: table('regions', ['goroutine', 'task', 'type', 'start_ns', 'end_ns', 'depth']),
@@ -316,8 +319,9 @@ export class TraceIndexer {
 
   private metricPoint(name: number, t: number, value: number): void {
     let points = this.metricPoints.get(name);
-    if (!points) this.metricPoints.set(name, (points = new PointEncoder(this.nsPerTick)));
-    points.add(t, value);
+    if (!points) this.metricPoints.set(name, (points = new PointEncoder(this.nsPerTick, 1)));
+    this.metricValue[0] = value;
+    points.add(t, this.metricValue);
     if (points.count >= CHUNK_POINTS) this.flushPoints(name, points);
   }
 
@@ -325,6 +329,13 @@ export class TraceIndexer {
     if (points.count === 0) return;
     const { start, end, count } = points;
     this.ins.metricChunks.push(name, start, end, count, points.take());
+  }
+
+  private flushCounts(): void {
+    const points = this.countPoints;
+    if (!points || points.count === 0) return;
+    const { start, end, count } = points;
+    this.ins.countChunks.push(start, end, count, points.take());
   }
 
   private sampleCounts(): void {
@@ -336,7 +347,9 @@ export class TraceIndexer {
   private countSample(t: number): void {
     const c = this.counts;
     const sample = [c[3], c[2], c[4], c[5]];
-    this.ins.counts.push(t, sample[0], sample[1], sample[2], sample[3]);
+    this.countPoints ??= new PointEncoder(this.nsPerTick, 4);
+    this.countPoints.add(t, sample);
+    if (this.countPoints.count >= CHUNK_POINTS) this.flushCounts();
     for (let l = 0; l < COUNT_LEVEL_NS.length; l++) {
       const level = this.countLevels[l];
       const bucket = Math.floor(t / COUNT_LEVEL_NS[l]);
@@ -549,6 +562,7 @@ export class TraceIndexer {
     const c = this.counts;
     // A last sample at the end of the trace, unless one fell exactly there.
     if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.countSample(t);
+    this.flushCounts();
     COUNT_LEVEL_NS.forEach((_w, l) => this.flushCountLevel(l));
     for (const ins of Object.values(this.ins)) ins.flush();
     const summary = this.summarizer.finish({

@@ -1,5 +1,6 @@
 // SQL views of what the index stores packed: table-valued functions registered on a connection,
-// so the SQL console can query goroutine_intervals, proc_intervals and metrics as if they were tables.
+// so the SQL console can query goroutine_intervals, proc_intervals, metrics and goroutine_counts as
+// if they were tables.
 
 import type Database from 'better-sqlite3';
 import { decodeChunk, indexNsPerTick } from '../index/interval-codec.ts';
@@ -70,7 +71,18 @@ export function registerPackedTables(db: Database.Database, source: Database.Dat
       for (const r of source.prepare('SELECT name, start_ns, data FROM metric_chunks ORDER BY name, start_ns').iterate() as
         IterableIterator<{ name: number; start_ns: number; data: Uint8Array }>) {
         const out: unknown[][] = [];
-        decodePoints(r.data, r.start_ns, nsPerTick, (time, value) => void out.push([r.name, time, value]));
+        decodePoints(r.data, r.start_ns, nsPerTick, 1, (time, [value]) => void out.push([r.name, time, value]));
+        yield* out;
+      }
+    },
+  });
+  db.table('goroutine_counts', {
+    columns: ['time_ns', 'running', 'runnable', 'waiting', 'syscall'],
+    *rows() {
+      for (const r of source.prepare('SELECT start_ns, data FROM goroutine_count_chunks ORDER BY start_ns').iterate() as
+        IterableIterator<{ start_ns: number; data: Uint8Array }>) {
+        const out: unknown[][] = [];
+        decodePoints(r.data, r.start_ns, nsPerTick, 4, (time, counts) => void out.push([time, ...counts]));
         yield* out;
       }
     },

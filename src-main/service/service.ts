@@ -79,6 +79,7 @@ class ArtefactIndex {
   private readonly chunkStmt: Database.Statement;
   private readonly levelStmt: Database.Statement;
   private readonly pointsStmt: Database.Statement;
+  private readonly countsStmt: Database.Statement;
   /** How the interval chunks store durations. */
   private readonly nsPerTick: number;
   /** Goroutine counts per list filter: paging through a filtered list of millions counts once. */
@@ -98,6 +99,7 @@ class ArtefactIndex {
       WHERE goroutine = ? AND level = ? AND start_bucket BETWEEN ? AND ? ORDER BY start_bucket`);
     this.pointsStmt = this.db.prepare(`SELECT start_ns, data FROM metric_chunks
       WHERE name = ? AND start_ns <= ? AND end_ns >= ? ORDER BY start_ns`);
+    this.countsStmt = this.db.prepare('SELECT start_ns, data FROM goroutine_count_chunks WHERE start_ns <= ? AND end_ns >= ? ORDER BY start_ns');
     this.nsPerTick = indexNsPerTick(this.db);
   }
 
@@ -145,11 +147,20 @@ class ArtefactIndex {
   metricPoints(name: number, t0: number, t1: number): MetricPoint[] {
     const out: MetricPoint[] = [];
     for (const c of this.pointsStmt.all(name, t1, t0) as { start_ns: number; data: Uint8Array }[]) {
-      decodePoints(c.data, c.start_ns, this.nsPerTick, (time, value) => {
+      decodePoints(c.data, c.start_ns, this.nsPerTick, 1, (time, [value]) => {
         if (time >= t0 && time <= t1) out.push({ time, value });
       });
     }
     return out;
+  }
+
+  /** Visits the goroutine count samples in [t0, t1], in time order. */
+  countSamples(t0: number, t1: number, visit: (time: number, counts: readonly number[]) => void): void {
+    for (const c of this.countsStmt.all(t1, t0) as { start_ns: number; data: Uint8Array }[]) {
+      decodePoints(c.data, c.start_ns, this.nsPerTick, 4, (time, counts) => {
+        if (time >= t0 && time <= t1) visit(time, counts);
+      });
+    }
   }
 
   /** Visits a goroutine's intervals overlapping [t0, t1), in time order. */
@@ -416,11 +427,29 @@ export class GoroscopeService implements GoroscopeApi {
     // whose buckets are no wider than a point (raw samples, every 100 µs, for narrow windows).
     const bucket = Math.max((b - a) / max, 1);
     const level = coarsestLevel(COUNT_LEVEL_NS, bucket);
-    const source = level === 0 ? 'goroutine_counts WHERE time_ns >= ? AND time_ns <= ?'
-      : `goroutine_count_levels WHERE level = ${level} AND time_ns >= ? - ${COUNT_LEVEL_NS[level - 1]} AND time_ns <= ?`;
-    return idx.db.prepare(`SELECT max(time_ns) AS time, max(running) AS running, max(runnable) AS runnable, max(waiting) AS waiting,
-      max(syscall) AS syscall FROM ${source} GROUP BY CAST((max(time_ns, ?) - ?) / ? AS INTEGER) ORDER BY 1`)
-      .all(a, b, a, a, bucket) as GoroutineCountPoint[];
+    if (level > 0) {
+      return idx.db.prepare(`SELECT max(time_ns) AS time, max(running) AS running, max(runnable) AS runnable, max(waiting) AS waiting,
+        max(syscall) AS syscall FROM goroutine_count_levels WHERE level = ? AND time_ns >= ? AND time_ns <= ?
+        GROUP BY CAST((max(time_ns, ?) - ?) / ? AS INTEGER) ORDER BY 1`)
+        .all(level, a - COUNT_LEVEL_NS[level - 1], b, a, a, bucket) as GoroutineCountPoint[];
+    }
+    const out: GoroutineCountPoint[] = [];
+    let last = -1;
+    idx.countSamples(a, b, (time, [running, runnable, waiting, syscall]) => {
+      const key = Math.floor((time - a) / bucket);
+      const p = out[out.length - 1];
+      if (key !== last) {
+        out.push({ time, running, runnable, waiting, syscall });
+        last = key;
+      } else {
+        p.time = time;
+        p.running = Math.max(p.running, running);
+        p.runnable = Math.max(p.runnable, runnable);
+        p.waiting = Math.max(p.waiting, waiting);
+        p.syscall = Math.max(p.syscall, syscall);
+      }
+    });
+    return out;
   }
 
   async blocking(ref: string, limit?: number): Promise<BlockingRow[]> {

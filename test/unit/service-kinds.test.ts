@@ -13,6 +13,7 @@ import { groupDumpFile } from '../../src-main/analyze/dump-groups.ts';
 import { profileTop } from '../../src-main/analyze/profile-top.ts';
 import { readProfileFile } from '../../src-main/decode/pprof/decode.ts';
 import { Library } from '../../src-main/index/library.ts';
+import { registerPackedTables } from '../../src-main/service/packed-tables.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
 import { InvalidArgument } from '../../src-main/service/validate.ts';
 
@@ -21,6 +22,14 @@ const svc = new GoroscopeService(new Library(dir));
 after(() => svc.close());
 
 const index = async (file: string) => (await svc.indexFile(file)).artefact.hash;
+
+/** A connection that sees an index's packed tables (goroutine_counts among them) as the SQL console does; closes with the index. */
+function packedTables(hash: string): { sql: Database.Database; close(): void } {
+  const db = new Database(path.join(dir, 'artefacts', `${hash}.db`), { readonly: true });
+  const sql = new Database(':memory:');
+  registerPackedTables(sql, db);
+  return { sql, close: () => (sql.close(), db.close()) };
+}
 
 test('profileTop is pprof -top of the indexed profile, with -cum, -nodecount and -base', async () => {
   const heap = 'test/fixtures/profiles/heap.go127.pprof';
@@ -57,7 +66,7 @@ test('dumpGroups and diffDumps equal the groups and diff of the dump files', asy
 test('goroutineCounts folds the 100 µs samples to at most maxPoints, keeping each state\'s peak', async () => {
   const hash = await index('test/fixtures/traces/httpleak.go127.trace');
   const { artefact } = await svc.summary(hash);
-  const db = new Database(path.join(dir, 'artefacts', `${hash}.db`), { readonly: true });
+  const { sql: db, close } = packedTables(hash);
   try {
     const peak = db.prepare('SELECT max(running) AS running, max(runnable) AS runnable, max(waiting) AS waiting, max(syscall) AS syscall, count(*) AS n FROM goroutine_counts').get() as Record<string, number>;
     const points = await svc.goroutineCounts(hash, 0, artefact.durationNs, 20);
@@ -69,7 +78,7 @@ test('goroutineCounts folds the 100 µs samples to at most maxPoints, keeping ea
     const all = await svc.goroutineCounts(hash, 0, artefact.durationNs, 100_000);
     assert.equal(all.length, peak.n, 'a wide enough budget returns every sample');
   } finally {
-    db.close();
+    close();
   }
   await assert.rejects(svc.goroutineCounts(hash, 5, 1, 10), /t1 must be greater than t0/);
 });
@@ -77,7 +86,7 @@ test('goroutineCounts folds the 100 µs samples to at most maxPoints, keeping ea
 test('goroutineCounts from the precomputed levels keeps the same peaks as the raw samples', async () => {
   const hash = await index('test/fixtures/traces/gotestdata.stress_1_21_good.trace'); // 372 ms
   const { artefact } = await svc.summary(hash);
-  const db = new Database(path.join(dir, 'artefacts', `${hash}.db`), { readonly: true });
+  const { sql: db, close } = packedTables(hash);
   try {
     // Bucket widths 372 ms / maxPoints: raw samples, then levels of 1.6 ms, 25.6 ms and 409.6 ms.
     for (const maxPoints of [10_000, 200, 10, 2]) {
@@ -94,7 +103,7 @@ test('goroutineCounts from the precomputed levels keeps the same peaks as the ra
     const peak = Math.max(...(await svc.goroutineCounts(hash, t0, t1, 20)).map((p) => p.waiting));
     assert.ok(peak >= rawPeak, `window peak ${peak} ≥ ${rawPeak}`);
   } finally {
-    db.close();
+    close();
   }
 });
 
