@@ -31,46 +31,69 @@ export interface GoroutineSortValues {
   syscall: number;
 }
 
+/** Rows per block of collected values (2^16): blocks are never copied (doubling one array cost a second). */
+const BLOCK_BITS = 16;
+const BLOCK_ROWS = 1 << BLOCK_BITS;
+/** Values per goroutine (2^3): the sortable columns. */
+const WIDTH_BITS = 3;
+const WIDTH = 1 << WIDTH_BITS;
+
 /** Collects every goroutine's sortable values, then writes the orders. */
 export class GoroutineOrders {
   private n = 0;
-  /** Column-major values, indexed by arrival; `end` is stored +1, with 0 for null. */
-  private columns: Float64Array<ArrayBuffer>[] = GOROUTINE_ORDER_COLUMNS.map(() => new Float64Array(1024));
+  /** Row-major values, WIDTH per goroutine in arrival order; `end` is stored +1, with 0 for null. */
+  private readonly blocks: Float64Array[] = [];
 
   add(g: GoroutineSortValues): void {
-    if (this.n === this.columns[0].length) this.columns = this.columns.map((c) => grow(c));
-    const i = this.n++;
-    const c = this.columns;
-    c[0][i] = g.id;
-    c[1][i] = g.name;
-    c[2][i] = g.start;
-    c[3][i] = g.end === null ? 0 : g.end + 1;
-    c[4][i] = g.running;
-    c[5][i] = g.runnable;
-    c[6][i] = g.waiting;
-    c[7][i] = g.syscall;
+    const at = this.n & (BLOCK_ROWS - 1);
+    if (at === 0) this.blocks.push(new Float64Array(BLOCK_ROWS * WIDTH));
+    const b = this.blocks[this.blocks.length - 1];
+    const o = at << WIDTH_BITS;
+    b[o] = g.id;
+    b[o + 1] = g.name;
+    b[o + 2] = g.start;
+    b[o + 3] = g.end === null ? 0 : g.end + 1;
+    b[o + 4] = g.running;
+    b[o + 5] = g.runnable;
+    b[o + 6] = g.waiting;
+    b[o + 7] = g.syscall;
+    this.n++;
   }
 
   /**
-   * Sorts and writes every order as (column, page, ids) rows. `nameRank` maps a name's string ID
-   * to its rank among the names in SQLite's order (by UTF-8 bytes).
+   * Sorts and writes every order as (column, page, ids) rows. `nameRanks[id]` is the rank of the
+   * name with string ID `id` among the names in SQLite's order (by UTF-8 bytes).
    */
-  write(nameRank: (nameId: number) => number, push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
+  write(nameRanks: Float64Array, push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
+    if (GOROUTINE_ORDER_COLUMNS.length !== WIDTH) throw new Error('GoroutineOrders: WIDTH must be the number of columns');
     const n = this.n;
-    const ids = this.columns[0].subarray(0, n);
-    const names = this.columns[1];
-    for (let i = 0; i < n; i++) names[i] = nameRank(names[i]);
-    // Stable sorts from ID order: ties stay in ID order.
-    const byId = radixSort(ids, identity(n));
+    const blocks = this.blocks;
+    const value = (i: number, k: number) => blocks[i >>> BLOCK_BITS][((i & (BLOCK_ROWS - 1)) << WIDTH_BITS) + k];
+    // First by ID, carrying arrival indexes; every other order sorts its keys gathered in ID order
+    // carrying the IDs, and radix sorts are stable: ties stay in ID order.
+    const ids = new Float64Array(n);
+    const arrival = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      ids[i] = value(i, 0);
+      arrival[i] = i;
+    }
+    const sorter = new RadixSorter(n);
+    const sortedIds = new Float64Array(n);
+    const byId = Float64Array.from(sorter.sort(ids, arrival, sortedIds));
+    const keys = ids; // reused: the IDs in arrival order are not needed any more
     const writer = new ByteWriter();
     GOROUTINE_ORDER_COLUMNS.forEach((column, k) => {
-      const order = k === 0 ? byId : radixSort(this.columns[k].subarray(0, n), byId);
+      let order: Float64Array = sortedIds;
+      if (k > 0) {
+        for (let i = 0; i < n; i++) keys[i] = value(byId[i], k);
+        if (k === 1) for (let i = 0; i < n; i++) keys[i] = nameRanks[keys[i]];
+        order = sorter.sort(keys, sortedIds);
+      }
       for (let page = 0; page * ORDER_PAGE_IDS < n; page++) {
         let prev = 0;
         for (let i = page * ORDER_PAGE_IDS; i < Math.min(n, (page + 1) * ORDER_PAGE_IDS); i++) {
-          const id = ids[order[i]];
-          writer.uvarint(zigzag(id - prev));
-          prev = id;
+          writer.uvarint(zigzag(order[i] - prev));
+          prev = order[i];
         }
         push(column, page, writer.view());
       }
@@ -95,52 +118,86 @@ function zigzag(d: number): number {
   return d >= 0 ? 2 * d : -2 * d - 1;
 }
 
-function grow(a: Float64Array): Float64Array<ArrayBuffer> {
-  const next = new Float64Array(a.length * 2);
-  next.set(a);
-  return next;
-}
-
-function identity(n: number): Uint32Array {
-  const out = new Uint32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
-}
+const DIGIT_BITS = 11;
+const DIGITS = 1 << DIGIT_BITS;
+const MASK = DIGITS - 1;
 
 /**
- * `order` rearranged, stably, so that keys[order[i]] ascend: a least-significant-digit radix sort
- * on 16-bit digits. Keys are integers in [0, 2^53).
+ * Sorts payloads by keys ascending, stably: a least-significant-digit radix sort on 11-bit digits
+ * (at most 5 passes for keys up to 2^53), keys moving with their payload so that each pass reads
+ * in order; passes whose digit is the same for every key are skipped. Keys are integers in
+ * [0, 2^53). One sorter serves many sorts of `n` entries: fresh typed arrays cost more than the
+ * sort here (first touches of their pages), so its buffers are reused.
  */
-export function radixSort(keys: Float64Array, order: Uint32Array): Uint32Array {
-  const n = order.length;
-  const lo = new Uint32Array(keys.length);
-  const hi = new Uint32Array(keys.length);
-  let max = 0;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i];
-    lo[i] = k >>> 0; // k mod 2^32
-    hi[i] = Math.floor(k / 4294967296);
-    if (k > max) max = k;
+export class RadixSorter {
+  private lo: Uint32Array;
+  private hi: Uint32Array;
+  private pay: Float64Array;
+  private lo2: Uint32Array;
+  private hi2: Uint32Array;
+  private pay2: Float64Array;
+  private readonly counts = Array.from({ length: 5 }, () => new Uint32Array(DIGITS));
+
+  constructor(private readonly n: number) {
+    [this.lo, this.hi, this.lo2, this.hi2] = [0, 1, 2, 3].map(() => new Uint32Array(n));
+    [this.pay, this.pay2] = [new Float64Array(n), new Float64Array(n)];
   }
-  let src: Uint32Array = order;
-  let dst: Uint32Array = new Uint32Array(n);
-  const counts = new Uint32Array(65536);
-  for (let pass = 0; pass < 4 && (pass === 0 || max >= 2 ** (16 * pass)); pass++) {
-    const words = pass < 2 ? lo : hi;
-    const shift = (pass % 2) * 16;
-    counts.fill(0);
-    for (let i = 0; i < n; i++) counts[(words[src[i]] >>> shift) & 0xffff]++;
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = counts[d];
-      counts[d] = sum;
-      sum += c;
-    }
+
+  /**
+   * The payloads in the order of their keys (both arrays of length n), and optionally the keys in
+   * that order into `sortedKeys`. The result is a view of the sorter's buffer: valid until the
+   * next sort.
+   */
+  sort(keys: Float64Array, payload: Float64Array, sortedKeys?: Float64Array): Float64Array {
+    const n = this.n;
+    const counts = this.counts;
+    for (const c of counts) c.fill(0);
+    let { lo, hi, pay, lo2, hi2, pay2 } = this;
+    pay.set(payload);
+    // One pass for every digit's histogram: 0–1 in lo, 2 across lo and hi, 3–4 in hi.
+    const [c0, c1, c2, c3, c4] = counts;
     for (let i = 0; i < n; i++) {
-      const j = src[i];
-      dst[counts[(words[j] >>> shift) & 0xffff]++] = j;
+      const k = keys[i];
+      const l = k >>> 0; // k mod 2^32
+      const h = Math.floor(k / 4294967296);
+      lo[i] = l;
+      hi[i] = h;
+      c0[l & MASK]++;
+      c1[(l >>> 11) & MASK]++;
+      c2[(l >>> 22) | ((h & 1) << 10)]++;
+      c3[(h >>> 1) & MASK]++;
+      c4[(h >>> 12) & MASK]++;
     }
-    [src, dst] = [dst, src === order ? new Uint32Array(n) : src];
+    for (let pass = 0; pass < 5; pass++) {
+      const c = counts[pass];
+      if (n === 0 || c.includes(n)) continue; // one digit value for all: this pass moves nothing
+      let sum = 0;
+      for (let d = 0; d < DIGITS; d++) {
+        const x = c[d];
+        c[d] = sum;
+        sum += x;
+      }
+      scatter(pass, c, lo, hi, pay, lo2, hi2, pay2);
+      [lo, lo2, hi, hi2, pay, pay2] = [lo2, lo, hi2, hi, pay2, pay];
+    }
+    Object.assign(this, { lo, hi, pay, lo2, hi2, pay2 });
+    if (sortedKeys) for (let i = 0; i < n; i++) sortedKeys[i] = hi[i] * 4294967296 + lo[i];
+    return pay;
   }
-  return src;
+}
+
+/** One pass: entries to their digit's next slot. */
+function scatter(pass: number, c: Uint32Array, lo: Uint32Array, hi: Uint32Array, pay: Float64Array,
+  lo2: Uint32Array, hi2: Uint32Array, pay2: Float64Array): void {
+  const n = lo.length;
+  for (let i = 0; i < n; i++) {
+    const l = lo[i];
+    const h = hi[i];
+    const d = pass === 0 ? l & MASK : pass === 1 ? (l >>> 11) & MASK : pass === 2 ? (l >>> 22) | ((h & 1) << 10)
+      : pass === 3 ? (h >>> 1) & MASK : (h >>> 12) & MASK;
+    const j = c[d]++;
+    lo2[j] = l;
+    hi2[j] = h;
+    pay2[j] = pay[i];
+  }
 }

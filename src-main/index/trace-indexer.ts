@@ -572,12 +572,12 @@ export class TraceIndexer {
   }
 
   /** Ranks of the strings in SQLite's order (by UTF-8 bytes), by string ID. */
-  private nameRanks(): (id: number) => number {
+  private nameRanks(): Float64Array {
     const byValue = [...this.strings].map(([s, id]) => ({ id, bytes: Buffer.from(s) }));
     byValue.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
     const ranks = new Float64Array(this.strings.size + 1);
     byValue.forEach((s, rank) => (ranks[s.id] = rank));
-    return (id) => ranks[id];
+    return ranks;
   }
 
   /** String IDs to strings (0, "none", is the empty string too). */
