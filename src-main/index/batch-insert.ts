@@ -14,6 +14,8 @@ export interface RowSink {
    * caller may reuse its memory afterwards (millions of small blobs are passed as views).
    */
   push(...values: unknown[]): void;
+  /** Appends whole rows given as one flat array of values (a batch forwarded from another thread). */
+  pushRows(values: readonly unknown[]): void;
   /** Writes (or forwards) what is buffered. */
   flush(): void;
 }
@@ -51,7 +53,6 @@ export class BatchInserter implements RowSink {
     }
   }
 
-  /** Writes whole rows given as one flat array of values (a batch forwarded from another thread). */
   pushRows(values: readonly unknown[]): void {
     if (this.buffer.length === 0 && values.length === ROWS_PER_STATEMENT * this.columns) {
       this.full.run(values);

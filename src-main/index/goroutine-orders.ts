@@ -10,6 +10,8 @@
 // A page is the IDs in order as uvarints of the zigzag difference from the previous ID (the
 // first from 0): orders by ID, start and name are nearly ID-ordered and take a byte or so each.
 
+import type Database from 'better-sqlite3';
+import type { RowSinks } from './batch-insert.ts';
 import { ByteReader, ByteWriter } from './varint.ts';
 
 /** The sortable columns of the goroutines table, as named in goroutine_orders.sort. */
@@ -18,17 +20,41 @@ export type GoroutineOrderColumn = (typeof GOROUTINE_ORDER_COLUMNS)[number];
 
 export const ORDER_PAGE_IDS = 1024;
 
-/** One goroutine's sortable values, as its row holds them. */
-export interface GoroutineSortValues {
-  id: number;
-  name: number;
-  start: number;
-  /** null: alive at the end (sorts first, as SQL's NULL does). */
-  end: number | null;
-  running: number;
-  runnable: number;
-  waiting: number;
-  syscall: number;
+/**
+ * Sinks that pass every row on to `sinks` and collect the goroutines' sortable values on the way;
+ * `write` then adds the orders. Used on the thread that writes the database: the decoding thread
+ * is the busier one, and the orders need every row anyway.
+ */
+export function collectGoroutineOrders(sinks: RowSinks): { sinks: RowSinks; write(db: Database.Database): void } {
+  const orders = new GoroutineOrders();
+  return {
+    sinks: (table, columns) => {
+      const sink = sinks(table, columns);
+      if (table !== 'goroutines') return sink;
+      const positions = GOROUTINE_ORDER_COLUMNS.map((c) => columns.indexOf(c));
+      if (positions.includes(-1)) throw new Error(`the goroutines rows lack a sortable column: ${columns.join(', ')}`);
+      return {
+        push(...values: unknown[]) {
+          sink.push(...values);
+          orders.add(values, 0, positions);
+        },
+        pushRows(values: readonly unknown[]) {
+          sink.pushRows(values);
+          for (let at = 0; at < values.length; at += columns.length) orders.add(values, at, positions);
+        },
+        flush: () => sink.flush(),
+      };
+    },
+    write(db) {
+      // Names rank by SQLite's own order of their text.
+      const ids = db.prepare('SELECT id FROM strings ORDER BY value').pluck().all() as number[];
+      const ranks = new Float64Array(Math.max(0, ...ids) + 1);
+      ids.forEach((id, rank) => (ranks[id] = rank));
+      const sink = sinks('goroutine_orders', ['sort', 'page', 'ids']);
+      orders.write(ranks, (column, page, data) => sink.push(column, page, data));
+      sink.flush();
+    },
+  };
 }
 
 /** Rows per block of collected values (2^16): blocks are never copied (doubling one array cost a second). */
@@ -37,26 +63,26 @@ const BLOCK_ROWS = 1 << BLOCK_BITS;
 /** Values per goroutine (2^3): the sortable columns. */
 const WIDTH_BITS = 3;
 const WIDTH = 1 << WIDTH_BITS;
+/** The column stored +1, with 0 for null. */
+const END = GOROUTINE_ORDER_COLUMNS.indexOf('end_ns');
 
 /** Collects every goroutine's sortable values, then writes the orders. */
-export class GoroutineOrders {
+class GoroutineOrders {
   private n = 0;
   /** Row-major values, WIDTH per goroutine in arrival order; `end` is stored +1, with 0 for null. */
   private readonly blocks: Float64Array[] = [];
 
-  add(g: GoroutineSortValues): void {
-    const at = this.n & (BLOCK_ROWS - 1);
-    if (at === 0) this.blocks.push(new Float64Array(BLOCK_ROWS * WIDTH));
+  /** Adds the goroutine whose row starts at `values[at]`; `positions`: where each sortable column is in a row. */
+  add(values: readonly unknown[], at: number, positions: readonly number[]): void {
+    const row = this.n & (BLOCK_ROWS - 1);
+    if (row === 0) this.blocks.push(new Float64Array(BLOCK_ROWS * WIDTH));
     const b = this.blocks[this.blocks.length - 1];
-    const o = at << WIDTH_BITS;
-    b[o] = g.id;
-    b[o + 1] = g.name;
-    b[o + 2] = g.start;
-    b[o + 3] = g.end === null ? 0 : g.end + 1;
-    b[o + 4] = g.running;
-    b[o + 5] = g.runnable;
-    b[o + 6] = g.waiting;
-    b[o + 7] = g.syscall;
+    const o = row << WIDTH_BITS;
+    for (let k = 0; k < WIDTH; k++) {
+      const v = values[at + positions[k]] as number | null;
+      // end_ns is null for goroutines alive at the end: sorted first, as SQL sorts NULL.
+      b[o + k] = k === END ? (v === null ? 0 : v + 1) : (v as number);
+    }
     this.n++;
   }
 

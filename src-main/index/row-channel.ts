@@ -9,10 +9,9 @@
 // decoding thread then spends 0.5 s posting messages; the gain in total index time was within
 // the VM's run-to-run noise.
 
-import type Database from 'better-sqlite3';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { DecodeError, type DecodeErrorCode } from '../decode/errors.ts';
-import { BatchInserter, ROWS_PER_STATEMENT, type RowSink, type RowSinks } from './batch-insert.ts';
+import { ROWS_PER_STATEMENT, type RowSink, type RowSinks } from './batch-insert.ts';
 import { ByteWriter } from './varint.ts';
 
 /** Slots of the shared Int32Array: messages sent but not yet taken, and messages ever sent. */
@@ -160,6 +159,10 @@ class ForwardingSink implements RowSink {
     if (++this.rows === ROWS_PER_STATEMENT) this.flush();
   }
 
+  pushRows(values: readonly unknown[]): void {
+    for (let i = 0; i < values.length; i += this.columns) this.push(...values.slice(i, i + this.columns));
+  }
+
   flush(): void {
     if (this.rows === 0) return;
     // Full batches hand over their arrays (transferred); a partial one hands over copies. Sizes
@@ -205,9 +208,10 @@ function unpack(b: PackedBatch): unknown[] {
 /** The database's end: inserts forwarded rows until the worker is done. */
 export class RowReceiver {
   private readonly signals: Int32Array;
-  private readonly inserters: BatchInserter[] = [];
+  private readonly inserters: RowSink[] = [];
 
-  constructor(private readonly db: Database.Database, private readonly port: MessagePort, signals: SharedArrayBuffer) {
+  /** `sinks`: where the rows go on this thread (sqliteSinks of the database, possibly wrapped). */
+  constructor(private readonly sinks: RowSinks, private readonly port: MessagePort, signals: SharedArrayBuffer) {
     this.signals = new Int32Array(signals);
   }
 
@@ -229,7 +233,7 @@ export class RowReceiver {
       const m = received.message as ChannelMessage;
       switch (m.type) {
         case 'rows':
-          for (const t of m.tables) this.inserters[t.index] = new BatchInserter(this.db, t.table, t.columns);
+          for (const t of m.tables) this.inserters[t.index] = this.sinks(t.table, t.columns);
           for (const b of m.batches) this.inserters[b.table].pushRows(unpack(b));
           if (m.progress) onProgress(m.progress[0], m.progress[1]);
           break;

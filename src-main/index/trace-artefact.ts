@@ -1,6 +1,7 @@
 // Go execution traces as an artefact kind: recognised by their "go 1.N trace" header, decoded
 // as a stream and written by the TraceIndexer. Large traces are decoded in a worker thread that
-// forwards rows to this one, which writes them: decoding and SQLite then use both cores.
+// forwards rows to this one, which writes them: decoding and SQLite then use both cores. This
+// thread also collects the goroutine list's sort orders from the rows it writes.
 
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { DecodeError } from '../decode/errors.ts';
@@ -8,6 +9,7 @@ import { openTrace } from '../decode/gotrace/reader.ts';
 import { startWorker } from '../runtime/start-worker.ts';
 import type { ArtefactIndexer, IndexContext, IndexedContent } from './artefact-kinds.ts';
 import { sqliteSinks, type RowSinks } from './batch-insert.ts';
+import { collectGoroutineOrders } from './goroutine-orders.ts';
 import { RowReceiver, SIGNAL_BYTES } from './row-channel.ts';
 import { TRACE_INDEXES, TRACE_TABLES } from './schema.ts';
 import { TraceIndexer } from './trace-indexer.ts';
@@ -35,17 +37,24 @@ export const traceIndexer: ArtefactIndexer = {
   tables: TRACE_TABLES,
   indexes: TRACE_INDEXES,
   index(ctx: IndexContext): IndexedContent {
-    if (ctx.size < THREAD_MIN_BYTES) return indexTraceFile(ctx.file, sqliteSinks(ctx.db), (bytes, n) => ctx.progress(bytes, n));
-    const { port1, port2 } = new MessageChannel();
-    const signals = new SharedArrayBuffer(SIGNAL_BYTES);
-    const data: TraceIndexWorkerData = { file: ctx.file, port: port2, signals };
-    const worker = startWorker(import.meta.url, 'trace-index-worker', { workerData: data, transferList: [port2] });
-    try {
-      return new RowReceiver(ctx.db, port1, signals).receive((bytes, n) => ctx.progress(bytes, n)) as IndexedContent;
-    } finally {
-      port1.close();
-      void worker.terminate();
+    const orders = collectGoroutineOrders(sqliteSinks(ctx.db));
+    let content: IndexedContent;
+    if (ctx.size < THREAD_MIN_BYTES) {
+      content = indexTraceFile(ctx.file, orders.sinks, (bytes, n) => ctx.progress(bytes, n));
+    } else {
+      const { port1, port2 } = new MessageChannel();
+      const signals = new SharedArrayBuffer(SIGNAL_BYTES);
+      const data: TraceIndexWorkerData = { file: ctx.file, port: port2, signals };
+      const worker = startWorker(import.meta.url, 'trace-index-worker', { workerData: data, transferList: [port2] });
+      try {
+        content = new RowReceiver(orders.sinks, port1, signals).receive((bytes, n) => ctx.progress(bytes, n)) as IndexedContent;
+      } finally {
+        port1.close();
+        void worker.terminate();
+      }
     }
+    orders.write(ctx.db);
+    return content;
   },
 };
 

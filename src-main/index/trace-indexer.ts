@@ -5,7 +5,6 @@
 import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts';
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
 import type { RowSink, RowSinks } from './batch-insert.ts';
-import { GoroutineOrders } from './goroutine-orders.ts';
 import { CHUNK_POINTS, PointEncoder } from './point-codec.ts';
 import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk, storedNsPerTick } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
@@ -152,7 +151,6 @@ export class TraceIndexer {
   private runningNs = 0;
   private syscallNs = 0;
 
-  private readonly orders = new GoroutineOrders();
   private readonly ins: Record<string, RowSink>;
   private readonly waitWriter = new ByteWriter();
 
@@ -176,7 +174,6 @@ export class TraceIndexer {
         'intervals', 'interval_data', 'last_stack', 'last_since_ns']),
       goroutineChunks: table('goroutine_interval_chunks', ['goroutine', 'start_ns', 'end_ns', 'count', 'data']),
       goroutineLevels: table('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']),
-      goroutineOrders: table('goroutine_orders', ['sort', 'page', 'ids']),
       ranges: table('ranges', ['name', 'scope_kind', 'scope_id', 'start_ns', 'end_ns', 'began_before', 'open', 'stack', 'bytes_swept', 'bytes_reclaimed']),
       metricChunks: table('metric_chunks', ['name', 'start_ns', 'end_ns', 'count', 'data']),
       metricLevels: table('metric_levels', ['name', 'level', 'time_ns', 'value']),
@@ -473,8 +470,6 @@ export class TraceIndexer {
     this.ins.goroutines.push(g.id, g.name, g.created ? 1 : 0, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
       g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait.length > 0 ? wait.view() : null,
       g.intervals, inline, g.stack, endNs === null ? g.since : null);
-    this.orders.add({ id: g.id, name: g.name, start: g.startNs, end: endNs, running: g.totals[0], runnable: g.totals[1],
-      waiting: g.totals[2], syscall: g.totals[3] });
     if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
     this.goroutines.delete(g.id);
@@ -534,7 +529,6 @@ export class TraceIndexer {
       this.closeInterval(g, t, true);
       this.finishGoroutine(g, null);
     }
-    this.orders.write(this.nameRanks(), (column, page, ids) => this.ins.goroutineOrders.push(column, page, ids));
     for (const list of this.openRanges.values()) {
       for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);
     }
@@ -569,15 +563,6 @@ export class TraceIndexer {
       goroutines: this.goroutineCount, aliveAtEnd, runningNs: this.runningNs, syscallNs: this.syscallNs, waitNsByReason, waitingAtEnd,
     });
     return { summary, nsPerTick: this.nsPerTick, events: this.events, goroutines: this.goroutineCount, intervals: this.intervals };
-  }
-
-  /** Ranks of the strings in SQLite's order (by UTF-8 bytes), by string ID. */
-  private nameRanks(): Float64Array {
-    const byValue = [...this.strings].map(([s, id]) => ({ id, bytes: Buffer.from(s) }));
-    byValue.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
-    const ranks = new Float64Array(this.strings.size + 1);
-    byValue.forEach((s, rank) => (ranks[s.id] = rank));
-    return ranks;
   }
 
   /** String IDs to strings (0, "none", is the empty string too). */

@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { GoroutineOrders, ORDER_PAGE_IDS, RadixSorter, GOROUTINE_ORDER_COLUMNS } from '../../src-main/index/goroutine-orders.ts';
+import { sqliteSinks } from '../../src-main/index/batch-insert.ts';
+import { collectGoroutineOrders, ORDER_PAGE_IDS, RadixSorter, GOROUTINE_ORDER_COLUMNS } from '../../src-main/index/goroutine-orders.ts';
 import { TRACE_TABLES } from '../../src-main/index/schema.ts';
 import { GOROUTINE_FILTER_JOINS, GoroutineList } from '../../src-main/service/goroutine-list.ts';
 
@@ -37,9 +38,12 @@ test('every page of every order, filtered or not, in both directions, is SQLite\
   const names = ['main.worker', 'main.handler', 'net/http.(*conn).serve', 'runtime.gcBgMarkWorker', '', 'zeta', 'Éclair'];
   const insertString = db.prepare('INSERT INTO strings (id, value) VALUES (?, ?)');
   names.forEach((s, i) => insertString.run(i + 1, s));
-  const insert = db.prepare(`INSERT INTO goroutines (id, name, created, creator, creation_stack, start_stack, start_ns, end_ns, first_state,
-    last_state, last_reason, running_ns, runnable_ns, waiting_ns, syscall_ns, intervals, last_stack) VALUES (?, ?, 1, NULL, 0, 0, ?, ?, 2, ?, ?, ?, ?, ?, ?, 1, 0)`);
-  const orders = new GoroutineOrders();
+  // Rows go in as the indexer's do: through sinks, here collecting the orders on the way.
+  const orders = collectGoroutineOrders(sqliteSinks(db));
+  const columns = ['id', 'name', 'created', 'creator', 'creation_stack', 'start_stack', 'start_ns', 'end_ns', 'first_state', 'last_state',
+    'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason', 'intervals', 'interval_data', 'last_stack',
+    'last_since_ns'];
+  const sink = orders.sinks('goroutines', columns);
   let seed = 11;
   const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
   const count = 65_536 + 3 * ORDER_PAGE_IDS + 321; // past a block of collected values (2^16) and a few pages
@@ -50,19 +54,17 @@ test('every page of every order, filtered or not, in both directions, is SQLite\
     [ids[i], ids[j]] = [ids[j], ids[i]];
   }
   db.transaction(() => {
-    for (const id of ids) {
-      const g = {
-        id, name: 1 + random(names.length), start: random(5000), end: random(4) === 0 ? null : 5000 + random(2 ** 34),
-        running: random(100), runnable: random(2 ** 20), waiting: random(3) === 0 ? 0 : random(2 ** 40), syscall: random(2),
-      };
-      insert.run(g.id, g.name, g.start, g.end, 2 + random(3), random(2) === 0 ? 0 : 1 + random(3), g.running, g.runnable, g.waiting, g.syscall);
-      orders.add(g);
-    }
+    ids.forEach((id, i) => {
+      const start = random(5000);
+      const row = [id, 1 + random(names.length), 1, null, 0, 0, start, random(4) === 0 ? null : 5000 + random(2 ** 34), 2, 2 + random(3),
+        random(2) === 0 ? 0 : 1 + random(3), random(100), random(2 ** 20), random(3) === 0 ? 0 : random(2 ** 40), random(2), null, 1, null, 0, null];
+      // Forwarded batches arrive as flat arrays of rows: both ways in.
+      if (i % 2 === 0) sink.push(...row);
+      else sink.pushRows(row);
+    });
+    sink.flush();
+    orders.write(db);
   })();
-  const rank = new Map(names.map((s, i) => [i + 1, s]).sort((a, b) => Buffer.compare(Buffer.from(a[1] as string), Buffer.from(b[1] as string)))
-    .map(([id], r) => [id as number, r]));
-  const writeOrder = db.prepare('INSERT INTO goroutine_orders (sort, page, ids) VALUES (?, ?, ?)');
-  orders.write(Float64Array.from({ length: names.length + 1 }, (_, id) => rank.get(id) ?? 0), (column, page, data) => writeOrder.run(column, page, data));
 
   const list = new GoroutineList(db, count);
   const filters = [

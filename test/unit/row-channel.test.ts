@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MessageChannel } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { ROWS_PER_STATEMENT } from '../../src-main/index/batch-insert.ts';
+import { ROWS_PER_STATEMENT, sqliteSinks } from '../../src-main/index/batch-insert.ts';
 import { RowForwarder, RowReceiver, SIGNAL_BYTES } from '../../src-main/index/row-channel.ts';
 
 test('every forwarded row is written, numbers, nulls, strings and blobs intact', () => {
@@ -25,7 +25,7 @@ test('every forwarded row is written, numbers, nulls, strings and blobs intact',
   }
   sink.flush();
   forwarder.finish({ rows });
-  const result = new RowReceiver(db, port1, signals).receive(() => {});
+  const result = new RowReceiver(sqliteSinks(db), port1, signals).receive(() => {});
   port1.close();
   assert.deepEqual(result, { rows });
   const got = db.prepare('SELECT n, s, b FROM t ORDER BY n').all() as { n: number; s: string | null; b: Uint8Array }[];
