@@ -5,6 +5,7 @@
 import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts';
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
 import type { RowSink, RowSinks } from './batch-insert.ts';
+import { LiveTable } from './live-table.ts';
 import { CHUNK_POINTS, PointEncoder } from './point-codec.ts';
 import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk, storedNsPerTick } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
@@ -119,7 +120,7 @@ export class TraceIndexer {
   private readonly stackIds = new Map<string, number>();
   /** Stacks are shared arrays within a generation: remember the ID of each array seen. */
   private readonly stackCache = new WeakMap<Stack, number>();
-  private readonly goroutines = new Map<number, GoroutineRecord>();
+  private readonly goroutines = new LiveTable<GoroutineRecord>();
   /** Records of ended goroutines, for reuse (see GoroutineRecord). */
   private readonly freeRecords: GoroutineRecord[] = [];
   private readonly openRanges = new Map<string, OpenRange[]>();
@@ -524,7 +525,8 @@ export class TraceIndexer {
     const aliveAtEnd = this.goroutines.size;
     const waitingAtEnd = new Map<string, number>();
     const reasons = this.stringsById();
-    for (const g of [...this.goroutines.values()]) {
+    // In ID order (the leak suspects' sample IDs are the first few of each group).
+    for (const [, g] of [...this.goroutines.entries()].sort((a, b) => a[0] - b[0])) {
       if (g.state === 4) waitingAtEnd.set(reasons[g.reason], (waitingAtEnd.get(reasons[g.reason]) ?? 0) + 1);
       this.closeInterval(g, t, true);
       this.finishGoroutine(g, null);
