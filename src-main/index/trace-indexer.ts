@@ -5,7 +5,7 @@
 import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts';
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
 import type { RowSink, RowSinks } from './batch-insert.ts';
-import { LiveTable } from './live-table.ts';
+import { IdTable } from '../decode/id-table.ts';
 import { CHUNK_POINTS, PointEncoder } from './point-codec.ts';
 import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk, storedNsPerTick } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
@@ -120,7 +120,7 @@ export class TraceIndexer {
   private readonly stackIds = new Map<string, number>();
   /** Stacks are shared arrays within a generation: remember the ID of each array seen. */
   private readonly stackCache = new WeakMap<Stack, number>();
-  private readonly goroutines = new LiveTable<GoroutineRecord>();
+  private readonly goroutines = new IdTable<GoroutineRecord>();
   /** Records of ended goroutines, for reuse (see GoroutineRecord). */
   private readonly freeRecords: GoroutineRecord[] = [];
   private readonly openRanges = new Map<string, OpenRange[]>();

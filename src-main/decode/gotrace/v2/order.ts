@@ -12,7 +12,7 @@ import {
   type EventKind, type GoState, type ProcState, type RangeAttribute, type ResourceID, type Stack, type TraceEvent,
 } from '../model.ts';
 import type { Generation } from './generation.ts';
-import { IdTable } from './id-table.ts';
+import { IdTable } from '../../id-table.ts';
 import { Ev as EvEnum, GoStatus as GoStatusEnum, ProcStatus as ProcStatusEnum, TIMED_SPECS as SPECS_TABLE } from './spec.ts';
 
 // Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a

@@ -1,22 +1,22 @@
-// The indexer's table of live goroutines against a Map, through random churn: IDs created in
+// The table of live goroutines (decoder and indexer) against a Map, through random churn: IDs created in
 // rising order, ended in any order, looked up, with the table growing past several sizes and
 // deletions shifting entries inside probe runs.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LiveTable } from '../../src-main/index/live-table.ts';
+import { IdTable } from '../../src-main/decode/id-table.ts';
 
-test('LiveTable behaves as a Map under goroutine-like churn', () => {
+test('IdTable behaves as a Map under goroutine-like churn', () => {
   let seed = 5;
   const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
-  const table = new LiveTable<number>();
+  const table = new IdTable<number>();
   const model = new Map<number, number>();
   let next = 1;
   for (let step = 0; step < 200_000; step++) {
     const op = random(10);
     if (op < 4 || model.size === 0) {
       // New goroutines, now and then with IDs far apart (or past 2^32).
-      const id = random(50) === 0 ? 2 ** 32 + next * 7 : next;
+      const id = random(50) === 0 ? 2 ** 32 + next * 7 : random(500) === 0 ? -1 - random(3) : next;
       next += 1 + random(3);
       table.set(id, step);
       model.set(id, step);
