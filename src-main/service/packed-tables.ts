@@ -15,23 +15,21 @@ export function registerPackedTables(db: Database.Database, source: Database.Dat
   // Statements are prepared per scan: a statement runs one query at a time, and a self-join
   // scans a table again inside its own scan.
   const nsPerTick = indexNsPerTick(source);
-  const inline = () => source.prepare('SELECT id, start_ns, interval_data FROM goroutines WHERE interval_data IS NOT NULL ORDER BY id');
-  const chunks = () => source.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks ORDER BY goroutine, start_ns');
+  /** Every goroutine's packed intervals: inline ones, then chunked ones, each goroutine's in time order. */
+  function* intervalChunks(): IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }> {
+    yield* source.prepare('SELECT id AS goroutine, start_ns, interval_data AS data FROM goroutines WHERE interval_data IS NOT NULL ORDER BY id')
+      .iterate() as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>;
+    yield* source.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks ORDER BY goroutine, start_ns')
+      .iterate() as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>;
+  }
   db.table('goroutine_intervals', {
     columns: ['goroutine', 'start_ns', 'end_ns', 'state', 'reason', 'stack', 'open', 'thread', 'proc'],
     *rows() {
       const out: unknown[][] = [];
-      const emit = (g: number, start: number, data: Uint8Array) => {
-        decodeChunk(data, start, nsPerTick, (s, e, state, reason, stack, open, thread, proc) => {
+      for (const { goroutine: g, start_ns, data } of intervalChunks()) {
+        decodeChunk(data, start_ns, nsPerTick, (s, e, state, reason, stack, open, thread, proc) => {
           out.push([g, s, e, GO_STATES[state], reason, stack, open ? 1 : 0, thread >= 0 ? thread : null, proc >= 0 ? proc : null]);
         });
-      };
-      for (const r of inline().iterate() as IterableIterator<{ id: number; start_ns: number; interval_data: Uint8Array }>) {
-        emit(r.id, r.start_ns, r.interval_data);
-        yield* out.splice(0);
-      }
-      for (const r of chunks().iterate() as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>) {
-        emit(r.goroutine, r.start_ns, r.data);
         yield* out.splice(0);
       }
     },
@@ -43,8 +41,8 @@ export function registerPackedTables(db: Database.Database, source: Database.Dat
     *rows() {
       const out: unknown[][] = [];
       let run: unknown[] | null = null; // [proc, start, end, goroutine, open, thread], extended while it continues
-      const emit = (g: number, start: number, data: Uint8Array) => {
-        decodeChunk(data, start, nsPerTick, (s, e, _state, _reason, _stack, open, thread, proc) => {
+      for (const { goroutine: g, start_ns, data } of intervalChunks()) {
+        decodeChunk(data, start_ns, nsPerTick, (s, e, _state, _reason, _stack, open, thread, proc) => {
           if (run && run[3] === g && run[2] === s && run[0] === proc) {
             run[2] = e;
             run[4] = open ? 1 : 0;
@@ -53,13 +51,6 @@ export function registerPackedTables(db: Database.Database, source: Database.Dat
           if (run) out.push(run);
           run = proc >= 0 ? [proc, s, e, g, open ? 1 : 0, thread >= 0 ? thread : null] : null;
         });
-      };
-      for (const r of inline().iterate() as IterableIterator<{ id: number; start_ns: number; interval_data: Uint8Array }>) {
-        emit(r.id, r.start_ns, r.interval_data);
-        yield* out.splice(0);
-      }
-      for (const r of chunks().iterate() as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>) {
-        emit(r.goroutine, r.start_ns, r.data);
         yield* out.splice(0);
       }
       if (run) yield run;
