@@ -21,12 +21,20 @@ export type GoroutineOrderColumn = (typeof GOROUTINE_ORDER_COLUMNS)[number];
 export const ORDER_PAGE_IDS = 1024;
 
 /**
+ * Goroutines whose orders are sorted in memory (~100 bytes each while sorting: 300 MB at this
+ * many). Past it, SQLite sorts them (its sorter spills to disk, so memory stays bounded): slower,
+ * for traces of several GB.
+ */
+const MAX_SORTED_IN_MEMORY = 3_000_000;
+
+/**
  * Sinks that pass every row on to `sinks` and collect the goroutines' sortable values on the way;
  * `write` then adds the orders. Used on the thread that writes the database: the decoding thread
  * is the busier one, and the orders need every row anyway.
  */
-export function collectGoroutineOrders(sinks: RowSinks): { sinks: RowSinks; write(db: Database.Database): void } {
-  const orders = new GoroutineOrders();
+export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED_IN_MEMORY):
+  { sinks: RowSinks; write(db: Database.Database): void } {
+  const orders = new GoroutineOrders(maxInMemory);
   return {
     sinks: (table, columns) => {
       const sink = sinks(table, columns);
@@ -46,12 +54,17 @@ export function collectGoroutineOrders(sinks: RowSinks): { sinks: RowSinks; writ
       };
     },
     write(db) {
-      // Names rank by SQLite's own order of their text.
-      const ids = db.prepare('SELECT id FROM strings ORDER BY value').pluck().all() as number[];
-      const ranks = new Float64Array(Math.max(0, ...ids) + 1);
-      ids.forEach((id, rank) => (ranks[id] = rank));
       const sink = sinks('goroutine_orders', ['sort', 'page', 'ids']);
-      orders.write(ranks, (column, page, data) => sink.push(column, page, data));
+      const push = (column: GoroutineOrderColumn, page: number, data: Uint8Array) => sink.push(column, page, data);
+      if (orders.overflowed) {
+        writeOrdersBySql(db, push);
+      } else {
+        // Names rank by SQLite's own order of their text.
+        const ids = db.prepare('SELECT id FROM strings ORDER BY value').pluck().all() as number[];
+        const ranks = new Float64Array(ids.reduce((max, id) => Math.max(max, id), 0) + 1);
+        ids.forEach((id, rank) => (ranks[id] = rank));
+        orders.write(ranks, push);
+      }
       sink.flush();
     },
   };
@@ -66,14 +79,64 @@ const WIDTH = 1 << WIDTH_BITS;
 /** The column stored +1, with 0 for null. */
 const END = GOROUTINE_ORDER_COLUMNS.indexOf('end_ns');
 
+/** Every order sorted by SQLite, from the goroutines table (for more goroutines than memory allows). */
+function writeOrdersBySql(db: Database.Database, push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
+  for (const column of GOROUTINE_ORDER_COLUMNS) {
+    const sql = column === 'name'
+      ? 'SELECT g.id FROM goroutines g JOIN strings n ON n.id = g.name ORDER BY n.value, g.id'
+      : `SELECT id FROM goroutines ORDER BY ${column}, id`; // NULL end_ns first, as in memory
+    // Packed pages are kept (a few bytes a goroutine) until the query ends: the connection
+    // cannot insert while it iterates.
+    const packed: Uint8Array[] = [];
+    const pages = new OrderPages((_page, data) => packed.push(data.slice()));
+    for (const id of db.prepare(sql).pluck().iterate() as IterableIterator<number>) pages.add(id);
+    pages.finish();
+    packed.forEach((data, page) => push(column, page, data));
+  }
+}
+
+/** Packs IDs in order into pages of ORDER_PAGE_IDS. */
+class OrderPages {
+  private readonly writer = new ByteWriter();
+  private page = 0;
+  private inPage = 0;
+  private prev = 0;
+
+  constructor(private readonly out: (page: number, data: Uint8Array) => void) {}
+
+  add(id: number): void {
+    this.writer.uvarint(zigzag(id - this.prev));
+    this.prev = id;
+    if (++this.inPage === ORDER_PAGE_IDS) this.finish();
+  }
+
+  /** Writes the page being filled, if any. */
+  finish(): void {
+    if (this.inPage === 0) return;
+    this.out(this.page++, this.writer.view());
+    this.inPage = 0;
+    this.prev = 0;
+  }
+}
+
 /** Collects every goroutine's sortable values, then writes the orders. */
 class GoroutineOrders {
   private n = 0;
   /** Row-major values, WIDTH per goroutine in arrival order; `end` is stored +1, with 0 for null. */
-  private readonly blocks: Float64Array[] = [];
+  private blocks: Float64Array[] = [];
+  /** More goroutines than `maxInMemory`: the values were dropped, and SQLite sorts. */
+  overflowed = false;
+
+  constructor(private readonly maxInMemory: number) {}
 
   /** Adds the goroutine whose row starts at `values[at]`; `positions`: where each sortable column is in a row. */
   add(values: readonly unknown[], at: number, positions: readonly number[]): void {
+    if (this.overflowed) return;
+    if (this.n === this.maxInMemory) {
+      this.overflowed = true;
+      this.blocks = [];
+      return;
+    }
     const row = this.n & (BLOCK_ROWS - 1);
     if (row === 0) this.blocks.push(new Float64Array(BLOCK_ROWS * WIDTH));
     const b = this.blocks[this.blocks.length - 1];
@@ -107,7 +170,6 @@ class GoroutineOrders {
     const sortedIds = new Float64Array(n);
     const byId = Float64Array.from(sorter.sort(ids, arrival, sortedIds));
     const keys = ids; // reused: the IDs in arrival order are not needed any more
-    const writer = new ByteWriter();
     GOROUTINE_ORDER_COLUMNS.forEach((column, k) => {
       let order: Float64Array = sortedIds;
       if (k > 0) {
@@ -115,14 +177,9 @@ class GoroutineOrders {
         if (k === 1) for (let i = 0; i < n; i++) keys[i] = nameRanks[keys[i]];
         order = sorter.sort(keys, sortedIds);
       }
-      for (let page = 0; page * ORDER_PAGE_IDS < n; page++) {
-        let prev = 0;
-        for (let i = page * ORDER_PAGE_IDS; i < Math.min(n, (page + 1) * ORDER_PAGE_IDS); i++) {
-          writer.uvarint(zigzag(order[i] - prev));
-          prev = order[i];
-        }
-        push(column, page, writer.view());
-      }
+      const pages = new OrderPages((page, data) => push(column, page, data));
+      for (let i = 0; i < n; i++) pages.add(order[i]);
+      pages.finish();
     });
   }
 }

@@ -32,21 +32,24 @@ test('radix sort: stable, and right across every 11-bit digit up to 2^53', () =>
   }
 });
 
-test('every page of every order, filtered or not, in both directions, is SQLite\'s ORDER BY', () => {
+const COUNT = 65_536 + 3 * ORDER_PAGE_IDS + 321; // past a block of collected values (2^16) and a few pages
+
+/** A database of COUNT generated goroutines written through the orders' sinks, its orders sorted in memory up to `maxInMemory` goroutines. */
+function generatedIndex(maxInMemory?: number): Database.Database {
   const db = new Database(':memory:');
   db.exec(TRACE_TABLES);
   const names = ['main.worker', 'main.handler', 'net/http.(*conn).serve', 'runtime.gcBgMarkWorker', '', 'zeta', 'Éclair'];
   const insertString = db.prepare('INSERT INTO strings (id, value) VALUES (?, ?)');
   names.forEach((s, i) => insertString.run(i + 1, s));
   // Rows go in as the indexer's do: through sinks, here collecting the orders on the way.
-  const orders = collectGoroutineOrders(sqliteSinks(db));
+  const orders = collectGoroutineOrders(sqliteSinks(db), maxInMemory);
   const columns = ['id', 'name', 'created', 'creator', 'creation_stack', 'start_stack', 'start_ns', 'end_ns', 'first_state', 'last_state',
     'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason', 'intervals', 'interval_data', 'last_stack',
     'last_since_ns'];
   const sink = orders.sinks('goroutines', columns);
   let seed = 11;
   const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) * n);
-  const count = 65_536 + 3 * ORDER_PAGE_IDS + 321; // past a block of collected values (2^16) and a few pages
+  const count = COUNT;
   // Rows arrive out of ID order (as goroutines end), with many ties and some nulls.
   const ids = Array.from({ length: count }, (_, i) => 1 + i * 3 + random(3));
   for (let i = ids.length - 1; i > 0; i--) {
@@ -65,8 +68,12 @@ test('every page of every order, filtered or not, in both directions, is SQLite\
     sink.flush();
     orders.write(db);
   })();
+  return db;
+}
 
-  const list = new GoroutineList(db, count);
+test('every page of every order, filtered or not, in both directions, is SQLite\'s ORDER BY', () => {
+  const db = generatedIndex();
+  const list = new GoroutineList(db, COUNT);
   const filters = [
     { where: [], params: [] },
     { where: ['g.last_state = ?'], params: [4] },
@@ -93,4 +100,14 @@ test('every page of every order, filtered or not, in both directions, is SQLite\
     }
   }
   db.close();
+});
+
+test('past the goroutines sorted in memory, SQLite sorts the same orders', () => {
+  const inMemory = generatedIndex();
+  const bySql = generatedIndex(1000);
+  const orders = (db: Database.Database) => db.prepare('SELECT sort, page, hex(ids) AS ids FROM goroutine_orders ORDER BY sort, page').all();
+  assert.deepEqual(orders(bySql), orders(inMemory));
+  assert.equal((orders(inMemory) as unknown[]).length, GOROUTINE_ORDER_COLUMNS.length * Math.ceil(COUNT / ORDER_PAGE_IDS));
+  inMemory.close();
+  bySql.close();
 });
