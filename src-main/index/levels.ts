@@ -11,6 +11,8 @@
 // Runs matter: a goroutine blocked for 17 s is one run per row instead of 17 000 buckets
 // (measured on a 168 MB trace: goroutine_levels 56 → 28 MB, and level building 7.5 → 1.1 s).
 
+import type { RowSinks } from './batch-insert.ts';
+import { decodeChunk } from './interval-codec.ts';
 import { ByteReader, ByteWriter } from './varint.ts';
 
 /** Bucket widths of levels 1, 2, 3. */
@@ -162,6 +164,65 @@ export class GoroutineLevels {
   finish(): void {
     for (const b of this.builders) b.finish();
   }
+}
+
+/**
+ * Sinks that pass every row on to `sinks` and build the goroutines' levels of detail from the
+ * interval chunks on the way (goroutines with chunks are the long-lived ones; the others need no
+ * levels). Used on the thread that writes the database, like the goroutine orders: the decoding
+ * thread is the busier one. A goroutine's chunks come in time order, then its row, which ends its
+ * levels; meta's ns_per_tick comes before any chunk.
+ */
+export function collectGoroutineLevels(sinks: RowSinks): RowSinks {
+  let nsPerTick = 0;
+  const open = new Map<number, GoroutineLevels>();
+  let levelSink: ReturnType<RowSinks> | null = null;
+  const onRow = (table: string, values: readonly unknown[], at: number) => {
+    switch (table) {
+      case 'meta':
+        if (values[at] === 'ns_per_tick') nsPerTick = Number(values[at + 1]);
+        break;
+      case 'goroutine_interval_chunks': {
+        const g = values[at] as number;
+        let levels = open.get(g);
+        if (!levels) {
+          const out = (levelSink ??= sinks('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']));
+          open.set(g, (levels = new GoroutineLevels((row) => out.push(g, row.level, row.startBucket, row.data))));
+        }
+        if (nsPerTick === 0) throw new Error('interval chunks before meta ns_per_tick: expected it with the first event');
+        const add = levels;
+        decodeChunk(values[at + 4] as Uint8Array, values[at + 1] as number, nsPerTick, (s, e, state) => {
+          add.add(s, e, state);
+        });
+        break;
+      }
+      case 'goroutines': {
+        const g = values[at] as number;
+        open.get(g)?.finish();
+        open.delete(g);
+        break;
+      }
+    }
+  };
+  return (table, columns) => {
+    const sink = sinks(table, columns);
+    if (table !== 'meta' && table !== 'goroutine_interval_chunks' && table !== 'goroutines') return sink;
+    return {
+      // Before the row goes on: a blob pushed is a view, valid during the call only.
+      push(...values: unknown[]) {
+        onRow(table, values, 0);
+        sink.push(...values);
+      },
+      pushRows(values: readonly unknown[]) {
+        for (let at = 0; at < values.length; at += columns.length) onRow(table, values, at);
+        sink.pushRows(values);
+      },
+      flush() {
+        sink.flush();
+        levelSink?.flush();
+      },
+    };
+  };
 }
 
 /**

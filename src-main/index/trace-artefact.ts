@@ -1,7 +1,8 @@
 // Go execution traces as an artefact kind: recognised by their "go 1.N trace" header, decoded
 // as a stream and written by the TraceIndexer. Large traces are decoded in a worker thread that
 // forwards rows to this one, which writes them: decoding and SQLite then use both cores. This
-// thread also collects the goroutine list's sort orders from the rows it writes.
+// thread also derives the goroutine list's sort orders and the goroutines' levels of detail
+// from the rows it writes.
 
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { DecodeError } from '../decode/errors.ts';
@@ -10,6 +11,7 @@ import { startWorker } from '../runtime/start-worker.ts';
 import type { ArtefactIndexer, IndexContext, IndexedContent } from './artefact-kinds.ts';
 import { sqliteSinks, type RowSinks } from './batch-insert.ts';
 import { collectGoroutineOrders } from './goroutine-orders.ts';
+import { collectGoroutineLevels } from './levels.ts';
 import { RowReceiver, SIGNAL_BYTES } from './row-channel.ts';
 import { TRACE_INDEXES, TRACE_TABLES } from './schema.ts';
 import { TraceIndexer } from './trace-indexer.ts';
@@ -37,17 +39,19 @@ export const traceIndexer: ArtefactIndexer = {
   tables: TRACE_TABLES,
   indexes: TRACE_INDEXES,
   index(ctx: IndexContext): IndexedContent {
+    // This thread derives two tables from the rows it writes: the goroutine list's orders and levels of detail.
     const orders = collectGoroutineOrders(sqliteSinks(ctx.db));
+    const sinks = collectGoroutineLevels(orders.sinks);
     let content: IndexedContent;
     if (ctx.size < THREAD_MIN_BYTES) {
-      content = indexTraceFile(ctx.file, orders.sinks, (bytes, n) => ctx.progress(bytes, n));
+      content = indexTraceFile(ctx.file, sinks, (bytes, n) => ctx.progress(bytes, n));
     } else {
       const { port1, port2 } = new MessageChannel();
       const signals = new SharedArrayBuffer(SIGNAL_BYTES);
       const data: TraceIndexWorkerData = { file: ctx.file, port: port2, signals };
       const worker = startWorker(import.meta.url, 'trace-index-worker', { workerData: data, transferList: [port2] });
       try {
-        content = new RowReceiver(orders.sinks, port1, signals).receive((bytes, n) => ctx.progress(bytes, n)) as IndexedContent;
+        content = new RowReceiver(sinks, port1, signals).receive((bytes, n) => ctx.progress(bytes, n)) as IndexedContent;
       } finally {
         port1.close();
         void worker.terminate();
@@ -90,7 +94,6 @@ export function indexTraceFile(file: string, sinks: RowSinks, progress: (bytes: 
         start_ns: String(indexer.startTime ?? 0),
         duration_ns: String(result.summary.durationNs),
         intervals: String(result.intervals),
-        ns_per_tick: String(result.nsPerTick),
       },
     };
   } finally {

@@ -7,8 +7,7 @@ import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEven
 import type { RowSink, RowSinks } from './batch-insert.ts';
 import { IdTable } from '../decode/id-table.ts';
 import { CHUNK_POINTS, PointEncoder } from './point-codec.ts';
-import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk, storedNsPerTick } from './interval-codec.ts';
-import { GoroutineLevels } from './levels.ts';
+import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, storedNsPerTick } from './interval-codec.ts';
 import { COUNT_LEVEL_NS, GO_STATES, GOROUTINE_COUNT_STEP_NS, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
 import { ByteWriter } from './varint.ts';
 
@@ -49,8 +48,6 @@ class GoroutineRecord {
   intervals = 0;
   /** Chunks already written to goroutine_interval_chunks. */
   chunksWritten = 0;
-  /** Levels of detail, built once the goroutine needs more than one chunk. */
-  levels: GoroutineLevels | null = null;
   /** Empty whenever the record is free: taken or flushed when its goroutine ends. */
   readonly chunk: ChunkEncoder;
   /** Open user regions, innermost last. */
@@ -81,7 +78,6 @@ class GoroutineRecord {
     this.wait.length = 0;
     this.intervals = 0;
     this.chunksWritten = 0;
-    this.levels = null;
     this.regions.length = 0;
   }
 }
@@ -107,8 +103,6 @@ interface OpenRange {
 
 export interface IndexResult {
   summary: TraceSummary;
-  /** ns per tick of the stored interval durations (meta ns_per_tick). */
-  nsPerTick: number;
   events: number;
   goroutines: number;
   intervals: number;
@@ -174,7 +168,7 @@ export class TraceIndexer {
         'first_state', 'last_state', 'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason',
         'intervals', 'interval_data', 'last_stack', 'last_since_ns']),
       goroutineChunks: table('goroutine_interval_chunks', ['goroutine', 'start_ns', 'end_ns', 'count', 'data']),
-      goroutineLevels: table('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']),
+      meta: table('meta', ['key', 'value']),
       ranges: table('ranges', ['name', 'scope_kind', 'scope_id', 'start_ns', 'end_ns', 'began_before', 'open', 'stack', 'bytes_swept', 'bytes_reclaimed']),
       metricChunks: table('metric_chunks', ['name', 'start_ns', 'end_ns', 'count', 'data']),
       metricLevels: table('metric_levels', ['name', 'level', 'time_ns', 'value']),
@@ -237,6 +231,10 @@ export class TraceIndexer {
     if (this.first === null) {
       this.first = ev.time;
       this.nsPerTick = storedNsPerTick(this.clock());
+      // Written now, not with the rest of meta at the end: the writing thread needs it to read
+      // the interval chunks as they come (levels.ts).
+      this.ins.meta.push('ns_per_tick', String(this.nsPerTick));
+      this.ins.meta.flush();
     }
     const t = ev.time - this.first;
     this.last = t;
@@ -428,7 +426,6 @@ export class TraceIndexer {
         break;
     }
     g.chunk.add(g.since, t, g.state, g.reason, g.stack, open, g.thread, g.proc);
-    g.levels?.add(g.since, t, g.state);
     g.intervals++;
     this.intervals++;
     if (g.chunk.count >= CHUNK_INTERVALS || g.chunk.byteLength >= CHUNK_BYTES) this.flushChunk(g);
@@ -438,16 +435,6 @@ export class TraceIndexer {
     if (g.chunk.count === 0) return;
     const { start, end, count } = g.chunk;
     const data = g.chunk.take();
-    if (!g.levels) {
-      // The goroutine outgrows one chunk: from now on it gets levels of detail, starting with
-      // the intervals of this first chunk.
-      const id = g.id;
-      g.levels = new GoroutineLevels((row) => this.ins.goroutineLevels.push(id, row.level, row.startBucket, row.data));
-      const levels = g.levels;
-      decodeChunk(data, start, this.nsPerTick, (s, e, state) => {
-        levels.add(s, e, state);
-      });
-    }
     this.ins.goroutineChunks.push(g.id, start, end, count, data);
     g.chunksWritten++;
   }
@@ -457,8 +444,12 @@ export class TraceIndexer {
     // Most goroutines live one chunk long: their intervals go inline in their row.
     let inline: Uint8Array | null = null;
     if (g.chunksWritten === 0) inline = g.chunk.count > 0 ? g.chunk.take() : null;
-    else this.flushChunk(g);
-    g.levels?.finish();
+    else {
+      this.flushChunk(g);
+      // Its chunks go out before its row, which ends its levels of detail on the writing thread
+      // (levels.ts): tables are batched separately, so a row of another table could overtake them.
+      this.ins.goroutineChunks.flush();
+    }
     // Waiting time by reason, as (reason, ns) uvarint pairs, for goroutines whose intervals are
     // not inline (a few long-lived ones): the others' is a decode of interval_data away, and a
     // blob per goroutine cost a second of indexing for millions of them.
@@ -521,6 +512,7 @@ export class TraceIndexer {
 
   /** Closes everything still open at the last event and flushes all rows. */
   finish(): IndexResult {
+    if (this.first === null) this.ins.meta.push('ns_per_tick', String(this.nsPerTick)); // no event: the default
     const t = this.last;
     const aliveAtEnd = this.goroutines.size;
     const waitingAtEnd = new Map<string, number>();
@@ -564,7 +556,7 @@ export class TraceIndexer {
     const summary = this.summarizer.finish({
       goroutines: this.goroutineCount, aliveAtEnd, runningNs: this.runningNs, syscallNs: this.syscallNs, waitNsByReason, waitingAtEnd,
     });
-    return { summary, nsPerTick: this.nsPerTick, events: this.events, goroutines: this.goroutineCount, intervals: this.intervals };
+    return { summary, events: this.events, goroutines: this.goroutineCount, intervals: this.intervals };
   }
 
   /** String IDs to strings (0, "none", is the empty string too). */
