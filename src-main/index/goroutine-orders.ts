@@ -157,13 +157,12 @@ class GoroutineOrders {
     if (GOROUTINE_ORDER_COLUMNS.length !== WIDTH) throw new Error('GoroutineOrders: WIDTH must be the number of columns');
     const n = this.n;
     const blocks = this.blocks;
-    const value = (i: number, k: number) => blocks[i >>> BLOCK_BITS][((i & (BLOCK_ROWS - 1)) << WIDTH_BITS) + k];
     // First by ID, carrying arrival indexes; every other order sorts its keys gathered in ID order
     // carrying the IDs, and radix sorts are stable: ties stay in ID order.
     const ids = new Float64Array(n);
     const arrival = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      ids[i] = value(i, 0);
+      ids[i] = blocks[i >>> BLOCK_BITS][(i & (BLOCK_ROWS - 1)) << WIDTH_BITS];
       arrival[i] = i;
     }
     const sorter = new RadixSorter(n);
@@ -173,7 +172,10 @@ class GoroutineOrders {
     GOROUTINE_ORDER_COLUMNS.forEach((column, k) => {
       let order: Float64Array = sortedIds;
       if (k > 0) {
-        for (let i = 0; i < n; i++) keys[i] = value(byId[i], k);
+        for (let i = 0; i < n; i++) {
+          const a = byId[i];
+          keys[i] = blocks[a >>> BLOCK_BITS][((a & (BLOCK_ROWS - 1)) << WIDTH_BITS) + k];
+        }
         if (k === 1) for (let i = 0; i < n; i++) keys[i] = nameRanks[keys[i]];
         order = sorter.sort(keys, sortedIds);
       }

@@ -146,6 +146,10 @@ export class TraceIndexer {
   private runningNs = 0;
   private syscallNs = 0;
 
+  /** Goroutine names by the stack ID they were first seen with (see nameOf). */
+  private readonly nameByStack: number[] = [];
+  private lastReason = '';
+  private lastReasonId = 0;
   private readonly ins: Record<string, RowSink>;
   private readonly waitWriter = new ByteWriter();
 
@@ -364,6 +368,31 @@ export class TraceIndexer {
     if (bucket >= 0) this.ins.countLevels.push(l + 1, bucket * COUNT_LEVEL_NS[l], peak[0], peak[1], peak[2], peak[3]);
   }
 
+  /**
+   * The name string ID of a goroutine first seen with `stack` (ID `stackId`): its start
+   * function, or the first non-runtime frame of the stack when that function is the runtime's.
+   * Remembered per stack: millions of goroutines share a few stacks.
+   */
+  private nameOf(stack: Stack, stackId: number): number {
+    let id = this.nameByStack[stackId];
+    if (id === undefined) {
+      const entry = stack.length > 0 ? stack[stack.length - 1].func : '';
+      const name = entry && !entry.startsWith('runtime.') ? entry : (stack.find((f) => !f.func.startsWith('runtime.'))?.func ?? entry);
+      id = this.nameByStack[stackId] = this.string(name);
+    }
+    return id;
+  }
+
+  /** A transition's reason as a string ID (0 for none); the last one is remembered (reasons repeat). */
+  private reason(reason: string): number {
+    if (reason === '') return 0;
+    if (reason !== this.lastReason) {
+      this.lastReason = reason;
+      this.lastReasonId = this.string(reason);
+    }
+    return this.lastReasonId;
+  }
+
   private goroutineTransition(ev: StateTransitionEvent, t: number): void {
     const tr = ev.data as GoStateTransition;
     const to = STATE_CODE[tr.to];
@@ -371,14 +400,9 @@ export class TraceIndexer {
     let g = this.goroutines.get(tr.id);
     if (!g) {
       const creation = tr.from === 'NotExist';
-      // Named after its start function, or the first non-runtime frame of the stack it was
-      // first seen with when that function is the runtime's.
-      const entry = tr.stack.length > 0 ? tr.stack[tr.stack.length - 1].func : '';
-      const userFrame = tr.stack.find((f) => !f.func.startsWith('runtime.'));
-      const name = entry && !entry.startsWith('runtime.') ? entry : (userFrame?.func ?? entry);
       g = this.freeRecords.pop() ?? new GoroutineRecord(this.nsPerTick);
-      g.begin(tr.id, this.string(name), creation, creation && ev.goroutine >= 0 ? ev.goroutine : null, creation ? this.stack(ev.stack) : 0,
-        t, to, tr.reason === '' ? 0 : this.string(tr.reason), stack);
+      g.begin(tr.id, this.nameOf(tr.stack, stack), creation, creation && ev.goroutine >= 0 ? ev.goroutine : null,
+        creation ? this.stack(ev.stack) : 0, t, to, this.reason(tr.reason), stack);
       this.goroutines.set(tr.id, g);
       this.goroutineCount++;
       this.counts[to]++;
@@ -388,7 +412,7 @@ export class TraceIndexer {
       this.counts[to]++;
       g.state = to;
       g.since = t;
-      g.reason = tr.reason === '' ? 0 : this.string(tr.reason);
+      g.reason = this.reason(tr.reason);
       g.stack = stack;
     }
     g.thread = to === 3 || to === 5 ? ev.thread : -1;
