@@ -42,7 +42,7 @@ export function timeDump(file: string): DumpTimings {
   fs.rmSync(dbFile, { force: true });
   started = process.hrtime.bigint();
   try {
-    const content = writeIndexFile(dbFile, dumpIndexer, file, fs.statSync(file).size, () => {}, () => ({}));
+    const content = writeIndexFile(dbFile, dumpIndexer, file, fs.statSync(file).size, () => {}, () => false, () => ({}));
     if (content.goroutines !== dump.goroutines) throw new Error(`index counted ${content.goroutines} goroutines, grouping ${dump.goroutines}`);
   } finally {
     fs.rmSync(dbFile, { force: true });

@@ -36,7 +36,7 @@ function timeOurs(file: string): { seconds: number; samples: number } {
   const started = process.hrtime.bigint();
   let samples = 0;
   try {
-    samples = writeIndexFile(dbFile, profileIndexer, file, fs.statSync(file).size, () => {}, () => ({})).items;
+    samples = writeIndexFile(dbFile, profileIndexer, file, fs.statSync(file).size, () => {}, () => false, () => ({})).items;
   } finally {
     fs.rmSync(dbFile, { force: true });
   }

@@ -22,6 +22,13 @@ export interface IndexContext {
    * Call it every few tens of thousands of items or megabytes, not per item.
    */
   progress(bytes: number, items: number): void;
+  /**
+   * For an indexer that waits for another thread: call it instead of waiting. It does a step of
+   * the library's own work (hashing the input, see ArtefactIndexer.hashesWhileIndexing) and
+   * returns true when it did any; false means there is nothing left to do. It may throw to stop
+   * the indexing (the content was indexed already): let it propagate.
+   */
+  idle(): boolean;
 }
 
 /** What a kind's indexer hands back once its rows are written. */
@@ -52,4 +59,9 @@ export interface ArtefactIndexer {
   readonly indexes: string;
   /** Decodes the file and writes its rows. Throws DecodeError when nothing usable could be read. */
   index(ctx: IndexContext): IndexedContent;
+  /**
+   * True when indexing a file of this size calls `ctx.idle` while it waits: the library then
+   * hashes the file meanwhile instead of before (the hash tells whether it was indexed already).
+   */
+  hashesWhileIndexing(size: number): boolean;
 }

@@ -88,6 +88,7 @@ export interface DumpSummary {
 export const dumpIndexer: ArtefactIndexer = {
   kind: 'dump',
   sniff: sniffDump,
+  hashesWhileIndexing: () => false,
   tables: DUMP_TABLES,
   indexes: DUMP_INDEXES,
   index(ctx: IndexContext): IndexedContent {

@@ -204,20 +204,36 @@ export class Library {
       const eta = phase === 'decoding' && bytes > stat.size * 0.02 ? elapsed * (stat.size - bytes) / bytes : null;
       options.onProgress({ phase, bytes, totalBytes: stat.size, events: items, etaSeconds: eta });
     };
-    report('hashing', 0, 0);
-    const hash = hashFile(file);
-    const existing = this.get(hash);
-    if (existing && !options.force && this.isCurrent(existing)) {
+    /** The artefact already indexed from this content, reused. */
+    const reuse = (hash: string): IndexOutcome | null => {
+      const existing = this.get(hash);
+      if (!existing || options.force || !this.isCurrent(existing)) return null;
       if (existing.path !== path.resolve(file)) {
         this.db.prepare('UPDATE artefacts SET path = ?, name = ? WHERE hash = ?').run(path.resolve(file), path.basename(file), hash);
       }
       report('done', stat.size, existing.items);
       return { artefact: this.get(hash)!, reused: true };
-    }
-
+    };
     const kind = indexerFor(file, readHead(file));
-    const tmp = path.join(this.artefactDir, `${hash}.db.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+    // The content hash says whether the file was indexed already. Most kinds hash first; a large
+    // trace is hashed while it is indexed, by the thread that writes when it would wait for the
+    // decoding thread, and indexing stops as soon as the hash names an index that exists.
+    const hasher = new FileHasher(file);
+    const tmp = path.join(this.artefactDir, `new.db.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
     try {
+      if (!kind.hashesWhileIndexing(stat.size)) {
+        report('hashing', 0, 0);
+        const reused = reuse(hasher.finish());
+        if (reused) return reused;
+      }
+      const idle = () => {
+        if (hasher.done) return false;
+        if (hasher.step()) {
+          const reused = reuse(hasher.finish());
+          if (reused) throw new AlreadyIndexed(reused);
+        }
+        return true;
+      };
       let stalled = false;
       const progress = (bytes: number, items: number) => {
         if (STALL_FOR_CRASH_TEST && !stalled) {
@@ -232,14 +248,19 @@ export class Library {
         lastReport = now;
         report('decoding', bytes, items);
       };
-      const content = writeIndexFile(tmp, kind, file, stat.size, progress, (loaded) => {
+      let hash = '';
+      const content = writeIndexFile(tmp, kind, file, stat.size, progress, idle, (loaded) => {
         report('finishing', stat.size, loaded.items); // the index builds that follow the load take a while
+        hash = hasher.finish();
         return {
           schema_version: String(SCHEMA_VERSION), kind: kind.kind, format: loaded.format, hash,
           source_path: path.resolve(file), size: String(stat.size), summary: JSON.stringify(loaded.summary),
           warning: loaded.warning ?? '',
         };
       });
+      // Hashed to the end only now (no idle time to do it in): indexed already after all?
+      const reused = reuse(hash);
+      if (reused) return reused;
       fs.renameSync(tmp, this.indexPath(hash));
       const artefact: Artefact = {
         hash, path: path.resolve(file), name: path.basename(file), size: stat.size, kind: kind.kind, format: content.format,
@@ -253,7 +274,11 @@ export class Library {
         artefact.warning);
       report('done', stat.size, content.items);
       return { artefact, reused: false };
+    } catch (e) {
+      if (e instanceof AlreadyIndexed) return e.outcome;
+      throw e;
     } finally {
+      hasher.close();
       fs.rmSync(tmp, { force: true });
     }
   }
@@ -304,7 +329,8 @@ function fromRow(r: CatalogueRow): Artefact {
  * through it; the benchmarks time indexing alone with it.
  */
 export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: string, size: number,
-  progress: (bytes: number, items: number) => void, metaFor: (content: IndexedContent) => Record<string, string>): IndexedContent {
+  progress: (bytes: number, items: number) => void, idle: () => boolean,
+  metaFor: (content: IndexedContent) => Record<string, string>): IndexedContent {
   const db = new Database(dbFile);
   try {
     // A temporary file that is discarded on failure needs no journal and no fsync.
@@ -319,7 +345,7 @@ export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: stri
     db.exec(META_TABLE);
     db.exec(kind.tables);
     db.exec('BEGIN');
-    const content = kind.index({ db, file, size, progress });
+    const content = kind.index({ db, file, size, progress, idle });
     const insert = db.prepare('INSERT INTO meta VALUES (?, ?)');
     for (const [k, v] of Object.entries({ ...content.meta, ...metaFor(content) })) insert.run(k, v);
     db.exec('COMMIT');
@@ -372,17 +398,55 @@ function statInput(file: string): fs.Stats {
 
 /** SHA-256 of a file's content, read in chunks. */
 export function hashFile(file: string): string {
-  const h = createHash('sha256');
-  const fd = fs.openSync(file, 'r');
+  const hasher = new FileHasher(file);
   try {
-    const buf = Buffer.allocUnsafe(4 << 20);
-    for (;;) {
-      const n = fs.readSync(fd, buf, 0, buf.length, null);
-      if (n === 0) break;
-      h.update(buf.subarray(0, n));
-    }
+    return hasher.finish();
   } finally {
-    fs.closeSync(fd);
+    hasher.close();
   }
-  return h.digest('hex');
+}
+
+/** SHA-256 of a file, a step (a megabyte) at a time, so that it can be computed in between other work. */
+class FileHasher {
+  private readonly hash = createHash('sha256');
+  private readonly fd: number;
+  private readonly buf = Buffer.allocUnsafe(1 << 20);
+  private digest: string | null = null;
+
+  constructor(file: string) {
+    this.fd = fs.openSync(file, 'r');
+  }
+
+  get done(): boolean {
+    return this.digest !== null;
+  }
+
+  /** Hashes the next step; true when that was the last. */
+  step(): boolean {
+    if (this.digest !== null) return true;
+    const n = fs.readSync(this.fd, this.buf, 0, this.buf.length, null);
+    if (n === 0) {
+      this.digest = this.hash.digest('hex');
+      return true;
+    }
+    this.hash.update(this.buf.subarray(0, n));
+    return false;
+  }
+
+  /** The hex digest, hashing what is left. */
+  finish(): string {
+    while (!this.step());
+    return this.digest!;
+  }
+
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+}
+
+/** Thrown from the indexer's idle work to stop indexing content that turned out to be indexed already. */
+class AlreadyIndexed extends Error {
+  constructor(readonly outcome: IndexOutcome) {
+    super('already indexed');
+  }
 }

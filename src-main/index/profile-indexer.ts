@@ -77,6 +77,7 @@ export interface ProfileSummary {
 export const profileIndexer: ArtefactIndexer = {
   kind: 'profile',
   sniff: sniffProfile,
+  hashesWhileIndexing: () => false,
   tables: PROFILE_TABLES,
   indexes: PROFILE_INDEXES,
   index(ctx: IndexContext): IndexedContent {

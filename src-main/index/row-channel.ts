@@ -215,13 +215,18 @@ export class RowReceiver {
     this.signals = new Int32Array(signals);
   }
 
-  /** Inserts rows as they come, reporting progress, until the worker's result arrives (returned) or its error (thrown). */
-  receive(onProgress: (bytes: number, items: number) => void): unknown {
+  /**
+   * Inserts rows as they come, reporting progress, until the worker's result arrives (returned)
+   * or its error (thrown). While no rows wait, `idle` is called (and the wait skipped when it did
+   * some work).
+   */
+  receive(onProgress: (bytes: number, items: number) => void, idle: () => boolean = () => false): unknown {
     let silentSince = performance.now();
     for (;;) {
       const posted = Atomics.load(this.signals, POSTED);
       const received = receiveMessageOnPort(this.port);
       if (!received) {
+        if (idle()) continue;
         if (Atomics.wait(this.signals, POSTED, posted, 1000) === 'timed-out' && performance.now() - silentSince > SILENCE_LIMIT_MS) {
           throw new Error(`the indexing thread sent nothing for ${SILENCE_LIMIT_MS / 1000} s`);
         }

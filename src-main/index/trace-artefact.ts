@@ -38,6 +38,8 @@ export const traceIndexer: ArtefactIndexer = {
   sniff: (head) => TRACE_MAGIC.every((b, i) => head[i] === b),
   tables: TRACE_TABLES,
   indexes: TRACE_INDEXES,
+  // The thread that writes waits for the decoding thread much of the time.
+  hashesWhileIndexing: (size) => size >= THREAD_MIN_BYTES,
   index(ctx: IndexContext): IndexedContent {
     // This thread derives two tables from the rows it writes: the goroutine list's orders and levels of detail.
     const orders = collectGoroutineOrders(sqliteSinks(ctx.db));
@@ -51,7 +53,7 @@ export const traceIndexer: ArtefactIndexer = {
       const data: TraceIndexWorkerData = { file: ctx.file, port: port2, signals };
       const worker = startWorker(import.meta.url, 'trace-index-worker', { workerData: data, transferList: [port2] });
       try {
-        content = new RowReceiver(sinks, port1, signals).receive((bytes, n) => ctx.progress(bytes, n)) as IndexedContent;
+        content = new RowReceiver(sinks, port1, signals).receive((bytes, n) => ctx.progress(bytes, n), () => ctx.idle()) as IndexedContent;
       } finally {
         port1.close();
         void worker.terminate();

@@ -22,7 +22,7 @@ function indexDump(file: string): { db: Database.Database; content: IndexedConte
   db.exec(dumpIndexer.tables);
   db.exec('BEGIN');
   let reports = 0;
-  const content = dumpIndexer.index({ db, file, size: fs.statSync(file).size, progress: () => void reports++ });
+  const content = dumpIndexer.index({ db, file, size: fs.statSync(file).size, progress: () => void reports++, idle: () => false });
   const meta = db.prepare('INSERT INTO meta VALUES (?, ?)');
   for (const [k, v] of Object.entries({ ...content.meta, kind: 'dump', format: content.format, summary: JSON.stringify(content.summary) })) meta.run(k, v);
   db.exec('COMMIT');

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -65,4 +66,26 @@ test('on two threads, a damaged trace keeps its decodable prefix and an unreadab
   assert.match(bad.stderr, /future\.trace at byte 5: unsupported Go trace version "go 1\.99"/);
   assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
   assert.deepEqual(fs.readdirSync(path.join(lib, 'artefacts')).filter((f) => f.includes('.tmp-')), []);
+});
+
+test('on two threads, the content hash is taken while indexing: the same content, at any path, is reused', () => {
+  const lib = path.join(dir, 'hashed-meanwhile');
+  const env = { ...process.env, GOROSCOPE_INDEX_THREAD_MIN_BYTES: '0' };
+  const file = 'test/fixtures/traces/gcchurn.go127.trace';
+  const copy = path.join(dir, 'copy-of-gcchurn.trace');
+  fs.copyFileSync(file, copy);
+  const index = (f: string) => {
+    const r = spawnSync(process.execPath, ['bin/goroscope.mjs', 'index', f, '--library', lib, '--json'], { env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { hash: string; reused: boolean };
+  };
+  const first = index(file);
+  assert.equal(first.reused, false);
+  assert.equal(first.hash, createHash('sha256').update(fs.readFileSync(file)).digest('hex'));
+  const db = new Database(path.join(lib, 'artefacts', `${first.hash}.db`), { readonly: true });
+  assert.equal(db.prepare("SELECT value FROM meta WHERE key = 'hash'").pluck().get(), first.hash);
+  db.close();
+  // Found out while indexing the copy, which then stops and leaves nothing behind.
+  assert.deepEqual(index(copy), { ...first, file: copy, reused: true });
+  assert.deepEqual(fs.readdirSync(path.join(lib, 'artefacts')), [`${first.hash}.db`]);
 });

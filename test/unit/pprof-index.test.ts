@@ -21,7 +21,7 @@ function indexProfile(file: string): { db: Database.Database; content: IndexedCo
   db.exec(profileIndexer.tables);
   const progress: number[][] = [];
   const content = db.transaction(() => profileIndexer.index({
-    db, file, size: fs.statSync(file).size, progress: (bytes, items) => progress.push([bytes, items]),
+    db, file, size: fs.statSync(file).size, progress: (bytes, items) => progress.push([bytes, items]), idle: () => false,
   }))();
   db.exec(profileIndexer.indexes);
   return { db, content, progress };
