@@ -69,6 +69,37 @@ export class BatchInserter implements RowSink {
   }
 }
 
+/** Sees one row of a tapped table, the one starting at `values[at]` (a blob in it is valid during the call only). */
+export type RowTap = (values: readonly unknown[], at: number) => void;
+
+/**
+ * Sinks that pass every row on to `sinks`, showing the rows of some tables to a tap first: how the
+ * thread that writes the database derives tables from the rows it writes. `tapFor` gives a
+ * table's tap, or null to pass its rows straight on; `onFlush` runs after a tapped sink's flush.
+ */
+export function tapSinks(sinks: RowSinks, tapFor: (table: string, columns: readonly string[]) => RowTap | null,
+  onFlush: () => void = () => {}): RowSinks {
+  return (table, columns) => {
+    const sink = sinks(table, columns);
+    const tap = tapFor(table, columns);
+    if (!tap) return sink;
+    return {
+      push(...values: unknown[]) {
+        tap(values, 0);
+        sink.push(...values);
+      },
+      pushRows(values: readonly unknown[]) {
+        for (let at = 0; at < values.length; at += columns.length) tap(values, at);
+        sink.pushRows(values);
+      },
+      flush() {
+        sink.flush();
+        onFlush();
+      },
+    };
+  };
+}
+
 /** Sinks that insert into `db` directly. */
 export function sqliteSinks(db: Database.Database): RowSinks {
   return (table, columns) => new BatchInserter(db, table, columns);

@@ -11,7 +11,7 @@
 // first from 0): orders by ID, start and name are nearly ID-ordered and take a byte or so each.
 
 import type Database from 'better-sqlite3';
-import type { RowSinks } from './batch-insert.ts';
+import { tapSinks, type RowSinks } from './batch-insert.ts';
 import { ByteReader, ByteWriter } from './varint.ts';
 
 /** The sortable columns of the goroutines table, as named in goroutine_orders.sort. */
@@ -36,23 +36,12 @@ export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED
   { sinks: RowSinks; write(db: Database.Database): void } {
   const orders = new GoroutineOrders(maxInMemory);
   return {
-    sinks: (table, columns) => {
-      const sink = sinks(table, columns);
-      if (table !== 'goroutines') return sink;
+    sinks: tapSinks(sinks, (table, columns) => {
+      if (table !== 'goroutines') return null;
       const positions = GOROUTINE_ORDER_COLUMNS.map((c) => columns.indexOf(c));
       if (positions.includes(-1)) throw new Error(`the goroutines rows lack a sortable column: ${columns.join(', ')}`);
-      return {
-        push(...values: unknown[]) {
-          sink.push(...values);
-          orders.add(values, 0, positions);
-        },
-        pushRows(values: readonly unknown[]) {
-          sink.pushRows(values);
-          for (let at = 0; at < values.length; at += columns.length) orders.add(values, at, positions);
-        },
-        flush: () => sink.flush(),
-      };
-    },
+      return (values, at) => orders.add(values, at, positions);
+    }),
     write(db) {
       const sink = sinks('goroutine_orders', ['sort', 'page', 'ids']);
       const push = (column: GoroutineOrderColumn, page: number, data: Uint8Array) => sink.push(column, page, data);
@@ -105,7 +94,7 @@ class OrderPages {
   constructor(private readonly out: (page: number, data: Uint8Array) => void) {}
 
   add(id: number): void {
-    this.writer.uvarint(zigzag(id - this.prev));
+    this.writer.svarint(id - this.prev);
     this.prev = id;
     if (++this.inPage === ORDER_PAGE_IDS) this.finish();
   }
@@ -192,15 +181,10 @@ export function decodeOrderPage(data: Uint8Array): number[] {
   const out: number[] = [];
   let id = 0;
   while (!r.done) {
-    const z = r.uvarint();
-    id += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    id += r.svarint();
     out.push(id);
   }
   return out;
-}
-
-function zigzag(d: number): number {
-  return d >= 0 ? 2 * d : -2 * d - 1;
 }
 
 const DIGIT_BITS = 11;

@@ -63,7 +63,7 @@ export function writeDuration(w: ByteWriter, ns: number, nsPerTick: number): voi
     w.uvarint(ticks * 2);
   } else {
     w.uvarint(ticks * 2 + 1);
-    w.uvarint(correction >= 0 ? correction * 2 : -correction * 2 - 1);
+    w.svarint(correction);
   }
 }
 
@@ -71,8 +71,7 @@ export function readDuration(r: ByteReader, nsPerTick: number): number {
   const v = r.uvarint();
   const ns = Math.round(Math.floor(v / 2) * nsPerTick);
   if (v % 2 === 0) return ns;
-  const z = r.uvarint();
-  return ns + (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+  return ns + r.svarint();
 }
 
 /** Appends intervals to a growable byte buffer; one encoder per goroutine. */

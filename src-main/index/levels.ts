@@ -11,7 +11,7 @@
 // Runs matter: a goroutine blocked for 17 s is one run per row instead of 17 000 buckets
 // (measured on a 168 MB trace: goroutine_levels 56 → 28 MB, and level building 7.5 → 1.1 s).
 
-import type { RowSinks } from './batch-insert.ts';
+import { tapSinks, type RowSink, type RowSinks, type RowTap } from './batch-insert.ts';
 import { decodeChunk } from './interval-codec.ts';
 import { ByteReader, ByteWriter } from './varint.ts';
 
@@ -176,53 +176,48 @@ export class GoroutineLevels {
 export function collectGoroutineLevels(sinks: RowSinks): RowSinks {
   let nsPerTick = 0;
   const open = new Map<number, GoroutineLevels>();
-  let levelSink: ReturnType<RowSinks> | null = null;
-  const onRow = (table: string, values: readonly unknown[], at: number) => {
+  let levelSink: RowSink | null = null;
+  const column = (columns: readonly string[], name: string) => {
+    const i = columns.indexOf(name);
+    if (i < 0) throw new Error(`levels of detail need column ${name} in ${columns.join(', ')}`);
+    return i;
+  };
+  return tapSinks(sinks, (table, columns): RowTap | null => {
     switch (table) {
-      case 'meta':
-        if (values[at] === 'ns_per_tick') nsPerTick = Number(values[at + 1]);
-        break;
+      case 'meta': {
+        const [key, value] = [column(columns, 'key'), column(columns, 'value')];
+        return (values, at) => {
+          if (values[at + key] === 'ns_per_tick') nsPerTick = Number(values[at + value]);
+        };
+      }
       case 'goroutine_interval_chunks': {
-        const g = values[at] as number;
-        let levels = open.get(g);
-        if (!levels) {
-          const out = (levelSink ??= sinks('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']));
-          open.set(g, (levels = new GoroutineLevels((row) => out.push(g, row.level, row.startBucket, row.data))));
-        }
-        if (nsPerTick === 0) throw new Error('interval chunks before meta ns_per_tick: expected it with the first event');
-        const add = levels;
-        decodeChunk(values[at + 4] as Uint8Array, values[at + 1] as number, nsPerTick, (s, e, state) => {
-          add.add(s, e, state);
-        });
-        break;
+        const [goroutine, start, data] = [column(columns, 'goroutine'), column(columns, 'start_ns'), column(columns, 'data')];
+        return (values, at) => {
+          if (nsPerTick === 0) throw new Error('interval chunks before meta ns_per_tick: expected it with the first event');
+          const g = values[at + goroutine] as number;
+          let levels = open.get(g);
+          if (!levels) {
+            const out = (levelSink ??= sinks('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']));
+            open.set(g, (levels = new GoroutineLevels((row) => out.push(g, row.level, row.startBucket, row.data))));
+          }
+          const add = levels;
+          decodeChunk(values[at + data] as Uint8Array, values[at + start] as number, nsPerTick, (s, e, state) => {
+            add.add(s, e, state);
+          });
+        };
       }
       case 'goroutines': {
-        const g = values[at] as number;
-        open.get(g)?.finish();
-        open.delete(g);
-        break;
+        const id = column(columns, 'id');
+        return (values, at) => {
+          const g = values[at + id] as number;
+          open.get(g)?.finish();
+          open.delete(g);
+        };
       }
+      default:
+        return null;
     }
-  };
-  return (table, columns) => {
-    const sink = sinks(table, columns);
-    if (table !== 'meta' && table !== 'goroutine_interval_chunks' && table !== 'goroutines') return sink;
-    return {
-      // Before the row goes on: a blob pushed is a view, valid during the call only.
-      push(...values: unknown[]) {
-        onRow(table, values, 0);
-        sink.push(...values);
-      },
-      pushRows(values: readonly unknown[]) {
-        for (let at = 0; at < values.length; at += columns.length) onRow(table, values, at);
-        sink.pushRows(values);
-      },
-      flush() {
-        sink.flush();
-        levelSink?.flush();
-      },
-    };
-  };
+  }, () => levelSink?.flush());
 }
 
 /**

@@ -32,8 +32,7 @@ export class PointEncoder {
     if (time < this.end) throw new Error(`points must be in time order: ${time} after ${this.end}`);
     writeDuration(this.bytes, time - this.end, this.nsPerTick);
     for (let i = 0; i < this.width; i++) {
-      const d = values[i] - this.last[i];
-      this.bytes.uvarint(d >= 0 ? d * 2 : -d * 2 - 1);
+      this.bytes.svarint(values[i] - this.last[i]);
       this.last[i] = values[i];
     }
     this.end = time;
@@ -58,10 +57,7 @@ export function decodePoints(data: Uint8Array, start: number, nsPerTick: number,
   let t = start;
   while (!r.done) {
     t += readDuration(r, nsPerTick);
-    for (let i = 0; i < width; i++) {
-      const z = r.uvarint();
-      values[i] += z % 2 === 0 ? z / 2 : -(z + 1) / 2;
-    }
+    for (let i = 0; i < width; i++) values[i] += r.svarint();
     visit(t, values);
   }
 }

@@ -41,7 +41,6 @@ export const traceIndexer: ArtefactIndexer = {
   // The thread that writes waits for the decoding thread much of the time.
   hashesWhileIndexing: (size) => size >= THREAD_MIN_BYTES,
   index(ctx: IndexContext): IndexedContent {
-    // This thread derives two tables from the rows it writes: the goroutine list's orders and levels of detail.
     const orders = collectGoroutineOrders(sqliteSinks(ctx.db));
     const sinks = collectGoroutineLevels(orders.sinks);
     let content: IndexedContent;

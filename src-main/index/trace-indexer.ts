@@ -82,6 +82,13 @@ class GoroutineRecord {
   }
 }
 
+/** Writes the chunk of points being filled, if any, as a row: `key` columns, then start_ns, end_ns, count, data. */
+function flushPoints(points: PointEncoder, sink: RowSink, ...key: unknown[]): void {
+  if (points.count === 0) return;
+  const { start, end, count } = points;
+  sink.push(...key, start, end, count, points.take());
+}
+
 function addWait(wait: number[], reason: number, ns: number): void {
   for (let i = 0; i < wait.length; i += 2) {
     if (wait[i] === reason) {
@@ -235,10 +242,7 @@ export class TraceIndexer {
     if (this.first === null) {
       this.first = ev.time;
       this.nsPerTick = storedNsPerTick(this.clock());
-      // Written now, not with the rest of meta at the end: the writing thread needs it to read
-      // the interval chunks as they come (levels.ts).
-      this.ins.meta.push('ns_per_tick', String(this.nsPerTick));
-      this.ins.meta.flush();
+      this.writeClock();
     }
     const t = ev.time - this.first;
     this.last = t;
@@ -317,25 +321,21 @@ export class TraceIndexer {
     }
   }
 
+  /**
+   * Writes meta ns_per_tick now, not with the rest of meta at the end: the writing thread needs it
+   * to read the interval chunks as they come (levels.ts).
+   */
+  private writeClock(): void {
+    this.ins.meta.push('ns_per_tick', String(this.nsPerTick));
+    this.ins.meta.flush();
+  }
+
   private metricPoint(name: number, t: number, value: number): void {
     let points = this.metricPoints.get(name);
     if (!points) this.metricPoints.set(name, (points = new PointEncoder(this.nsPerTick, 1)));
     this.metricValue[0] = value;
     points.add(t, this.metricValue);
-    if (points.count >= CHUNK_POINTS) this.flushPoints(name, points);
-  }
-
-  private flushPoints(name: number, points: PointEncoder): void {
-    if (points.count === 0) return;
-    const { start, end, count } = points;
-    this.ins.metricChunks.push(name, start, end, count, points.take());
-  }
-
-  private flushCounts(): void {
-    const points = this.countPoints;
-    if (!points || points.count === 0) return;
-    const { start, end, count } = points;
-    this.ins.countChunks.push(start, end, count, points.take());
+    if (points.count >= CHUNK_POINTS) flushPoints(points, this.ins.metricChunks, name);
   }
 
   private sampleCounts(): void {
@@ -349,7 +349,7 @@ export class TraceIndexer {
     const sample = [c[3], c[2], c[4], c[5]];
     this.countPoints ??= new PointEncoder(this.nsPerTick, 4);
     this.countPoints.add(t, sample);
-    if (this.countPoints.count >= CHUNK_POINTS) this.flushCounts();
+    if (this.countPoints.count >= CHUNK_POINTS) flushPoints(this.countPoints, this.ins.countChunks);
     for (let l = 0; l < COUNT_LEVEL_NS.length; l++) {
       const level = this.countLevels[l];
       const bucket = Math.floor(t / COUNT_LEVEL_NS[l]);
@@ -536,7 +536,7 @@ export class TraceIndexer {
 
   /** Closes everything still open at the last event and flushes all rows. */
   finish(): IndexResult {
-    if (this.first === null) this.ins.meta.push('ns_per_tick', String(this.nsPerTick)); // no event: the default
+    if (this.first === null) this.writeClock(); // no event: the default
     const t = this.last;
     const aliveAtEnd = this.goroutines.size;
     const waitingAtEnd = new Map<string, number>();
@@ -551,7 +551,7 @@ export class TraceIndexer {
       for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);
     }
     for (const [name, p] of this.metricPending) this.metricPoint(name, p.t, p.value);
-    for (const [name, points] of this.metricPoints) this.flushPoints(name, points);
+    for (const [name, points] of this.metricPoints) flushPoints(points, this.ins.metricChunks, name);
     // The blocking table, and the summary's waiting time by reason: its totals summed over stacks.
     const waitNsByReason = new Map<string, number>();
     for (const [reason, byStack] of this.blocking) {
@@ -574,7 +574,7 @@ export class TraceIndexer {
     const c = this.counts;
     // A last sample at the end of the trace, unless one fell exactly there.
     if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.countSample(t);
-    this.flushCounts();
+    if (this.countPoints) flushPoints(this.countPoints, this.ins.countChunks);
     COUNT_LEVEL_NS.forEach((_w, l) => this.flushCountLevel(l));
     for (const ins of Object.values(this.ins)) ins.flush();
     const summary = this.summarizer.finish({

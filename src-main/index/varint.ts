@@ -28,6 +28,11 @@ export class ByteWriter {
     this.length = n;
   }
 
+  /** A signed integer, zigzag-encoded (0, −1, 1, −2… as 0, 1, 2, 3…): small differences take a byte. */
+  svarint(v: number): void {
+    this.uvarint(v >= 0 ? v * 2 : -v * 2 - 1);
+  }
+
   bytes(v: Uint8Array): void {
     if (this.length + v.length > this.buf.length) this.grow(v.length);
     this.buf.set(v, this.length);
@@ -82,5 +87,11 @@ export class ByteReader {
       mul *= 128;
     } while (b >= 0x80);
     return v;
+  }
+
+  /** A signed integer written by ByteWriter.svarint. */
+  svarint(): number {
+    const z = this.uvarint();
+    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
   }
 }

@@ -6,13 +6,14 @@
 import type Database from 'better-sqlite3';
 import { decodeOrderPage, ORDER_PAGE_IDS, type GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 
-/** A filter as SQL over `goroutines g`, `strings n` (its name) and `strings r` (its last reason). */
+/** A filter as SQL over GOROUTINE_JOINS. */
 export interface GoroutineFilter {
   where: string[];
   params: unknown[];
 }
 
-export const GOROUTINE_FILTER_JOINS = 'FROM goroutines g JOIN strings n ON n.id = g.name LEFT JOIN strings r ON r.id = g.last_reason';
+/** Goroutine rows (`g`) with their name (`n`) and last reason (`r`): what lists and filters read. */
+export const GOROUTINE_JOINS = 'FROM goroutines g JOIN strings n ON n.id = g.name LEFT JOIN strings r ON r.id = g.last_reason';
 
 const MAX_CACHED_PAGES = 256;
 const MAX_CACHED_FILTERS = 32;
@@ -52,7 +53,7 @@ export class GoroutineList {
       if (this.matches.size >= MAX_CACHED_FILTERS) this.matches.clear();
       this.matches.set(key, (counts = new Int32Array(pageCount).fill(-1)));
     }
-    const matchStmt = this.db.prepare(`SELECT g.id ${GOROUTINE_FILTER_JOINS}
+    const matchStmt = this.db.prepare(`SELECT g.id ${GOROUTINE_JOINS}
       WHERE g.id IN (SELECT value FROM json_each(?)) AND ${filter.where.join(' AND ')}`).pluck();
     const out: number[] = [];
     let seen = 0; // matches before the current page

@@ -14,7 +14,7 @@ import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../inde
 import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { decodePoints } from '../index/point-codec.ts';
 import { ByteReader } from '../index/varint.ts';
-import { GOROUTINE_FILTER_JOINS, GoroutineList } from './goroutine-list.ts';
+import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
 import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 import { PixelMerger } from './timeline.ts';
 import { GOROUTINE_STATES } from './types.ts';
@@ -67,7 +67,6 @@ function goroutineRow(r: GoroutineDbRow): GoroutineRow {
 
 const GOROUTINE_COLUMNS = `g.id, n.value AS name, CASE WHEN g.created THEN g.start_ns END AS created_ns, g.creator, g.start_ns, g.end_ns, g.last_state,
   COALESCE(r.value, '') AS last_reason, g.running_ns, g.runnable_ns, g.waiting_ns, g.syscall_ns`;
-const GOROUTINE_JOINS = GOROUTINE_FILTER_JOINS;
 
 /** An open artefact index with its prepared statements and caches. */
 class ArtefactIndex {
@@ -146,19 +145,20 @@ class ArtefactIndex {
   /** A metric's points in [t0, t1], in time order. */
   metricPoints(name: number, t0: number, t1: number): MetricPoint[] {
     const out: MetricPoint[] = [];
-    for (const c of this.pointsStmt.all(name, t1, t0) as { start_ns: number; data: Uint8Array }[]) {
-      decodePoints(c.data, c.start_ns, this.nsPerTick, 1, (time, [value]) => {
-        if (time >= t0 && time <= t1) out.push({ time, value });
-      });
-    }
+    this.visitPoints(this.pointsStmt.all(name, t1, t0), 1, t0, t1, (time, [value]) => void out.push({ time, value }));
     return out;
   }
 
-  /** Visits the goroutine count samples in [t0, t1], in time order. */
+  /** Visits the goroutine count samples in [t0, t1], in time order (counts: running, runnable, waiting, syscall). */
   countSamples(t0: number, t1: number, visit: (time: number, counts: readonly number[]) => void): void {
-    for (const c of this.countsStmt.all(t1, t0) as { start_ns: number; data: Uint8Array }[]) {
-      decodePoints(c.data, c.start_ns, this.nsPerTick, 4, (time, counts) => {
-        if (time >= t0 && time <= t1) visit(time, counts);
+    this.visitPoints(this.countsStmt.all(t1, t0), 4, t0, t1, visit);
+  }
+
+  /** Visits the points in [t0, t1] of point chunks (see point-codec.ts) of `width` values, in time order. */
+  private visitPoints(chunks: unknown[], width: number, t0: number, t1: number, visit: (time: number, values: readonly number[]) => void): void {
+    for (const c of chunks as { start_ns: number; data: Uint8Array }[]) {
+      decodePoints(c.data, c.start_ns, this.nsPerTick, width, (time, values) => {
+        if (time >= t0 && time <= t1) visit(time, values);
       });
     }
   }

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { sqliteSinks } from '../../src-main/index/batch-insert.ts';
 import { collectGoroutineOrders, ORDER_PAGE_IDS, RadixSorter, GOROUTINE_ORDER_COLUMNS } from '../../src-main/index/goroutine-orders.ts';
 import { TRACE_TABLES } from '../../src-main/index/schema.ts';
-import { GOROUTINE_FILTER_JOINS, GoroutineList } from '../../src-main/service/goroutine-list.ts';
+import { GOROUTINE_JOINS, GoroutineList } from '../../src-main/service/goroutine-list.ts';
 
 test('radix sort: stable, and right across every 11-bit digit up to 2^53', () => {
   let seed = 7;
@@ -85,7 +85,7 @@ test('every page of every order, filtered or not, in both directions, is SQLite\
     for (const descending of [false, true]) {
       for (const filter of filters) {
         const dir = descending ? 'DESC' : 'ASC';
-        const want = db.prepare(`SELECT g.id ${GOROUTINE_FILTER_JOINS} ${filter.where.length ? 'WHERE ' + filter.where.join(' AND ') : ''}
+        const want = db.prepare(`SELECT g.id ${GOROUTINE_JOINS} ${filter.where.length ? 'WHERE ' + filter.where.join(' AND ') : ''}
           ORDER BY ${sortKey} ${dir}, g.id ${dir}`).pluck().all(...filter.params) as number[];
         const what = `${column} ${dir} where ${filter.where.join(' AND ') || 'nothing'}`;
         assert.ok(want.length > 0, what);
