@@ -28,38 +28,68 @@ export const ORDER_PAGE_IDS = 1024;
 const MAX_SORTED_IN_MEMORY = 3_000_000;
 
 /**
- * Sinks that pass every row on to `sinks` and collect the goroutines' sortable values on the way;
- * `write` then adds the orders. Used on the thread that writes the database: the decoding thread
- * is the busier one, and the orders need every row anyway.
+ * The goroutines' sortable values as collected, in memory shared between threads: another thread
+ * can sort some of the orders from them (sortSharedOrders) while this one sorts the others.
  */
-export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED_IN_MEMORY):
-  { sinks: RowSinks; write(db: Database.Database): void } {
+export interface SharedGoroutineValues {
+  readonly n: number;
+  readonly blocks: readonly Float64Array[];
+}
+
+/**
+ * Sinks that pass every row on to `sinks` and collect the goroutines' sortable values on the way;
+ * `write` then adds the orders of `columns` (all by default), and `shared` hands the values to
+ * another thread for the others (null past the goroutines sorted in memory: `write` must then
+ * be given every column). Used on the thread that writes the database: the decoding thread is the
+ * busier one while decoding, and the orders need every row anyway.
+ */
+export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED_IN_MEMORY): {
+  sinks: RowSinks;
+  shared(): SharedGoroutineValues | null;
+  write(db: Database.Database, columns?: readonly GoroutineOrderColumn[]): void;
+} {
   const orders = new GoroutineOrders(maxInMemory);
   return {
+    shared: () => (orders.overflowed ? null : { n: orders.n, blocks: orders.blocks }),
     sinks: tapSinks(sinks, (table, columns) => {
       if (table !== 'goroutines') return null;
       const positions = GOROUTINE_ORDER_COLUMNS.map((c) => columns.indexOf(c));
       if (positions.includes(-1)) throw new Error(`the goroutines rows lack a sortable column: ${columns.join(', ')}`);
       return (values, at) => orders.add(values, at, positions);
     }),
-    write(db) {
+    write(db, columns = GOROUTINE_ORDER_COLUMNS) {
       const sink = sinks('goroutine_orders', ['sort', 'page', 'ids']);
       const push = (column: GoroutineOrderColumn, page: number, data: Uint8Array) => sink.push(column, page, data);
       if (orders.overflowed) {
+        if (columns.length !== GOROUTINE_ORDER_COLUMNS.length) throw new Error('orders sorted by SQLite are written all at once');
         writeOrdersBySql(db, push);
       } else {
-        // Names rank by SQLite's own order of their text.
-        const ids = db.prepare('SELECT id FROM strings ORDER BY value').pluck().all() as number[];
-        const ranks = new Float64Array(ids.reduce((max, id) => Math.max(max, id), 0) + 1);
-        ids.forEach((id, rank) => (ranks[id] = rank));
-        orders.write(ranks, push);
+        let ranks = new Float64Array(0);
+        if (columns.includes('name')) {
+          // Names rank by SQLite's own order of their text.
+          const ids = db.prepare('SELECT id FROM strings ORDER BY value').pluck().all() as number[];
+          ranks = new Float64Array(ids.reduce((max, id) => Math.max(max, id), 0) + 1);
+          ids.forEach((id, rank) => (ranks[id] = rank));
+        }
+        writeOrders(orders, columns, ranks, push);
       }
       sink.flush();
     },
   };
 }
 
-/** Rows per block of collected values (2^16): blocks are never copied (doubling one array cost a second). */
+/** The orders of `columns` (not the name's) sorted from values another thread collected, written to `sinks`. */
+export function sortSharedOrders(values: SharedGoroutineValues, columns: readonly GoroutineOrderColumn[], sinks: RowSinks): void {
+  if (columns.includes('name')) throw new Error('names are ranked by SQLite: the thread that writes the database sorts their order');
+  const sink = sinks('goroutine_orders', ['sort', 'page', 'ids']);
+  writeOrders(values, columns, new Float64Array(0), (column, page, data) => sink.push(column, page, data));
+  sink.flush();
+}
+
+/**
+ * Rows per block of collected values (2^16): blocks are never copied (doubling one array cost a
+ * second). They are SharedArrayBuffers, so that another thread can read them.
+ */
 const BLOCK_BITS = 16;
 const BLOCK_ROWS = 1 << BLOCK_BITS;
 /** Values per goroutine (2^3): the sortable columns. */
@@ -108,11 +138,11 @@ class OrderPages {
   }
 }
 
-/** Collects every goroutine's sortable values, then writes the orders. */
+/** Collects every goroutine's sortable values. */
 class GoroutineOrders {
-  private n = 0;
+  n = 0;
   /** Row-major values, WIDTH per goroutine in arrival order; `end` is stored +1, with 0 for null. */
-  private blocks: Float64Array[] = [];
+  blocks: Float64Array[] = [];
   /** More goroutines than `maxInMemory`: the values were dropped, and SQLite sorts. */
   overflowed = false;
 
@@ -127,7 +157,7 @@ class GoroutineOrders {
       return;
     }
     const row = this.n & (BLOCK_ROWS - 1);
-    if (row === 0) this.blocks.push(new Float64Array(BLOCK_ROWS * WIDTH));
+    if (row === 0) this.blocks.push(new Float64Array(new SharedArrayBuffer(BLOCK_ROWS * WIDTH * Float64Array.BYTES_PER_ELEMENT)));
     const b = this.blocks[this.blocks.length - 1];
     const o = row << WIDTH_BITS;
     for (let k = 0; k < WIDTH; k++) {
@@ -137,42 +167,42 @@ class GoroutineOrders {
     }
     this.n++;
   }
+}
 
-  /**
-   * Sorts and writes every order as (column, page, ids) rows. `nameRanks[id]` is the rank of the
-   * name with string ID `id` among the names in SQLite's order (by UTF-8 bytes).
-   */
-  write(nameRanks: Float64Array, push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
-    if (GOROUTINE_ORDER_COLUMNS.length !== WIDTH) throw new Error('GoroutineOrders: WIDTH must be the number of columns');
-    const n = this.n;
-    const blocks = this.blocks;
-    // First by ID, carrying arrival indexes; every other order sorts its keys gathered in ID order
-    // carrying the IDs, and radix sorts are stable: ties stay in ID order.
-    const ids = new Float64Array(n);
-    const arrival = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      ids[i] = blocks[i >>> BLOCK_BITS][(i & (BLOCK_ROWS - 1)) << WIDTH_BITS];
-      arrival[i] = i;
-    }
-    const sorter = new RadixSorter(n);
-    const sortedIds = new Float64Array(n);
-    const byId = Float64Array.from(sorter.sort(ids, arrival, sortedIds));
-    const keys = ids; // reused: the IDs in arrival order are not needed any more
-    GOROUTINE_ORDER_COLUMNS.forEach((column, k) => {
-      let order: Float64Array = sortedIds;
-      if (k > 0) {
-        for (let i = 0; i < n; i++) {
-          const a = byId[i];
-          keys[i] = blocks[a >>> BLOCK_BITS][((a & (BLOCK_ROWS - 1)) << WIDTH_BITS) + k];
-        }
-        if (k === 1) for (let i = 0; i < n; i++) keys[i] = nameRanks[keys[i]];
-        order = sorter.sort(keys, sortedIds);
-      }
-      const pages = new OrderPages((page, data) => push(column, page, data));
-      for (let i = 0; i < n; i++) pages.add(order[i]);
-      pages.finish();
-    });
+/**
+ * Sorts the orders of `columns` and writes them as (column, page, ids) rows. `nameRanks[id]` is the
+ * rank of the name with string ID `id` among the names in SQLite's order (by UTF-8 bytes).
+ */
+function writeOrders({ n, blocks }: SharedGoroutineValues, columns: readonly GoroutineOrderColumn[], nameRanks: Float64Array,
+  push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
+  if (GOROUTINE_ORDER_COLUMNS.length !== WIDTH) throw new Error('GoroutineOrders: WIDTH must be the number of columns');
+  // First by ID, carrying arrival indexes; every other order sorts its keys gathered in ID order
+  // carrying the IDs, and radix sorts are stable: ties stay in ID order.
+  const ids = new Float64Array(n);
+  const arrival = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    ids[i] = blocks[i >>> BLOCK_BITS][(i & (BLOCK_ROWS - 1)) << WIDTH_BITS];
+    arrival[i] = i;
   }
+  const sorter = new RadixSorter(n);
+  const sortedIds = new Float64Array(n);
+  const byId = Float64Array.from(sorter.sort(ids, arrival, sortedIds));
+  const keys = ids; // reused: the IDs in arrival order are not needed any more
+  GOROUTINE_ORDER_COLUMNS.forEach((column, k) => {
+    if (!columns.includes(column)) return;
+    let order: Float64Array = sortedIds;
+    if (k > 0) {
+      for (let i = 0; i < n; i++) {
+        const a = byId[i];
+        keys[i] = blocks[a >>> BLOCK_BITS][((a & (BLOCK_ROWS - 1)) << WIDTH_BITS) + k];
+      }
+      if (k === 1) for (let i = 0; i < n; i++) keys[i] = nameRanks[keys[i]];
+      order = sorter.sort(keys, sortedIds);
+    }
+    const pages = new OrderPages((page, data) => push(column, page, data));
+    for (let i = 0; i < n; i++) pages.add(order[i]);
+    pages.finish();
+  });
 }
 
 /** The IDs of an order page. */

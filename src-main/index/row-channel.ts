@@ -14,10 +14,11 @@ import { DecodeError, type DecodeErrorCode } from '../decode/errors.ts';
 import { ROWS_PER_STATEMENT, type RowSink, type RowSinks } from './batch-insert.ts';
 import { ByteWriter } from './varint.ts';
 
-/** Slots of the shared Int32Array: messages sent but not yet taken, and messages ever sent. */
+/** Slots of the shared Int32Array: messages sent but not yet taken, messages ever sent, and replies ever sent back. */
 const IN_FLIGHT = 0;
 const POSTED = 1;
-export const SIGNAL_BYTES = 8;
+const REPLIED = 2;
+export const SIGNAL_BYTES = 12;
 /** At most this many messages wait for the writer (each ≤ BATCHES_PER_MESSAGE batches). */
 const MAX_IN_FLIGHT = 16;
 const BATCHES_PER_MESSAGE = 32;
@@ -51,6 +52,7 @@ interface PackedBatch {
 
 type ChannelMessage =
   | { type: 'rows'; tables: { index: number; table: string; columns: readonly string[] }[]; batches: PackedBatch[]; progress: [number, number] | null }
+  | { type: 'rows-complete' }
   | { type: 'done'; result: unknown }
   | { type: 'failed'; error: ForwardedError };
 
@@ -80,6 +82,21 @@ export class RowForwarder {
   progress(bytes: number, items: number): void {
     this.latestProgress = [bytes, items];
     if (performance.now() - this.lastSent >= PROGRESS_INTERVAL_MS) this.send();
+  }
+
+  /**
+   * Sends what is buffered, tells the writer that every row is sent, and waits for its reply (see
+   * RowReceiver.receive): the two threads may then share the work that derives from all rows.
+   */
+  rowsComplete(): unknown {
+    this.send();
+    this.post({ type: 'rows-complete' });
+    for (;;) {
+      const replies = Atomics.load(this.signals, REPLIED);
+      const reply = receiveMessageOnPort(this.port);
+      if (reply) return reply.message;
+      Atomics.wait(this.signals, REPLIED, replies, 1000);
+    }
   }
 
   finish(result: unknown): void {
@@ -218,9 +235,12 @@ export class RowReceiver {
   /**
    * Inserts rows as they come, reporting progress, until the worker's result arrives (returned)
    * or its error (thrown). While no rows wait, `idle` is called (and the wait skipped when it did
-   * some work).
+   * some work). When the worker says every row is sent (RowForwarder.rowsComplete), they are
+   * all written, and `onRowsComplete` gets the function that replies to it; it may go on working
+   * after replying, while the worker does too.
    */
-  receive(onProgress: (bytes: number, items: number) => void, idle: () => boolean = () => false): unknown {
+  receive(onProgress: (bytes: number, items: number) => void, idle: () => boolean = () => false,
+    onRowsComplete: (reply: (value: unknown) => void) => void = (reply) => reply(null)): unknown {
     let silentSince = performance.now();
     for (;;) {
       const posted = Atomics.load(this.signals, POSTED);
@@ -241,6 +261,14 @@ export class RowReceiver {
           for (const t of m.tables) this.inserters[t.index] = this.sinks(t.table, t.columns);
           for (const b of m.batches) this.inserters[b.table].pushRows(unpack(b));
           if (m.progress) onProgress(m.progress[0], m.progress[1]);
+          break;
+        case 'rows-complete':
+          for (const ins of this.inserters) ins.flush();
+          onRowsComplete((value) => {
+            this.port.postMessage(value);
+            Atomics.add(this.signals, REPLIED, 1);
+            Atomics.notify(this.signals, REPLIED);
+          });
           break;
         case 'done':
           for (const ins of this.inserters) ins.flush();
