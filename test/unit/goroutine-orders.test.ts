@@ -34,8 +34,12 @@ test('radix sort: stable, and right across every 11-bit digit up to 2^53', () =>
 
 const COUNT = 65_536 + 3 * ORDER_PAGE_IDS + 321; // past a block of collected values (2^16) and a few pages
 
-/** A database of COUNT generated goroutines written through the orders' sinks, its orders sorted in memory up to `maxInMemory` goroutines. */
-function generatedIndex(maxInMemory?: number): Database.Database {
+/**
+ * A database of COUNT generated goroutines written through the orders' sinks, its orders sorted in
+ * memory up to `maxInMemory` goroutines. Their IDs are dense (as the runtime hands them out), or
+ * with `sparse` one of them is far beyond the others (IDs are then radix sorted, not placed).
+ */
+function generatedIndex(maxInMemory?: number, sparse = false): Database.Database {
   const db = new Database(':memory:');
   db.exec(TRACE_TABLES);
   const names = ['main.worker', 'main.handler', 'net/http.(*conn).serve', 'runtime.gcBgMarkWorker', '', 'zeta', 'Éclair'];
@@ -52,6 +56,7 @@ function generatedIndex(maxInMemory?: number): Database.Database {
   const count = COUNT;
   // Rows arrive out of ID order (as goroutines end), with many ties and some nulls.
   const ids = Array.from({ length: count }, (_, i) => 1 + i * 3 + random(3));
+  if (sparse) ids[count >> 1] = 2 ** 40;
   for (let i = ids.length - 1; i > 0; i--) {
     const j = random(i + 1);
     [ids[i], ids[j]] = [ids[j], ids[i]];
@@ -102,12 +107,14 @@ test('every page of every order, filtered or not, in both directions, is SQLite\
   db.close();
 });
 
-test('past the goroutines sorted in memory, SQLite sorts the same orders', () => {
-  const inMemory = generatedIndex();
-  const bySql = generatedIndex(1000);
+test('past the goroutines sorted in memory, SQLite sorts the same orders, whether IDs are dense or sparse', () => {
   const orders = (db: Database.Database) => db.prepare('SELECT sort, page, hex(ids) AS ids FROM goroutine_orders ORDER BY sort, page').all();
-  assert.deepEqual(orders(bySql), orders(inMemory));
-  assert.equal((orders(inMemory) as unknown[]).length, GOROUTINE_ORDER_COLUMNS.length * Math.ceil(COUNT / ORDER_PAGE_IDS));
-  inMemory.close();
-  bySql.close();
+  for (const sparse of [false, true]) {
+    const inMemory = generatedIndex(undefined, sparse);
+    const bySql = generatedIndex(1000, sparse);
+    assert.deepEqual(orders(bySql), orders(inMemory), sparse ? 'sparse IDs' : 'dense IDs');
+    assert.equal((orders(inMemory) as unknown[]).length, GOROUTINE_ORDER_COLUMNS.length * Math.ceil(COUNT / ORDER_PAGE_IDS));
+    inMemory.close();
+    bySql.close();
+  }
 });
