@@ -34,23 +34,28 @@ const MAX_SORTED_IN_MEMORY = 3_000_000;
 export interface SharedGoroutineValues {
   readonly n: number;
   readonly blocks: readonly Float64Array[];
+  /** Sorting memory readied for the other thread (SortScratch.memory), if any. */
+  readonly scratch: SharedArrayBuffer | null;
 }
 
 /**
  * Sinks that pass every row on to `sinks` and collect the goroutines' sortable values on the way;
  * `write` then adds the orders of `columns` (all by default), and `shared` hands the values to
  * another thread for the others (null past the goroutines sorted in memory: `write` must then
- * be given every column). Used on the thread that writes the database: the decoding thread is the
+ * be given every column). `prepare` readies memory for the sorts (call it while idle; false when
+ * it had nothing to do). Used on the thread that writes the database: the decoding thread is the
  * busier one while decoding, and the orders need every row anyway.
  */
 export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED_IN_MEMORY): {
   sinks: RowSinks;
+  prepare(): boolean;
   shared(): SharedGoroutineValues | null;
   write(db: Database.Database, columns?: readonly GoroutineOrderColumn[]): void;
 } {
   const orders = new GoroutineOrders(maxInMemory);
   return {
-    shared: () => (orders.overflowed ? null : { n: orders.n, blocks: orders.blocks }),
+    prepare: () => orders.prepare(),
+    shared: () => (orders.overflowed ? null : { n: orders.n, blocks: orders.blocks, scratch: orders.scratches[1]?.memory ?? null }),
     sinks: tapSinks(sinks, (table, columns) => {
       if (table !== 'goroutines') return null;
       const positions = GOROUTINE_ORDER_COLUMNS.map((c) => columns.indexOf(c));
@@ -71,7 +76,7 @@ export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED
           ranks = new Float64Array(ids.reduce((max, id) => Math.max(max, id), 0) + 1);
           ids.forEach((id, rank) => (ranks[id] = rank));
         }
-        writeOrders(orders, columns, ranks, push);
+        writeOrders(orders, orders.scratches[0] ?? null, columns, ranks, push);
       }
       sink.flush();
     },
@@ -82,7 +87,8 @@ export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED
 export function sortSharedOrders(values: SharedGoroutineValues, columns: readonly GoroutineOrderColumn[], sinks: RowSinks): void {
   if (columns.includes('name')) throw new Error('names are ranked by SQLite: the thread that writes the database sorts their order');
   const sink = sinks('goroutine_orders', ['sort', 'page', 'ids']);
-  writeOrders(values, columns, new Float64Array(0), (column, page, data) => sink.push(column, page, data));
+  const scratch = values.scratch ? new SortScratch(values.scratch) : null;
+  writeOrders(values, scratch, columns, new Float64Array(0), (column, page, data) => sink.push(column, page, data));
   sink.flush();
 }
 
@@ -97,7 +103,6 @@ const WIDTH_BITS = 3;
 const WIDTH = 1 << WIDTH_BITS;
 /** The column stored +1, with 0 for null. */
 const END = GOROUTINE_ORDER_COLUMNS.indexOf('end_ns');
-
 /** Every order sorted by SQLite, from the goroutines table (for more goroutines than memory allows). */
 function writeOrdersBySql(db: Database.Database, push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
   for (const column of GOROUTINE_ORDER_COLUMNS) {
@@ -138,6 +143,58 @@ class OrderPages {
   }
 }
 
+/**
+ * Memory to sort the orders of up to `capacity` goroutines in, shared between threads. First
+ * touches of fresh memory cost ~3 ms a MB on the VMs measured, a third of the time the sorts
+ * took at the end of a 168 MB trace: the writing thread touches it while it would wait, for this
+ * thread and the one sorting the other orders, as the goroutines come. Untouched memory costs
+ * nothing, so it is reserved for the most goroutines sorted in memory.
+ */
+class SortScratch {
+  /** Bytes per goroutine: keys, sorted IDs and arrivals by ID (Float64), and the RadixSorter's. */
+  private static get BYTES(): number {
+    return 3 * 8 + RadixSorter.BYTES;
+  }
+  readonly capacity: number;
+  readonly keys: Float64Array;
+  readonly sortedIds: Float64Array;
+  readonly byId: Float64Array;
+  readonly sorter: RadixSorter;
+  /** The arrays above, one after the other, each of `capacity` elements. */
+  private readonly regions: Uint8Array[];
+  /** Goroutines whose memory is touched in every region. */
+  private touched = 0;
+
+  constructor(readonly memory: SharedArrayBuffer) {
+    const capacity = (this.capacity = memory.byteLength / SortScratch.BYTES);
+    const f64 = (i: number) => new Float64Array(memory, i * 8 * capacity, capacity);
+    [this.keys, this.sortedIds, this.byId] = [f64(0), f64(1), f64(2)];
+    this.sorter = new RadixSorter(capacity, memory, 3 * 8 * capacity);
+    this.regions = [new Uint8Array(memory, 0, 3 * 8 * capacity), ...this.sorter.regions()];
+  }
+
+  static reserve(capacity: number): SortScratch {
+    return new SortScratch(new SharedArrayBuffer(capacity * SortScratch.BYTES));
+  }
+
+  /** Touches the memory of up to `step` more goroutines, up to `count`; false when that much was touched already. */
+  touch(count: number, step: number): boolean {
+    const to = Math.min(count, this.touched + step, this.capacity);
+    if (to <= this.touched) return false;
+    for (const r of this.regions) {
+      const per = r.byteLength / this.capacity;
+      for (let b = this.touched * per; b < to * per; b += 4096) r[b] = 0;
+    }
+    this.touched = to;
+    return true;
+  }
+}
+
+/** Goroutines whose sorting memory `prepare` touches ahead of those collected: four blocks. */
+const PREPARE_AHEAD = 4 * BLOCK_ROWS;
+/** Goroutines whose sorting memory one `prepare` call touches in each scratch (~3 MB in all: ~10 ms). */
+const PREPARE_STEP = 1 << 15;
+
 /** Collects every goroutine's sortable values. */
 class GoroutineOrders {
   n = 0;
@@ -145,8 +202,19 @@ class GoroutineOrders {
   blocks: Float64Array[] = [];
   /** More goroutines than `maxInMemory`: the values were dropped, and SQLite sorts. */
   overflowed = false;
+  /** Sorting memory for this thread's orders and for another thread's (see SortScratch), once prepare() ran. */
+  scratches: SortScratch[] = [];
 
   constructor(private readonly maxInMemory: number) {}
+
+  /** Touches some sorting memory for the goroutines so far and a few blocks more; false when it is ready. */
+  prepare(): boolean {
+    if (this.overflowed) return false;
+    if (this.scratches.length === 0) this.scratches = [SortScratch.reserve(this.maxInMemory), SortScratch.reserve(this.maxInMemory)];
+    let touched = false;
+    for (const scratch of this.scratches) touched = scratch.touch(this.n + PREPARE_AHEAD, PREPARE_STEP) || touched;
+    return touched;
+  }
 
   /** Adds the goroutine whose row starts at `values[at]`; `positions`: where each sortable column is in a row. */
   add(values: readonly unknown[], at: number, positions: readonly number[]): void {
@@ -154,6 +222,7 @@ class GoroutineOrders {
     if (this.n === this.maxInMemory) {
       this.overflowed = true;
       this.blocks = [];
+      this.scratches = [];
       return;
     }
     const row = this.n & (BLOCK_ROWS - 1);
@@ -173,16 +242,17 @@ class GoroutineOrders {
  * Sorts the orders of `columns` and writes them as (column, page, ids) rows. `nameRanks[id]` is the
  * rank of the name with string ID `id` among the names in SQLite's order (by UTF-8 bytes).
  */
-function writeOrders({ n, blocks }: SharedGoroutineValues, columns: readonly GoroutineOrderColumn[], nameRanks: Float64Array,
-  push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
+function writeOrders({ n, blocks }: { n: number; blocks: readonly Float64Array[] }, scratch: SortScratch | null,
+  columns: readonly GoroutineOrderColumn[], nameRanks: Float64Array, push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
   if (GOROUTINE_ORDER_COLUMNS.length !== WIDTH) throw new Error('GoroutineOrders: WIDTH must be the number of columns');
+  if (!scratch || scratch.capacity < n) scratch = SortScratch.reserve(n);
+  const { sorter } = scratch;
   // First by ID; every other order sorts its keys gathered in ID order carrying the IDs, and radix
   // sorts are stable: ties stay in ID order.
-  const ids = new Float64Array(n);
+  const ids = scratch.keys.subarray(0, n);
   for (let i = 0; i < n; i++) ids[i] = blocks[i >>> BLOCK_BITS][(i & (BLOCK_ROWS - 1)) << WIDTH_BITS];
-  const sorter = new RadixSorter(n);
-  const sortedIds = new Float64Array(n);
-  const byId = arrivalsById(ids, sorter, sortedIds);
+  const sortedIds = scratch.sortedIds.subarray(0, n);
+  const byId = arrivalsById(ids, sorter, sortedIds, scratch.byId.subarray(0, n));
   const keys = ids; // reused: the IDs in arrival order are not needed any more
   GOROUTINE_ORDER_COLUMNS.forEach((column, k) => {
     if (!columns.includes(column)) return;
@@ -209,7 +279,7 @@ const DENSE_ID_SPAN = 4;
  * runtime hands IDs out densely, so they are placed directly into a table of the span of IDs
  * (a tenth of the time of radix sorting them); IDs too sparse for that are radix sorted.
  */
-function arrivalsById(ids: Float64Array, sorter: RadixSorter, sortedIds: Float64Array): Float64Array {
+function arrivalsById(ids: Float64Array, sorter: RadixSorter, sortedIds: Float64Array, byId: Float64Array): Float64Array {
   const n = ids.length;
   let min = Infinity;
   let max = -Infinity;
@@ -217,8 +287,10 @@ function arrivalsById(ids: Float64Array, sorter: RadixSorter, sortedIds: Float64
     if (id < min) min = id;
     if (id > max) max = id;
   }
-  if (max - min >= DENSE_ID_SPAN * n) return Float64Array.from(sorter.sort(ids, Float64Array.from({ length: n }, (_, i) => i), sortedIds));
-  const byId = new Float64Array(n);
+  if (max - min >= DENSE_ID_SPAN * n) {
+    byId.set(sorter.sort(ids, Float64Array.from({ length: n }, (_, i) => i), sortedIds));
+    return byId;
+  }
   if (n === 0) return byId;
   const slots = new Int32Array(max - min + 1); // arrival index + 1 of each ID, 0 where no goroutine has it
   for (let i = 0; i < n; i++) slots[ids[i] - min] = i + 1;
@@ -251,8 +323,8 @@ const MASK = DIGITS - 1;
  * Sorts payloads by keys ascending, stably: a least-significant-digit radix sort on 11-bit digits
  * (at most 5 passes for keys up to 2^53), keys moving with their payload so that each pass reads
  * in order; passes whose digit is the same for every key are skipped. Keys are integers in
- * [0, 2^53). One sorter serves many sorts of `n` entries: fresh typed arrays cost more than the
- * sort here (first touches of their pages), so its buffers are reused.
+ * [0, 2^53). One sorter serves many sorts of up to `capacity` entries: fresh typed arrays cost
+ * more than the sort here (first touches of their pages), so its buffers are reused.
  */
 export class RadixSorter {
   private lo: Uint32Array;
@@ -263,18 +335,28 @@ export class RadixSorter {
   private pay2: Float64Array;
   private readonly counts = Array.from({ length: 5 }, () => new Uint32Array(DIGITS));
 
-  constructor(private readonly n: number) {
-    [this.lo, this.hi, this.lo2, this.hi2] = [0, 1, 2, 3].map(() => new Uint32Array(n));
-    [this.pay, this.pay2] = [new Float64Array(n), new Float64Array(n)];
+  /** Bytes of buffers per entry of capacity. */
+  static readonly BYTES = 4 * 4 + 2 * 8;
+
+  /** The buffers are in `memory` from byte `offset` on (capacity × BYTES bytes) when given. */
+  constructor(private readonly capacity: number, memory: ArrayBufferLike = new ArrayBuffer(capacity * RadixSorter.BYTES), offset = 0) {
+    [this.pay, this.pay2] = [0, 1].map((i) => new Float64Array(memory, offset + i * 8 * capacity, capacity));
+    [this.lo, this.hi, this.lo2, this.hi2] = [0, 1, 2, 3].map((i) => new Uint32Array(memory, offset + 16 * capacity + i * 4 * capacity, capacity));
+  }
+
+  /** Its buffers' bytes, one view per buffer. */
+  regions(): Uint8Array[] {
+    return [this.pay, this.pay2, this.lo, this.hi, this.lo2, this.hi2].map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   }
 
   /**
-   * The payloads in the order of their keys (both arrays of length n), and optionally the keys in
-   * that order into `sortedKeys`. The result is a view of the sorter's buffer: valid until the
-   * next sort.
+   * The payloads in the order of their keys (arrays of the same length, at most the capacity), and
+   * optionally the keys in that order into `sortedKeys`. The result is a view of the sorter's
+   * buffer: valid until the next sort.
    */
   sort(keys: Float64Array, payload: Float64Array, sortedKeys?: Float64Array): Float64Array {
-    const n = this.n;
+    const n = keys.length;
+    if (n > this.capacity || payload.length !== n) throw new Error(`RadixSorter: ${n} keys and ${payload.length} payloads for a capacity of ${this.capacity}`);
     const counts = this.counts;
     for (const c of counts) c.fill(0);
     let { lo, hi, pay, lo2, hi2, pay2 } = this;
@@ -302,19 +384,18 @@ export class RadixSorter {
         c[d] = sum;
         sum += x;
       }
-      scatter(pass, c, lo, hi, pay, lo2, hi2, pay2);
+      scatter(pass, n, c, lo, hi, pay, lo2, hi2, pay2);
       [lo, lo2, hi, hi2, pay, pay2] = [lo2, lo, hi2, hi, pay2, pay];
     }
     Object.assign(this, { lo, hi, pay, lo2, hi2, pay2 });
     if (sortedKeys) for (let i = 0; i < n; i++) sortedKeys[i] = hi[i] * 4294967296 + lo[i];
-    return pay;
+    return pay.subarray(0, n);
   }
 }
 
 /** One pass: entries to their digit's next slot. */
-function scatter(pass: number, c: Uint32Array, lo: Uint32Array, hi: Uint32Array, pay: Float64Array,
+function scatter(pass: number, n: number, c: Uint32Array, lo: Uint32Array, hi: Uint32Array, pay: Float64Array,
   lo2: Uint32Array, hi2: Uint32Array, pay2: Float64Array): void {
-  const n = lo.length;
   for (let i = 0; i < n; i++) {
     const l = lo[i];
     const h = hi[i];

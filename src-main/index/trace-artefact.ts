@@ -60,11 +60,17 @@ export const traceIndexer: ArtefactIndexer = {
       const data: TraceIndexWorkerData = { file: ctx.file, port: port2, signals };
       const worker = startWorker(import.meta.url, 'trace-index-worker', { workerData: data, transferList: [port2] });
       try {
-        content = new RowReceiver(sinks, port1, signals).receive((bytes, n) => ctx.progress(bytes, n), () => ctx.idle(), (reply) => {
-          const values = orders.shared();
-          reply(values);
-          orders.write(ctx.db, values ? WRITER_SORTED_ORDERS : GOROUTINE_ORDER_COLUMNS);
-        }) as IndexedContent;
+        content = new RowReceiver(sinks, port1, signals).receive(
+          (bytes, n) => ctx.progress(bytes, n),
+          // While waiting for rows: hash the file (which may find it indexed already), then ready the sorts' memory.
+          () => ctx.idle() || orders.prepare(),
+          // Every row is in: the decoding thread sorts some orders from the values collected here, this thread the others.
+          (reply) => {
+            const values = orders.shared();
+            reply(values);
+            orders.write(ctx.db, values ? WRITER_SORTED_ORDERS : GOROUTINE_ORDER_COLUMNS);
+          },
+        ) as IndexedContent;
       } finally {
         port1.close();
         void worker.terminate();

@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { sqliteSinks } from '../../src-main/index/batch-insert.ts';
-import { collectGoroutineOrders, ORDER_PAGE_IDS, RadixSorter, GOROUTINE_ORDER_COLUMNS } from '../../src-main/index/goroutine-orders.ts';
+import {
+  collectGoroutineOrders, ORDER_PAGE_IDS, RadixSorter, GOROUTINE_ORDER_COLUMNS, sortSharedOrders,
+} from '../../src-main/index/goroutine-orders.ts';
 import { TRACE_TABLES } from '../../src-main/index/schema.ts';
 import { GOROUTINE_JOINS, GoroutineList } from '../../src-main/service/goroutine-list.ts';
 
@@ -38,8 +40,10 @@ const COUNT = 65_536 + 3 * ORDER_PAGE_IDS + 321; // past a block of collected va
  * A database of COUNT generated goroutines written through the orders' sinks, its orders sorted in
  * memory up to `maxInMemory` goroutines. Their IDs are dense (as the runtime hands them out), or
  * with `sparse` one of them is far beyond the others (IDs are then radix sorted, not placed).
+ * With `split`, the running, waiting and syscall orders are sorted from the shared values, in
+ * memory readied on the way (as by the decoding thread while the writing thread sorts the others).
  */
-function generatedIndex(maxInMemory?: number, sparse = false): Database.Database {
+function generatedIndex(maxInMemory?: number, { sparse = false, split = false } = {}): Database.Database {
   const db = new Database(':memory:');
   db.exec(TRACE_TABLES);
   const names = ['main.worker', 'main.handler', 'net/http.(*conn).serve', 'runtime.gcBgMarkWorker', '', 'zeta', 'Éclair'];
@@ -69,9 +73,18 @@ function generatedIndex(maxInMemory?: number, sparse = false): Database.Database
       // Forwarded batches arrive as flat arrays of rows: both ways in.
       if (i % 2 === 0) sink.push(...row);
       else sink.pushRows(row);
+      if (split && i % 500 === 0) orders.prepare();
     });
     sink.flush();
-    orders.write(db);
+    if (split) {
+      const shared = ['running_ns', 'waiting_ns', 'syscall_ns'] as const;
+      const values = orders.shared()!;
+      assert.ok(values.scratch, 'memory readied for the other thread');
+      sortSharedOrders(structuredClone(values), shared, sqliteSinks(db)); // as posted to a thread
+      orders.write(db, GOROUTINE_ORDER_COLUMNS.filter((c) => !(shared as readonly string[]).includes(c)));
+    } else {
+      orders.write(db);
+    }
   })();
   return db;
 }
@@ -107,14 +120,16 @@ test('every page of every order, filtered or not, in both directions, is SQLite\
   db.close();
 });
 
-test('past the goroutines sorted in memory, SQLite sorts the same orders, whether IDs are dense or sparse', () => {
+test('past the goroutines sorted in memory, SQLite sorts the same orders, whether IDs are dense or sparse, on one thread or two', () => {
   const orders = (db: Database.Database) => db.prepare('SELECT sort, page, hex(ids) AS ids FROM goroutine_orders ORDER BY sort, page').all();
   for (const sparse of [false, true]) {
-    const inMemory = generatedIndex(undefined, sparse);
-    const bySql = generatedIndex(1000, sparse);
-    assert.deepEqual(orders(bySql), orders(inMemory), sparse ? 'sparse IDs' : 'dense IDs');
-    assert.equal((orders(inMemory) as unknown[]).length, GOROUTINE_ORDER_COLUMNS.length * Math.ceil(COUNT / ORDER_PAGE_IDS));
-    inMemory.close();
+    const bySql = generatedIndex(1000, { sparse });
+    for (const split of [false, true]) {
+      const inMemory = generatedIndex(undefined, { sparse, split });
+      assert.deepEqual(orders(inMemory), orders(bySql), `${sparse ? 'sparse' : 'dense'} IDs${split ? ', sorted on two threads' : ''}`);
+      assert.equal((orders(inMemory) as unknown[]).length, GOROUTINE_ORDER_COLUMNS.length * Math.ceil(COUNT / ORDER_PAGE_IDS));
+      inMemory.close();
+    }
     bySql.close();
   }
 });
