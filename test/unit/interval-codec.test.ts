@@ -22,7 +22,8 @@ test('chunks decode to the intervals encoded, whatever the clock', () => {
       const running = state === 3;
       const iv = [t, t + d, state, random(3) === 0 ? 0 : random(300), random(2) ? 0 : random(5000), i === 1999,
         running || state === 5 ? random(3) * 1_000_003 : -1, running ? random(3) - 1 : -1];
-      enc.add(...(iv as Parameters<ChunkEncoder['add']>));
+      if (i === 0) enc.begin(t);
+      enc.add(d, ...(iv.slice(2) as [number, number, number, boolean, number, number]));
       want.push(iv);
       t += d;
     }
@@ -32,8 +33,17 @@ test('chunks decode to the intervals encoded, whatever the clock', () => {
   }
 });
 
-test('intervals must be contiguous', () => {
+test('a chunk starts where the last one taken ended; a goroutine\'s intervals begin on an empty encoder', () => {
   const enc = new ChunkEncoder(64);
-  enc.add(0, 100, 2, 0, 0, false, -1, -1);
-  assert.throws(() => enc.add(101, 200, 3, 0, 0, false, 5, 1), /contiguous/);
+  enc.begin(1000);
+  enc.add(100, 2, 0, 0, false, -1, -1);
+  enc.add(300, 3, 0, 0, false, 5, 1);
+  assert.deepEqual([enc.start, enc.end, enc.count], [1000, 1400, 2]);
+  assert.throws(() => enc.begin(0), /not taken/);
+  enc.take();
+  enc.add(50, 4, 7, 0, true, -1, -1);
+  assert.deepEqual([enc.start, enc.end, enc.count], [1400, 1450, 1]);
+  const got: number[][] = [];
+  decodeChunk(enc.take(), 1400, 64, (start, end) => void got.push([start, end]));
+  assert.deepEqual(got, [[1400, 1450]]);
 });

@@ -37,8 +37,12 @@ class V2Reader implements TraceReader {
   private cpuSamples: CPUSample[] = [];
   private cpuIdx = 0;
   private syncs = 0;
-  /** Time of the last event returned (relative ns); later events are forced strictly after it. */
-  private lastTs: number;
+  /**
+   * Time of the last event returned (relative ns); later events are forced strictly after it.
+   * Initialized here, not only in the constructor: a field first undefined keeps a tagged
+   * representation in V8, and every double stored in it is then a new heap object (one per event).
+   */
+  private lastTs = 0;
   private done = false;
   /** Format 26: a read error to report after the Sync that follows it. */
   private readGenErr: DecodeError | null = null;
