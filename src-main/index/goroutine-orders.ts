@@ -21,9 +21,9 @@ export type GoroutineOrderColumn = (typeof GOROUTINE_ORDER_COLUMNS)[number];
 export const ORDER_PAGE_IDS = 1024;
 
 /**
- * Goroutines whose orders are sorted in memory (~100 bytes each while sorting: 300 MB at this
- * many). Past it, SQLite sorts them (its sorter spills to disk, so memory stays bounded): slower,
- * for traces of several GB.
+ * Goroutines whose orders are sorted in memory (~180 bytes each: their values, and sorting memory
+ * for two threads; 530 MB at this many). Past it, SQLite sorts them (its sorter spills to disk,
+ * so memory stays bounded): slower, for traces of several GB.
  */
 const MAX_SORTED_IN_MEMORY = 3_000_000;
 
@@ -103,6 +103,7 @@ const WIDTH_BITS = 3;
 const WIDTH = 1 << WIDTH_BITS;
 /** The column stored +1, with 0 for null. */
 const END = GOROUTINE_ORDER_COLUMNS.indexOf('end_ns');
+
 /** Every order sorted by SQLite, from the goroutines table (for more goroutines than memory allows). */
 function writeOrdersBySql(db: Database.Database, push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
   for (const column of GOROUTINE_ORDER_COLUMNS) {
