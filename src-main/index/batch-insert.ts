@@ -14,7 +14,10 @@ export interface RowSink {
    * caller may reuse its memory afterwards (millions of small blobs are passed as views).
    */
   push(...values: unknown[]): void;
-  /** Appends whole rows given as one flat array of values (a batch forwarded from another thread). */
+  /**
+   * Appends whole rows given as one flat array of values (a batch forwarded from another thread,
+   * or a row array the caller fills again for the next row: values are read during the call).
+   */
   pushRows(values: readonly unknown[]): void;
   /** Writes (or forwards) what is buffered. */
   flush(): void;
@@ -45,26 +48,29 @@ export class BatchInserter implements RowSink {
   }
 
   push(...values: unknown[]): void {
+    if (values.length !== this.columns) throw new Error(`a row of ${values.length} values for ${this.columns} columns of ${this.table}`);
+    this.pushRows(values);
+  }
+
+  pushRows(values: readonly unknown[]): void {
+    const full = ROWS_PER_STATEMENT * this.columns;
+    if (this.buffer.length === 0 && values.length === full) {
+      this.full.run(...values);
+      this.rows += ROWS_PER_STATEMENT;
+      return;
+    }
+    if (values.length % this.columns !== 0) throw new Error(`${values.length} values are not whole rows of ${this.columns} columns of ${this.table}`);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       // Buffered until the statement runs: a blob is copied (see RowSink.push; Buffer's slice()
       // would be a view, hence the constructor).
       this.buffer.push(v instanceof Uint8Array ? new Uint8Array(v) : v);
+      if (this.buffer.length === full) {
+        this.full.run(...this.buffer);
+        this.buffer.length = 0;
+      }
     }
-    this.rows++;
-    if (this.buffer.length === ROWS_PER_STATEMENT * this.columns) {
-      this.full.run(...this.buffer);
-      this.buffer.length = 0;
-    }
-  }
-
-  pushRows(values: readonly unknown[]): void {
-    if (this.buffer.length === 0 && values.length === ROWS_PER_STATEMENT * this.columns) {
-      this.full.run(...values);
-      this.rows += ROWS_PER_STATEMENT;
-      return;
-    }
-    for (let i = 0; i < values.length; i += this.columns) this.push(...values.slice(i, i + this.columns));
+    this.rows += values.length / this.columns;
   }
 
   flush(): void {

@@ -136,7 +136,6 @@ export class RowForwarder {
 }
 
 class ForwardingSink implements RowSink {
-  private rows = 0;
   private values = 0;
   private tags: Uint8Array;
   private numbers: Float64Array;
@@ -154,6 +153,11 @@ class ForwardingSink implements RowSink {
 
   push(...values: unknown[]): void {
     if (values.length !== this.columns) throw new Error(`a row of ${values.length} values for ${this.columns} columns`);
+    this.pushRows(values);
+  }
+
+  pushRows(values: readonly unknown[]): void {
+    if (values.length % this.columns !== 0) throw new Error(`${values.length} values are not whole rows of ${this.columns} columns`);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const k = this.values++;
@@ -172,16 +176,13 @@ class ForwardingSink implements RowSink {
       } else {
         throw new Error(`cannot forward a ${typeof v} value`);
       }
+      // A full batch ends on a row: the capacity is whole rows.
+      if (this.values === this.capacity) this.flush();
     }
-    if (++this.rows === ROWS_PER_STATEMENT) this.flush();
-  }
-
-  pushRows(values: readonly unknown[]): void {
-    for (let i = 0; i < values.length; i += this.columns) this.push(...values.slice(i, i + this.columns));
   }
 
   flush(): void {
-    if (this.rows === 0) return;
+    if (this.values === 0) return;
     // Full batches hand over their arrays (transferred); a partial one hands over copies. Sizes
     // come from `capacity`: `emit` may post the batch at once, which detaches the arrays.
     const full = this.values === this.capacity;
@@ -196,7 +197,6 @@ class ForwardingSink implements RowSink {
       this.tags = new Uint8Array(this.capacity);
       this.numbers = new Float64Array(this.capacity);
     }
-    this.rows = 0;
     this.values = 0;
     this.strings = [];
   }

@@ -18,6 +18,11 @@ const STATE_CODE: Record<GoState, number> = {
 const BLOCKED_SAMPLE_IDS = 20;
 const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
 
+/** The goroutines table's columns, in the order of the rows finishGoroutine writes. */
+const GOROUTINE_COLUMNS = ['id', 'name', 'created', 'creator', 'creation_stack', 'start_stack', 'start_ns', 'end_ns', 'first_state',
+  'last_state', 'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason', 'intervals',
+  'interval_data', 'last_stack', 'last_since_ns'] as const;
+
 /**
  * A goroutine being followed. Records are reused once their goroutine ends: millions of
  * goroutines each live a few milliseconds, long enough for a fresh record to be promoted to the
@@ -144,6 +149,7 @@ export class TraceIndexer {
   /** Per level of goroutine_count_levels: the open bucket and its peaks (running, runnable, waiting, syscall). */
   private readonly countLevels = COUNT_LEVEL_NS.map(() => ({ bucket: -1, peak: [0, 0, 0, 0] }));
   private nextCountSample = 0;
+  private readonly goroutineRow: unknown[] = new Array(GOROUTINE_COLUMNS.length).fill(null);
   /**
    * Time of the transition being indexed (ns from the first event), for the per-transition
    * methods: passed as an argument, a time past 2^30 ns is boxed by V8 at every call that is
@@ -182,9 +188,7 @@ export class TraceIndexer {
       strings: table('strings', ['id', 'value']),
       frames: table('frames', ['id', 'pc', 'func', 'file', 'line']),
       stackFrames: table('stack_frames', ['stack', 'position', 'frame']),
-      goroutines: table('goroutines', ['id', 'name', 'created', 'creator', 'creation_stack', 'start_stack', 'start_ns', 'end_ns',
-        'first_state', 'last_state', 'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason',
-        'intervals', 'interval_data', 'last_stack', 'last_since_ns']),
+      goroutines: table('goroutines', GOROUTINE_COLUMNS),
       goroutineChunks: table('goroutine_interval_chunks', ['goroutine', 'start_ns', 'end_ns', 'count', 'data']),
       meta: table('meta', ['key', 'value']),
       ranges: table('ranges', ['name', 'scope_kind', 'scope_id', 'start_ns', 'end_ns', 'began_before', 'open', 'stack', 'bytes_swept', 'bytes_reclaimed']),
@@ -505,9 +509,29 @@ export class TraceIndexer {
       wait.uvarint(g.wait[i]);
       wait.uvarint(g.wait[i + 1]);
     }
-    this.ins.goroutines.push(g.id, g.name, g.created ? 1 : 0, g.creator, g.creationStack, g.startStack, g.startNs, endNs,
-      g.firstState, g.state, g.reason, g.totals[0], g.totals[1], g.totals[2], g.totals[3], wait.length > 0 ? wait.view() : null,
-      g.intervals, inline, g.stack, endNs === null ? g.since : null);
+    // One array for every row (millions of them), in the goroutines table's column order.
+    const row = this.goroutineRow;
+    row[0] = g.id;
+    row[1] = g.name;
+    row[2] = g.created ? 1 : 0;
+    row[3] = g.creator;
+    row[4] = g.creationStack;
+    row[5] = g.startStack;
+    row[6] = g.startNs;
+    row[7] = endNs;
+    row[8] = g.firstState;
+    row[9] = g.state;
+    row[10] = g.reason;
+    row[11] = g.totals[0];
+    row[12] = g.totals[1];
+    row[13] = g.totals[2];
+    row[14] = g.totals[3];
+    row[15] = wait.length > 0 ? wait.view() : null;
+    row[16] = g.intervals;
+    row[17] = inline;
+    row[18] = g.stack;
+    row[19] = endNs === null ? g.since : null;
+    this.ins.goroutines.pushRows(row);
     if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
     this.goroutines.delete(g.id);
