@@ -18,10 +18,12 @@ const STATE_CODE: Record<GoState, number> = {
 const BLOCKED_SAMPLE_IDS = 20;
 const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
 
-/** The goroutines table's columns, in the order of the rows finishGoroutine writes. */
+/** The goroutines table's columns, as finishGoroutine writes them. */
 const GOROUTINE_COLUMNS = ['id', 'name', 'created', 'creator', 'creation_stack', 'start_stack', 'start_ns', 'end_ns', 'first_state',
   'last_state', 'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns', 'wait_ns_by_reason', 'intervals',
   'interval_data', 'last_stack', 'last_since_ns'] as const;
+/** Each column's index in a goroutine row. */
+const GOROUTINE_COLUMN = Object.fromEntries(GOROUTINE_COLUMNS.map((c, i) => [c, i])) as Record<(typeof GOROUTINE_COLUMNS)[number], number>;
 
 /**
  * A goroutine being followed. Records are reused once their goroutine ends: millions of
@@ -509,28 +511,29 @@ export class TraceIndexer {
       wait.uvarint(g.wait[i]);
       wait.uvarint(g.wait[i + 1]);
     }
-    // One array for every row (millions of them), in the goroutines table's column order.
+    // One array for every row (millions of them).
     const row = this.goroutineRow;
-    row[0] = g.id;
-    row[1] = g.name;
-    row[2] = g.created ? 1 : 0;
-    row[3] = g.creator;
-    row[4] = g.creationStack;
-    row[5] = g.startStack;
-    row[6] = g.startNs;
-    row[7] = endNs;
-    row[8] = g.firstState;
-    row[9] = g.state;
-    row[10] = g.reason;
-    row[11] = g.totals[0];
-    row[12] = g.totals[1];
-    row[13] = g.totals[2];
-    row[14] = g.totals[3];
-    row[15] = wait.length > 0 ? wait.view() : null;
-    row[16] = g.intervals;
-    row[17] = inline;
-    row[18] = g.stack;
-    row[19] = endNs === null ? g.since : null;
+    const c = GOROUTINE_COLUMN;
+    row[c.id] = g.id;
+    row[c.name] = g.name;
+    row[c.created] = g.created ? 1 : 0;
+    row[c.creator] = g.creator;
+    row[c.creation_stack] = g.creationStack;
+    row[c.start_stack] = g.startStack;
+    row[c.start_ns] = g.startNs;
+    row[c.end_ns] = endNs;
+    row[c.first_state] = g.firstState;
+    row[c.last_state] = g.state;
+    row[c.last_reason] = g.reason;
+    row[c.running_ns] = g.totals[0];
+    row[c.runnable_ns] = g.totals[1];
+    row[c.waiting_ns] = g.totals[2];
+    row[c.syscall_ns] = g.totals[3];
+    row[c.wait_ns_by_reason] = wait.length > 0 ? wait.view() : null;
+    row[c.intervals] = g.intervals;
+    row[c.interval_data] = inline;
+    row[c.last_stack] = g.stack;
+    row[c.last_since_ns] = endNs === null ? g.since : null;
     this.ins.goroutines.pushRows(row);
     if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
