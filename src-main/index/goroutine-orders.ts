@@ -63,22 +63,19 @@ export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED
       return (values, at) => orders.add(values, at, positions);
     }),
     write(db, columns = GOROUTINE_ORDER_COLUMNS) {
-      const sink = sinks('goroutine_orders', ['sort', 'page', 'ids']);
-      const push = (column: GoroutineOrderColumn, page: number, data: Uint8Array) => sink.push(column, page, data);
       if (orders.overflowed) {
         if (columns.length !== GOROUTINE_ORDER_COLUMNS.length) throw new Error('orders sorted by SQLite are written all at once');
-        writeOrdersBySql(db, push);
-      } else {
-        let ranks = new Float64Array(0);
-        if (columns.includes('name')) {
-          // Names rank by SQLite's own order of their text.
-          const ids = db.prepare('SELECT id FROM strings ORDER BY value').pluck().all() as number[];
-          ranks = new Float64Array(ids.reduce((max, id) => Math.max(max, id), 0) + 1);
-          ids.forEach((id, rank) => (ranks[id] = rank));
-        }
-        writeOrders(orders, orders.scratches[0] ?? null, columns, ranks, push);
+        writeToOrdersTable(sinks, (push) => writeOrdersBySql(db, push));
+        return;
       }
-      sink.flush();
+      let ranks = new Float64Array(0);
+      if (columns.includes('name')) {
+        // Names rank by SQLite's own order of their text.
+        const ids = db.prepare('SELECT id FROM strings ORDER BY value').pluck().all() as number[];
+        ranks = new Float64Array(ids.reduce((max, id) => Math.max(max, id), 0) + 1);
+        ids.forEach((id, rank) => (ranks[id] = rank));
+      }
+      writeToOrdersTable(sinks, (push) => writeOrders(orders, orders.scratches[0] ?? null, columns, ranks, push));
     },
   };
 }
@@ -86,9 +83,17 @@ export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED
 /** The orders of `columns` (not the name's) sorted from values another thread collected, written to `sinks`. */
 export function sortSharedOrders(values: SharedGoroutineValues, columns: readonly GoroutineOrderColumn[], sinks: RowSinks): void {
   if (columns.includes('name')) throw new Error('names are ranked by SQLite: the thread that writes the database sorts their order');
-  const sink = sinks('goroutine_orders', ['sort', 'page', 'ids']);
   const scratch = values.scratch ? new SortScratch(values.scratch) : null;
-  writeOrders(values, scratch, columns, new Float64Array(0), (column, page, data) => sink.push(column, page, data));
+  writeToOrdersTable(sinks, (push) => writeOrders(values, scratch, columns, new Float64Array(0), push));
+}
+
+/** Where order pages go: a row (column, page, ids) of goroutine_orders. */
+type PushPage = (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void;
+
+/** Runs `write` with a function that writes pages as rows of goroutine_orders through `sinks`, then flushes them. */
+function writeToOrdersTable(sinks: RowSinks, write: (push: PushPage) => void): void {
+  const sink = sinks('goroutine_orders', ['sort', 'page', 'ids']);
+  write((column, page, ids) => sink.push(column, page, ids));
   sink.flush();
 }
 
@@ -105,7 +110,7 @@ const WIDTH = 1 << WIDTH_BITS;
 const END = GOROUTINE_ORDER_COLUMNS.indexOf('end_ns');
 
 /** Every order sorted by SQLite, from the goroutines table (for more goroutines than memory allows). */
-function writeOrdersBySql(db: Database.Database, push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
+function writeOrdersBySql(db: Database.Database, push: PushPage): void {
   for (const column of GOROUTINE_ORDER_COLUMNS) {
     const sql = column === 'name'
       ? 'SELECT g.id FROM goroutines g JOIN strings n ON n.id = g.name ORDER BY n.value, g.id'
@@ -244,7 +249,7 @@ class GoroutineOrders {
  * rank of the name with string ID `id` among the names in SQLite's order (by UTF-8 bytes).
  */
 function writeOrders({ n, blocks }: { n: number; blocks: readonly Float64Array[] }, scratch: SortScratch | null,
-  columns: readonly GoroutineOrderColumn[], nameRanks: Float64Array, push: (column: GoroutineOrderColumn, page: number, ids: Uint8Array) => void): void {
+  columns: readonly GoroutineOrderColumn[], nameRanks: Float64Array, push: PushPage): void {
   if (GOROUTINE_ORDER_COLUMNS.length !== WIDTH) throw new Error('GoroutineOrders: WIDTH must be the number of columns');
   if (!scratch || scratch.capacity < n) scratch = SortScratch.reserve(n);
   const { sorter } = scratch;

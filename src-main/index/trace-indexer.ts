@@ -590,10 +590,10 @@ export class TraceIndexer {
     const aliveAtEnd = this.goroutines.size;
     const waitingAtEnd = new Map<string, number>();
     const reasons = this.stringsById();
-    // In ID order (the leak suspects' sample IDs are the first few of each group).
+    // In ID order (the leak suspects' sample IDs are the first few of each group), closed at the end.
+    this.now = t;
     for (const [, g] of [...this.goroutines.entries()].sort((a, b) => a[0] - b[0])) {
       if (g.state === 4) waitingAtEnd.set(reasons[g.reason], (waitingAtEnd.get(reasons[g.reason]) ?? 0) + 1);
-      this.now = t;
       this.closeInterval(g, true);
       this.finishGoroutine(g, null);
     }
