@@ -53,9 +53,9 @@ interface GoroutineState {
 }
 
 /**
- * The summary's goroutine figures, handed to `finish()` by a caller that follows goroutines
- * itself (the indexer does, for its tables): the summarizer then skips that bookkeeping, which
- * is most of its cost on traces of millions of goroutines.
+ * The summary's goroutine figures, given by withGoroutineFigures when the caller follows
+ * goroutines itself (the indexer does, for its tables): the summarizer then skips that
+ * bookkeeping, which is most of its cost on traces of millions of goroutines.
  */
 export interface GoroutineFigures {
   goroutines: number;
@@ -82,7 +82,7 @@ export class TraceSummarizer {
   private first = 0;
   private last = 0;
 
-  /** `followGoroutines` false: the caller passes the goroutine figures to `finish()`. */
+  /** `followGoroutines` false: the caller adds the goroutine figures (withGoroutineFigures). */
   constructor(format: string, private readonly followGoroutines = true) {
     this.s = {
       format, events: 0, eventsByKind: {}, durationNs: 0, goroutines: 0, goroutinesAliveAtEnd: 0,
@@ -161,24 +161,16 @@ export class TraceSummarizer {
   }
 
   /**
-   * The summary of everything added so far (open intervals run to the last event). `goroutines`:
-   * the caller's figures, required when the summarizer does not follow goroutines.
+   * The summary of everything added so far (open intervals run to the last event). A summarizer
+   * that does not follow goroutines leaves their figures to withGoroutineFigures.
    */
-  finish(goroutines?: GoroutineFigures): TraceSummary {
-    if (!goroutines && !this.followGoroutines) throw new Error('finish() needs the goroutine figures of a summarizer that does not follow goroutines');
-    const g = goroutines ?? this.goroutineFigures();
+  finish(): TraceSummary {
     const s: TraceSummary = { ...this.s };
     s.durationNs = this.last - this.first;
-    s.goroutines = g.goroutines;
-    s.goroutinesAliveAtEnd = g.aliveAtEnd;
-    s.runningNs = g.runningNs;
-    s.syscallNs = g.syscallNs;
     const kinds = new Map(this.kinds);
     if (this.transitions > 0) kinds.set('StateTransition', this.transitions);
     s.eventsByKind = sortedRecord(kinds);
-    s.waitingAtEnd = sortedRecord(g.waitingAtEnd);
-    s.waitNsByReason = sortedRecord(g.waitNsByReason);
-    return s;
+    return this.followGoroutines ? withGoroutineFigures(s, this.goroutineFigures()) : s;
   }
 
   /** Its own goroutine figures, with the goroutines still alive credited up to the last event. */
@@ -199,6 +191,19 @@ export class TraceSummarizer {
     }
     return f;
   }
+}
+
+/** The summary with these goroutine figures. */
+export function withGoroutineFigures(summary: TraceSummary, g: GoroutineFigures): TraceSummary {
+  return {
+    ...summary,
+    goroutines: g.goroutines,
+    goroutinesAliveAtEnd: g.aliveAtEnd,
+    runningNs: g.runningNs,
+    syscallNs: g.syscallNs,
+    waitingAtEnd: sortedRecord(g.waitingAtEnd),
+    waitNsByReason: sortedRecord(g.waitNsByReason),
+  };
 }
 
 /** Map → plain object with keys in Go's JSON order (sorted), zero entries omitted. */

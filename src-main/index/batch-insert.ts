@@ -62,9 +62,10 @@ export class BatchInserter implements RowSink {
     if (values.length % this.columns !== 0) throw new Error(`${values.length} values are not whole rows of ${this.columns} columns of ${this.table}`);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      // Buffered until the statement runs: a blob is copied (see RowSink.push; Buffer's slice()
-      // would be a view, hence the constructor).
-      this.buffer.push(v instanceof Uint8Array ? new Uint8Array(v) : v);
+      // Buffered until the statement runs: a blob is copied (see RowSink.push), into a Buffer:
+      // Node carves small ones out of a shared pool. A small Uint8Array of its own lives on V8's
+      // heap and is moved out of it when SQLite binds it (2.1 M goroutine rows: 0.8 s more).
+      this.buffer.push(v instanceof Uint8Array ? Buffer.from(v) : v);
       if (this.buffer.length === full) {
         this.full.run(...this.buffer);
         this.buffer.length = 0;

@@ -11,8 +11,6 @@
 // Runs matter: a goroutine blocked for 17 s is one run per row instead of 17 000 buckets
 // (measured on a 168 MB trace: goroutine_levels 56 → 28 MB, and level building 7.5 → 1.1 s).
 
-import { tapSinks, type RowSink, type RowSinks, type RowTap } from './batch-insert.ts';
-import { decodeChunk } from './interval-codec.ts';
 import { ByteReader, ByteWriter } from './varint.ts';
 
 /** Bucket widths of levels 1, 2, 3. */
@@ -164,60 +162,6 @@ export class GoroutineLevels {
   finish(): void {
     for (const b of this.builders) b.finish();
   }
-}
-
-/**
- * Sinks that pass every row on to `sinks` and build the goroutines' levels of detail from the
- * interval chunks on the way (goroutines with chunks are the long-lived ones; the others need no
- * levels). Used on the thread that writes the database, like the goroutine orders: the decoding
- * thread is the busier one. A goroutine's chunks come in time order, then its row, which ends its
- * levels; meta's ns_per_tick comes before any chunk.
- */
-export function collectGoroutineLevels(sinks: RowSinks): RowSinks {
-  let nsPerTick = 0;
-  const open = new Map<number, GoroutineLevels>();
-  let levelSink: RowSink | null = null;
-  const column = (columns: readonly string[], name: string) => {
-    const i = columns.indexOf(name);
-    if (i < 0) throw new Error(`levels of detail need column ${name} in ${columns.join(', ')}`);
-    return i;
-  };
-  return tapSinks(sinks, (table, columns): RowTap | null => {
-    switch (table) {
-      case 'meta': {
-        const [key, value] = [column(columns, 'key'), column(columns, 'value')];
-        return (values, at) => {
-          if (values[at + key] === 'ns_per_tick') nsPerTick = Number(values[at + value]);
-        };
-      }
-      case 'goroutine_interval_chunks': {
-        const [goroutine, start, data] = [column(columns, 'goroutine'), column(columns, 'start_ns'), column(columns, 'data')];
-        return (values, at) => {
-          if (nsPerTick === 0) throw new Error('interval chunks before meta ns_per_tick: expected it with the first event');
-          const g = values[at + goroutine] as number;
-          let levels = open.get(g);
-          if (!levels) {
-            const out = (levelSink ??= sinks('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']));
-            open.set(g, (levels = new GoroutineLevels((row) => out.push(g, row.level, row.startBucket, row.data))));
-          }
-          const add = levels;
-          decodeChunk(values[at + data] as Uint8Array, values[at + start] as number, nsPerTick, (s, e, state) => {
-            add.add(s, e, state);
-          });
-        };
-      }
-      case 'goroutines': {
-        const id = column(columns, 'id');
-        return (values, at) => {
-          const g = values[at + id] as number;
-          open.get(g)?.finish();
-          open.delete(g);
-        };
-      }
-      default:
-        return null;
-    }
-  }, () => levelSink?.flush());
 }
 
 /**

@@ -12,13 +12,21 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { DecodeError, type DecodeErrorCode } from '../decode/errors.ts';
 import { ROWS_PER_STATEMENT, type RowSink, type RowSinks } from './batch-insert.ts';
+import { RECORD_SLOTS, SLAB_RECORDS, type SlabChannel } from './goroutine-events.ts';
 import { ByteWriter } from './varint.ts';
 
-/** Slots of the shared Int32Array: messages sent but not yet taken, messages ever sent, and replies ever sent back. */
+/**
+ * Slots of the shared Int32Array: messages sent but not yet taken, messages ever sent, replies
+ * ever sent back, and goroutine slabs ever consumed.
+ */
 const IN_FLIGHT = 0;
 const POSTED = 1;
 const REPLIED = 2;
-export const SIGNAL_BYTES = 12;
+const RELEASED = 3;
+export const SIGNAL_BYTES = 16;
+/** Goroutine slabs (goroutine-events.ts) in shared memory, filled in turn; one is reused once consumed. */
+const SLAB_POOL = 16;
+const SLAB_VALUES = SLAB_RECORDS * RECORD_SLOTS;
 /** At most this many messages wait for the writer (each ≤ BATCHES_PER_MESSAGE batches). */
 const MAX_IN_FLIGHT = 16;
 const BATCHES_PER_MESSAGE = 32;
@@ -50,13 +58,25 @@ interface PackedBatch {
   readonly strings: string[];
 }
 
+/** A slab of goroutine records: its sequence number (its place in the pool is seq mod SLAB_POOL) and records. */
+interface SlabRef {
+  readonly seq: number;
+  readonly records: number;
+}
+
 type ChannelMessage =
-  | { type: 'rows'; tables: { index: number; table: string; columns: readonly string[] }[]; batches: PackedBatch[]; progress: [number, number] | null }
+  | {
+    type: 'rows'; tables: { index: number; table: string; columns: readonly string[] }[]; batches: PackedBatch[]; progress: [number, number] | null;
+    /** The slab pool, in the first message that carries a slab. */
+    slabMemory: SharedArrayBuffer | null;
+    /** Read after the batches, which were made before it. */
+    slab: SlabRef | null;
+  }
   | { type: 'rows-complete' }
   | { type: 'done'; result: unknown }
   | { type: 'failed'; error: ForwardedError };
 
-/** The worker's end: sinks for the indexer, progress, and the outcome. */
+/** The worker's end: sinks for the indexer, goroutine slabs, progress, and the outcome. */
 export class RowForwarder {
   private readonly signals: Int32Array;
   private newTables: { index: number; table: string; columns: readonly string[] }[] = [];
@@ -64,6 +84,10 @@ export class RowForwarder {
   private tableCount = 0;
   private latestProgress: [number, number] | null = null;
   private lastSent = 0;
+  private slabMemory: SharedArrayBuffer | null = null;
+  private slabMemorySent = false;
+  private slabsSent = 0;
+  private pendingSlab: SlabRef | null = null;
 
   constructor(private readonly port: MessagePort, signals: SharedArrayBuffer) {
     this.signals = new Int32Array(signals);
@@ -76,6 +100,23 @@ export class RowForwarder {
       this.batches.push(batch);
       if (this.batches.length >= BATCHES_PER_MESSAGE) this.send();
     });
+  };
+
+  /** Goroutine records for the writing thread's GoroutineIndexer (see RowReceiver). */
+  readonly goroutineSlabs: SlabChannel = {
+    acquire: () => {
+      this.slabMemory ??= new SharedArrayBuffer(SLAB_POOL * SLAB_VALUES * Float64Array.BYTES_PER_ELEMENT);
+      // The slab this one reuses must have been consumed.
+      for (let released = Atomics.load(this.signals, RELEASED); this.slabsSent - released >= SLAB_POOL;
+        released = Atomics.load(this.signals, RELEASED)) {
+        Atomics.wait(this.signals, RELEASED, released, 1000);
+      }
+      return new Float64Array(this.slabMemory, (this.slabsSent % SLAB_POOL) * SLAB_VALUES * Float64Array.BYTES_PER_ELEMENT, SLAB_VALUES);
+    },
+    emit: (_slab, records) => {
+      this.pendingSlab = { seq: this.slabsSent++, records };
+      this.send();
+    },
   };
 
   /** Records progress, sent with what is buffered within PROGRESS_INTERVAL_MS, so the writer sees it (and can cancel) promptly. */
@@ -114,12 +155,16 @@ export class RowForwarder {
   }
 
   private send(): void {
-    if (this.batches.length === 0 && this.latestProgress === null) return;
+    if (this.batches.length === 0 && this.latestProgress === null && this.pendingSlab === null) return;
     const transfer = this.batches.flatMap((b) => [b.tags.buffer, b.numbers.buffer, b.bytes.buffer] as ArrayBuffer[]);
-    this.post({ type: 'rows', tables: this.newTables, batches: this.batches, progress: this.latestProgress }, transfer);
+    const slabMemory = this.pendingSlab && !this.slabMemorySent ? this.slabMemory : null;
+    this.post({ type: 'rows', tables: this.newTables, batches: this.batches, progress: this.latestProgress, slabMemory, slab: this.pendingSlab },
+      transfer);
+    if (slabMemory) this.slabMemorySent = true;
     this.newTables = [];
     this.batches = [];
     this.latestProgress = null;
+    this.pendingSlab = null;
     this.lastSent = performance.now();
   }
 
@@ -222,13 +267,20 @@ function unpack(b: PackedBatch): unknown[] {
   return out;
 }
 
-/** The database's end: inserts forwarded rows until the worker is done. */
+/** The database's end: inserts forwarded rows, and hands on goroutine slabs, until the worker is done. */
 export class RowReceiver {
   private readonly signals: Int32Array;
   private readonly inserters: RowSink[] = [];
+  private slabMemory: SharedArrayBuffer | null = null;
 
-  /** `sinks`: where the rows go on this thread (sqliteSinks of the database, possibly wrapped). */
-  constructor(private readonly sinks: RowSinks, private readonly port: MessagePort, signals: SharedArrayBuffer) {
+  /**
+   * `sinks`: where the rows go on this thread (sqliteSinks of the database, possibly wrapped);
+   * `consumeSlab`: reads the records of a goroutine slab (valid during the call only).
+   */
+  constructor(private readonly sinks: RowSinks, private readonly port: MessagePort, signals: SharedArrayBuffer,
+    private readonly consumeSlab: (slab: Float64Array, records: number) => void = () => {
+      throw new Error('goroutine records sent to a receiver that takes none');
+    }) {
     this.signals = new Int32Array(signals);
   }
 
@@ -260,6 +312,8 @@ export class RowReceiver {
         case 'rows':
           for (const t of m.tables) this.inserters[t.index] = this.sinks(t.table, t.columns);
           for (const b of m.batches) this.inserters[b.table].pushRows(unpack(b));
+          if (m.slabMemory) this.slabMemory = m.slabMemory;
+          if (m.slab) this.takeSlab(m.slab);
           if (m.progress) onProgress(m.progress[0], m.progress[1]);
           break;
         case 'rows-complete':
@@ -277,5 +331,13 @@ export class RowReceiver {
           throw m.error.kind === 'decode' ? new DecodeError(m.error.file, m.error.offset, m.error.code, m.error.detail) : new Error(m.error.message);
       }
     }
+  }
+
+  private takeSlab({ seq, records }: SlabRef): void {
+    if (!this.slabMemory) throw new Error('a goroutine slab before the slab memory');
+    const bytes = SLAB_VALUES * Float64Array.BYTES_PER_ELEMENT;
+    this.consumeSlab(new Float64Array(this.slabMemory, (seq % SLAB_POOL) * bytes, records * RECORD_SLOTS), records);
+    Atomics.add(this.signals, RELEASED, 1);
+    Atomics.notify(this.signals, RELEASED);
   }
 }

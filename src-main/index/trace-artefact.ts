@@ -1,17 +1,21 @@
 // Go execution traces as an artefact kind: recognised by their "go 1.N trace" header, decoded
-// as a stream and written by the TraceIndexer. Large traces are decoded in a worker thread that
-// forwards rows to this one, which writes them: decoding and SQLite then use both cores. This
-// thread also derives the goroutines' levels of detail from the rows it writes, and collects the
-// values of the goroutine list's sort orders; once every row is in, both threads sort orders.
+// as a stream and written by the TraceIndexer, which hands goroutine transitions to the
+// GoroutineIndexer. Large traces are decoded in a worker thread that forwards rows and goroutine
+// records to this one, which follows the goroutines and writes every row: decoding and the rest
+// then use both cores. This thread also collects the values of the goroutine list's sort orders
+// from the rows it writes; once every row is in, both threads sort orders.
 
+import type Database from 'better-sqlite3';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { withGoroutineFigures, type TraceSummary } from '../analyze/trace-summary.ts';
 import { DecodeError } from '../decode/errors.ts';
 import { openTrace } from '../decode/gotrace/reader.ts';
 import { startWorker } from '../runtime/start-worker.ts';
 import type { ArtefactIndexer, IndexContext, IndexedContent } from './artefact-kinds.ts';
 import { sqliteSinks, type RowSinks } from './batch-insert.ts';
 import { collectGoroutineOrders, GOROUTINE_ORDER_COLUMNS, type GoroutineOrderColumn } from './goroutine-orders.ts';
-import { collectGoroutineLevels } from './levels.ts';
+import { directSlabs, type SlabChannel } from './goroutine-events.ts';
+import { GoroutineIndexer, type GoroutineTotals } from './goroutine-indexer.ts';
 import { RowReceiver, SIGNAL_BYTES } from './row-channel.ts';
 import { TRACE_INDEXES, TRACE_TABLES } from './schema.ts';
 import { TraceIndexer } from './trace-indexer.ts';
@@ -49,10 +53,12 @@ export const traceIndexer: ArtefactIndexer = {
   hashesWhileIndexing: (size) => size >= THREAD_MIN_BYTES,
   index(ctx: IndexContext): IndexedContent {
     const orders = collectGoroutineOrders(sqliteSinks(ctx.db));
-    const sinks = collectGoroutineLevels(orders.sinks);
+    const sinks = orders.sinks;
+    const goroutines = new GoroutineIndexer(sinks);
+    const consume = (slab: Float64Array, records: number) => goroutines.consume(slab, records);
     let content: IndexedContent;
     if (ctx.size < THREAD_MIN_BYTES) {
-      content = indexTraceFile(ctx.file, sinks, (bytes, n) => ctx.progress(bytes, n));
+      content = indexTraceFile(ctx.file, sinks, directSlabs(consume), (bytes, n) => ctx.progress(bytes, n));
       orders.write(ctx.db);
     } else {
       const { port1, port2 } = new MessageChannel();
@@ -60,7 +66,7 @@ export const traceIndexer: ArtefactIndexer = {
       const data: TraceIndexWorkerData = { file: ctx.file, port: port2, signals };
       const worker = startWorker(import.meta.url, 'trace-index-worker', { workerData: data, transferList: [port2] });
       try {
-        content = new RowReceiver(sinks, port1, signals).receive(
+        content = new RowReceiver(sinks, port1, signals, consume).receive(
           (bytes, n) => ctx.progress(bytes, n),
           // While waiting for rows: hash the file (which may find it indexed already), then ready the sorts' memory.
           () => ctx.idle() || orders.prepare(),
@@ -76,18 +82,39 @@ export const traceIndexer: ArtefactIndexer = {
         void worker.terminate();
       }
     }
-    return content;
+    return withGoroutineTotals(content, goroutines.totals, ctx.db);
   },
 };
 
+/** The content with the goroutine figures that only the GoroutineIndexer has; wait reasons are named from the strings written. */
+function withGoroutineTotals(content: IndexedContent, totals: GoroutineTotals, db: Database.Database): IndexedContent {
+  const lookup = db.prepare('SELECT value FROM strings WHERE id = ?').pluck();
+  const byName = (byId: Map<number, number>) => {
+    const out = new Map<string, number>();
+    for (const [id, n] of byId) {
+      const name = id === 0 ? '' : (lookup.get(id) as string);
+      out.set(name, (out.get(name) ?? 0) + n);
+    }
+    return out;
+  };
+  const summary = withGoroutineFigures(content.summary as TraceSummary, {
+    goroutines: totals.goroutines, aliveAtEnd: totals.aliveAtEnd, runningNs: totals.runningNs, syscallNs: totals.syscallNs,
+    waitNsByReason: byName(totals.waitNsByReason), waitingAtEnd: byName(totals.waitingAtEnd),
+  });
+  return { ...content, summary, goroutines: totals.goroutines, meta: { ...content.meta, intervals: String(totals.intervals) } };
+}
+
 /**
- * Decodes a trace and hands its rows to `sinks`: the whole of indexing but the writes. A damaged
- * trace keeps what was decodable before the damage, with a warning; one with nothing decodable throws.
+ * Decodes a trace and hands its rows to `sinks` and its goroutine records to `goroutineSlabs`:
+ * the whole of indexing but the writes and the GoroutineIndexer's work, whose figures the content
+ * lacks (see withGoroutineTotals). A damaged trace keeps what was decodable before the damage,
+ * with a warning; one with nothing decodable throws.
  */
-export function indexTraceFile(file: string, sinks: RowSinks, progress: (bytes: number, events: number) => void): IndexedContent {
+export function indexTraceFile(file: string, sinks: RowSinks, goroutineSlabs: SlabChannel,
+  progress: (bytes: number, events: number) => void): IndexedContent {
   const reader = openTrace(file);
   try {
-    const indexer = new TraceIndexer(sinks, reader.format, () => reader.nsPerTick);
+    const indexer = new TraceIndexer(sinks, goroutineSlabs, reader.format, () => reader.nsPerTick);
     let warning: string | null = null;
     let n = 0;
     try {
@@ -105,13 +132,12 @@ export function indexTraceFile(file: string, sinks: RowSinks, progress: (bytes: 
       summary: result.summary,
       items: result.summary.events,
       durationNs: result.summary.durationNs,
-      goroutines: result.summary.goroutines,
+      goroutines: 0,
       warning,
       meta: {
         time_origin: String(reader.timeOrigin),
         start_ns: String(indexer.startTime ?? 0),
         duration_ns: String(result.summary.durationNs),
-        intervals: String(result.intervals),
       },
     };
   } finally {

@@ -1,5 +1,5 @@
 // Worker-thread entry of a large trace's indexing (see trace-artefact.ts): decodes the trace and
-// forwards every row to the thread that owns the database.
+// forwards every row and goroutine record to the thread that owns the database.
 
 import { workerData } from 'node:worker_threads';
 import { sortSharedOrders, type SharedGoroutineValues } from './goroutine-orders.ts';
@@ -9,7 +9,7 @@ import { DECODER_SORTED_ORDERS, indexTraceFile, type TraceIndexWorkerData } from
 const { file, port, signals } = workerData as TraceIndexWorkerData;
 const forwarder = new RowForwarder(port, signals);
 try {
-  const content = indexTraceFile(file, forwarder.sinks, (bytes, events) => forwarder.progress(bytes, events));
+  const content = indexTraceFile(file, forwarder.sinks, forwarder.goroutineSlabs, (bytes, events) => forwarder.progress(bytes, events));
   // The writing thread replies with the goroutines' values it collected, and sorts some of their orders meanwhile.
   const values = forwarder.rowsComplete() as SharedGoroutineValues | null;
   if (values) sortSharedOrders(values, DECODER_SORTED_ORDERS, forwarder.sinks);

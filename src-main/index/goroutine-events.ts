@@ -1,0 +1,77 @@
+// What the TraceIndexer hands the GoroutineIndexer: goroutine transitions and user regions as
+// numeric records packed in slabs (Float64Arrays), in trace order. Following goroutines (their
+// intervals, totals and rows) is two fifths of indexing a trace; as records it can run on the
+// thread that writes the database, which otherwise waits for the decoding one (row-channel.ts
+// carries the slabs), or on the same thread for small traces.
+//
+// A record is RECORD_SLOTS numbers; slot 0 is its code, slot 1 its time (ns since the first
+// event) where it has one:
+//   TRANSITION + to + (from NotExist ? CREATED : 0): goroutine, reason, stack, thread, proc,
+//     creator goroutine (−1: none), creation stack   (state codes as in the schema's GO_STATES)
+//   REGION_BEGIN, REGION_END: goroutine, task, type (string ID)
+//   END: the trace's last event time; the stream ends
+//   CLOCK: ns per tick as stored (in slot 1), before any transition
+//   NAME: stack ID (slot 1), the name (string ID) of a goroutine first seen with that stack
+
+export const RECORD_SLOTS = 9;
+export const CLOCK = 1;
+export const NAME = 2;
+export const REGION_BEGIN = 3;
+export const REGION_END = 4;
+export const END = 5;
+export const TRANSITION = 16;
+export const CREATED = 8;
+
+/** Records per slab (~1.2 MB). */
+export const SLAB_RECORDS = 1 << 14;
+
+/** Where slabs come from and go to. */
+export interface SlabChannel {
+  /** A slab to fill (SLAB_RECORDS records); may wait until one is free. */
+  acquire(): Float64Array;
+  /** Hands over the first `records` records of the slab last acquired; it is not written again until acquired again. */
+  emit(slab: Float64Array, records: number): void;
+}
+
+/** A channel of one slab, consumed at once on this thread. */
+export function directSlabs(consume: (slab: Float64Array, records: number) => void): SlabChannel {
+  const slab = new Float64Array(SLAB_RECORDS * RECORD_SLOTS);
+  return { acquire: () => slab, emit: consume };
+}
+
+/**
+ * Packs records into slabs. Hot callers write a record's slots themselves: `record(code)` returns
+ * where it starts in `slab` (read `slab` after the call: it may be a fresh one). Times are written
+ * that way too: passed to a call that is not inlined, a time past 2^30 ns is a new heap number.
+ */
+export class GoroutineEventWriter {
+  slab: Float64Array;
+  private at = 0;
+  /** Whether `slab` was handed over already: the next record needs a fresh one. */
+  private emitted = false;
+
+  constructor(private readonly channel: SlabChannel) {
+    this.slab = channel.acquire();
+  }
+
+  /** Starts a record with `code`; returns its offset in `slab`. */
+  record(code: number): number {
+    if (this.at === this.slab.length) this.flush();
+    if (this.emitted) {
+      this.slab = this.channel.acquire();
+      this.emitted = false;
+    }
+    const o = this.at;
+    this.slab[o] = code;
+    this.at = o + RECORD_SLOTS;
+    return o;
+  }
+
+  /** Hands over the records written so far. */
+  flush(): void {
+    if (this.at === 0) return;
+    this.channel.emit(this.slab, this.at / RECORD_SLOTS);
+    this.at = 0;
+    this.emitted = true;
+  }
+}
