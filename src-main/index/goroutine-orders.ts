@@ -43,8 +43,8 @@ export interface SharedGoroutineValues {
  * `write` then adds the orders of `columns` (all by default), and `shared` hands the values to
  * another thread for the others (null past the goroutines sorted in memory: `write` must then
  * be given every column). `prepare` readies memory for the sorts (call it while idle; false when
- * it had nothing to do). Used on the thread that writes the database: the decoding thread is the
- * busier one while decoding, and the orders need every row anyway.
+ * it had nothing to do, as always once the values are shared or written: the other thread may be
+ * sorting in that memory). Used on the thread that writes the database, which has every row.
  */
 export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED_IN_MEMORY): {
   sinks: RowSinks;
@@ -53,9 +53,13 @@ export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED
   write(db: Database.Database, columns?: readonly GoroutineOrderColumn[]): void;
 } {
   const orders = new GoroutineOrders(maxInMemory);
+  let sorting = false;
   return {
-    prepare: () => orders.prepare(),
-    shared: () => (orders.overflowed ? null : { n: orders.n, blocks: orders.blocks, scratch: orders.scratches[1]?.memory ?? null }),
+    prepare: () => !sorting && orders.prepare(),
+    shared: () => {
+      sorting = true;
+      return orders.overflowed ? null : { n: orders.n, blocks: orders.blocks, scratch: orders.scratches[1]?.memory ?? null };
+    },
     sinks: tapSinks(sinks, (table, columns) => {
       if (table !== 'goroutines') return null;
       const positions = GOROUTINE_ORDER_COLUMNS.map((c) => columns.indexOf(c));
@@ -63,6 +67,7 @@ export function collectGoroutineOrders(sinks: RowSinks, maxInMemory = MAX_SORTED
       return (values, at) => orders.add(values, at, positions);
     }),
     write(db, columns = GOROUTINE_ORDER_COLUMNS) {
+      sorting = true;
       if (orders.overflowed) {
         if (columns.length !== GOROUTINE_ORDER_COLUMNS.length) throw new Error('orders sorted by SQLite are written all at once');
         writeToOrdersTable(sinks, (push) => writeOrdersBySql(db, push));

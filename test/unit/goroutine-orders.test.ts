@@ -89,6 +89,21 @@ function generatedIndex(maxInMemory?: number, { sparse = false, split = false } 
   return db;
 }
 
+test('once the values are shared, readying memory leaves alone the memory the other thread sorts in', () => {
+  const discard = () => ({ push() {}, pushRows() {}, flush() {} });
+  const orders = collectGoroutineOrders(discard, 100_000); // more than one prepare() readies
+  const columns = ['id', 'name', 'start_ns', 'end_ns', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns'];
+  const sink = orders.sinks('goroutines', columns);
+  for (let id = 1; id <= 1000; id++) sink.push(id, 1, id, null, 0, 0, 0, id % 7);
+  assert.equal(orders.prepare(), true, 'memory to ready');
+  const values = orders.shared()!;
+  // The other thread sorts in this memory now: whatever it writes there stays.
+  const scratch = new Uint8Array(values.scratch!);
+  scratch.fill(0xab);
+  assert.equal(orders.prepare(), false, 'nothing more to ready once shared');
+  assert.ok(scratch.every((b) => b === 0xab), 'the shared sorting memory is untouched');
+});
+
 test('every page of every order, filtered or not, in both directions, is SQLite\'s ORDER BY', () => {
   const db = generatedIndex();
   const list = new GoroutineList(db, COUNT);
