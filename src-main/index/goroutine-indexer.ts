@@ -6,12 +6,18 @@
 
 import { ROWS_PER_STATEMENT, type RowSink, type RowSinks } from './batch-insert.ts';
 import { IdTable } from '../decode/id-table.ts';
-import { CLOCK, CREATED, END, NAME, RECORD_SLOTS, REGION_BEGIN, REGION_END, TRANSITION } from './goroutine-events.ts';
+import * as events from './goroutine-events.ts';
 import { CHUNK_POINTS, flushPoints, PointEncoder } from './point-codec.ts';
-import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } from './interval-codec.ts';
+import * as codec from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
 import { COUNT_LEVEL_NS, GOROUTINE_COUNT_STEP_NS } from './schema.ts';
 import { ByteWriter } from './varint.ts';
+
+// Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
+// getter call, and these are read for every record.
+const { CLOCK, CREATED, END, NAME, RECORD_SLOTS, REGION_BEGIN, REGION_END, TRANSITION } = events;
+const { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } = codec;
+type ChunkEncoder = codec.ChunkEncoder;
 
 /** Goroutine IDs kept per group of goroutines blocked at the end. */
 const BLOCKED_SAMPLE_IDS = 20;

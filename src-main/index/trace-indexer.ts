@@ -5,10 +5,15 @@
 import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts';
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
 import type { RowSink, RowSinks } from './batch-insert.ts';
-import { CLOCK, CREATED, END, GoroutineEventWriter, NAME, REGION_BEGIN, REGION_END, TRANSITION, type SlabChannel } from './goroutine-events.ts';
+import * as events from './goroutine-events.ts';
 import { CHUNK_POINTS, flushPoints, PointEncoder } from './point-codec.ts';
 import { storedNsPerTick } from './interval-codec.ts';
 import { METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
+
+// Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
+// getter call, and these are read for every transition.
+const { CLOCK, CREATED, END, GoroutineEventWriter, NAME, REGION_BEGIN, REGION_END, TRANSITION } = events;
+type GoroutineEventWriter = events.GoroutineEventWriter;
 
 const STATE_CODE: Record<GoState, number> = {
   Undetermined: 0, NotExist: 1, Runnable: 2, Running: 3, Waiting: 4, Syscall: 5,
@@ -65,7 +70,7 @@ export class TraceIndexer {
    * but the GoroutineIndexer's, whose records go to `goroutineSlabs`; `clock` gives the reader's ns
    * per tick, known once it has read an event.
    */
-  constructor(sinks: RowSinks, goroutineSlabs: SlabChannel, format: string, private readonly clock: () => number) {
+  constructor(sinks: RowSinks, goroutineSlabs: events.SlabChannel, format: string, private readonly clock: () => number) {
     // The summary's goroutine figures come from the GoroutineIndexer (see IndexResult).
     this.summarizer = new TraceSummarizer(format, false);
     this.out = new GoroutineEventWriter(goroutineSlabs);
