@@ -308,7 +308,7 @@ export class GoroutineIndexer {
         break;
     }
     // Intervals before its first chunk was written reach its levels from that chunk (flushChunk).
-    if (g.levels) g.levels.add(g.since, this.now, g.state);
+    if (g.levels) g.levels.add(d, g.state);
     g.chunk.add(d, g.state, g.reason, g.stack, open, g.thread, g.proc);
     g.intervals++;
     this.intervals++;
@@ -324,9 +324,9 @@ export class GoroutineIndexer {
     if (!g.levels) {
       // Its first chunk: it lives long enough for levels of detail, from now on fed its intervals as they close.
       const id = g.id;
-      const levels = (g.levels = new GoroutineLevels((row) => this.ins.levels.push(id, row.level, row.startBucket, row.data)));
+      const levels = (g.levels = new GoroutineLevels(start, (row) => this.ins.levels.push(id, row.level, row.startBucket, row.data)));
       decodeChunk(data, start, this.nsPerTick, (s, e, state) => {
-        levels.add(s, e, state);
+        levels.add(e - s, state);
       });
     }
   }

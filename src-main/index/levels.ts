@@ -18,6 +18,8 @@ export const LEVEL_NS = [1_000_000, 16_000_000, 256_000_000] as const;
 const BUCKETS_PER_ROW = 4096;
 /** State codes (schema GO_STATES) of the four accumulated states, in stored order. */
 const STATES = [2, 3, 4, 5] as const;
+/** Each state code's index in STATES, −1 for the states not accumulated. */
+const STATE_INDEX = [-1, -1, 0, 1, 2, 3, -1, -1];
 
 export interface LevelRow {
   level: number;
@@ -29,7 +31,11 @@ export interface LevelRow {
 class LevelBuilder {
   /** The open (partial) bucket, −1 when none. */
   private bucket = -1;
-  private readonly ns = [0, 0, 0, 0];
+  /** Its time span [bucketStart, bucketEnd); empty when none. */
+  bucketStart = 0;
+  bucketEnd = 0;
+  /** ns per stored state in the open bucket. */
+  readonly ns = [0, 0, 0, 0];
   /** A pending run of whole buckets in one state: first bucket, count, state index. */
   private runStart = -1;
   private runCount = 0;
@@ -44,7 +50,7 @@ class LevelBuilder {
     private readonly coarser: LevelBuilder | null) {}
 
   add(start: number, end: number, state: number): void {
-    const k = STATES.indexOf(state as (typeof STATES)[number]);
+    const k = STATE_INDEX[state & 7];
     if (k < 0 || end <= start) return;
     const w = this.width;
     let s = start;
@@ -120,6 +126,8 @@ class LevelBuilder {
     }
     if (this.bucket !== next && next >= 0) this.flushRun();
     this.bucket = next;
+    this.bucketStart = next >= 0 ? next * this.width : 0;
+    this.bucketEnd = next >= 0 ? (next + 1) * this.width : 0;
   }
 
   /** Starts a new row when `bucket` falls outside the current one. */
@@ -149,14 +157,36 @@ class LevelBuilder {
  */
 export class GoroutineLevels {
   private readonly builders: LevelBuilder[] = [];
+  private readonly finest: LevelBuilder;
+  /** End of the intervals so far. */
+  private t: number;
 
-  constructor(out: (row: LevelRow) => void) {
+  /** For intervals from `start` on. */
+  constructor(start: number, out: (row: LevelRow) => void) {
     let coarser: LevelBuilder | null = null;
     for (let i = LEVEL_NS.length - 1; i >= 0; i--) this.builders.unshift((coarser = new LevelBuilder(i + 1, LEVEL_NS[i], out, coarser)));
+    this.finest = this.builders[0];
+    this.t = start;
   }
 
-  add(start: number, end: number, state: number): void {
-    this.builders[0].add(start, end, state);
+  /**
+   * Adds the interval from the end of the previous one lasting `duration` ns. Given as a duration
+   * (a small integer): times past 2^30 ns passed to a call that is not inlined are boxed, and this
+   * is called for nearly every interval of long-lived goroutines (16 M on a 168 MB trace).
+   */
+  add(duration: number, state: number): void {
+    const start = this.t;
+    const end = start + duration;
+    this.t = end;
+    const b = this.finest;
+    const k = STATE_INDEX[state & 7];
+    // Most intervals fall inside the open bucket (as LevelBuilder.add would add them, short of
+    // one spanning exactly the whole bucket, which is a run).
+    if (k >= 0 && end > start && start >= b.bucketStart && end <= b.bucketEnd && (start !== b.bucketStart || end !== b.bucketEnd)) {
+      b.ns[k] += duration;
+      return;
+    }
+    b.add(start, end, state);
   }
 
   finish(): void {
