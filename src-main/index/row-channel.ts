@@ -8,6 +8,11 @@
 // structured clones of rows with millions of small blobs among them. On a 168 MB trace the
 // decoding thread then spends 0.5 s posting messages; the gain in total index time was within
 // the VM's run-to-run noise.
+//
+// The channel also carries slabs of goroutine records (goroutine-events.ts) for the receiving
+// thread's GoroutineIndexer: a pool of slabs in shared memory, filled in turn; a message names
+// the slab it completes, after the row batches made before it, and the receiver counts the slabs
+// it has read so that the sender reuses only those.
 
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { DecodeError, type DecodeErrorCode } from '../decode/errors.ts';
