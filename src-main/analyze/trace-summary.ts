@@ -57,15 +57,15 @@ interface GoroutineState {
  * goroutines itself (the indexer does, for its tables): the summarizer then skips that
  * bookkeeping, which is most of its cost on traces of millions of goroutines.
  */
-export interface GoroutineFigures {
+export interface GoroutineFigures<Reason = string> {
   goroutines: number;
   aliveAtEnd: number;
   runningNs: number;
   syscallNs: number;
   /** Time Waiting by reason, intervals still open at the end included. */
-  waitNsByReason: Map<string, number>;
+  waitNsByReason: Map<Reason, number>;
   /** Goroutines Waiting at the end, by reason. */
-  waitingAtEnd: Map<string, number>;
+  waitingAtEnd: Map<Reason, number>;
 }
 
 /** Accumulates a summary event by event; `summarizeTrace` drives it over a whole reader. */

@@ -4,6 +4,7 @@
 // regions, and its row once it ends; the goroutine count series, the blocking table and the
 // goroutines blocked at the end. Memory is bounded by the goroutines alive at once.
 
+import type { GoroutineFigures } from '../analyze/trace-summary.ts';
 import { ROWS_PER_STATEMENT, type RowSink, type RowSinks } from './batch-insert.ts';
 import { IdTable } from '../decode/id-table.ts';
 import * as events from './goroutine-events.ts';
@@ -108,16 +109,8 @@ function addWait(wait: number[], reason: number, ns: number): void {
   wait.push(reason, ns);
 }
 
-/** The summary's goroutine figures, with wait reasons as string IDs. */
-export interface GoroutineTotals {
-  goroutines: number;
-  aliveAtEnd: number;
-  runningNs: number;
-  syscallNs: number;
-  /** Time Waiting by reason, intervals still open at the end included. */
-  waitNsByReason: Map<number, number>;
-  /** Goroutines Waiting at the end, by reason. */
-  waitingAtEnd: Map<number, number>;
+/** The summary's goroutine figures, with wait reasons as string IDs, and the intervals written. */
+export interface GoroutineTotals extends GoroutineFigures<number> {
   intervals: number;
 }
 

@@ -98,8 +98,7 @@ function withGoroutineTotals(content: IndexedContent, totals: GoroutineTotals, d
     return out;
   };
   const summary = withGoroutineFigures(content.summary as TraceSummary, {
-    goroutines: totals.goroutines, aliveAtEnd: totals.aliveAtEnd, runningNs: totals.runningNs, syscallNs: totals.syscallNs,
-    waitNsByReason: byName(totals.waitNsByReason), waitingAtEnd: byName(totals.waitingAtEnd),
+    ...totals, waitNsByReason: byName(totals.waitNsByReason), waitingAtEnd: byName(totals.waitingAtEnd),
   });
   return { ...content, summary, goroutines: totals.goroutines, meta: { ...content.meta, intervals: String(totals.intervals) } };
 }
