@@ -158,8 +158,12 @@ class LevelBuilder {
 export class GoroutineLevels {
   private readonly builders: LevelBuilder[] = [];
   private readonly finest: LevelBuilder;
-  /** End of the intervals so far. */
-  private t: number;
+  /**
+   * End of the intervals so far. Initialised here, not only in the constructor: a field first
+   * undefined keeps a tagged representation in V8, and every double stored in it is a new heap
+   * object (16 M of them on a 168 MB trace).
+   */
+  private t = 0;
 
   /** For intervals from `start` on. */
   constructor(start: number, out: (row: LevelRow) => void) {
