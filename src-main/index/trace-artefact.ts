@@ -49,7 +49,7 @@ export const traceIndexer: ArtefactIndexer = {
   sniff: (head) => TRACE_MAGIC.every((b, i) => head[i] === b),
   tables: TRACE_TABLES,
   indexes: TRACE_INDEXES,
-  // The thread that writes waits for the decoding thread much of the time.
+  // The thread that writes waits for the decoding thread while it starts, and now and then after.
   hashesWhileIndexing: (size) => size >= THREAD_MIN_BYTES,
   index(ctx: IndexContext): IndexedContent {
     const orders = collectGoroutineOrders(sqliteSinks(ctx.db));
