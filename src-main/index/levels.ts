@@ -32,10 +32,16 @@ class LevelBuilder {
   /** The open (partial) bucket, −1 when none. */
   private bucket = -1;
   /** Its time span [bucketStart, bucketEnd); empty when none. */
-  bucketStart = 0;
-  bucketEnd = 0;
+  private bucketStart = 0;
+  private bucketEnd = 0;
   /** ns per stored state in the open bucket. */
-  readonly ns = [0, 0, 0, 0];
+  private readonly ns = [0, 0, 0, 0];
+  /**
+   * End of the intervals appended so far (see append). Initialised here, not only when set: a
+   * field first undefined keeps a tagged representation in V8, and every double stored in it is a
+   * new heap object (16 M of them on a 168 MB trace).
+   */
+  private t = 0;
   /** A pending run of whole buckets in one state: first bucket, count, state index. */
   private runStart = -1;
   private runCount = 0;
@@ -48,6 +54,30 @@ class LevelBuilder {
   /** `coarser`: the next level, fed this level's buckets and runs as they close (its width a multiple of this one's). */
   constructor(readonly level: number, private readonly width: number, private readonly out: (row: LevelRow) => void,
     private readonly coarser: LevelBuilder | null) {}
+
+  /** Starts the intervals that `append` adds at `start`. */
+  startAt(start: number): void {
+    this.t = start;
+  }
+
+  /**
+   * Adds the interval from the end of the previous one lasting `duration` ns. Given as a duration
+   * (a small integer): times past 2^30 ns passed to a call that is not inlined are boxed, and this
+   * is called for nearly every interval of long-lived goroutines (16 M on a 168 MB trace).
+   */
+  append(duration: number, state: number): void {
+    const start = this.t;
+    const end = start + duration;
+    this.t = end;
+    const k = STATE_INDEX[state & 7];
+    // Most intervals fall inside the open bucket: added as add() would, short of one spanning
+    // exactly the whole bucket, which is a run.
+    if (k >= 0 && end > start && start >= this.bucketStart && end <= this.bucketEnd && (start !== this.bucketStart || end !== this.bucketEnd)) {
+      this.ns[k] += duration;
+      return;
+    }
+    this.add(start, end, state);
+  }
 
   add(start: number, end: number, state: number): void {
     const k = STATE_INDEX[state & 7];
@@ -158,39 +188,18 @@ class LevelBuilder {
 export class GoroutineLevels {
   private readonly builders: LevelBuilder[] = [];
   private readonly finest: LevelBuilder;
-  /**
-   * End of the intervals so far. Initialised here, not only in the constructor: a field first
-   * undefined keeps a tagged representation in V8, and every double stored in it is a new heap
-   * object (16 M of them on a 168 MB trace).
-   */
-  private t = 0;
 
   /** For intervals from `start` on. */
   constructor(start: number, out: (row: LevelRow) => void) {
     let coarser: LevelBuilder | null = null;
     for (let i = LEVEL_NS.length - 1; i >= 0; i--) this.builders.unshift((coarser = new LevelBuilder(i + 1, LEVEL_NS[i], out, coarser)));
     this.finest = this.builders[0];
-    this.t = start;
+    this.finest.startAt(start);
   }
 
-  /**
-   * Adds the interval from the end of the previous one lasting `duration` ns. Given as a duration
-   * (a small integer): times past 2^30 ns passed to a call that is not inlined are boxed, and this
-   * is called for nearly every interval of long-lived goroutines (16 M on a 168 MB trace).
-   */
+  /** Adds the interval from the end of the previous one lasting `duration` ns (see LevelBuilder.append). */
   add(duration: number, state: number): void {
-    const start = this.t;
-    const end = start + duration;
-    this.t = end;
-    const b = this.finest;
-    const k = STATE_INDEX[state & 7];
-    // Most intervals fall inside the open bucket (as LevelBuilder.add would add them, short of
-    // one spanning exactly the whole bucket, which is a run).
-    if (k >= 0 && end > start && start >= b.bucketStart && end <= b.bucketEnd && (start !== b.bucketStart || end !== b.bucketEnd)) {
-      b.ns[k] += duration;
-      return;
-    }
-    b.add(start, end, state);
+    this.finest.append(duration, state);
   }
 
   finish(): void {

@@ -32,6 +32,11 @@ export const SIGNAL_BYTES = 16;
 /** Goroutine slabs (goroutine-events.ts) in shared memory, filled in turn; one is reused once consumed. */
 const SLAB_POOL = 16;
 const SLAB_VALUES = SLAB_RECORDS * RECORD_SLOTS;
+
+/** The `values` first values of slab number `seq` in the pool `memory`, where both ends find it. */
+function slabView(memory: SharedArrayBuffer, seq: number, values: number): Float64Array {
+  return new Float64Array(memory, (seq % SLAB_POOL) * SLAB_VALUES * Float64Array.BYTES_PER_ELEMENT, values);
+}
 /** At most this many messages wait for the writer (each ≤ BATCHES_PER_MESSAGE batches). */
 const MAX_IN_FLIGHT = 16;
 const BATCHES_PER_MESSAGE = 32;
@@ -112,11 +117,8 @@ export class RowForwarder {
     acquire: () => {
       this.slabMemory ??= new SharedArrayBuffer(SLAB_POOL * SLAB_VALUES * Float64Array.BYTES_PER_ELEMENT);
       // The slab this one reuses must have been consumed.
-      for (let released = Atomics.load(this.signals, RELEASED); this.slabsSent - released >= SLAB_POOL;
-        released = Atomics.load(this.signals, RELEASED)) {
-        Atomics.wait(this.signals, RELEASED, released, 1000);
-      }
-      return new Float64Array(this.slabMemory, (this.slabsSent % SLAB_POOL) * SLAB_VALUES * Float64Array.BYTES_PER_ELEMENT, SLAB_VALUES);
+      this.waitWhile(RELEASED, (released) => this.slabsSent - released >= SLAB_POOL);
+      return slabView(this.slabMemory, this.slabsSent, SLAB_VALUES);
     },
     emit: (_slab, records) => {
       this.pendingSlab = { seq: this.slabsSent++, records };
@@ -175,13 +177,16 @@ export class RowForwarder {
 
   private post(m: ChannelMessage, transfer: ArrayBuffer[] = []): void {
     // Backpressure: wait while the writer is behind.
-    for (let n = Atomics.load(this.signals, IN_FLIGHT); n >= MAX_IN_FLIGHT; n = Atomics.load(this.signals, IN_FLIGHT)) {
-      Atomics.wait(this.signals, IN_FLIGHT, n, 1000);
-    }
+    this.waitWhile(IN_FLIGHT, (n) => n >= MAX_IN_FLIGHT);
     Atomics.add(this.signals, IN_FLIGHT, 1);
     this.port.postMessage(m, transfer);
     Atomics.add(this.signals, POSTED, 1);
     Atomics.notify(this.signals, POSTED);
+  }
+
+  /** Waits while the receiver has not moved signal `slot` past where `busy` says to wait. */
+  private waitWhile(slot: number, busy: (value: number) => boolean): void {
+    for (let v = Atomics.load(this.signals, slot); busy(v); v = Atomics.load(this.signals, slot)) Atomics.wait(this.signals, slot, v, 1000);
   }
 }
 
@@ -340,8 +345,7 @@ export class RowReceiver {
 
   private takeSlab({ seq, records }: SlabRef): void {
     if (!this.slabMemory) throw new Error('a goroutine slab before the slab memory');
-    const bytes = SLAB_VALUES * Float64Array.BYTES_PER_ELEMENT;
-    this.consumeSlab(new Float64Array(this.slabMemory, (seq % SLAB_POOL) * bytes, records * RECORD_SLOTS), records);
+    this.consumeSlab(slabView(this.slabMemory, seq, records * RECORD_SLOTS), records);
     Atomics.add(this.signals, RELEASED, 1);
     Atomics.notify(this.signals, RELEASED);
   }
