@@ -11,16 +11,23 @@ import { TIMED_ARG_COUNT as ARG_COUNT_TABLE, TIMED_SPECS as SPECS_TABLE } from '
 const TIMED_SPECS = SPECS_TABLE;
 const TIMED_ARG_COUNT = ARG_COUNT_TABLE;
 
+const EMPTY = new Uint8Array(0);
+
 export class BatchCursor {
   readonly ev: WireEvent = { typ: 0, time: 0, args: [0, 0, 0, 0, 0], offset: 0 };
   /** Time of `ev` (a copy kept on the cursor: the heap compares it constantly). */
   time = 0;
   /** The ordering state of this cursor's thread, once it exists. */
   mState: MState | undefined = undefined;
-  private idx = 0;
+  /** Index of the current batch; -1 before the first. */
+  private idx = -1;
+  /** The current batch's body and read position in it (an empty body before the first batch). */
+  private data: Uint8Array = EMPTY;
   private dataOff = 0;
-  /** Time of the previous event of the current batch; NaN at a batch start. */
-  private lastTs = NaN;
+  /** File offset of data[0], for error messages and event offsets. */
+  private bodyOffset = 0;
+  /** Time of the previous event of the current batch (its base time at a batch start). */
+  private lastTs = 0;
 
   constructor(
     readonly m: number,
@@ -34,21 +41,13 @@ export class BatchCursor {
 
   /** Reads the next event into `ev`. Returns false when the thread has no more events. */
   next(): boolean {
-    const batches = this.batches;
-    while (this.idx < batches.length && batches[this.idx].data.length === this.dataOff) {
-      this.idx++;
-      this.dataOff = 0;
-      this.lastTs = NaN;
-    }
-    if (this.idx === batches.length) return false;
-    const batch = batches[this.idx];
-    if (this.lastTs !== this.lastTs) this.lastTs = this.baseNs(batch.time);
-    const data = batch.data;
+    if (this.dataOff === this.data.length && !this.nextBatch()) return false;
+    const data = this.data;
     const start = this.dataOff;
     const typ = data[start];
     const nargs = TIMED_ARG_COUNT[typ];
     if (nargs < 0) {
-      throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
+      throw new DecodeError(this.file, this.bodyOffset + start, 'corrupt',
         `unknown or untimed event type ${typ} in the batch of thread ${this.m}: expected a timed event`);
     }
     const args = this.ev.args;
@@ -67,7 +66,7 @@ export class BatchCursor {
           v = (b & 0x7f) + b2 * 128;
           pos++;
         } else {
-          v = this.longUvarint(data, pos - 1, batch.dataOffset + start, typ);
+          v = this.longUvarint(data, pos - 1, this.bodyOffset + start, typ);
           pos = this.longEnd;
         }
       }
@@ -75,7 +74,7 @@ export class BatchCursor {
       else dt = v;
     }
     if (pos > end) {
-      throw new DecodeError(this.file, batch.dataOffset + start, 'corrupt',
+      throw new DecodeError(this.file, this.bodyOffset + start, 'corrupt',
         `event ${TIMED_SPECS[typ]!.name} runs past the end of its batch: expected ${nargs + 1} complete uvarints`);
     }
     // Go converts each delta separately, then adds (matters for non-integral ns per unit).
@@ -83,8 +82,23 @@ export class BatchCursor {
     this.ev.typ = typ;
     this.ev.time = this.lastTs;
     this.time = this.lastTs;
-    this.ev.offset = batch.dataOffset + start;
+    this.ev.offset = this.bodyOffset + start;
     this.dataOff = pos;
+    return true;
+  }
+
+  /** Moves to the next non-empty batch; false when there is none. */
+  private nextBatch(): boolean {
+    const batches = this.batches;
+    do {
+      if (this.idx + 1 >= batches.length) return false;
+      this.idx++;
+    } while (batches[this.idx].data.length === 0);
+    const batch = batches[this.idx];
+    this.data = batch.data;
+    this.dataOff = 0;
+    this.bodyOffset = batch.dataOffset;
+    this.lastTs = this.baseNs(batch.time);
     return true;
   }
 
