@@ -18,8 +18,8 @@ export const LEVEL_NS = [1_000_000, 16_000_000, 256_000_000] as const;
 const BUCKETS_PER_ROW = 4096;
 /** State codes (schema GO_STATES) of the four accumulated states, in stored order. */
 const STATES = [2, 3, 4, 5] as const;
-/** Each state code's index in STATES, −1 for the states not accumulated. */
-const STATE_INDEX = [-1, -1, 0, 1, 2, 3, -1, -1];
+/** Each state code (0–7) to its index in STATES, −1 for the states not accumulated. */
+const STATE_INDEX = Array.from({ length: 8 }, (_, code) => STATES.indexOf(code as (typeof STATES)[number]));
 
 export interface LevelRow {
   level: number;

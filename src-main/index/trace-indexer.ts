@@ -59,7 +59,7 @@ export class TraceIndexer {
    * past 2^30 ns is boxed by V8 at every call that is not inlined (500 MB of garbage on a 168 MB trace).
    */
   private now = 0;
-  /** Goroutine names by the stack ID they may be first seen with (see nameOf), as sent in NAME records. */
+  /** Goroutine names by the stack ID they may be first seen with (see nameStack), as sent in NAME records. */
   private readonly nameByStack: number[] = [];
   private lastReason = '';
   private lastReasonId = 0;
@@ -250,21 +250,18 @@ export class TraceIndexer {
   }
 
   /**
-   * The name string ID of a goroutine first seen with `stack` (ID `stackId`): its start
-   * function, or the first non-runtime frame of the stack when that function is the runtime's.
-   * Remembered per stack: millions of goroutines share a few stacks.
+   * Names the goroutines that may be first seen with `stack` (ID `stackId`, not named yet): its
+   * start function, or the first non-runtime frame of the stack when that function is the
+   * runtime's; the name goes to the GoroutineIndexer in a NAME record. Remembered per stack:
+   * millions of goroutines share a few stacks.
    */
-  private nameOf(stack: Stack, stackId: number): number {
-    let id = this.nameByStack[stackId];
-    if (id === undefined) {
-      const entry = stack.length > 0 ? stack[stack.length - 1].func : '';
-      const name = entry && !entry.startsWith('runtime.') ? entry : (stack.find((f) => !f.func.startsWith('runtime.'))?.func ?? entry);
-      id = this.nameByStack[stackId] = this.string(name);
-      const o = this.out.record(NAME);
-      this.out.slab[o + 1] = stackId;
-      this.out.slab[o + 2] = id;
-    }
-    return id;
+  private nameStack(stack: Stack, stackId: number): void {
+    const entry = stack.length > 0 ? stack[stack.length - 1].func : '';
+    const name = entry && !entry.startsWith('runtime.') ? entry : (stack.find((f) => !f.func.startsWith('runtime.'))?.func ?? entry);
+    const id = (this.nameByStack[stackId] = this.string(name));
+    const o = this.out.record(NAME);
+    this.out.slab[o + 1] = stackId;
+    this.out.slab[o + 2] = id;
   }
 
   /** A transition's reason as a string ID (0 for none); the last one is remembered (reasons repeat). */
@@ -282,8 +279,8 @@ export class TraceIndexer {
     const tr = ev.data as GoStateTransition;
     const created = tr.from === 'NotExist';
     const stack = this.stack(tr.stack);
-    // The name its stack gives, should the goroutine be first seen here.
-    if (this.nameByStack[stack] === undefined) this.nameOf(tr.stack, stack);
+    // The name its stack gives, should the goroutine be first seen here (checked here: per transition).
+    if (this.nameByStack[stack] === undefined) this.nameStack(tr.stack, stack);
     const reason = this.reason(tr.reason);
     const creationStack = created ? this.stack(ev.stack) : 0;
     const o = this.out.record(TRANSITION + STATE_CODE[tr.to] + (created ? CREATED : 0));
