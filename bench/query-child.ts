@@ -45,7 +45,8 @@ for (let i = 0; i < 50; i++) {
   await time('metric', () => svc.metric(hash, '/memory/classes/heap/objects:bytes', t0, t1, 1600));
   await time('goroutineCounts', () => svc.goroutineCounts(hash, t0, t1, 1600));
   await time('blocking', () => svc.blocking(hash, 100));
-  await time('stuckGoroutines', () => svc.stuckGoroutines(hash));
+  await time('blockingProfile', () => svc.blockingProfile(hash, 'sync'));
+  await time('leaks', () => svc.leaks(hash));
 }
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 const queryP50Ms: Record<string, number> = {};

@@ -4,6 +4,7 @@
 
 import { DecodeError } from '../decode/errors.ts';
 import type { GoState, TraceEvent, TraceReader } from '../decode/gotrace/model.ts';
+import { isStatusRestatement, unblockerOf } from './goroutine-transitions.ts';
 
 export interface TraceSummary {
   /** The header's version, e.g. "1.21", "1.26". */
@@ -22,7 +23,8 @@ export interface TraceSummary {
   /**
    * Time goroutines spent Waiting by reason, Running and in Syscall, ns. A goroutine's interval
    * runs from one of its transitions to its next; one still open at the end runs to the last
-   * event; time before a goroutine's first transition is not counted.
+   * event; time before a goroutine's first transition is not counted. Status restatements
+   * (isStatusRestatement) are not transitions.
    */
   waitNsByReason: Record<string, number>;
   runningNs: number;
@@ -38,6 +40,10 @@ export interface TraceSummary {
   logs: number;
   /** Largest "/gc/heap/goal:bytes" metric value, 0 when none. */
   maxHeapGoalBytes: number;
+  /** Unblock edges: a waiting goroutine made runnable by another (see unblockerOf). */
+  unblocks: number;
+  /** Unblock edges by the reason of the wait they ended. */
+  unblocksByReason: Record<string, number>;
 }
 
 export interface SummaryResult {
@@ -66,6 +72,9 @@ export interface GoroutineFigures<Reason = string> {
   waitNsByReason: Map<Reason, number>;
   /** Goroutines Waiting at the end, by reason. */
   waitingAtEnd: Map<Reason, number>;
+  unblocks: number;
+  /** Unblock edges by the reason of the wait they ended. */
+  unblocksByReason: Map<Reason, number>;
 }
 
 /** Accumulates a summary event by event; `summarizeTrace` drives it over a whole reader. */
@@ -77,6 +86,8 @@ export class TraceSummarizer {
   private readonly kinds = new Map<string, number>();
   private transitions = 0;
   private readonly waitNs = new Map<string, number>();
+  private unblocks = 0;
+  private readonly unblocksByReason = new Map<string, number>();
   /** Open stop-the-world begins per scope, oldest first. */
   private readonly stwOpen = new Map<string, number[]>();
   private first = 0;
@@ -87,7 +98,7 @@ export class TraceSummarizer {
     this.s = {
       format, events: 0, eventsByKind: {}, durationNs: 0, goroutines: 0, goroutinesAliveAtEnd: 0,
       waitingAtEnd: {}, waitNsByReason: {}, runningNs: 0, syscallNs: 0, gcCycles: 0, stwCount: 0,
-      stwTotalNs: 0, stwMaxNs: 0, tasks: 0, regions: 0, logs: 0, maxHeapGoalBytes: 0,
+      stwTotalNs: 0, stwMaxNs: 0, tasks: 0, regions: 0, logs: 0, maxHeapGoalBytes: 0, unblocks: 0, unblocksByReason: {},
     };
   }
 
@@ -102,8 +113,13 @@ export class TraceSummarizer {
     switch (ev.kind) {
       case 'StateTransition': {
         const t = ev.data;
-        if (t.resource !== 'goroutine' || !this.followGoroutines) break;
+        if (t.resource !== 'goroutine' || !this.followGoroutines || isStatusRestatement(t.from, t.to)) break;
         let g = this.goroutines.get(t.id);
+        if (unblockerOf(t.from, t.to, t.id, ev.goroutine) >= 0) {
+          const reason = g ? g.reason : '';
+          this.unblocks++;
+          this.unblocksByReason.set(reason, (this.unblocksByReason.get(reason) ?? 0) + 1);
+        }
         if (g) this.credit(g, ev.time);
         else this.goroutines.set(t.id, (g = { state: t.to, reason: t.reason, since: ev.time }));
         if (t.to === 'NotExist') {
@@ -177,7 +193,7 @@ export class TraceSummarizer {
   private goroutineFigures(): GoroutineFigures {
     const f: GoroutineFigures = {
       goroutines: this.goroutines.size + this.dead, aliveAtEnd: 0, runningNs: this.s.runningNs, syscallNs: this.s.syscallNs,
-      waitNsByReason: new Map(this.waitNs), waitingAtEnd: new Map(),
+      waitNsByReason: new Map(this.waitNs), waitingAtEnd: new Map(), unblocks: this.unblocks, unblocksByReason: new Map(this.unblocksByReason),
     };
     for (const g of this.goroutines.values()) {
       const d = this.last - g.since;
@@ -203,6 +219,8 @@ export function withGoroutineFigures(summary: TraceSummary, g: GoroutineFigures)
     syscallNs: g.syscallNs,
     waitingAtEnd: sortedRecord(g.waitingAtEnd),
     waitNsByReason: sortedRecord(g.waitNsByReason),
+    unblocks: g.unblocks,
+    unblocksByReason: sortedRecord(g.unblocksByReason),
   };
 }
 

@@ -6,8 +6,11 @@
 //
 // A record is RECORD_SLOTS numbers; slot 0 is its code, slot 1 its time (ns since the first
 // event) where it has one:
-//   TRANSITION + to + (from NotExist ? CREATED : 0): goroutine, reason, stack, thread, proc,
-//     creator goroutine (−1: none), creation stack   (state codes as in the schema's GO_STATES)
+//   transitionCode(from, to, blocking kind): goroutine, reason, stack, thread, proc, the other
+//     goroutine (its creator when from is NotExist, its waker on an unblock edge, −1 otherwise),
+//     the event's stack (the creator's or waker's stack, or the goroutine's own)
+//     (state codes as in the schema's GO_STATES; blocking kind as blockingKindCode codes the kind
+//     the goroutine enters). Status restatements (from = to) are never sent.
 //   REGION_BEGIN, REGION_END: goroutine, task, type (string ID)
 //   END: the trace's last event time; the stream ends
 //   CLOCK: ns per tick as stored (in slot 1), before any transition
@@ -20,7 +23,15 @@ export const REGION_BEGIN = 3;
 export const REGION_END = 4;
 export const END = 5;
 export const TRANSITION = 16;
-export const CREATED = 8;
+
+/** The code of a transition record (see above). */
+export function transitionCode(from: number, to: number, blockingKind: number): number {
+  return TRANSITION + (blockingKind << 6) + (from << 3) + to;
+}
+/** A transition code's parts, from `code - TRANSITION`. */
+export const transitionTo = (flags: number): number => flags & 7;
+export const transitionFrom = (flags: number): number => (flags >> 3) & 7;
+export const transitionBlockingKind = (flags: number): number => flags >> 6;
 
 /** Records per slab (~1.2 MB). */
 export const SLAB_RECORDS = 1 << 14;

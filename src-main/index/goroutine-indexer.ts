@@ -13,10 +13,11 @@ import * as codec from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
 import { COUNT_LEVEL_NS, GOROUTINE_COUNT_STEP_NS } from './schema.ts';
 import { ByteWriter } from './varint.ts';
+import { BlockingSites } from './blocking-sites.ts';
 
 // Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
 // getter call, and these are read for every record.
-const { CLOCK, CREATED, END, NAME, RECORD_SLOTS, REGION_BEGIN, REGION_END, TRANSITION } = events;
+const { CLOCK, END, NAME, RECORD_SLOTS, REGION_BEGIN, REGION_END, TRANSITION } = events;
 const { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } = codec;
 type ChunkEncoder = codec.ChunkEncoder;
 
@@ -67,6 +68,15 @@ class GoroutineRecord {
   levels: GoroutineLevels | null = null;
   /** Open user regions, innermost last. */
   readonly regions: { task: number; type: number; start: number }[] = [];
+  /** When it first started Running in the trace (−1: not yet): blocking profiles count time from there (BlockingSites). */
+  firstRunning = -1;
+  /** The wait a blocking profile is following (kind 0: none), from the transition that began it. */
+  trackKind = 0;
+  trackStart = 0;
+  trackReason = 0;
+  trackStack = 0;
+  /** Waits that ended before it first ran, flat (kind, reason, stack, start, end), until it runs or ends (BlockingSites). */
+  readonly pendingWaits: number[] = [];
 
   constructor(nsPerTick: number) {
     this.chunk = new ChunkEncoder(nsPerTick);
@@ -95,6 +105,9 @@ class GoroutineRecord {
     this.chunksWritten = 0;
     this.levels = null;
     this.regions.length = 0;
+    this.firstRunning = -1;
+    this.trackKind = 0;
+    this.pendingWaits.length = 0;
     this.chunk.begin(t);
   }
 }
@@ -114,14 +127,24 @@ export interface GoroutineTotals extends GoroutineFigures<number> {
   intervals: number;
 }
 
+/** The state a blocking kind follows (blockingKindCode's codes: sync, net, syscall, sched). */
+const KIND_STATE = [0, 4, 4, 5, 2];
+
 export class GoroutineIndexer {
   private readonly goroutines = new IdTable<GoroutineRecord>();
   /** Records of ended goroutines, for reuse (see GoroutineRecord). */
   private readonly freeRecords: GoroutineRecord[] = [];
   /** Waiting time by reason, then by the stack that blocked. */
   private readonly blocking = new Map<number, Map<number, { total: number; count: number; max: number }>>();
-  /** Goroutines blocked at the end, by "state/reason/stack". */
-  private readonly blocked = new Map<string, { state: number; reason: number; stack: number; goroutines: number; oldest: number; name: number; ids: number[] }>();
+  /** Goroutines blocked at the end, by "state/reason/stack"; `byEighth`: how many began their wait in each eighth of the trace. */
+  private readonly blocked = new Map<string, { state: number; reason: number; stack: number; goroutines: number; oldest: number; newest: number;
+    name: number; ids: number[]; byEighth: number[] }>();
+  /** The four blocking profiles of `go tool trace -pprof`, by site. */
+  private readonly sites = new BlockingSites();
+  private unblocks = 0;
+  private readonly unblocksByReason = new Map<number, number>();
+  /** Unblock edges by the wait's stack, then the waker's stack. */
+  private readonly unblockSites = new Map<number, Map<number, { count: number; last: number }>>();
   private readonly counts = [0, 0, 0, 0, 0, 0]; // goroutines by state code
   /** The chunk of goroutine count samples being filled (created at the first sample, when the clock is known). */
   private countPoints: PointEncoder | null = null;
@@ -160,7 +183,10 @@ export class GoroutineIndexer {
       countLevels: sinks('goroutine_count_levels', ['level', 'time_ns', 'running', 'runnable', 'waiting', 'syscall']),
       regions: sinks('regions', ['goroutine', 'task', 'type', 'start_ns', 'end_ns', 'depth']),
       blocking: sinks('blocking', ['reason', 'stack', 'total_ns', 'count', 'max_ns']),
-      blockedAtEnd: sinks('blocked_at_end', ['state', 'reason', 'stack', 'goroutines', 'oldest_since_ns', 'name', 'sample_ids']),
+      blockedAtEnd: sinks('blocked_at_end', ['state', 'reason', 'stack', 'goroutines', 'oldest_since_ns', 'newest_since_ns', 'since_by_eighth', 'name', 'sample_ids']),
+      blockingSites: sinks('blocking_sites', ['kind', 'reason', 'stack', 'count', 'total_ns', 'max_ns', 'p50_ns', 'p99_ns']),
+      unblocks: sinks('unblocks', ['time_ns', 'goroutine', 'reason', 'stack', 'by_goroutine', 'by_stack']),
+      unblockSites: sinks('unblock_sites', ['stack', 'by_stack', 'count', 'last_ns']),
       levels: sinks('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']),
     };
   }
@@ -213,21 +239,24 @@ export class GoroutineIndexer {
 
   /** A goroutine's transition at `now` (see goroutine-events.ts for the record). */
   private transition(slab: Float64Array, o: number, flags: number): void {
-    const to = flags & (CREATED - 1);
+    const to = events.transitionTo(flags);
+    const from = events.transitionFrom(flags);
     const id = slab[o + 2];
     const reason = slab[o + 3];
     const stack = slab[o + 4];
+    const other = slab[o + 7];
+    const eventStack = slab[o + 8];
     let g = this.goroutines.get(id);
     if (!g) {
-      const created = flags >= CREATED;
-      const creator = slab[o + 7];
+      const created = from === 1; /* NotExist */
       g = this.freeRecords.pop() ?? new GoroutineRecord(this.nsPerTick);
-      g.begin(id, this.nameByStack[stack], created, created && creator >= 0 ? creator : null, created ? slab[o + 8] : 0, this.now, to,
+      g.begin(id, this.nameByStack[stack], created, created && other >= 0 ? other : null, created ? eventStack : 0, this.now, to,
         reason, stack);
       this.goroutines.set(id, g);
       this.goroutineCount++;
       this.counts[to]++;
     } else {
+      if (from === 4 && other >= 0) this.unblock(g, other, eventStack);
       this.closeInterval(g, false);
       this.counts[g.state]--;
       this.counts[to]++;
@@ -236,9 +265,76 @@ export class GoroutineIndexer {
       g.reason = reason;
       g.stack = stack;
     }
+    this.followBlocking(g, to, events.transitionBlockingKind(flags), reason, eventStack);
     g.thread = to === 3 || to === 5 ? slab[o + 5] : -1;
     g.proc = to === 3 ? slab[o + 6] : -1;
     if (to === 1 /* NotExist */) this.finishGoroutine(g, this.now);
+  }
+
+  /** `g`, waiting, was made runnable by goroutine `by` (an unblock edge) at `now`. */
+  private unblock(g: GoroutineRecord, by: number, byStack: number): void {
+    this.unblocks++;
+    this.unblocksByReason.set(g.reason, (this.unblocksByReason.get(g.reason) ?? 0) + 1);
+    this.ins.unblocks.push(this.now, g.id, g.reason, g.stack, by, byStack);
+    let byWaker = this.unblockSites.get(g.stack);
+    if (!byWaker) this.unblockSites.set(g.stack, (byWaker = new Map()));
+    const site = byWaker.get(byStack);
+    if (site) {
+      site.count++;
+      site.last = this.now;
+    } else {
+      byWaker.set(byStack, { count: 1, last: this.now });
+    }
+  }
+
+  /**
+   * Follows `g`'s waits for the blocking profiles as cmd/trace's makeComputePprofFunc does: a wait
+   * begins with a transition into its kind's state, is kept while the goroutine stays there, and
+   * ends with the next transition out of it; its site is the stack of the event that began it.
+   */
+  private followBlocking(g: GoroutineRecord, to: number, kind: number, reason: number, eventStack: number): void {
+    if (g.trackKind !== 0) {
+      if (to === KIND_STATE[g.trackKind]) return;
+      this.endWait(g);
+    }
+    if (to === 3 && g.firstRunning < 0) {
+      g.firstRunning = this.now;
+      // Waits that ended before it first ran lie outside its span in cmd/trace (pprofMatchingGoroutines).
+      g.pendingWaits.length = 0;
+    }
+    if (kind !== 0) {
+      g.trackKind = kind;
+      g.trackStart = this.now;
+      g.trackReason = reason;
+      g.trackStack = eventStack;
+    }
+  }
+
+  /**
+   * Ends the wait `g` is followed in at `now`. cmd/trace counts the part of a wait inside the
+   * goroutine's span, from its first Running (summary.go's StartTime) to its end; a goroutine that
+   * never runs spans the whole trace: a wait that ended before any run waits in pendingWaits until
+   * the goroutine runs (and it is dropped) or ends (and it counts whole).
+   */
+  private endWait(g: GoroutineRecord): void {
+    const kind = g.trackKind;
+    g.trackKind = 0;
+    if (g.firstRunning < 0) {
+      g.pendingWaits.push(kind, g.trackReason, g.trackStack, g.trackStart, this.now);
+      return;
+    }
+    const d = this.now - Math.max(g.trackStart, g.firstRunning);
+    if (d > 0) this.sites.add(kind, g.trackReason, g.trackStack, d);
+  }
+
+  /** Counts the waits of a goroutine that ended without ever running (see endWait). */
+  private flushPendingWaits(g: GoroutineRecord): void {
+    const p = g.pendingWaits;
+    for (let i = 0; i < p.length; i += 5) {
+      const d = p[i + 4] - p[i + 3];
+      if (d > 0) this.sites.add(p[i], p[i + 1], p[i + 2], d);
+    }
+    p.length = 0;
   }
 
   private sampleCounts(): void {
@@ -368,6 +464,7 @@ export class GoroutineIndexer {
     rows[at + c.last_stack] = g.stack;
     rows[at + c.last_since_ns] = endNs === null ? g.since : null;
     if (this.goroutineRowsFilled === ROWS_PER_STATEMENT) this.flushGoroutineRows();
+    if (g.firstRunning < 0) this.flushPendingWaits(g);
     if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
     this.goroutines.delete(g.id);
@@ -385,12 +482,19 @@ export class GoroutineIndexer {
   private blockedAtEnd(g: GoroutineRecord): void {
     const key = `${g.state}/${g.reason}/${g.stack}`;
     const b = this.blocked.get(key);
+    // Called at the end of the trace (now): when its wait began, in eighths of the trace.
+    const eighth = Math.min(7, Math.floor((g.since / Math.max(this.now, 1)) * 8));
     if (!b) {
-      this.blocked.set(key, { state: g.state, reason: g.reason, stack: g.stack, goroutines: 1, oldest: g.since, name: g.name, ids: [g.id] });
+      const byEighth = [0, 0, 0, 0, 0, 0, 0, 0];
+      byEighth[eighth] = 1;
+      this.blocked.set(key, { state: g.state, reason: g.reason, stack: g.stack, goroutines: 1, oldest: g.since, newest: g.since, name: g.name,
+        ids: [g.id], byEighth });
       return;
     }
     b.goroutines++;
     b.oldest = Math.min(b.oldest, g.since);
+    b.newest = Math.max(b.newest, g.since);
+    b.byEighth[eighth]++;
     if (b.ids.length < BLOCKED_SAMPLE_IDS) b.ids.push(g.id);
   }
 
@@ -416,7 +520,12 @@ export class GoroutineIndexer {
       waitNsByReason.set(reason, total);
     }
     for (const b of this.blocked.values()) {
-      this.ins.blockedAtEnd.push(b.state, b.reason, b.stack, b.goroutines, b.oldest, b.name, JSON.stringify(b.ids));
+      this.ins.blockedAtEnd.push(b.state, b.reason, b.stack, b.goroutines, b.oldest, b.newest, JSON.stringify(b.byEighth), b.name,
+        JSON.stringify(b.ids));
+    }
+    this.sites.write(this.ins.blockingSites);
+    for (const [stack, byWaker] of this.unblockSites) {
+      for (const [byStack, u] of byWaker) this.ins.unblockSites.push(stack, byStack, u.count, u.last);
     }
     // A last count sample at the end of the trace, unless one fell exactly there.
     if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.countSample(t);
@@ -426,7 +535,7 @@ export class GoroutineIndexer {
     for (const ins of Object.values(this.ins)) ins.flush();
     return {
       goroutines: this.goroutineCount, aliveAtEnd, runningNs: this.runningNs, syscallNs: this.syscallNs, waitNsByReason, waitingAtEnd,
-      intervals: this.intervals,
+      intervals: this.intervals, unblocks: this.unblocks, unblocksByReason: this.unblocksByReason,
     };
   }
 }

@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 17;
+export const SCHEMA_VERSION = 18;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -56,9 +56,24 @@ CREATE TABLE goroutines (
 CREATE TABLE blocking (reason INTEGER NOT NULL, stack INTEGER NOT NULL, total_ns INTEGER NOT NULL, count INTEGER NOT NULL,
   max_ns INTEGER NOT NULL, PRIMARY KEY (reason, stack)) WITHOUT ROWID;
 -- Goroutines alive at the end of the trace and blocked (Waiting or in a Syscall), grouped by
--- state, reason and stack: the trace's leak suspects.
+-- state, reason and stack: the trace's leak suspects. since_by_eighth: a JSON array of 8 counts,
+-- the group's goroutines by the eighth of the trace in which their wait began (how it grew).
 CREATE TABLE blocked_at_end (state INTEGER NOT NULL, reason INTEGER NOT NULL, stack INTEGER NOT NULL, goroutines INTEGER NOT NULL,
-  oldest_since_ns INTEGER NOT NULL, name INTEGER NOT NULL, sample_ids TEXT NOT NULL);
+  oldest_since_ns INTEGER NOT NULL, newest_since_ns INTEGER NOT NULL, since_by_eighth TEXT NOT NULL, name INTEGER NOT NULL,
+  sample_ids TEXT NOT NULL);
+-- The four blocking profiles of go tool trace -pprof=KIND, by site: kind 1 sync, 2 net, 3 syscall,
+-- 4 sched (BLOCKING_KINDS); stack = the stack of the event that began the wait, as cmd/trace keys
+-- them. Waits still open at the end are not counted; p50/p99 are read from a histogram (±2.2%).
+CREATE TABLE blocking_sites (kind INTEGER NOT NULL, reason INTEGER NOT NULL, stack INTEGER NOT NULL, count INTEGER NOT NULL,
+  total_ns INTEGER NOT NULL, max_ns INTEGER NOT NULL, p50_ns INTEGER NOT NULL, p99_ns INTEGER NOT NULL);
+-- Unblock edges: a waiting goroutine made runnable by another, at time_ns. reason and stack are the
+-- wait's (the woken goroutine's reason and blocking stack), by_stack the waker's stack then.
+CREATE TABLE unblocks (time_ns INTEGER NOT NULL, goroutine INTEGER NOT NULL, reason INTEGER NOT NULL, stack INTEGER NOT NULL,
+  by_goroutine INTEGER NOT NULL, by_stack INTEGER NOT NULL);
+-- Unblock edges by the woken goroutine's blocking stack and the waker's stack: which sites release
+-- which (last_ns: the latest such edge).
+CREATE TABLE unblock_sites (stack INTEGER NOT NULL, by_stack INTEGER NOT NULL, count INTEGER NOT NULL, last_ns INTEGER NOT NULL,
+  PRIMARY KEY (stack, by_stack)) WITHOUT ROWID;
 -- Intervals of goroutines with more than one chunk of them. Rows are appended in time order;
 -- the index on (goroutine, start_ns) is built after the load.
 CREATE TABLE goroutine_interval_chunks (goroutine INTEGER NOT NULL, start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL);
@@ -110,6 +125,8 @@ CREATE INDEX tasks_by_id ON tasks (id);
 CREATE INDEX regions_by_goroutine ON regions (goroutine, start_ns);
 CREATE INDEX logs_by_time ON logs (time_ns);
 CREATE INDEX cpu_samples_by_time ON cpu_samples (time_ns);
+CREATE INDEX unblocks_by_goroutine ON unblocks (goroutine, time_ns);
+CREATE INDEX unblocks_by_waker ON unblocks (by_goroutine, time_ns);
 `;
 
 /**

@@ -99,6 +99,7 @@ function withGoroutineTotals(content: IndexedContent, totals: GoroutineTotals, d
   };
   const summary = withGoroutineFigures(content.summary as TraceSummary, {
     ...totals, waitNsByReason: byName(totals.waitNsByReason), waitingAtEnd: byName(totals.waitingAtEnd),
+    unblocksByReason: byName(totals.unblocksByReason),
   });
   return { ...content, summary, goroutines: totals.goroutines, meta: { ...content.meta, intervals: String(totals.intervals) } };
 }

@@ -9,10 +9,12 @@ import * as events from './goroutine-events.ts';
 import { CHUNK_POINTS, flushPoints, PointEncoder } from './point-codec.ts';
 import { storedNsPerTick } from './interval-codec.ts';
 import { METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
+import { isStatusRestatement, unblockerOf } from '../analyze/goroutine-transitions.ts';
+import { blockingKindCode } from '../analyze/blocking-kinds.ts';
 
 // Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
 // getter call, and these are read for every transition.
-const { CLOCK, CREATED, END, GoroutineEventWriter, NAME, REGION_BEGIN, REGION_END, TRANSITION } = events;
+const { CLOCK, END, GoroutineEventWriter, NAME, REGION_BEGIN, REGION_END, transitionCode } = events;
 type GoroutineEventWriter = events.GoroutineEventWriter;
 
 const STATE_CODE: Record<GoState, number> = {
@@ -63,6 +65,8 @@ export class TraceIndexer {
   private readonly nameByStack: number[] = [];
   private lastReason = '';
   private lastReasonId = 0;
+  /** The blocking kind of a wait for lastReason (blockingKindCode). */
+  private lastReasonWaitKind = 0;
   private readonly ins: Record<string, RowSink>;
   /** Goroutine transitions and regions, for the GoroutineIndexer. */
   private readonly out: GoroutineEventWriter;
@@ -270,20 +274,27 @@ export class TraceIndexer {
     if (reason !== this.lastReason) {
       this.lastReason = reason;
       this.lastReasonId = this.string(reason);
+      this.lastReasonWaitKind = blockingKindCode('Waiting', reason);
     }
     return this.lastReasonId;
   }
 
-  /** A goroutine's transition at `now`, as a record for the GoroutineIndexer. */
+  /**
+   * A goroutine's transition at `now`, as a record for the GoroutineIndexer; status restatements
+   * are not transitions (isStatusRestatement) and go nowhere.
+   */
   private goroutineTransition(ev: StateTransitionEvent): void {
     const tr = ev.data as GoStateTransition;
+    if (isStatusRestatement(tr.from, tr.to)) return;
     const created = tr.from === 'NotExist';
     const stack = this.stack(tr.stack);
     // The name its stack gives, should the goroutine be first seen here (checked here: per transition).
     if (this.nameByStack[stack] === undefined) this.nameStack(tr.stack, stack);
     const reason = this.reason(tr.reason);
-    const creationStack = created ? this.stack(ev.stack) : 0;
-    const o = this.out.record(TRANSITION + STATE_CODE[tr.to] + (created ? CREATED : 0));
+    const kind = tr.to === 'Waiting' ? (reason === 0 ? 0 : this.lastReasonWaitKind) : blockingKindCode(tr.to, '');
+    // The emitter's stack: the creator's, the waker's, or the goroutine's own (mostly the same array).
+    const eventStack = ev.stack === tr.stack ? stack : this.stack(ev.stack);
+    const o = this.out.record(transitionCode(STATE_CODE[tr.from], STATE_CODE[tr.to], kind));
     const r = this.out.slab;
     r[o + 1] = this.now;
     r[o + 2] = tr.id;
@@ -291,8 +302,8 @@ export class TraceIndexer {
     r[o + 4] = stack;
     r[o + 5] = ev.thread;
     r[o + 6] = ev.proc;
-    r[o + 7] = ev.goroutine;
-    r[o + 8] = creationStack;
+    r[o + 7] = created ? ev.goroutine : unblockerOf(tr.from, tr.to, tr.id, ev.goroutine);
+    r[o + 8] = eventStack;
   }
 
   private rangeKey(name: string, kind: string, id: number): string {

@@ -17,11 +17,12 @@ import { ByteReader } from '../index/varint.ts';
 import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
 import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 import { PixelMerger } from './timeline.ts';
-import { GOROUTINE_STATES } from './types.ts';
+import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
+import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
-  ArtefactInfo, ArtefactSummary, BlockingRow, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
+  ArtefactInfo, ArtefactSummary, BlockingKind, BlockingProfile, BlockingRow, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
-  StuckGroup, TimelineRequest, TimelineRow, TimelineWindow,
+  TimelineRequest, TimelineRow, TimelineWindow,
 } from './types.ts';
 import { boolean, fraction, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
 
@@ -326,9 +327,16 @@ export class GoroscopeService implements GoroscopeApi {
     } else {
       for (const iv of intervals) if (iv.state === 'Waiting' && iv.end > iv.start) waitNsByReason[iv.reason] = (waitNsByReason[iv.reason] ?? 0) + iv.end - iv.start;
     }
+    // How long each wait that another goroutine ended had lasted: the Waiting interval ending at the edge.
+    const unblockedBy = unblockEdges(idx, gid, true);
+    const waitEnds = new Map(intervals.filter((iv) => iv.state === 'Waiting').map((iv) => [iv.end, iv]));
+    for (const e of unblockedBy) {
+      const wait = waitEnds.get(e.time);
+      if (wait && (wait.start > r.start_ns || r.created_ns !== null)) e.waitedNs = wait.end - wait.start;
+    }
     return {
       ...goroutineRow(r), creationStack: idx.stack(r.creation_stack), startStack: idx.stack(r.start_stack), waitNsByReason,
-      intervals, intervalsTruncated: r.intervals > intervals.length,
+      intervals, intervalsTruncated: r.intervals > intervals.length, unblockedBy, unblocked: unblockEdges(idx, gid, false),
     };
   }
 
@@ -460,15 +468,14 @@ export class GoroscopeService implements GoroscopeApi {
     return rows.map((r) => ({ reason: idx.string(r.reason), stack: idx.stack(r.stack), totalNs: r.total_ns, count: r.count, maxNs: r.max_ns }));
   }
 
-  async stuckGoroutines(ref: string): Promise<StuckGroup[]> {
-    const { idx } = this.index(ref);
-    const rows = idx.db.prepare(`SELECT state, reason, stack, goroutines, oldest_since_ns, name, sample_ids FROM blocked_at_end
-      ORDER BY goroutines DESC, oldest_since_ns`).all() as
-      { state: number; reason: number; stack: number; goroutines: number; oldest_since_ns: number; name: number; sample_ids: string }[];
-    return rows.map((r) => ({
-      state: GO_STATES[r.state], reason: idx.string(r.reason), stack: idx.stack(r.stack), goroutines: r.goroutines,
-      sampleIds: JSON.parse(r.sample_ids) as number[], oldestSinceNs: r.oldest_since_ns, name: idx.string(r.name),
-    }));
+  async blockingProfile(ref: string, kind: BlockingKind): Promise<BlockingProfile> {
+    const k = oneOf('kind', kind, BLOCKING_KIND_NAMES);
+    return blockingProfile(this.index(ref).idx, k);
+  }
+
+  async leaks(ref: string): Promise<LeakReport> {
+    const { artefact, idx } = this.index(ref);
+    return leakReport(idx, traceSummary(artefact).durationNs);
   }
 
   async profileTop(req: ProfileTopRequest): Promise<ProfileTop> {

@@ -144,6 +144,9 @@ export interface GoroutineDetail extends GoroutineRow {
   intervals: GoroutineInterval[];
   /** True when the goroutine has more intervals than were returned (at most 20 000). */
   intervalsTruncated: boolean;
+  /** The unblock edges that woke it, and those by which it woke others, in time order (at most 1000 each). */
+  unblockedBy: UnblockEdge[];
+  unblocked: UnblockEdge[];
 }
 
 export type GoroutineSortKey = 'id' | 'name' | 'startNs' | 'endNs' | 'runningNs' | 'waitingNs' | 'runnableNs' | 'syscallNs';
@@ -205,18 +208,92 @@ export interface BlockingRow {
   maxNs: number;
 }
 
-/** Goroutines alive at the end of the trace and blocked in the same state, on the same reason and stack. */
-export interface StuckGroup {
-  state: GoroutineStateName;
+/** The four blocking profiles `go tool trace -pprof=KIND` derives from a trace. */
+export type BlockingKind = 'sync' | 'net' | 'syscall' | 'sched';
+export const BLOCKING_KIND_NAMES: readonly BlockingKind[] = ['sync', 'net', 'syscall', 'sched'];
+
+/** Goroutines whose waits at a site released this one's, as an unblock edge (see UnblockEdge). */
+export interface UnblockerSite {
+  site: string;
+  count: number;
+}
+
+/** One site of a blocking profile: waits of one reason that began at one stack. */
+export interface BlockingSite {
   reason: string;
+  /** The first frame outside the runtime and the standard library's blocking internals: "main.lookup app/leak.go:39". */
+  site: string;
   stack: StackFrameInfo[];
-  goroutines: number;
+  /** Waits that ended inside the trace (cmd/trace counts no wait still open at the end). */
+  count: number;
+  totalNs: number;
+  maxNs: number;
+  /** Median and 99th percentile wait, to within ±2.2%. */
+  p50Ns: number;
+  p99Ns: number;
+  /** The sites of the goroutines that ended these waits, most frequent first (at most 5). */
+  unblockedBy: UnblockerSite[];
+}
+
+/** A blocking profile by site, largest total first: the numbers of `go tool trace -pprof=KIND`. */
+export interface BlockingProfile {
+  kind: BlockingKind;
+  totalNs: number;
+  count: number;
+  sites: BlockingSite[];
+}
+
+/** Goroutines alive and blocked at the end of the trace in one state, for one reason, at one site: a leak suspect. */
+export interface LeakGroup {
+  state: GoroutineStateName;
+  /** The wait reason; "" when the trace does not say (blocked before it began, on Go ≤ 1.21 often). */
+  reason: string;
+  count: number;
+  site: string;
+  /** The display name (start function) of the first of them. */
+  name: string;
+  /** The stack most of them are blocked in. */
+  stack: StackFrameInfo[];
+  /** The longest single wait among them, up to the end of the trace (across generations). */
+  maxBlockedNs: number;
+  /** When the first and the last of them began waiting (ns since the trace's start). */
+  oldestSinceNs: number;
+  newestSinceNs: number;
+  /** How many began waiting in the second half of the trace: the group grew by that much. */
+  growth: number;
+  /** Of them, how many began waiting in each eighth of the trace. */
+  sinceByEighth: number[];
+  /** The last time a goroutine waiting at this site was released (an unblock edge), or null if none ever was. */
+  lastReleaseNs: number | null;
+  /** Every frame is the runtime's: a runtime goroutine (GC workers, finalizers), not the program's. */
+  system: boolean;
+  /** Blocked for good: a "forever" wait, select with no cases, or a nil channel (a deadlock or a certain leak). */
+  forever: boolean;
   /** Some of their IDs (at most 20). */
   sampleIds: number[];
-  /** When the longest-blocked of them entered this state (ns since the trace's start). */
-  oldestSinceNs: number;
-  /** The display name of the first of them. */
-  name: string;
+  /** One sentence in plain words. */
+  explanation: string;
+}
+
+/** The leak suspects of a trace, most suspicious first (see LeakGroup). */
+export interface LeakReport {
+  durationNs: number;
+  groups: LeakGroup[];
+}
+
+/** A waiting goroutine made runnable by another: who unblocked whom, when, ending which wait. */
+export interface UnblockEdge {
+  time: number;
+  /** The goroutine woken, and the reason and blocking stack's site of the wait that ended. */
+  goroutine: number;
+  reason: string;
+  site: string;
+  /** The goroutine that woke it, and where it was then. */
+  byGoroutine: number;
+  bySite: string;
+  byStack: StackFrameInfo[];
+  /** How long the woken goroutine had waited (null when its wait began before the trace). */
+  waitedNs: number | null;
 }
 
 export interface ProfileTopRequest {
@@ -282,8 +359,10 @@ export interface GoroscopeApi {
   query(req: QueryRequest): Promise<QueryResult>;
   /** Total Waiting time by wait reason and blocking stack, largest first (at most `limit` rows, default 100). */
   blocking(ref: string, limit?: number): Promise<BlockingRow[]>;
-  /** Goroutines alive at the end and blocked, grouped by state, reason and stack, largest groups first. */
-  stuckGoroutines(ref: string): Promise<StuckGroup[]>;
+  /** A blocking profile by site, as `go tool trace -pprof=KIND` computes it, largest total first. */
+  blockingProfile(ref: string, kind: BlockingKind): Promise<BlockingProfile>;
+  /** Goroutines alive and blocked at the end, grouped by state, reason and site, most suspicious first. */
+  leaks(ref: string): Promise<LeakReport>;
   /** A profile's `go tool pprof -top` report. */
   profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
   /** A profile's call tree for a flame graph (at most 20 000 nodes, the widest). */

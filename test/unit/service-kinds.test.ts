@@ -107,17 +107,18 @@ test('goroutineCounts from the precomputed levels keeps the same peaks as the ra
   }
 });
 
-test('stuckGoroutines groups the goroutines blocked at the end by stack; blocking ranks where time was spent waiting', async () => {
+test('leaks groups the goroutines blocked at the end by site; blocking ranks where time was spent waiting', async () => {
   const hash = await index('test/fixtures/traces/chanleak.go127.trace');
   const result = await svc.summary(hash);
   assert.equal(result.kind, 'trace');
   if (result.kind !== 'trace') return;
-  const stuck = await svc.stuckGoroutines(hash);
-  const sends = stuck.filter((g) => g.reason === 'chan send');
-  assert.equal(sends.reduce((n, g) => n + g.goroutines, 0), result.summary.waitingAtEnd['chan send']);
+  const { groups } = await svc.leaks(hash);
+  const sends = groups.filter((g) => g.reason === 'chan send');
+  assert.equal(sends.reduce((n, g) => n + g.count, 0), result.summary.waitingAtEnd['chan send']);
   assert.ok(sends.every((g) => g.state === 'Waiting' && g.stack.some((f) => f.func === 'runtime.chansend1')));
+  assert.ok(sends.every((g) => g.site.startsWith('main.')), 'the user\'s frame names the site');
   assert.ok(sends[0].sampleIds.length > 0 && sends[0].oldestSinceNs >= 0);
-  for (let i = 1; i < stuck.length; i++) assert.ok(stuck[i - 1].goroutines >= stuck[i].goroutines, 'largest groups first');
+  assert.ok(groups.findIndex((g) => g.system) === -1 || groups.slice(groups.findIndex((g) => g.system)).every((g) => g.system), 'runtime goroutines last');
   const blocking = await svc.blocking(hash, 5);
   assert.ok(blocking.length > 0 && blocking.length <= 5);
   for (let i = 1; i < blocking.length; i++) assert.ok(blocking[i - 1].totalNs >= blocking[i].totalNs, 'largest totals first');

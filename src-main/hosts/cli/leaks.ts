@@ -9,6 +9,7 @@ import { readLeakProfileStacks } from '../../analyze/dump-leak-profile.ts';
 import { parseArgs } from './args.ts';
 import { frameStrings, reportDumpWarnings } from './dump.ts';
 import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
+import { traceLeaksCommand, traceLeaksUsage } from './trace-answers.ts';
 
 /** Exit status when some group grew by more than --max-growth. */
 export const EXIT_LEAK = 1;
@@ -16,7 +17,9 @@ const DEFAULT_MAX_GROWTH = 10;
 /** Frames shown per group in the text report. */
 const FRAMES_SHOWN = 4;
 
-export const leaksUsage = `usage: goroscope leaks BEFORE AFTER [--max-growth N] [--long-wait MIN] [--leak-profile FILE] [--json]
+export const leaksUsage = `${traceLeaksUsage}
+
+usage: goroscope leaks BEFORE AFTER [--max-growth N] [--long-wait MIN] [--leak-profile FILE] [--json]
 
 Compares two goroutine dumps of the same program (debug=2 or debug=1, runtime.Stack output,
 panics, or log files with a dump inside), grouping goroutines with identical stacks, and prints
@@ -32,8 +35,9 @@ Exit status: 0 no group grew by more than N, 1 some did, 2 bad input (not a dump
 or lines that break a dump: reported with their line numbers, the comparison is still printed).`;
 
 export async function leaksCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json'], valued: ['max-growth', 'long-wait', 'leak-profile'] });
-  if (args.positional.length !== 2) throw new UsageError('leaks needs BEFORE and AFTER dump files (see goroscope help leaks)');
+  const args = parseArgs(argv, { flags: ['json'], valued: ['max-growth', 'long-wait', 'leak-profile', 'library'] });
+  if (args.positional.length === 1) return traceLeaksCommand(argv);
+  if (args.positional.length !== 2) throw new UsageError('leaks needs one TRACE, or BEFORE and AFTER dump files (see goroscope help leaks)');
   const maxGrowth = nonNegativeInteger(args.options.get('max-growth'), 'max-growth', DEFAULT_MAX_GROWTH);
   const longWait = nonNegativeInteger(args.options.get('long-wait'), 'long-wait', 10);
   const before = groupDumpFile(args.positional[0]);

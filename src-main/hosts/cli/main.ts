@@ -9,6 +9,7 @@ import { EXIT_BAD_INPUT, reportError, UsageError } from './output.ts';
 import { serveCommand, serveUsage } from './serve.ts';
 import { statsCommand, statsUsage } from './stats.ts';
 import { topCommand, topUsage } from './top.ts';
+import { blockingCommand, blockingUsage } from './trace-answers.ts';
 
 type Command = { run: (argv: string[]) => Promise<number>; usage: string; summary: string };
 
@@ -21,7 +22,8 @@ const COMMANDS: Record<string, Command> = {
   query: { run: queryCommand, usage: queryUsage, summary: 'read-only SQL over an artefact\'s index' },
   top: { run: topCommand, usage: topUsage, summary: 'the top functions of a pprof profile, as go tool pprof -top prints them' },
   dump: { run: dumpCommand, usage: dumpUsage, summary: 'a goroutine dump grouped by identical stacks (debug=1/2, panics, logs)' },
-  leaks: { run: leaksCommand, usage: leaksUsage, summary: 'leak gate: groups that grew between two dumps; exit 1 over --max-growth' },
+  blocking: { run: blockingCommand, usage: blockingUsage, summary: 'where a trace\'s goroutines blocked, by site, as go tool trace -pprof=KIND' },
+  leaks: { run: leaksCommand, usage: leaksUsage, summary: 'a trace\'s leak suspects; or the leak gate: groups that grew between two dumps' },
   serve: { run: serveCommand, usage: serveUsage, summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token' },
 };
 

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { GO_STATES } from '../../index/schema.ts';
 import type { GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest } from '../../service/types.ts';
+import { BLOCKING_KIND_NAMES } from '../../service/types.ts';
 import { fraction, integer, InvalidArgument, oneOf, optional, text, window } from '../../service/validate.ts';
 import type { InvokableApi, InvokeMethod } from './ipc-contract.ts';
 
@@ -175,7 +176,11 @@ export const ARGUMENT_PARSERS: ArgumentParsers = {
     const [ref, limit] = arity('blocking', a, 2);
     return [artefactRef(ref), integer('limit', limit, 1, 10_000)];
   },
-  stuckGoroutines: (a) => [artefactRef(arity('stuckGoroutines', a, 1)[0])],
+  blockingProfile: (a) => {
+    const [ref, kind] = arity('blockingProfile', a, 2);
+    return [artefactRef(ref), oneOf('kind', kind, BLOCKING_KIND_NAMES)];
+  },
+  leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
   diffDumps: (a) => {
     const [before, after] = arity('diffDumps', a, 2);
     return [artefactRef(before), artefactRef(after)];

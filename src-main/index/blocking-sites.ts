@@ -1,0 +1,60 @@
+// The blocking profiles of a trace by site, as the GoroutineIndexer follows waits: per blocking
+// kind (blockingKindCode's codes), wait reason and stack, how many waits, their total, longest and
+// percentile durations. Written to blocking_sites at the end.
+
+import type { RowSink } from './batch-insert.ts';
+
+/** Histogram buckets per doubling of a duration: a percentile is read to within ±2.2%. */
+const BUCKETS_PER_OCTAVE = 16;
+/** Up to 2^64 ns. */
+const BUCKETS = 64 * BUCKETS_PER_OCTAVE;
+
+class Site {
+  count = 0;
+  total = 0;
+  max = 0;
+  readonly histogram = new Uint32Array(BUCKETS);
+
+  add(ns: number): void {
+    this.count++;
+    this.total += ns;
+    if (ns > this.max) this.max = ns;
+    this.histogram[Math.min(BUCKETS - 1, Math.floor(Math.log2(ns) * BUCKETS_PER_OCTAVE))]++;
+  }
+
+  /** The duration below which a fraction `q` of the waits fall: its bucket's geometric middle, within [1, max]. */
+  quantile(q: number): number {
+    const rank = Math.max(1, Math.ceil(q * this.count));
+    let seen = 0;
+    for (let i = 0; i < BUCKETS; i++) {
+      seen += this.histogram[i];
+      if (seen >= rank) return Math.min(this.max, Math.max(1, Math.round(2 ** ((i + 0.5) / BUCKETS_PER_OCTAVE))));
+    }
+    return this.max;
+  }
+}
+
+export class BlockingSites {
+  /** By kind, then reason, then stack. */
+  private readonly sites = new Map<number, Map<number, Map<number, Site>>>();
+
+  /** A wait of `ns` (> 0) of `kind`, for `reason`, begun by an event with stack `stack`. */
+  add(kind: number, reason: number, stack: number, ns: number): void {
+    let byReason = this.sites.get(kind);
+    if (!byReason) this.sites.set(kind, (byReason = new Map()));
+    let byStack = byReason.get(reason);
+    if (!byStack) byReason.set(reason, (byStack = new Map()));
+    let site = byStack.get(stack);
+    if (!site) byStack.set(stack, (site = new Site()));
+    site.add(ns);
+  }
+
+  /** Writes every site as a row (kind, reason, stack, count, total_ns, max_ns, p50_ns, p99_ns). */
+  write(sink: RowSink): void {
+    for (const [kind, byReason] of this.sites) {
+      for (const [reason, byStack] of byReason) {
+        for (const [stack, s] of byStack) sink.push(kind, reason, stack, s.count, s.total, s.max, s.quantile(0.5), s.quantile(0.99));
+      }
+    }
+  }
+}

@@ -1,0 +1,162 @@
+// Answers over a trace's index: the blocking profiles by site, the leak suspects, who unblocked
+// whom. The index holds them already aggregated (goroutine-indexer.ts); these queries name stacks,
+// fold them into sites and say what they mean.
+
+import type Database from 'better-sqlite3';
+import { BLOCKING_KINDS, isInternalFrame, siteOf } from '../analyze/blocking-kinds.ts';
+import { GO_STATES } from '../index/schema.ts';
+import type { BlockingKind, BlockingProfile, BlockingSite, LeakGroup, LeakReport, StackFrameInfo, UnblockEdge, UnblockerSite } from './types.ts';
+
+/** What these queries need of an open trace index. */
+export interface TraceIndexReader {
+  readonly db: Database.Database;
+  string(id: number): string;
+  stack(id: number): StackFrameInfo[];
+}
+
+const UNBLOCKER_SITES = 5;
+const MAX_EDGES = 1000;
+
+/** A blocking profile by site (see BlockingProfile). */
+export function blockingProfile(idx: TraceIndexReader, kind: BlockingKind): BlockingProfile {
+  const code = BLOCKING_KINDS.indexOf(kind) + 1;
+  const rows = idx.db.prepare(`SELECT reason, stack, count, total_ns, max_ns, p50_ns, p99_ns FROM blocking_sites WHERE kind = ?
+    ORDER BY total_ns DESC`).all(code) as { reason: number; stack: number; count: number; total_ns: number; max_ns: number; p50_ns: number; p99_ns: number }[];
+  const unblockers = idx.db.prepare('SELECT by_stack, count FROM unblock_sites WHERE stack = ?');
+  let totalNs = 0;
+  let count = 0;
+  const sites: BlockingSite[] = rows.map((r) => {
+    totalNs += r.total_ns;
+    count += r.count;
+    const stack = idx.stack(r.stack);
+    const bySite = new Map<string, number>();
+    // Only waits are released by another goroutine (sync and net); a Runnable or Syscall "site" is the stack that began it.
+    if (kind === 'sync' || kind === 'net') {
+      for (const u of unblockers.all(r.stack) as { by_stack: number; count: number }[]) {
+        const site = siteOf(idx.stack(u.by_stack)) || '(no stack)';
+        bySite.set(site, (bySite.get(site) ?? 0) + u.count);
+      }
+    }
+    const unblockedBy: UnblockerSite[] = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, UNBLOCKER_SITES).map(([site, n]) => ({ site, count: n }));
+    return {
+      reason: idx.string(r.reason), site: siteOf(stack), stack, count: r.count, totalNs: r.total_ns, maxNs: r.max_ns, p50Ns: r.p50_ns,
+      p99Ns: r.p99_ns, unblockedBy,
+    };
+  });
+  return { kind, totalNs, count, sites };
+}
+
+/** Reasons of waits nothing can end: Go ≤ 1.21's "forever", select with no cases, nil channels. */
+function isForever(reason: string): boolean {
+  return reason === 'forever' || reason.includes('no cases') || reason.includes('nil chan');
+}
+
+/** The trace's leak suspects (see LeakReport), from blocked_at_end grouped by state, reason and site. */
+export function leakReport(idx: TraceIndexReader, durationNs: number): LeakReport {
+  const rows = idx.db.prepare(`SELECT state, reason, stack, goroutines, oldest_since_ns, newest_since_ns, since_by_eighth, name, sample_ids
+    FROM blocked_at_end ORDER BY goroutines DESC, oldest_since_ns`).all() as { state: number; reason: number; stack: number; goroutines: number;
+    oldest_since_ns: number; newest_since_ns: number; since_by_eighth: string; name: number; sample_ids: string }[];
+  const lastRelease = idx.db.prepare('SELECT max(last_ns) FROM unblock_sites WHERE stack = ?').pluck();
+  const groups = new Map<string, LeakGroup & { stackCount: number }>();
+  for (const r of rows) {
+    const stack = idx.stack(r.stack);
+    const reason = idx.string(r.reason);
+    const site = siteOf(stack);
+    const key = `${r.state}\u0000${reason}\u0000${site}`;
+    const byEighth = JSON.parse(r.since_by_eighth) as number[];
+    const released = lastRelease.get(r.stack) as number | null;
+    const g = groups.get(key);
+    if (!g) {
+      groups.set(key, {
+        state: GO_STATES[r.state], reason, count: r.goroutines, site, name: idx.string(r.name), stack, maxBlockedNs: durationNs - r.oldest_since_ns,
+        oldestSinceNs: r.oldest_since_ns, newestSinceNs: r.newest_since_ns, growth: 0, sinceByEighth: byEighth, lastReleaseNs: released,
+        system: stack.every((f) => isInternalFrame(f.func)), forever: isForever(reason),
+        sampleIds: JSON.parse(r.sample_ids) as number[], explanation: '', stackCount: r.goroutines,
+      });
+      continue;
+    }
+    // Rows come largest first: the group keeps the stack most of its goroutines are blocked in.
+    g.count += r.goroutines;
+    g.oldestSinceNs = Math.min(g.oldestSinceNs, r.oldest_since_ns);
+    g.newestSinceNs = Math.max(g.newestSinceNs, r.newest_since_ns);
+    g.maxBlockedNs = durationNs - g.oldestSinceNs;
+    byEighth.forEach((n, i) => (g.sinceByEighth[i] += n));
+    if (released !== null && (g.lastReleaseNs === null || released > g.lastReleaseNs)) g.lastReleaseNs = released;
+    for (const id of JSON.parse(r.sample_ids) as number[]) if (g.sampleIds.length < 20) g.sampleIds.push(id);
+  }
+  const out: LeakGroup[] = [];
+  for (const { stackCount: _, ...g } of groups.values()) {
+    g.growth = g.sinceByEighth.slice(4).reduce((a, b) => a + b, 0);
+    g.explanation = explainLeak(g);
+    out.push(g);
+  }
+  out.sort((a, b) => rank(b) - rank(a) || b.count - a.count || a.oldestSinceNs - b.oldestSinceNs);
+  return { durationNs, groups: out };
+}
+
+/**
+ * How suspicious a group is, as a Go engineer ranks them: the program's own goroutines before the
+ * runtime's, then blocked for good, then goroutines × time blocked, doubled for a group that grew.
+ */
+function rank(g: LeakGroup): number {
+  const weight = g.count * Math.max(g.maxBlockedNs, 1) * (grewSteadily(g) ? 2 : 1);
+  return (g.system ? 0 : 1e30) + (g.forever ? 1e28 : 0) + Math.min(weight, 1e27);
+}
+
+/** Began waiting in most eighths of the trace: the group kept growing. */
+function grewSteadily(g: LeakGroup): boolean {
+  return g.count >= 3 && g.sinceByEighth.filter((n) => n > 0).length >= 4;
+}
+
+/** "1.23 ms", "2.0 s", "18 min 7 s". */
+export function humanDuration(ns: number): string {
+  const a = Math.abs(ns);
+  if (a < 1e3) return `${Math.round(ns)} ns`;
+  if (a < 1e6) return `${(ns / 1e3).toFixed(a < 1e4 ? 2 : 1)} µs`;
+  if (a < 1e9) return `${(ns / 1e6).toFixed(a < 1e7 ? 2 : 1)} ms`;
+  if (a < 60e9) return `${(ns / 1e9).toFixed(a < 1e10 ? 2 : 1)} s`;
+  const s = Math.round(ns / 1e9);
+  return s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** The other side of a wait, in words: what would have released it. */
+function releaser(reason: string): string {
+  if (reason.startsWith('chan send')) return 'nothing received from that channel';
+  if (reason.startsWith('chan receive')) return 'nothing was sent on (or closed) that channel';
+  if (reason.startsWith('select')) return 'no case of that select became ready';
+  if (reason.startsWith('sync')) return 'the lock or WaitGroup was never released to them';
+  return 'no goroutine waiting there was released';
+}
+
+/** One sentence: how many, waiting on what, where, since when, how the group grew, and when its site last let one go. */
+export function explainLeak(g: LeakGroup): string {
+  const who = g.count === 1 ? '1 goroutine has' : `${g.count} goroutines have`;
+  const what = g.state === 'Syscall' ? 'been in a system call' : `waited in ${g.reason || 'an unrecorded wait (it began before the trace)'}`;
+  const frame = g.stack.find((f) => `${f.func} ${f.file.split('/').slice(-2).join('/')}:${f.line}` === g.site) ?? g.stack[0];
+  const where = frame ? ` at ${frame.func} (${frame.file.split('/').pop()}:${frame.line})` : '';
+  const since = g.oldestSinceNs === g.newestSinceNs ? `since ${humanDuration(g.oldestSinceNs)}`
+    : `since ${humanDuration(g.oldestSinceNs)}–${humanDuration(g.newestSinceNs)}`;
+  const parts = [`${who} ${what}${where} ${since}, up to ${humanDuration(g.maxBlockedNs)}`];
+  if (g.forever) parts.push('nothing can ever wake them: a deadlock or a certain leak');
+  if (grewSteadily(g)) parts.push('their number grew steadily over the trace');
+  else if (g.count > 1 && g.growth === 0) parts.push('all of them were blocked in the first half of the trace');
+  if (g.state === 'Waiting' && !g.forever && !g.system) {
+    parts.push(g.lastReleaseNs === null ? `${releaser(g.reason)} during the trace`
+      : `${releaser(g.reason)} after ${humanDuration(g.lastReleaseNs)}`);
+  }
+  return parts.join('; ') + '.';
+}
+
+/** A goroutine's unblock edges: those that woke it (`woken`) or those by which it woke others, in time order. */
+export function unblockEdges(idx: TraceIndexReader, goroutine: number, woken: boolean): UnblockEdge[] {
+  const rows = idx.db.prepare(`SELECT time_ns, goroutine, reason, stack, by_goroutine, by_stack FROM unblocks
+    WHERE ${woken ? 'goroutine' : 'by_goroutine'} = ? ORDER BY time_ns LIMIT ?`).all(goroutine, MAX_EDGES) as
+    { time_ns: number; goroutine: number; reason: number; stack: number; by_goroutine: number; by_stack: number }[];
+  return rows.map((r) => {
+    const byStack = idx.stack(r.by_stack);
+    return {
+      time: r.time_ns, goroutine: r.goroutine, reason: idx.string(r.reason), site: siteOf(idx.stack(r.stack)), byGoroutine: r.by_goroutine,
+      bySite: siteOf(byStack), byStack, waitedNs: null,
+    };
+  });
+}
