@@ -43,9 +43,9 @@ export function siteFrameIndex(stack: readonly { func: string }[]): number {
   return i >= 0 ? i : 0;
 }
 
-/** A site as people read it: `main.lookup app/leak.go:39` (the file's last two path elements); "" for no stack. */
+/** A site as people read it: `main.lookup app/leak.go:39` (the file's last two path elements); "" for no stack or unknown frames. */
 export function siteOf(stack: readonly { func: string; file: string; line: number }[]): string {
-  if (stack.length === 0) return '';
+  if (stack.length === 0 || stack[0].func === '') return '';
   const f = stack[siteFrameIndex(stack)];
   return `${f.func} ${f.file.split('/').slice(-2).join('/')}:${f.line}`;
 }

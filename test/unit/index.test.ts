@@ -85,6 +85,8 @@ for (const trace of fixtureTraces()) {
           const iv = list[i];
           assert.ok(iv.end >= iv.start, `goroutine ${r.id}: interval ${i} has a negative length`);
           if (i > 0) assert.equal(iv.start, list[i - 1].end, `goroutine ${r.id}: intervals are contiguous`);
+          // A status restated at a generation start is no transition: a wait stays one interval.
+          if (i > 0) assert.notEqual(iv.state, list[i - 1].state, `goroutine ${r.id}: interval ${i} restates the state before it`);
           assert.equal(iv.open, i === list.length - 1 && r.end_ns === null, `goroutine ${r.id}: only a last interval of a live goroutine is open`);
           totals[iv.state] += iv.end - iv.start;
         }
@@ -118,6 +120,12 @@ for (const trace of fixtureTraces()) {
         JOIN strings s ON s.id = (CASE b.reason WHEN 0 THEN 1 ELSE b.reason END) WHERE b.state = 4 GROUP BY 1`).all() as { reason: string; n: number }[])
         .map((r) => [r.reason, r.n]));
       assert.deepEqual(stuck, summary.waitingAtEnd, 'blocked_at_end adds up to waitingAtEnd');
+      // Unblock edges: one row each, by the reason of the wait they ended.
+      const unblocks = Object.fromEntries((db.prepare(`SELECT s.value AS reason, count(*) AS n FROM unblocks u
+        JOIN strings s ON s.id = (CASE u.reason WHEN 0 THEN 1 ELSE u.reason END) GROUP BY 1`).all() as { reason: string; n: number }[])
+        .map((r) => [r.reason, r.n]));
+      assert.deepEqual(unblocks, summary.unblocksByReason, 'unblocks add up to unblocksByReason');
+      assert.equal(db.prepare('SELECT sum(count) FROM unblock_sites').pluck().get() ?? 0, summary.unblocks, 'unblock_sites add up to unblocks');
       // Levels of detail: every level of a goroutine accounts for exactly its time in each state.
       const byGoroutine = new Map(rows.map((r) => [r.id, r]));
       const levelRows = db.prepare('SELECT goroutine, level, start_bucket, data FROM goroutine_levels').all() as
