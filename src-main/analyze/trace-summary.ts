@@ -4,6 +4,7 @@
 
 import { DecodeError } from '../decode/errors.ts';
 import type { GoState, TraceEvent, TraceReader } from '../decode/gotrace/model.ts';
+import { IdTable } from '../decode/id-table.ts';
 import { isStatusRestatement, unblockerOf } from './goroutine-transitions.ts';
 
 export interface TraceSummary {
@@ -52,9 +53,11 @@ export interface SummaryResult {
   warning: DecodeError | null;
 }
 
+/** A goroutine being followed; records are reused once their goroutine ends (millions of goroutines live briefly). */
 interface GoroutineState {
   state: GoState;
-  reason: string;
+  /** Its wait reason, as an index in the summarizer's reason names. */
+  reason: number;
   since: number;
 }
 
@@ -81,13 +84,19 @@ export interface GoroutineFigures<Reason = string> {
 export class TraceSummarizer {
   private readonly s: TraceSummary;
   /** Goroutines not (yet) dead. Go never reuses goroutine IDs, so dead ones are only counted. */
-  private readonly goroutines = new Map<number, GoroutineState>();
+  private readonly goroutines = new IdTable<GoroutineState>();
+  private readonly freeStates: GoroutineState[] = [];
   private dead = 0;
   private readonly kinds = new Map<string, number>();
   private transitions = 0;
-  private readonly waitNs = new Map<string, number>();
+  /** Wait reasons seen, and per reason (by index) the time waited and the unblock edges that ended such waits. */
+  private readonly reasonNames: string[] = [];
+  private readonly reasonIndex = new Map<string, number>();
+  private lastReason = '';
+  private lastReasonIndex = -1;
+  private readonly waitNs: number[] = [];
   private unblocks = 0;
-  private readonly unblocksByReason = new Map<string, number>();
+  private readonly unblocksByReason: number[] = [];
   /** Open stop-the-world begins per scope, oldest first. */
   private readonly stwOpen = new Map<string, number[]>();
   private first = 0;
@@ -116,19 +125,24 @@ export class TraceSummarizer {
         if (t.resource !== 'goroutine' || !this.followGoroutines || isStatusRestatement(t.from, t.to)) break;
         let g = this.goroutines.get(t.id);
         if (unblockerOf(t.from, t.to, t.id, ev.goroutine) >= 0) {
-          const reason = g ? g.reason : '';
+          const reason = g ? g.reason : this.reasonOf('');
           this.unblocks++;
-          this.unblocksByReason.set(reason, (this.unblocksByReason.get(reason) ?? 0) + 1);
+          this.unblocksByReason[reason]++;
         }
-        if (g) this.credit(g, ev.time);
-        else this.goroutines.set(t.id, (g = { state: t.to, reason: t.reason, since: ev.time }));
+        if (g) {
+          this.credit(g, ev.time);
+        } else {
+          g = this.freeStates.pop() ?? { state: t.to, reason: 0, since: 0 };
+          this.goroutines.set(t.id, g);
+        }
         if (t.to === 'NotExist') {
           this.goroutines.delete(t.id);
+          this.freeStates.push(g);
           this.dead++;
           break;
         }
         g.state = t.to;
-        g.reason = t.reason;
+        g.reason = this.reasonOf(t.reason);
         g.since = ev.time;
         break;
       }
@@ -173,7 +187,28 @@ export class TraceSummarizer {
     const d = until - g.since;
     if (g.state === 'Running') this.s.runningNs += d;
     else if (g.state === 'Syscall') this.s.syscallNs += d;
-    else if (g.state === 'Waiting') this.waitNs.set(g.reason, (this.waitNs.get(g.reason) ?? 0) + d);
+    else if (g.state === 'Waiting') this.waitNs[g.reason] += d;
+  }
+
+  /** The index of a wait reason (reasons repeat: the last one is remembered). */
+  private reasonOf(reason: string): number {
+    if (reason === this.lastReason && this.lastReasonIndex >= 0) return this.lastReasonIndex;
+    let i = this.reasonIndex.get(reason);
+    if (i === undefined) {
+      i = this.reasonNames.length;
+      this.reasonNames.push(reason);
+      this.reasonIndex.set(reason, i);
+      this.waitNs.push(0);
+      this.unblocksByReason.push(0);
+    }
+    this.lastReason = reason;
+    this.lastReasonIndex = i;
+    return i;
+  }
+
+  /** Per-reason counts by name. */
+  private byName(values: readonly number[]): Map<string, number> {
+    return new Map(values.map((v, i) => [this.reasonNames[i], v]));
   }
 
   /**
@@ -193,15 +228,16 @@ export class TraceSummarizer {
   private goroutineFigures(): GoroutineFigures {
     const f: GoroutineFigures = {
       goroutines: this.goroutines.size + this.dead, aliveAtEnd: 0, runningNs: this.s.runningNs, syscallNs: this.s.syscallNs,
-      waitNsByReason: new Map(this.waitNs), waitingAtEnd: new Map(), unblocks: this.unblocks, unblocksByReason: new Map(this.unblocksByReason),
+      waitNsByReason: this.byName(this.waitNs), waitingAtEnd: new Map(), unblocks: this.unblocks, unblocksByReason: this.byName(this.unblocksByReason),
     };
-    for (const g of this.goroutines.values()) {
+    for (const [, g] of this.goroutines.entries()) {
       const d = this.last - g.since;
+      const reason = this.reasonNames[g.reason];
       if (g.state === 'Running') f.runningNs += d;
       else if (g.state === 'Syscall') f.syscallNs += d;
       else if (g.state === 'Waiting') {
-        f.waitNsByReason.set(g.reason, (f.waitNsByReason.get(g.reason) ?? 0) + d);
-        f.waitingAtEnd.set(g.reason, (f.waitingAtEnd.get(g.reason) ?? 0) + 1);
+        f.waitNsByReason.set(reason, (f.waitNsByReason.get(reason) ?? 0) + d);
+        f.waitingAtEnd.set(reason, (f.waitingAtEnd.get(reason) ?? 0) + 1);
       }
       if (g.state !== 'NotExist') f.aliveAtEnd++;
     }

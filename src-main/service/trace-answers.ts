@@ -131,13 +131,15 @@ function releaser(reason: string): string {
 /** One sentence: how many, waiting on what, where, since when, how the group grew, and when its site last let one go. */
 export function explainLeak(g: LeakGroup): string {
   const who = g.count === 1 ? '1 goroutine has' : `${g.count} goroutines have`;
-  const what = g.state === 'Syscall' ? 'been in a system call' : `waited in ${g.reason || 'an unrecorded wait (it began before the trace)'}`;
+  const what = g.state === 'Syscall' ? 'been in a system call'
+    : g.forever ? `been blocked forever (${g.reason === 'forever' ? 'select {} or a nil channel' : g.reason})`
+    : `waited in ${g.reason || 'an unrecorded wait (it began before the trace)'}`;
   const frame = g.stack.find((f) => `${f.func} ${f.file.split('/').slice(-2).join('/')}:${f.line}` === g.site) ?? g.stack[0];
   const where = frame ? ` at ${frame.func} (${frame.file.split('/').pop()}:${frame.line})` : '';
   const since = g.oldestSinceNs === g.newestSinceNs ? `since ${humanDuration(g.oldestSinceNs)}`
     : `since ${humanDuration(g.oldestSinceNs)}–${humanDuration(g.newestSinceNs)}`;
   const parts = [`${who} ${what}${where} ${since}, up to ${humanDuration(g.maxBlockedNs)}`];
-  if (g.forever) parts.push('nothing can ever wake them: a deadlock or a certain leak');
+  if (g.forever) parts.push(`nothing can ever wake ${g.count === 1 ? 'it' : 'them'}: a deadlock or a certain leak`);
   if (grewSteadily(g)) parts.push('their number grew steadily over the trace');
   else if (g.count > 1 && g.growth === 0) parts.push('all of them were blocked in the first half of the trace');
   if (g.state === 'Waiting' && !g.forever && !g.system) {

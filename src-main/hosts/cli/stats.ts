@@ -102,8 +102,9 @@ export function renderSummary(s: TraceSummary): string {
   const waiting = Object.entries(s.waitingAtEnd).sort((a, b) => b[1] - a[1]);
   if (waiting.length > 0) {
     row('Waiting at end', formatCount(waiting.reduce((t, [, n]) => t + n, 0)));
-    for (const [reason, n] of waiting) row(`  ${reason || '(blocked before trace)'}`, formatCount(n));
+    for (const [reason, n] of waiting) row(`  ${reason || '(blocked before the trace)'}`, formatCount(n));
   }
+  row('Unblocks', `${formatCount(s.unblocks)} (a waiting goroutine made runnable by another)`);
   row('GC cycles', formatCount(s.gcCycles));
   row('Stop-the-world pauses', s.stwCount === 0 ? '0'
     : `${formatCount(s.stwCount)}, total ${formatDuration(s.stwTotalNs)}, max ${formatDuration(s.stwMaxNs)}`);
