@@ -11,7 +11,7 @@ import * as events from './goroutine-events.ts';
 import { CHUNK_POINTS, flushPoints, PointEncoder } from './point-codec.ts';
 import * as codec from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
-import { COUNT_LEVEL_NS, GOROUTINE_COUNT_STEP_NS } from './schema.ts';
+import { COUNT_LEVEL_NS, GOROUTINE_COUNT_STEP_NS, UNBLOCK_VALUES } from './schema.ts';
 import { ByteWriter } from './varint.ts';
 import { BlockingSites } from './blocking-sites.ts';
 
@@ -143,6 +143,9 @@ export class GoroutineIndexer {
   private readonly sites = new BlockingSites();
   private unblocks = 0;
   private readonly unblocksByReason = new Map<number, number>();
+  /** The chunk of unblock edges being filled (created at the first edge, when the clock is known), and an edge's values. */
+  private unblockPoints: PointEncoder | null = null;
+  private readonly unblockValues = [0, 0, 0, 0, 0];
   /** Unblock edges by the wait's stack, then the waker's stack. */
   private readonly unblockSites = new Map<number, Map<number, { count: number; last: number }>>();
   private readonly counts = [0, 0, 0, 0, 0, 0]; // goroutines by state code
@@ -185,7 +188,7 @@ export class GoroutineIndexer {
       blocking: sinks('blocking', ['reason', 'stack', 'total_ns', 'count', 'max_ns']),
       blockedAtEnd: sinks('blocked_at_end', ['state', 'reason', 'stack', 'goroutines', 'oldest_since_ns', 'newest_since_ns', 'since_by_eighth', 'name', 'sample_ids']),
       blockingSites: sinks('blocking_sites', ['kind', 'reason', 'stack', 'count', 'total_ns', 'max_ns', 'p50_ns', 'p99_ns']),
-      unblocks: sinks('unblocks', ['time_ns', 'goroutine', 'reason', 'stack', 'by_goroutine', 'by_stack']),
+      unblockChunks: sinks('unblock_chunks', ['start_ns', 'end_ns', 'count', 'data']),
       unblockSites: sinks('unblock_sites', ['stack', 'by_stack', 'count', 'last_ns']),
       levels: sinks('goroutine_levels', ['goroutine', 'level', 'start_bucket', 'data']),
     };
@@ -275,7 +278,15 @@ export class GoroutineIndexer {
   private unblock(g: GoroutineRecord, by: number, byStack: number): void {
     this.unblocks++;
     this.unblocksByReason.set(g.reason, (this.unblocksByReason.get(g.reason) ?? 0) + 1);
-    this.ins.unblocks.push(this.now, g.id, g.reason, g.stack, by, byStack);
+    const v = this.unblockValues;
+    v[0] = g.id;
+    v[1] = g.reason;
+    v[2] = g.stack;
+    v[3] = by;
+    v[4] = byStack;
+    this.unblockPoints ??= new PointEncoder(this.nsPerTick, UNBLOCK_VALUES);
+    this.unblockPoints.add(this.now, v);
+    if (this.unblockPoints.count >= CHUNK_POINTS) flushPoints(this.unblockPoints, this.ins.unblockChunks);
     let byWaker = this.unblockSites.get(g.stack);
     if (!byWaker) this.unblockSites.set(g.stack, (byWaker = new Map()));
     const site = byWaker.get(byStack);
@@ -530,6 +541,7 @@ export class GoroutineIndexer {
     // A last count sample at the end of the trace, unless one fell exactly there.
     if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.countSample(t);
     if (this.countPoints) flushPoints(this.countPoints, this.ins.countChunks);
+    if (this.unblockPoints) flushPoints(this.unblockPoints, this.ins.unblockChunks);
     COUNT_LEVEL_NS.forEach((_w, l) => this.flushCountLevel(l));
     this.flushGoroutineRows();
     for (const ins of Object.values(this.ins)) ins.flush();

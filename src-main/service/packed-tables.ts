@@ -1,11 +1,11 @@
 // SQL views of what the index stores packed: table-valued functions registered on a connection,
-// so the SQL console can query goroutine_intervals, proc_intervals, metrics and goroutine_counts as
-// if they were tables.
+// so the SQL console can query goroutine_intervals, proc_intervals, metrics, goroutine_counts and
+// unblocks as if they were tables.
 
 import type Database from 'better-sqlite3';
 import { decodeChunk, indexNsPerTick } from '../index/interval-codec.ts';
 import { decodePoints } from '../index/point-codec.ts';
-import { GO_STATES } from '../index/schema.ts';
+import { GO_STATES, UNBLOCK_VALUES } from '../index/schema.ts';
 
 /**
  * Registers the tables on `db`. The rows are read through `source`, a second connection to the
@@ -74,6 +74,17 @@ export function registerPackedTables(db: Database.Database, source: Database.Dat
         IterableIterator<{ start_ns: number; data: Uint8Array }>) {
         const out: unknown[][] = [];
         decodePoints(r.data, r.start_ns, nsPerTick, 4, (time, counts) => void out.push([time, ...counts]));
+        yield* out;
+      }
+    },
+  });
+  db.table('unblocks', {
+    columns: ['time_ns', 'goroutine', 'reason', 'stack', 'by_goroutine', 'by_stack'],
+    *rows() {
+      for (const r of source.prepare('SELECT start_ns, data FROM unblock_chunks ORDER BY start_ns').iterate() as
+        IterableIterator<{ start_ns: number; data: Uint8Array }>) {
+        const out: unknown[][] = [];
+        decodePoints(r.data, r.start_ns, nsPerTick, UNBLOCK_VALUES, (time, v) => void out.push([time, ...v]));
         yield* out;
       }
     },

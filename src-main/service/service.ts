@@ -328,7 +328,7 @@ export class GoroscopeService implements GoroscopeApi {
       for (const iv of intervals) if (iv.state === 'Waiting' && iv.end > iv.start) waitNsByReason[iv.reason] = (waitNsByReason[iv.reason] ?? 0) + iv.end - iv.start;
     }
     // How long each wait that another goroutine ended had lasted: the Waiting interval ending at the edge.
-    const unblockedBy = unblockEdges(idx, gid, true);
+    const { woken: unblockedBy, woke: unblocked } = unblockEdges(idx, gid, r.start_ns, r.end_ns ?? Number.MAX_SAFE_INTEGER);
     const waitEnds = new Map(intervals.filter((iv) => iv.state === 'Waiting').map((iv) => [iv.end, iv]));
     for (const e of unblockedBy) {
       const wait = waitEnds.get(e.time);
@@ -336,7 +336,7 @@ export class GoroscopeService implements GoroscopeApi {
     }
     return {
       ...goroutineRow(r), creationStack: idx.stack(r.creation_stack), startStack: idx.stack(r.start_stack), waitNsByReason,
-      intervals, intervalsTruncated: r.intervals > intervals.length, unblockedBy, unblocked: unblockEdges(idx, gid, false),
+      intervals, intervalsTruncated: r.intervals > intervals.length, unblockedBy, unblocked,
     };
   }
 

@@ -4,7 +4,9 @@
 
 import type Database from 'better-sqlite3';
 import { BLOCKING_KINDS, isInternalFrame, siteOf } from '../analyze/blocking-kinds.ts';
-import { GO_STATES } from '../index/schema.ts';
+import { indexNsPerTick } from '../index/interval-codec.ts';
+import { decodePoints } from '../index/point-codec.ts';
+import { GO_STATES, UNBLOCK_VALUES } from '../index/schema.ts';
 import type { BlockingKind, BlockingProfile, BlockingSite, LeakGroup, LeakReport, StackFrameInfo, UnblockEdge, UnblockerSite } from './types.ts';
 
 /** What these queries need of an open trace index. */
@@ -149,16 +151,26 @@ export function explainLeak(g: LeakGroup): string {
   return parts.join('; ') + '.';
 }
 
-/** A goroutine's unblock edges: those that woke it (`woken`) or those by which it woke others, in time order. */
-export function unblockEdges(idx: TraceIndexReader, goroutine: number, woken: boolean): UnblockEdge[] {
-  const rows = idx.db.prepare(`SELECT time_ns, goroutine, reason, stack, by_goroutine, by_stack FROM unblocks
-    WHERE ${woken ? 'goroutine' : 'by_goroutine'} = ? ORDER BY time_ns LIMIT ?`).all(goroutine, MAX_EDGES) as
-    { time_ns: number; goroutine: number; reason: number; stack: number; by_goroutine: number; by_stack: number }[];
-  return rows.map((r) => {
-    const byStack = idx.stack(r.by_stack);
-    return {
-      time: r.time_ns, goroutine: r.goroutine, reason: idx.string(r.reason), site: siteOf(idx.stack(r.stack)), byGoroutine: r.by_goroutine,
-      bySite: siteOf(byStack), byStack, waitedNs: null,
-    };
-  });
+/**
+ * A goroutine's unblock edges, in time order: those that woke it and those by which it woke
+ * others (at most MAX_EDGES each), read from the edge chunks of its lifetime [t0, t1].
+ */
+export function unblockEdges(idx: TraceIndexReader, goroutine: number, t0: number, t1: number): { woken: UnblockEdge[]; woke: UnblockEdge[] } {
+  const chunks = idx.db.prepare('SELECT start_ns, data FROM unblock_chunks WHERE start_ns <= ? AND end_ns >= ? ORDER BY start_ns')
+    .all(t1, t0) as { start_ns: number; data: Uint8Array }[];
+  const nsPerTick = indexNsPerTick(idx.db);
+  const woken: UnblockEdge[] = [];
+  const woke: UnblockEdge[] = [];
+  for (const c of chunks) {
+    decodePoints(c.data, c.start_ns, nsPerTick, UNBLOCK_VALUES, (time, [g, reason, stack, by, byStack]) => {
+      const list = g === goroutine ? woken : by === goroutine ? woke : null;
+      if (!list || list.length >= MAX_EDGES) return;
+      const byFrames = idx.stack(byStack);
+      list.push({
+        time, goroutine: g, reason: idx.string(reason), site: siteOf(idx.stack(stack)), byGoroutine: by, bySite: siteOf(byFrames),
+        byStack: byFrames, waitedNs: null,
+      });
+    });
+  }
+  return { woken, woke };
 }

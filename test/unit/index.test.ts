@@ -120,11 +120,24 @@ for (const trace of fixtureTraces()) {
         JOIN strings s ON s.id = (CASE b.reason WHEN 0 THEN 1 ELSE b.reason END) WHERE b.state = 4 GROUP BY 1`).all() as { reason: string; n: number }[])
         .map((r) => [r.reason, r.n]));
       assert.deepEqual(stuck, summary.waitingAtEnd, 'blocked_at_end adds up to waitingAtEnd');
-      // Unblock edges: one row each, by the reason of the wait they ended.
-      const unblocks = Object.fromEntries((db.prepare(`SELECT s.value AS reason, count(*) AS n FROM unblocks u
-        JOIN strings s ON s.id = (CASE u.reason WHEN 0 THEN 1 ELSE u.reason END) GROUP BY 1`).all() as { reason: string; n: number }[])
-        .map((r) => [r.reason, r.n]));
-      assert.deepEqual(unblocks, summary.unblocksByReason, 'unblocks add up to unblocksByReason');
+      // Unblock edges (the SQL console's unblocks table): one row each, in time order, by the reason of the wait they ended.
+      const edges = new Database(':memory:');
+      try {
+        registerPackedTables(edges, db);
+        const names = new Map((db.prepare('SELECT id, value FROM strings').all() as { id: number; value: string }[]).map((r) => [r.id, r.value]));
+        const rows = edges.prepare('SELECT time_ns, goroutine, reason, by_goroutine FROM unblocks').all() as
+          { time_ns: number; goroutine: number; reason: number; by_goroutine: number }[];
+        const unblocks: Record<string, number> = {};
+        rows.forEach((u, i) => {
+          const reason = names.get(u.reason) ?? '';
+          unblocks[reason] = (unblocks[reason] ?? 0) + 1;
+          assert.notEqual(u.goroutine, u.by_goroutine, 'a goroutine is woken by another');
+          if (i > 0) assert.ok(u.time_ns > rows[i - 1].time_ns, 'edges in time order');
+        });
+        assert.deepEqual(unblocks, summary.unblocksByReason, 'unblocks add up to unblocksByReason');
+      } finally {
+        edges.close();
+      }
       assert.equal(db.prepare('SELECT sum(count) FROM unblock_sites').pluck().get() ?? 0, summary.unblocks, 'unblock_sites add up to unblocks');
       // Levels of detail: every level of a goroutine accounts for exactly its time in each state.
       const byGoroutine = new Map(rows.map((r) => [r.id, r]));

@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readProfileFile } from '../../src-main/decode/pprof/decode.ts';
 import { Library } from '../../src-main/index/library.ts';
+import { registerPackedTables } from '../../src-main/service/packed-tables.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
 import { BLOCKING_KIND_NAMES, type TraceSummary } from '../../src-main/service/types.ts';
 import { FIXTURES, fixtureTraces } from '../support/fixtures.ts';
@@ -161,12 +162,15 @@ test('a goroutine woken by another shows that waker, its site and how long it wa
   const summary = await summaryOf(hash);
   assert.ok(summary.unblocks > 0);
   const db = new Database(lib.indexPath(hash), { readonly: true });
+  const sql = new Database(':memory:');
   let edge: { goroutine: number; by_goroutine: number; time_ns: number };
   try {
+    registerPackedTables(sql, db);
+    const chanReceive = db.prepare(`SELECT id FROM strings WHERE value = 'chan receive'`).pluck().get();
     // firstResult receives the first result: woken by the sender.
-    edge = db.prepare(`SELECT u.goroutine, u.by_goroutine, u.time_ns FROM unblocks u JOIN strings r ON r.id = u.reason
-      WHERE r.value = 'chan receive' ORDER BY u.time_ns LIMIT 1`).get() as typeof edge;
+    edge = sql.prepare(`SELECT goroutine, by_goroutine, time_ns FROM unblocks WHERE reason = ? ORDER BY time_ns LIMIT 1`).get(chanReceive) as typeof edge;
   } finally {
+    sql.close();
     db.close();
   }
   const woken = await svc.goroutine(hash, edge.goroutine);
