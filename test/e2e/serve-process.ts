@@ -64,14 +64,19 @@ export function goroscope(args: string[], env: Record<string, string> = {}): { s
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `goroscope stats FILE --json`, decoded from the file itself (an empty library, so no index is consulted). */
-export function statsJson(file: string): Record<string, unknown> {
-  const library = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-e2e-stats-'));
+/** `goroscope ARGS... --json` in an empty library of its own: a trace named in ARGS is decoded and indexed from the file itself. */
+export function freshJson<T = Record<string, unknown>>(args: string[]): T {
+  const library = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-e2e-cli-'));
   try {
-    const r = goroscope(['stats', file, '--json', '--library', library]);
-    if (r.status !== 0) throw new Error(`goroscope stats ${file} failed (${r.status}): ${r.stderr}`);
-    return JSON.parse(r.stdout) as Record<string, unknown>;
+    const r = goroscope([...args, '--json', '--library', library]);
+    if (r.status !== 0) throw new Error(`goroscope ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+    return JSON.parse(r.stdout) as T;
   } finally {
     fs.rmSync(library, { recursive: true, force: true });
   }
+}
+
+/** `goroscope stats FILE --json`, decoded from the file itself (an empty library, so no index is consulted). */
+export function statsJson(file: string): Record<string, unknown> {
+  return freshJson(['stats', file]);
 }

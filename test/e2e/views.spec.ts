@@ -1,13 +1,15 @@
 // The artefact views against the CLI's own reports of the same files: a profile's top table is
 // `goroscope top --json`, a dump's groups `goroscope dump --json`, the Diff view's deltas
 // `goroscope leaks --json`, the Goroutines view's pages the index's goroutines table read with
-// `goroscope query`; the Leaks and Blocking views of a trace add up to `goroscope stats --json`.
+// `goroscope query`; a trace's Leaks view is `goroscope leaks TRACE --json` (and adds up to
+// `goroscope stats --json`), its Blocking view `goroscope blocking --kind K --json`, and who
+// unblocked a goroutine is the index's unblocks table.
 // Each view is photographed in light and dark.
 
 import type { Page } from '@playwright/test';
 import * as path from 'node:path';
 import { expect, fixtureFile, openApp, openByPath, screenshot, test } from './fixtures.ts';
-import { goroscope, statsJson, type ServeProcess } from './serve-process.ts';
+import { freshJson, goroscope, statsJson, type ServeProcess } from './serve-process.ts';
 
 function cliJson<T>(args: string[], okStatuses: number[] = [0]): T {
   const r = goroscope(args);
@@ -196,30 +198,133 @@ test('the Goroutines view pages, sorts and filters as the index does, and moves 
   await noErrors(page);
 });
 
-test('the Leaks and Blocking views of a trace add up to the stuck and waiting goroutines of goroscope stats', async ({ page, server }) => {
-  const trace = fixtureFile('traces/chanleak.go126.trace');
+interface TraceLeaksJson { groups: { state: string; reason: string; count: number; site: string; system: boolean; stack: string[]; sampleIds: number[] }[] }
+interface BlockingJson { kind: string; totalNs: number; sites: { site: string; reason: string; totalNs: number; count: number }[] }
+
+/** The rows' data attributes, as numbers where they are. */
+async function rowData(page: Page, testid: string): Promise<Record<string, string>[]> {
+  return page.getByTestId(testid).evaluateAll((els) => els.map((el) => ({ ...(el as HTMLElement).dataset }) as Record<string, string>));
+}
+
+test('the Leaks view of a trace is goroscope leaks: its Waiting groups add up to the stats, the runtime folded at the end', async ({ page, server }) => {
+  const trace = fixtureFile('traces/chanleak.go127.trace');
   const stats = statsJson(trace.path);
+  const expected = freshJson<TraceLeaksJson>(['leaks', trace.path]);
   await openApp(page, server);
-  await open(page, trace.path);
+  const hash = await open(page, trace.path);
   await page.getByTestId('nav-leaks').click();
-  const groups = page.getByTestId('stuck-group');
-  await expect(groups.first()).toBeVisible();
-  const stuck = await groups.evaluateAll((trs) => trs.map((tr) => ({ reason: (tr as HTMLElement).dataset.reason!, n: Number((tr as HTMLElement).dataset.count) })));
-  const byReason: Record<string, number> = {};
-  for (const g of stuck) byReason[g.reason] = (byReason[g.reason] ?? 0) + g.n;
-  expect(byReason).toEqual(stats.waitingAtEnd);
+  const program = expected.groups.filter((g) => !g.system);
+  const runtime = expected.groups.filter((g) => g.system);
+  expect(program.length, 'the scenario leaks goroutines of its own').toBeGreaterThan(0);
+  expect(runtime.length, 'and the runtime has goroutines of its own').toBeGreaterThan(0);
+  // The program's groups first; the runtime's appear only when unfolded.
+  await expect(page.getByTestId('leak-group')).toHaveCount(program.length);
+  await page.getByTestId('runtime-groups-toggle').click();
+  await expect(page.getByTestId('leak-group')).toHaveCount(expected.groups.length);
+  const shown = await rowData(page, 'leak-group');
+  expect(shown.map((d) => ({ site: d.site, reason: d.reason, count: Number(d.count), system: d.system === 'true' })))
+    .toEqual([...program, ...runtime].map((g) => ({ site: g.site, reason: g.reason, count: g.count, system: g.system })));
+  const waitingByReason: Record<string, number> = {};
+  for (const d of shown) if (d.state === 'Waiting') waitingByReason[d.reason!] = (waitingByReason[d.reason!] ?? 0) + Number(d.count);
+  expect(waitingByReason).toEqual(stats.waitingAtEnd);
+  // An unrecorded reason says so.
+  if (shown.some((d) => d.reason === '')) await expect(page.locator('[data-testid=leak-group][data-reason=""]').first()).toContainText('reason not recorded');
+
+  // A click opens the stack: the program's frames, the runtime's folded until asked for.
+  const first = page.getByTestId('leak-group').first();
+  await first.locator('tr').first().click();
+  const stack = first.getByTestId('leak-stack');
+  const userFrames = program[0].stack.filter((f) => !/^(runtime[./]|internal\/|sync[./]|time\.Sleep|os\/signal\.)/.test(f));
+  await expect(stack.getByTestId('stack-frame')).toHaveCount(userFrames.length);
+  await expect(stack.getByTestId('stack-frame').first()).toContainText(program[0].site.split(' ')[0]);
+  await stack.getByTestId('unfold-frames').first().click();
+  await expect(stack.getByTestId('stack-frame')).toHaveCount(program[0].stack.length);
   await noErrors(page);
   await screenshotThemes(page, 'leaks-trace');
+  // A sample goroutine opens in the Goroutines view.
+  const sample = program[0].sampleIds[0];
+  await first.getByTestId('leak-sample-ids').getByText(`G${sample}`, { exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`#/goroutines/${hash}/g${sample}$`));
+  await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-id', String(sample));
+  await noErrors(page);
+});
 
+test('the Blocking view of a trace is goroscope blocking for each kind, and remembers the kind', async ({ page, server }) => {
+  const trace = fixtureFile('traces/chanleak.go127.trace');
+  await openApp(page, server);
+  await open(page, trace.path);
   await page.getByTestId('nav-blocking').click();
-  const rows = page.getByTestId('blocking-row');
-  await expect(rows.first()).toBeVisible();
-  const waited = await rows.evaluateAll((trs) => trs.map((tr) => ({ reason: (tr as HTMLElement).dataset.reason!, ns: Number((tr as HTMLElement).dataset.total) })));
-  const nsByReason: Record<string, number> = {};
-  for (const w of waited) nsByReason[w.reason] = (nsByReason[w.reason] ?? 0) + w.ns;
-  expect(nsByReason).toEqual(stats.waitNsByReason);
-  await rows.first().click();
-  await expect(rows.first().getByTestId('blocking-stack')).toBeVisible();
+  const kindSelect = page.getByTestId('blocking-kind');
+  await expect(kindSelect).toHaveValue('sync');
+  for (const kind of ['sync', 'net', 'syscall', 'sched']) {
+    const expected = freshJson<BlockingJson>(['blocking', trace.path, '--kind', kind]);
+    await kindSelect.selectOption(kind);
+    const total = page.getByTestId('blocking-total');
+    await expect(total).toHaveAttribute('data-kind', kind);
+    await expect(total).toHaveAttribute('data-total-ns', String(expected.totalNs));
+    await expect(page.getByTestId('blocking-row')).toHaveCount(expected.sites.length);
+    const rows = await rowData(page, 'blocking-row');
+    expect(rows.map((d) => ({ site: d.site, reason: d.reason, totalNs: Number(d.total) })))
+      .toEqual(expected.sites.map((x) => ({ site: x.site, reason: x.reason, totalNs: x.totalNs })));
+  }
+  // The kind rides in the URL (a reload keeps it) and is remembered for the next visit.
+  await page.reload();
+  await expect(page.getByTestId('blocking-kind')).toHaveValue('sched');
+  await page.getByTestId('nav-leaks').click();
+  await page.getByTestId('nav-blocking').click();
+  await expect(page.getByTestId('blocking-kind')).toHaveValue('sched');
+
+  // sync, as go tool trace -pprof=sync: the largest site first, its stack a click away.
+  const sync = freshJson<BlockingJson>(['blocking', trace.path, '--kind', 'sync']);
+  expect(sync.sites.length, 'the scenario waits on channels').toBeGreaterThan(0);
+  await page.getByTestId('blocking-kind').selectOption('sync');
+  await expect(page.getByTestId('blocking-total')).toHaveAttribute('data-total-ns', String(sync.totalNs));
+  const first = page.getByTestId('blocking-row').first();
+  await expect(first).toHaveAttribute('data-site', sync.sites[0].site);
+  await first.locator('tr').first().click();
+  await expect(first.getByTestId('blocking-stack')).toBeVisible();
+  await expect(first.getByTestId('blocking-stack').locator('li.site')).toContainText(sync.sites[0].site.split(' ')[0]);
   await noErrors(page);
   await screenshotThemes(page, 'blocking');
+});
+
+test('a goroutine woken by another names it: unblocked by, woke, and the wait it ended, in the Goroutines and Timeline views', async ({ page, server }) => {
+  const trace = fixtureFile('traces/chanleak.go127.trace');
+  await openApp(page, server);
+  const hash = await open(page, trace.path);
+  // In the scenario, main.firstResult receives the first result and a main.firstResult.func1 goroutine sends it.
+  const funcIn = (stack: string, func: string) => `EXISTS (SELECT 1 FROM stack_frames sf JOIN frames f ON f.id = sf.frame
+    JOIN strings s ON s.id = f.func WHERE sf.stack = ${stack} AND s.value = '${func}')`;
+  const edges = cliJson<{ woken: number; waker: number; time: number }[]>(['query', hash,
+    `SELECT u.goroutine AS woken, u.by_goroutine AS waker, u.time_ns AS time FROM unblocks u
+     WHERE ${funcIn('u.stack', 'main.firstResult')} AND ${funcIn('u.by_stack', 'main.firstResult.func1')} ORDER BY u.time_ns LIMIT 1`,
+    '--library', server.library, '--json']);
+  expect(edges.length, 'a main.firstResult.func1 goroutine woke main.firstResult').toBe(1);
+  const { woken, waker, time } = edges[0];
+
+  await page.evaluate(([h, g]) => { window.location.hash = `#/goroutines/${h}/g${g}`; }, [hash, String(woken)]);
+  const detail = page.getByTestId('goroutine-detail');
+  await expect(detail).toHaveAttribute('data-id', String(woken));
+  const by = detail.locator(`[data-testid=unblocked-by][data-time="${time}"]`);
+  await expect(by).toHaveAttribute('data-by', String(waker));
+  await expect(by).toContainText(`unblocked by G${waker} at main.firstResult.func1`);
+  await expect(by).toContainText('after');
+  // The wait it ended, in the lifecycle.
+  await expect(detail.getByTestId('interval-ended-by').first()).toHaveText(`G${waker}`);
+  await detail.getByTestId('unblocked-by-list').evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await screenshotThemes(page, 'goroutine-detail-unblocked');
+  // The waker's detail lists whom it woke.
+  await by.getByRole('button', { name: `G${waker}` }).click();
+  await expect(detail).toHaveAttribute('data-id', String(waker));
+  await expect(detail.locator(`[data-testid=woke][data-goroutine="${woken}"]`)).toContainText('chan receive');
+  await noErrors(page);
+
+  // On the timeline, the wait picked says who ended it.
+  await page.evaluate(([h, t, g]) => { window.location.hash = `#/timeline/${h}/${Number(t) - 1}-${Number(t) + 1000}/g${g}`; }, [hash, String(time), String(woken)]);
+  const picked = page.getByTestId('goroutine-detail').getByTestId('picked-ended-by');
+  await expect(picked).toHaveAttribute('data-by', String(waker));
+  await expect(picked).toContainText(`Ended by G${waker} at main.firstResult.func1`);
+  await noErrors(page);
+  await expect(page.getByTestId('timeline-stage')).toHaveAttribute('data-pending', '0');
+  await screenshot(page, 'timeline-detail-unblocked-light');
 });
