@@ -11,7 +11,7 @@ import * as events from './goroutine-events.ts';
 import { CHUNK_POINTS, flushPoints, PointEncoder } from './point-codec.ts';
 import * as codec from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
-import { COUNT_LEVEL_NS, GOROUTINE_COUNT_STEP_NS, UNBLOCK_VALUES } from './schema.ts';
+import { COUNT_LEVEL_NS, GO_STATE, GOROUTINE_COUNT_STEP_NS, UNBLOCK_VALUES } from './schema.ts';
 import { ByteWriter } from './varint.ts';
 import { BlockingSites } from './blocking-sites.ts';
 
@@ -20,6 +20,7 @@ import { BlockingSites } from './blocking-sites.ts';
 const { CLOCK, END, NAME, RECORD_SLOTS, REGION_BEGIN, REGION_END, TRANSITION } = events;
 const { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } = codec;
 type ChunkEncoder = codec.ChunkEncoder;
+const { NotExist: NOT_EXIST, Runnable: RUNNABLE, Running: RUNNING, Waiting: WAITING, Syscall: SYSCALL } = GO_STATE;
 
 /** Goroutine IDs kept per group of goroutines blocked at the end. */
 const BLOCKED_SAMPLE_IDS = 20;
@@ -128,7 +129,7 @@ export interface GoroutineTotals extends GoroutineFigures<number> {
 }
 
 /** The state a blocking kind follows (blockingKindCode's codes: sync, net, syscall, sched). */
-const KIND_STATE = [0, 4, 4, 5, 2];
+const KIND_STATE = [-1, WAITING, WAITING, SYSCALL, RUNNABLE];
 
 export class GoroutineIndexer {
   private readonly goroutines = new IdTable<GoroutineRecord>();
@@ -251,7 +252,7 @@ export class GoroutineIndexer {
     const eventStack = slab[o + 8];
     let g = this.goroutines.get(id);
     if (!g) {
-      const created = from === 1; /* NotExist */
+      const created = from === NOT_EXIST;
       g = this.freeRecords.pop() ?? new GoroutineRecord(this.nsPerTick);
       g.begin(id, this.nameByStack[stack], created, created && other >= 0 ? other : null, created ? eventStack : 0, this.now, to,
         reason, stack);
@@ -259,7 +260,7 @@ export class GoroutineIndexer {
       this.goroutineCount++;
       this.counts[to]++;
     } else {
-      if (from === 4 && other >= 0) this.unblock(g, other, eventStack);
+      if (from === WAITING && other >= 0) this.unblock(g, other, eventStack);
       this.closeInterval(g, false);
       this.counts[g.state]--;
       this.counts[to]++;
@@ -269,9 +270,9 @@ export class GoroutineIndexer {
       g.stack = stack;
     }
     this.followBlocking(g, to, events.transitionBlockingKind(flags), reason, eventStack);
-    g.thread = to === 3 || to === 5 ? slab[o + 5] : -1;
-    g.proc = to === 3 ? slab[o + 6] : -1;
-    if (to === 1 /* NotExist */) this.finishGoroutine(g, this.now);
+    g.thread = to === RUNNING || to === SYSCALL ? slab[o + 5] : -1;
+    g.proc = to === RUNNING ? slab[o + 6] : -1;
+    if (to === NOT_EXIST) this.finishGoroutine(g, this.now);
   }
 
   /** `g`, waiting, was made runnable by goroutine `by` (an unblock edge) at `now`. */
@@ -308,7 +309,7 @@ export class GoroutineIndexer {
       if (to === KIND_STATE[g.trackKind]) return;
       this.endWait(g);
     }
-    if (to === 3 && g.firstRunning < 0) {
+    if (to === RUNNING && g.firstRunning < 0) {
       g.firstRunning = this.now;
       // Waits that ended before it first ran lie outside its span in cmd/trace (pprofMatchingGoroutines).
       g.pendingWaits.length = 0;
@@ -356,7 +357,7 @@ export class GoroutineIndexer {
   /** Writes the goroutine counts at `t`, and folds them into the levels' peaks. */
   private countSample(t: number): void {
     const c = this.counts;
-    const sample = [c[3], c[2], c[4], c[5]];
+    const sample = [c[RUNNING], c[RUNNABLE], c[WAITING], c[SYSCALL]];
     this.countPoints ??= new PointEncoder(this.nsPerTick, 4);
     this.countPoints.add(t, sample);
     if (this.countPoints.count >= CHUNK_POINTS) flushPoints(this.countPoints, this.ins.countChunks);
@@ -382,12 +383,12 @@ export class GoroutineIndexer {
   private closeInterval(g: GoroutineRecord, open: boolean): void {
     const d = this.now - g.since;
     switch (g.state) {
-      case 3:
+      case RUNNING:
         g.totals[0] += d;
         this.runningNs += d;
         break;
-      case 2: g.totals[1] += d; break;
-      case 4: {
+      case RUNNABLE: g.totals[1] += d; break;
+      case WAITING: {
         g.totals[2] += d;
         addWait(g.wait, g.reason, d);
         let byStack = this.blocking.get(g.reason);
@@ -402,7 +403,7 @@ export class GoroutineIndexer {
         }
         break;
       }
-      case 5:
+      case SYSCALL:
         g.totals[3] += d;
         this.syscallNs += d;
         break;
@@ -476,12 +477,12 @@ export class GoroutineIndexer {
     rows[at + c.last_since_ns] = endNs === null ? g.since : null;
     if (this.goroutineRowsFilled === ROWS_PER_STATEMENT) this.flushGoroutineRows();
     if (g.firstRunning < 0) this.flushPendingWaits(g);
-    if (endNs === null && (g.state === 4 || g.state === 5)) this.blockedAtEnd(g);
+    if (endNs === null && (g.state === WAITING || g.state === SYSCALL)) this.blockedAtEnd(g);
     for (const r of g.regions) this.ins.regions.push(g.id, r.task, r.type, r.start, null, 0);
     this.goroutines.delete(g.id);
     // Its encoder is empty now (taken or flushed): the next goroutine reuses it and its buffer.
     this.freeRecords.push(g);
-    if (endNs !== null) this.counts[1]--;
+    if (endNs !== null) this.counts[NOT_EXIST]--;
   }
 
   private flushGoroutineRows(): void {
@@ -516,7 +517,7 @@ export class GoroutineIndexer {
     const waitingAtEnd = new Map<number, number>();
     // In ID order (the leak suspects' sample IDs are the first few of each group), closed at the end.
     for (const [, g] of [...this.goroutines.entries()].sort((a, b) => a[0] - b[0])) {
-      if (g.state === 4) waitingAtEnd.set(g.reason, (waitingAtEnd.get(g.reason) ?? 0) + 1);
+      if (g.state === WAITING) waitingAtEnd.set(g.reason, (waitingAtEnd.get(g.reason) ?? 0) + 1);
       this.closeInterval(g, true);
       this.finishGoroutine(g, null);
     }

@@ -10,6 +10,8 @@ export const SCHEMA_VERSION = 18;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
+/** A goroutine state's stored code, by name (the index in GO_STATES). */
+export const GO_STATE = Object.fromEntries(GO_STATES.map((s, i) => [s, i])) as { readonly [S in (typeof GO_STATES)[number]]: number };
 
 /** Range scopes as stored. */
 export const SCOPE_KINDS = ['none', 'goroutine', 'proc', 'thread'] as const;

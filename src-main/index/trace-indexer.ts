@@ -8,7 +8,7 @@ import type { RowSink, RowSinks } from './batch-insert.ts';
 import * as events from './goroutine-events.ts';
 import { CHUNK_POINTS, flushPoints, PointEncoder } from './point-codec.ts';
 import { storedNsPerTick } from './interval-codec.ts';
-import { METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
+import { GO_STATE, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
 import { isStatusRestatement, unblockerOf } from '../analyze/goroutine-transitions.ts';
 import { blockingKindCode } from '../analyze/blocking-kinds.ts';
 
@@ -17,9 +17,7 @@ import { blockingKindCode } from '../analyze/blocking-kinds.ts';
 const { CLOCK, END, GoroutineEventWriter, NAME, REGION_BEGIN, REGION_END, transitionCode } = events;
 type GoroutineEventWriter = events.GoroutineEventWriter;
 
-const STATE_CODE: Record<GoState, number> = {
-  Undetermined: 0, NotExist: 1, Runnable: 2, Running: 3, Waiting: 4, Syscall: 5,
-};
+const STATE_CODE: Readonly<Record<GoState, number>> = GO_STATE;
 const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
 
 interface OpenRange {
