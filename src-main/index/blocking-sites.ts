@@ -12,6 +12,7 @@ const BUCKETS = 64 * BUCKETS_PER_OCTAVE;
 class Site {
   count = 0;
   total = 0;
+  min = Infinity;
   max = 0;
   readonly histogram = new Uint32Array(BUCKETS);
 
@@ -19,16 +20,17 @@ class Site {
     this.count++;
     this.total += ns;
     if (ns > this.max) this.max = ns;
+    if (ns < this.min) this.min = ns;
     this.histogram[Math.min(BUCKETS - 1, Math.floor(Math.log2(ns) * BUCKETS_PER_OCTAVE))]++;
   }
 
-  /** The duration below which a fraction `q` of the waits fall: its bucket's geometric middle, within [1, max]. */
+  /** The duration below which a fraction `q` of the waits fall: its bucket's geometric middle, within [min, max] (exact for one wait). */
   quantile(q: number): number {
     const rank = Math.max(1, Math.ceil(q * this.count));
     let seen = 0;
     for (let i = 0; i < BUCKETS; i++) {
       seen += this.histogram[i];
-      if (seen >= rank) return Math.min(this.max, Math.max(1, Math.round(2 ** ((i + 0.5) / BUCKETS_PER_OCTAVE))));
+      if (seen >= rank) return Math.min(this.max, Math.max(this.min, Math.round(2 ** ((i + 0.5) / BUCKETS_PER_OCTAVE))));
     }
     return this.max;
   }

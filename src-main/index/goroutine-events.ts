@@ -15,6 +15,7 @@
 //   END: the trace's last event time; the stream ends
 //   CLOCK: ns per tick as stored (in slot 1), before any transition
 //   NAME: stack ID (slot 1), the name (string ID) of a goroutine first seen with that stack
+//   SYNC: a generation began (a Sync event) at slot 1's time
 
 export const RECORD_SLOTS = 9;
 export const CLOCK = 1;
@@ -22,6 +23,7 @@ export const NAME = 2;
 export const REGION_BEGIN = 3;
 export const REGION_END = 4;
 export const END = 5;
+export const SYNC = 6;
 export const TRANSITION = 16;
 
 /** The code of a transition record (see above). */

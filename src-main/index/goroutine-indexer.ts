@@ -17,7 +17,7 @@ import { BlockingSites } from './blocking-sites.ts';
 
 // Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
 // getter call, and these are read for every record.
-const { CLOCK, END, NAME, RECORD_SLOTS, REGION_BEGIN, REGION_END, TRANSITION } = events;
+const { CLOCK, END, NAME, RECORD_SLOTS, REGION_BEGIN, REGION_END, SYNC, TRANSITION } = events;
 const { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } = codec;
 type ChunkEncoder = codec.ChunkEncoder;
 const { NotExist: NOT_EXIST, Runnable: RUNNABLE, Running: RUNNING, Waiting: WAITING, Syscall: SYSCALL } = GO_STATE;
@@ -43,6 +43,12 @@ class GoroutineRecord {
   name = 0;
   /** Whether the trace saw it created (at startNs). */
   created = false;
+  /**
+   * When the generation in which it was first seen began, for one the trace did not see created:
+   * it was in its first state at least since then (Go's summariser dates such a goroutine from the
+   * last Sync: summary.go, (*Summarizer).Event, the GoUndetermined case).
+   */
+  seenSince = 0;
   creator: number | null = null;
   creationStack = 0;
   startStack = 0;
@@ -136,7 +142,7 @@ export class GoroutineIndexer {
   /** Records of ended goroutines, for reuse (see GoroutineRecord). */
   private readonly freeRecords: GoroutineRecord[] = [];
   /** Waiting time by reason, then by the stack that blocked. */
-  private readonly blocking = new Map<number, Map<number, { total: number; count: number; max: number }>>();
+  private readonly blocking = new Map<number, Map<number, { total: number; count: number; max: number; ended: number; lastEnd: number | null }>>();
   /** Goroutines blocked at the end, by "state/reason/stack"; `byEighth`: how many began their wait in each eighth of the trace. */
   private readonly blocked = new Map<string, { state: number; reason: number; stack: number; goroutines: number; oldest: number; newest: number;
     name: number; ids: number[]; byEighth: number[] }>();
@@ -171,6 +177,8 @@ export class GoroutineIndexer {
    */
   private now = 0;
   private nsPerTick = 1;
+  /** When the current generation began (its Sync event). */
+  private lastSync = 0;
   private goroutineCount = 0;
   private intervals = 0;
   /** Time Running and in Syscall, all goroutines. */
@@ -186,7 +194,7 @@ export class GoroutineIndexer {
       countChunks: sinks('goroutine_count_chunks', ['start_ns', 'end_ns', 'count', 'data']),
       countLevels: sinks('goroutine_count_levels', ['level', 'time_ns', 'running', 'runnable', 'waiting', 'syscall']),
       regions: sinks('regions', ['goroutine', 'task', 'type', 'start_ns', 'end_ns', 'depth']),
-      blocking: sinks('blocking', ['reason', 'stack', 'total_ns', 'count', 'max_ns']),
+      blocking: sinks('blocking', ['reason', 'stack', 'total_ns', 'count', 'max_ns', 'ended', 'last_end_ns']),
       blockedAtEnd: sinks('blocked_at_end', ['state', 'reason', 'stack', 'goroutines', 'oldest_since_ns', 'newest_since_ns', 'since_by_eighth', 'name', 'sample_ids']),
       blockingSites: sinks('blocking_sites', ['kind', 'reason', 'stack', 'count', 'total_ns', 'max_ns', 'p50_ns', 'p99_ns']),
       unblockChunks: sinks('unblock_chunks', ['start_ns', 'end_ns', 'count', 'data']),
@@ -230,6 +238,9 @@ export class GoroutineIndexer {
         case CLOCK:
           this.nsPerTick = slab[o + 1];
           break;
+        case SYNC:
+          this.lastSync = slab[o + 1];
+          break;
         case END:
           this.now = slab[o + 1];
           while (this.now >= this.nextCountSample) this.sampleCounts();
@@ -256,6 +267,7 @@ export class GoroutineIndexer {
       g = this.freeRecords.pop() ?? new GoroutineRecord(this.nsPerTick);
       g.begin(id, this.nameByStack[stack], created, created && other >= 0 ? other : null, created ? eventStack : 0, this.now, to,
         reason, stack);
+      g.seenSince = created ? this.now : this.lastSync;
       this.goroutines.set(id, g);
       this.goroutineCount++;
       this.counts[to]++;
@@ -393,13 +405,18 @@ export class GoroutineIndexer {
         addWait(g.wait, g.reason, d);
         let byStack = this.blocking.get(g.reason);
         if (!byStack) this.blocking.set(g.reason, (byStack = new Map()));
+        const lastEnd = open ? null : this.now;
         const b = byStack.get(g.stack);
         if (b) {
           b.total += d;
           b.count++;
           if (d > b.max) b.max = d;
+          if (lastEnd !== null) {
+            b.ended++;
+            b.lastEnd = lastEnd;
+          }
         } else {
-          byStack.set(g.stack, { total: d, count: 1, max: d });
+          byStack.set(g.stack, { total: d, count: 1, max: d, ended: open ? 0 : 1, lastEnd });
         }
         break;
       }
@@ -494,18 +511,20 @@ export class GoroutineIndexer {
   private blockedAtEnd(g: GoroutineRecord): void {
     const key = `${g.state}/${g.reason}/${g.stack}`;
     const b = this.blocked.get(key);
+    // A wait it was first seen in began before it was seen, at least when that generation began.
+    const since = g.since === g.startNs && !g.created ? g.seenSince : g.since;
     // Called at the end of the trace (now): when its wait began, in eighths of the trace.
-    const eighth = Math.min(7, Math.floor((g.since / Math.max(this.now, 1)) * 8));
+    const eighth = Math.min(7, Math.floor((since / Math.max(this.now, 1)) * 8));
     if (!b) {
       const byEighth = [0, 0, 0, 0, 0, 0, 0, 0];
       byEighth[eighth] = 1;
-      this.blocked.set(key, { state: g.state, reason: g.reason, stack: g.stack, goroutines: 1, oldest: g.since, newest: g.since, name: g.name,
+      this.blocked.set(key, { state: g.state, reason: g.reason, stack: g.stack, goroutines: 1, oldest: since, newest: since, name: g.name,
         ids: [g.id], byEighth });
       return;
     }
     b.goroutines++;
-    b.oldest = Math.min(b.oldest, g.since);
-    b.newest = Math.max(b.newest, g.since);
+    b.oldest = Math.min(b.oldest, since);
+    b.newest = Math.max(b.newest, since);
     b.byEighth[eighth]++;
     if (b.ids.length < BLOCKED_SAMPLE_IDS) b.ids.push(g.id);
   }
@@ -526,7 +545,7 @@ export class GoroutineIndexer {
     for (const [reason, byStack] of this.blocking) {
       let total = waitNsByReason.get(reason) ?? 0;
       for (const [stack, b] of byStack) {
-        this.ins.blocking.push(reason, stack, b.total, b.count, b.max);
+        this.ins.blocking.push(reason, stack, b.total, b.count, b.max, b.ended, b.lastEnd);
         total += b.total;
       }
       waitNsByReason.set(reason, total);

@@ -54,11 +54,14 @@ CREATE TABLE goroutines (
   last_stack INTEGER NOT NULL,      -- stack of its last transition: where a goroutine blocked at the end is stuck
   last_since_ns INTEGER             -- when its last interval began; null once it ended (its end_ns)
 );
--- Time spent Waiting, by wait reason and the stack that blocked: where goroutines waited.
+-- Time spent Waiting, by wait reason and the stack that blocked: where goroutines waited (waits
+-- still open at the end included, up to the end). ended: the waits there that ended inside the
+-- trace; last_end_ns: when the latest of them ended (null: none did).
 CREATE TABLE blocking (reason INTEGER NOT NULL, stack INTEGER NOT NULL, total_ns INTEGER NOT NULL, count INTEGER NOT NULL,
-  max_ns INTEGER NOT NULL, PRIMARY KEY (reason, stack)) WITHOUT ROWID;
+  max_ns INTEGER NOT NULL, ended INTEGER NOT NULL, last_end_ns INTEGER, PRIMARY KEY (reason, stack)) WITHOUT ROWID;
 -- Goroutines alive at the end of the trace and blocked (Waiting or in a Syscall), grouped by
--- state, reason and stack: the trace's leak suspects. since_by_eighth: a JSON array of 8 counts,
+-- state, reason and stack: the trace's leak suspects. A goroutine first seen in its wait (not
+-- created in the trace) waited at least since the generation it was first seen in began. since_by_eighth: a JSON array of 8 counts,
 -- the group's goroutines by the eighth of the trace in which their wait began (how it grew).
 CREATE TABLE blocked_at_end (state INTEGER NOT NULL, reason INTEGER NOT NULL, stack INTEGER NOT NULL, goroutines INTEGER NOT NULL,
   oldest_since_ns INTEGER NOT NULL, newest_since_ns INTEGER NOT NULL, since_by_eighth TEXT NOT NULL, name INTEGER NOT NULL,

@@ -14,7 +14,7 @@ import { blockingKindCode } from '../analyze/blocking-kinds.ts';
 
 // Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
 // getter call, and these are read for every transition.
-const { CLOCK, END, GoroutineEventWriter, NAME, REGION_BEGIN, REGION_END, transitionCode } = events;
+const { CLOCK, END, GoroutineEventWriter, NAME, REGION_BEGIN, REGION_END, SYNC, transitionCode } = events;
 type GoroutineEventWriter = events.GoroutineEventWriter;
 
 const STATE_CODE: Readonly<Record<GoState, number>> = GO_STATE;
@@ -191,6 +191,11 @@ export class TraceIndexer {
         r[o + 2] = ev.goroutine;
         r[o + 3] = ev.data.task;
         r[o + 4] = this.string(ev.data.type);
+        break;
+      }
+      case 'Sync': {
+        const o = this.out.record(SYNC);
+        this.out.slab[o + 1] = t;
         break;
       }
       case 'Log':

@@ -3,7 +3,7 @@
 // fold them into sites and say what they mean.
 
 import type Database from 'better-sqlite3';
-import { BLOCKING_KINDS, isInternalFrame, siteOf } from '../analyze/blocking-kinds.ts';
+import { BLOCKING_KINDS, isInternalFrame, siteFrameIndex, siteOf } from '../analyze/blocking-kinds.ts';
 import { indexNsPerTick } from '../index/interval-codec.ts';
 import { decodePoints } from '../index/point-codec.ts';
 import { GO_STATES, UNBLOCK_VALUES } from '../index/schema.ts';
@@ -41,7 +41,7 @@ export function blockingProfile(idx: TraceIndexReader, kind: BlockingKind): Bloc
     }
     const unblockedBy: UnblockerSite[] = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, UNBLOCKER_SITES).map(([site, n]) => ({ site, count: n }));
     return {
-      reason: idx.string(r.reason), site: siteOf(stack), stack, count: r.count, totalNs: r.total_ns, maxNs: r.max_ns, p50Ns: r.p50_ns,
+      reason: idx.string(r.reason), site: siteOf(stack), stack, siteFrame: siteFrameIndex(stack), count: r.count, totalNs: r.total_ns, maxNs: r.max_ns, p50Ns: r.p50_ns,
       p99Ns: r.p99_ns, unblockedBy,
     };
   });
@@ -58,7 +58,8 @@ export function leakReport(idx: TraceIndexReader, durationNs: number): LeakRepor
   const rows = idx.db.prepare(`SELECT state, reason, stack, goroutines, oldest_since_ns, newest_since_ns, since_by_eighth, name, sample_ids
     FROM blocked_at_end ORDER BY goroutines DESC, oldest_since_ns`).all() as { state: number; reason: number; stack: number; goroutines: number;
     oldest_since_ns: number; newest_since_ns: number; since_by_eighth: string; name: number; sample_ids: string }[];
-  const lastRelease = idx.db.prepare('SELECT max(last_ns) FROM unblock_sites WHERE stack = ?').pluck();
+  // The last time a wait at the site ended, whoever (or whatever: a timer, the network poller) ended it.
+  const releasesAt = idx.db.prepare('SELECT ended, last_end_ns FROM blocking WHERE stack = ? AND reason = ?');
   const groups = new Map<string, LeakGroup & { stackCount: number }>();
   for (const r of rows) {
     const stack = idx.stack(r.stack);
@@ -66,12 +67,13 @@ export function leakReport(idx: TraceIndexReader, durationNs: number): LeakRepor
     const site = siteOf(stack);
     const key = `${r.state}\u0000${reason}\u0000${site}`;
     const byEighth = JSON.parse(r.since_by_eighth) as number[];
-    const released = lastRelease.get(r.stack) as number | null;
+    const ends = releasesAt.get(r.stack, r.reason) as { ended: number; last_end_ns: number | null } | undefined;
+    const released = ends?.last_end_ns ?? null;
     const g = groups.get(key);
     if (!g) {
       groups.set(key, {
-        state: GO_STATES[r.state], reason, count: r.goroutines, site, name: idx.string(r.name), stack, maxBlockedNs: durationNs - r.oldest_since_ns,
-        oldestSinceNs: r.oldest_since_ns, newestSinceNs: r.newest_since_ns, growth: 0, sinceByEighth: byEighth, lastReleaseNs: released,
+        state: GO_STATES[r.state], reason, count: r.goroutines, site, name: idx.string(r.name), stack, siteFrame: siteFrameIndex(stack), maxBlockedNs: durationNs - r.oldest_since_ns,
+        oldestSinceNs: r.oldest_since_ns, newestSinceNs: r.newest_since_ns, growth: 0, sinceByEighth: byEighth, releases: ends?.ended ?? 0, lastReleaseNs: released,
         system: stack.every((f) => isInternalFrame(f.func)), forever: isForever(reason),
         sampleIds: JSON.parse(r.sample_ids) as number[], explanation: '', stackCount: r.goroutines,
       });
@@ -83,6 +85,7 @@ export function leakReport(idx: TraceIndexReader, durationNs: number): LeakRepor
     g.newestSinceNs = Math.max(g.newestSinceNs, r.newest_since_ns);
     g.maxBlockedNs = durationNs - g.oldestSinceNs;
     byEighth.forEach((n, i) => (g.sinceByEighth[i] += n));
+    g.releases += ends?.ended ?? 0;
     if (released !== null && (g.lastReleaseNs === null || released > g.lastReleaseNs)) g.lastReleaseNs = released;
     for (const id of JSON.parse(r.sample_ids) as number[]) if (g.sampleIds.length < 20) g.sampleIds.push(id);
   }
@@ -101,8 +104,14 @@ export function leakReport(idx: TraceIndexReader, durationNs: number): LeakRepor
  * runtime's, then blocked for good, then goroutines × time blocked, doubled for a group that grew.
  */
 function rank(g: LeakGroup): number {
-  const weight = g.count * Math.max(g.maxBlockedNs, 1) * (grewSteadily(g) ? 2 : 1);
+  const weight = g.count * Math.max(g.maxBlockedNs, 1) * (grewSteadily(g) ? 2 : 1) / (isLooping(g) ? 4 : 1);
   return (g.system ? 0 : 1e30) + (g.forever ? 1e28 : 0) + Math.min(weight, 1e27);
+}
+
+/** Waits at the site keep ending, up to the last eighth of the trace: the goroutines loop (a ticker, a poll loop), they are not stuck. */
+function isLooping(g: LeakGroup): boolean {
+  const end = g.oldestSinceNs + g.maxBlockedNs;
+  return g.lastReleaseNs !== null && g.releases >= g.count && g.lastReleaseNs >= end * 7 / 8;
 }
 
 /** Began waiting in most eighths of the trace: the group kept growing. */
@@ -136,12 +145,17 @@ export function explainLeak(g: LeakGroup): string {
   const what = g.state === 'Syscall' ? 'been in a system call'
     : g.forever ? `been blocked forever (${g.reason === 'forever' ? 'select {} or a nil channel' : g.reason})`
     : `waited in ${g.reason || 'an unrecorded wait (it began before the trace)'}`;
-  const frame = g.stack.find((f) => `${f.func} ${f.file.split('/').slice(-2).join('/')}:${f.line}` === g.site) ?? g.stack[0];
+  const frame = g.stack[g.siteFrame];
   const where = frame ? ` at ${frame.func} (${frame.file.split('/').pop()}:${frame.line})` : '';
   const since = g.oldestSinceNs === g.newestSinceNs ? `since ${humanDuration(g.oldestSinceNs)}`
     : `since ${humanDuration(g.oldestSinceNs)}–${humanDuration(g.newestSinceNs)}`;
   const parts = [`${who} ${what}${where} ${since}, up to ${humanDuration(g.maxBlockedNs)}`];
   if (g.forever) parts.push(`nothing can ever wake ${g.count === 1 ? 'it' : 'them'}: a deadlock or a certain leak`);
+  if (isLooping(g)) {
+    parts.push(`waits here ended ${g.releases} times, the last at ${humanDuration(g.lastReleaseNs!)}: these goroutines are alive and keep ` +
+      'being woken, not stuck; a leak if nothing is meant to stop them (a ticker never stopped, a loop that never exits)');
+    return parts.join('; ') + '.';
+  }
   if (grewSteadily(g)) parts.push('their number grew steadily over the trace');
   else if (g.count > 1 && g.growth === 0) parts.push('all of them were blocked in the first half of the trace');
   if (g.state === 'Waiting' && !g.forever && !g.system) {

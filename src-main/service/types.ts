@@ -6,6 +6,9 @@ import type { ProfileTop, TopRow } from '../analyze/profile-top.ts';
 import type { FlameGraph, FlameNode } from '../analyze/profile-flame-types.ts';
 import type { DumpDiff, DumpGroups, GoroutineGroup, GroupDelta, StackFrame as DumpFrame } from '../analyze/dump-types.ts';
 
+// The rule by which stacks are told by their site: shared with the renderer, which folds the same frames.
+export { isInternalFrame, siteFrameIndex } from '../analyze/blocking-kinds.ts';
+
 export type { TraceSummary, ProfileTop, TopRow, FlameGraph, FlameNode, DumpGroups, GoroutineGroup, DumpFrame, DumpDiff, GroupDelta };
 
 export type GoroutineStateName = 'Undetermined' | 'NotExist' | 'Runnable' | 'Running' | 'Waiting' | 'Syscall';
@@ -224,6 +227,8 @@ export interface BlockingSite {
   /** The first frame outside the runtime and the standard library's blocking internals: "main.lookup app/leak.go:39". */
   site: string;
   stack: StackFrameInfo[];
+  /** The index in `stack` of the site's frame: the frames before it are the runtime's and the standard library's internals. */
+  siteFrame: number;
   /** Waits that ended inside the trace (cmd/trace counts no wait still open at the end). */
   count: number;
   totalNs: number;
@@ -252,8 +257,9 @@ export interface LeakGroup {
   site: string;
   /** The display name (start function) of the first of them. */
   name: string;
-  /** The stack most of them are blocked in. */
+  /** The stack most of them are blocked in, and the index of the site's frame in it (see BlockingSite). */
   stack: StackFrameInfo[];
+  siteFrame: number;
   /** The longest single wait among them, up to the end of the trace (across generations). */
   maxBlockedNs: number;
   /** When the first and the last of them began waiting (ns since the trace's start). */
@@ -263,7 +269,8 @@ export interface LeakGroup {
   growth: number;
   /** Of them, how many began waiting in each eighth of the trace. */
   sinceByEighth: number[];
-  /** The last time a goroutine waiting at this site was released (an unblock edge), or null if none ever was. */
+  /** Waits at this site that ended inside the trace (whatever ended them: a goroutine, a timer, the network poller), and when the last did (null: none). */
+  releases: number;
   lastReleaseNs: number | null;
   /** Every frame is the runtime's: a runtime goroutine (GC workers, finalizers), not the program's. */
   system: boolean;

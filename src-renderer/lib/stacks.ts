@@ -1,7 +1,9 @@
 // Blocking stacks as a Go engineer reads them: the frames the program wrote, with the runtime's
 // and the standard library's blocking internals folded away, and the "site" a wait is told by.
-// The rule is the service's (src-main/analyze/blocking-kinds.ts, isInternalFrame): a site the
-// service names is the first frame this file does not fold.
+// The rule is the service's (isInternalFrame, siteFrameIndex): a site the service names is the
+// first frame this file does not fold.
+
+import { isInternalFrame, siteFrameIndex as serviceSiteFrame } from '../../src-main/service/types.ts';
 
 export interface Frame {
   func: string;
@@ -9,18 +11,11 @@ export interface Frame {
   line: number;
 }
 
-/** Frames a user does not write: the runtime, and the standard library's blocking internals. */
-const INTERNAL_PREFIXES = ['runtime.', 'runtime/', 'internal/', 'sync.', 'sync/', 'time.Sleep', 'os/signal.'];
-
-export function isInternalFrame(func: string): boolean {
-  return INTERNAL_PREFIXES.some((p) => func.startsWith(p));
-}
+export { isInternalFrame };
 
 /** The frame a blocking stack (innermost first) is told by: the first outside the internals, else the innermost; -1 for no stack. */
 export function siteFrameIndex(stack: readonly { func: string }[]): number {
-  if (stack.length === 0) return -1;
-  const i = stack.findIndex((f) => !isInternalFrame(f.func));
-  return i >= 0 ? i : 0;
+  return stack.length === 0 ? -1 : serviceSiteFrame(stack);
 }
 
 /** A service site, "main.lookup app/leak.go:39", split into the function and where it is. */

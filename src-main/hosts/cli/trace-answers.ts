@@ -22,7 +22,7 @@ Where goroutines of a trace blocked, by site, as go tool trace -pprof=KIND compu
 A site is the first frame outside the runtime and the standard library's blocking internals.
 Waits still open at the end of the trace are not counted (as go tool trace). Each site lists
 the sites of the goroutines that ended its waits ("unblocked by").
-  --json  {"kind", "totalNs", "sites": [{"reason", "site", "stack", "count", "totalNs", "maxNs",
+  --json  {"kind", "totalNs", "count", "sites": [{"reason", "site", "stack", "count", "totalNs", "maxNs",
           "p50Ns", "p99Ns", "unblockedBy": [{"site", "count"}]}]}  (p50/p99 to within ±2.2%)
 A TRACE file not yet in the library is indexed first.`;
 
@@ -87,7 +87,7 @@ export async function blockingCommand(argv: string[]): Promise<number> {
 
 function blockingJson(p: BlockingProfile): object {
   return {
-    kind: p.kind, totalNs: p.totalNs,
+    kind: p.kind, totalNs: p.totalNs, count: p.count,
     sites: p.sites.map((s) => ({
       reason: s.reason, site: s.site, stack: s.stack.map(frameText), count: s.count, totalNs: s.totalNs, maxNs: s.maxNs, p50Ns: s.p50Ns,
       p99Ns: s.p99Ns, unblockedBy: s.unblockedBy,
@@ -121,7 +121,7 @@ function leaksJson(r: LeakReport): object {
     groups: r.groups.map((g) => ({
       state: g.state, reason: g.reason, count: g.count, site: g.site, name: g.name, stack: g.stack.map(frameText), maxBlockedNs: g.maxBlockedNs,
       oldestSinceNs: g.oldestSinceNs, newestSinceNs: g.newestSinceNs, growth: g.growth, sinceByEighth: g.sinceByEighth,
-      lastReleaseNs: g.lastReleaseNs, system: g.system, forever: g.forever, sampleIds: g.sampleIds, explanation: g.explanation,
+      releases: g.releases, lastReleaseNs: g.lastReleaseNs, system: g.system, forever: g.forever, sampleIds: g.sampleIds, explanation: g.explanation,
     })),
   };
 }
@@ -129,7 +129,7 @@ function leaksJson(r: LeakReport): object {
 function renderLeaks(r: LeakReport): string {
   const own = r.groups.filter((g) => !g.system);
   const lines = [own.length === 0 ? 'no goroutine of the program is blocked at the end of the trace'
-    : `${own.reduce((n, g) => n + g.count, 0)} goroutines of the program are blocked at the end of the trace, in ${own.length} groups:`];
+    : `${own.reduce((n, g) => n + g.count, 0)} goroutines of the program are blocked at the end of the trace, in ${own.length} group${own.length === 1 ? '' : 's'}:`];
   for (const g of own) {
     lines.push('', `${String(g.count).padStart(6)}  ${g.state === 'Syscall' ? 'syscall' : g.reason || '(reason not recorded)'}  ${g.site}`);
     lines.push(`        ${g.explanation}`);
