@@ -150,6 +150,10 @@ test('leaks of the channel-leak trace: the chan send group first, whole, with it
     db.close();
   }
   assert.ok(first.maxBlockedNs > summary.durationNs * 0.5, 'blocked for most of the trace, not one generation');
+  // The Goroutines view filtered on the reason lists them all.
+  const page = await svc.goroutines({ artefact: hash, state: 'Waiting', reason: 'chan send', aliveAtEnd: true, limit: 1000 });
+  assert.equal(page.total, first.count);
+  assert.ok(page.rows.every((r) => r.lastReason === 'chan send' && r.endNs === null));
   assert.match(first.explanation, /goroutines have waited in chan send at main\.firstResult\.func1 \(main\.go:\d+\)/);
   // Every goroutine waiting at the end is in exactly one group.
   const byReason: Record<string, number> = {};
