@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 18;
+export const SCHEMA_VERSION = 19;
 
 /** Goroutine states as stored (GoState of the event model). */
 export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
@@ -113,6 +113,10 @@ CREATE TABLE goroutine_count_chunks (start_ns INTEGER PRIMARY KEY, end_ns INTEGE
 -- COUNT_LEVEL_NS[level - 1] ns (time_ns = the bucket's start).
 CREATE TABLE goroutine_count_levels (level INTEGER NOT NULL, time_ns INTEGER NOT NULL, running INTEGER NOT NULL, runnable INTEGER NOT NULL,
   waiting INTEGER NOT NULL, syscall INTEGER NOT NULL, PRIMARY KEY (level, time_ns)) WITHOUT ROWID;
+-- Mutator utilisation over time as go tool trace's /mmu page measures it by default (STW, background
+-- mark workers, mark assists): steps in chunks (see mutator-util-chunks.ts); utils = JSON array of
+-- the chunk's distinct values. The MMU curve and worst windows are computed from it.
+CREATE TABLE mutator_util_chunks (start_ns INTEGER PRIMARY KEY, end_ns INTEGER NOT NULL, count INTEGER NOT NULL, utils TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE tasks (id INTEGER NOT NULL, parent INTEGER, type INTEGER NOT NULL, start_ns INTEGER, end_ns INTEGER, start_goroutine INTEGER, end_goroutine INTEGER);
 CREATE TABLE regions (goroutine INTEGER NOT NULL, task INTEGER NOT NULL, type INTEGER NOT NULL, start_ns INTEGER, end_ns INTEGER, depth INTEGER NOT NULL);
 CREATE TABLE logs (time_ns INTEGER NOT NULL, goroutine INTEGER, task INTEGER NOT NULL, category INTEGER NOT NULL, message INTEGER NOT NULL, stack INTEGER NOT NULL);

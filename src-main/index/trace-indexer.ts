@@ -11,6 +11,8 @@ import { storedNsPerTick } from './interval-codec.ts';
 import { GO_STATE, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
 import { isStatusRestatement, unblockerOf } from '../analyze/goroutine-transitions.ts';
 import { blockingKindCode } from '../analyze/blocking-kinds.ts';
+import { MutatorUtilTracker } from '../analyze/gc-mutator-util.ts';
+import { MUTATOR_UTIL_COLUMNS, MutatorUtilWriter } from './mutator-util-chunks.ts';
 
 // Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
 // getter call, and these are read for every transition.
@@ -51,6 +53,9 @@ export class TraceIndexer {
   private readonly metricPending = new Map<number, { t: number; value: number }>();
   private readonly openTasks = new Map<number, { parent: number; type: number; start: number; goroutine: number }>();
   private readonly summarizer: TraceSummarizer;
+  /** Mutator utilisation (for the MMU), written as it becomes final. */
+  private readonly mutatorUtil: MutatorUtilTracker;
+  private readonly mutatorUtilWriter: MutatorUtilWriter;
   private first: number | null = null;
   private last = 0;
   private events = 0;
@@ -94,7 +99,10 @@ export class TraceIndexer {
       logs: table('logs', ['time_ns', 'goroutine', 'task', 'category', 'message', 'stack']),
       cpuSamples: table('cpu_samples', ['time_ns', 'goroutine', 'proc', 'thread', 'stack']),
       labels: table('labels', ['time_ns', 'goroutine', 'label']),
+      mutatorUtil: table('mutator_util_chunks', MUTATOR_UTIL_COLUMNS),
     };
+    this.mutatorUtilWriter = new MutatorUtilWriter(this.ins.mutatorUtil, () => this.nsPerTick);
+    this.mutatorUtil = new MutatorUtilTracker((time, util) => this.mutatorUtilWriter.add(time, util));
     this.string(''); // ID 1 is the empty string; 0 means "none" everywhere.
   }
 
@@ -156,6 +164,7 @@ export class TraceIndexer {
     }
     const t = ev.time - this.first;
     this.last = t;
+    this.mutatorUtil.add(ev, t);
     switch (ev.kind) {
       case 'StateTransition':
         if (ev.data.resource === 'goroutine') {
@@ -354,6 +363,8 @@ export class TraceIndexer {
         if (cur.bucket >= 0) this.ins.metricLevels.push(name, l + 1, cur.bucket * METRIC_LEVEL_NS[l], cur.max);
       });
     }
+    this.mutatorUtil.finish();
+    this.mutatorUtilWriter.flush();
     for (const [id, task] of this.openTasks) this.ins.tasks.push(id, task.parent, task.type, task.start, null, task.goroutine, null);
     for (const ins of Object.values(this.ins)) ins.flush();
     return { summary: this.summarizer.finish(), events: this.events };

@@ -38,3 +38,21 @@ export function expectedEventFiles(): { name: string; path: string }[] {
     .filter((f) => f.endsWith('.events.txt.gz'))
     .map((f) => ({ name: f.replace('.events.txt.gz', ''), path: path.join(dir, f) }));
 }
+
+/** What oracle/gc.go computed for a trace (expected/<trace>.gc.json; fields beside gcReport there). */
+export interface ExpectedGc {
+  cycles: { startNs: number; endNs: number; beganBefore: boolean }[];
+  pauses: { name: string; startNs: number; endNs: number }[];
+  mmu: {
+    flags: string;
+    xMinNs: number;
+    xMaxNs: number;
+    curve: [number, number][];
+    windows: { windowNs: number; mmu: number | null; worst: { timeNs: number; util: number }[] }[];
+  } | null;
+  mmuError?: string;
+}
+
+export function expectedGc(name: string): ExpectedGc {
+  return JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expected', `${name}.gc.json`), 'utf8')) as ExpectedGc;
+}
