@@ -1,30 +1,33 @@
 // The goroscope command line: dispatches to one module per command.
 
-import { dumpCommand, dumpUsage } from './dump.ts';
-import { eventsCommand, eventsUsage } from './events.ts';
-import { indexCommand, indexUsage, lsCommand, lsUsage, queryCommand, queryUsage, rmCommand, rmUsage } from './library-commands.ts';
-import { LibraryError } from '../../index/library.ts';
-import { leaksCommand, leaksUsage } from './leaks.ts';
 import { EXIT_BAD_INPUT, reportError, UsageError } from './output.ts';
-import { serveCommand, serveUsage } from './serve.ts';
-import { statsCommand, statsUsage } from './stats.ts';
-import { topCommand, topUsage } from './top.ts';
-import { blockingCommand, blockingUsage } from './trace-answers.ts';
 
-type Command = { run: (argv: string[]) => Promise<number>; usage: string; summary: string };
+/** A command's code, loaded when it runs: a command pays only for the modules it uses. */
+type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number>; usage: string }> };
 
 const COMMANDS: Record<string, Command> = {
-  stats: { run: statsCommand, usage: statsUsage, summary: 'summary of an execution trace (--json for JSON)' },
-  events: { run: eventsCommand, usage: eventsUsage, summary: 'every event of a trace, as go tool trace -d=parsed prints them' },
-  index: { run: indexCommand, usage: indexUsage, summary: 'index traces, profiles and dumps into the artefact library (once per content)' },
-  ls: { run: lsCommand, usage: lsUsage, summary: 'list the artefacts in the library' },
-  rm: { run: rmCommand, usage: rmUsage, summary: 'remove artefacts from the library' },
-  query: { run: queryCommand, usage: queryUsage, summary: 'read-only SQL over an artefact\'s index' },
-  top: { run: topCommand, usage: topUsage, summary: 'the top functions of a pprof profile, as go tool pprof -top prints them' },
-  dump: { run: dumpCommand, usage: dumpUsage, summary: 'a goroutine dump grouped by identical stacks (debug=1/2, panics, logs)' },
-  blocking: { run: blockingCommand, usage: blockingUsage, summary: 'where a trace\'s goroutines blocked, by site, as go tool trace -pprof=KIND' },
-  leaks: { run: leaksCommand, usage: leaksUsage, summary: 'a trace\'s leak suspects; or the leak gate: groups that grew between two dumps' },
-  serve: { run: serveCommand, usage: serveUsage, summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token' },
+  stats: { summary: 'summary of an execution trace (--json for JSON)',
+    load: async () => { const m = await import('./stats.ts'); return { run: m.statsCommand, usage: m.statsUsage }; } },
+  events: { summary: 'every event of a trace, as go tool trace -d=parsed prints them',
+    load: async () => { const m = await import('./events.ts'); return { run: m.eventsCommand, usage: m.eventsUsage }; } },
+  index: { summary: 'index traces, profiles and dumps into the artefact library (once per content)',
+    load: async () => { const m = await import('./library-commands.ts'); return { run: m.indexCommand, usage: m.indexUsage }; } },
+  ls: { summary: 'list the artefacts in the library',
+    load: async () => { const m = await import('./library-commands.ts'); return { run: m.lsCommand, usage: m.lsUsage }; } },
+  rm: { summary: 'remove artefacts from the library',
+    load: async () => { const m = await import('./library-commands.ts'); return { run: m.rmCommand, usage: m.rmUsage }; } },
+  query: { summary: 'read-only SQL over an artefact\'s index',
+    load: async () => { const m = await import('./library-commands.ts'); return { run: m.queryCommand, usage: m.queryUsage }; } },
+  top: { summary: 'the top functions of a pprof profile, as go tool pprof -top prints them',
+    load: async () => { const m = await import('./top.ts'); return { run: m.topCommand, usage: m.topUsage }; } },
+  dump: { summary: 'a goroutine dump grouped by identical stacks (debug=1/2, panics, logs)',
+    load: async () => { const m = await import('./dump.ts'); return { run: m.dumpCommand, usage: m.dumpUsage }; } },
+  blocking: { summary: 'where a trace\'s goroutines blocked, by site, as go tool trace -pprof=KIND',
+    load: async () => { const m = await import('./trace-answers.ts'); return { run: m.blockingCommand, usage: m.blockingUsage }; } },
+  leaks: { summary: 'a trace\'s leak suspects; or the leak gate: groups that grew between two dumps',
+    load: async () => { const m = await import('./leaks.ts'); return { run: m.leaksCommand, usage: m.leaksUsage }; } },
+  serve: { summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token',
+    load: async () => { const m = await import('./serve.ts'); return { run: m.serveCommand, usage: m.serveUsage }; } },
 };
 
 const USAGE = `usage: goroscope COMMAND [ARGS]
@@ -39,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
-    process.stdout.write((topic ? topic.usage : USAGE) + '\n');
+    process.stdout.write((topic ? (await topic.load()).usage : USAGE) + '\n');
     return name === undefined ? EXIT_BAD_INPUT : 0;
   }
   const command = COMMANDS[name];
@@ -47,13 +50,16 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`goroscope: unknown command "${name}" (see goroscope help)\n`);
     return EXIT_BAD_INPUT;
   }
+  const { run, usage } = await command.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(command.usage + '\n');
+    process.stdout.write(usage + '\n');
     return 0;
   }
   try {
-    return await command.run(rest);
+    return await run(rest);
   } catch (e) {
+    // Loaded only here: commands that never open the library need not load SQLite.
+    const { LibraryError } = await import('../../index/library.ts');
     if (e instanceof UsageError || e instanceof LibraryError) {
       process.stderr.write(`goroscope: ${e.message}\n`);
       return EXIT_BAD_INPUT;
