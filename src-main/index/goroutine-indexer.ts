@@ -153,8 +153,8 @@ export class GoroutineIndexer {
   /** The chunk of unblock edges being filled (created at the first edge, when the clock is known), and an edge's values. */
   private unblockPoints: PointEncoder | null = null;
   private readonly unblockValues = [0, 0, 0, 0, 0];
-  /** Unblock edges by the wait's stack, then the waker's stack. */
-  private readonly unblockSites = new Map<number, Map<number, { count: number; last: number }>>();
+  /** Unblock edges by the wait's stack (an array: stack IDs are dense), then the waker's stack. */
+  private readonly unblockSites: (Map<number, { count: number; last: number }> | undefined)[] = [];
   private readonly counts = [0, 0, 0, 0, 0, 0]; // goroutines by state code
   /** The chunk of goroutine count samples being filled (created at the first sample, when the clock is known). */
   private countPoints: PointEncoder | null = null;
@@ -300,8 +300,8 @@ export class GoroutineIndexer {
     this.unblockPoints ??= new PointEncoder(this.nsPerTick, UNBLOCK_VALUES);
     this.unblockPoints.add(this.now, v);
     if (this.unblockPoints.count >= CHUNK_POINTS) flushPoints(this.unblockPoints, this.ins.unblockChunks);
-    let byWaker = this.unblockSites.get(g.stack);
-    if (!byWaker) this.unblockSites.set(g.stack, (byWaker = new Map()));
+    let byWaker = this.unblockSites[g.stack];
+    if (byWaker === undefined) this.unblockSites[g.stack] = byWaker = new Map();
     const site = byWaker.get(byStack);
     if (site) {
       site.count++;
@@ -555,9 +555,9 @@ export class GoroutineIndexer {
         JSON.stringify(b.ids));
     }
     this.sites.write(this.ins.blockingSites);
-    for (const [stack, byWaker] of this.unblockSites) {
-      for (const [byStack, u] of byWaker) this.ins.unblockSites.push(stack, byStack, u.count, u.last);
-    }
+    this.unblockSites.forEach((byWaker, stack) => {
+      for (const [byStack, u] of byWaker ?? []) this.ins.unblockSites.push(stack, byStack, u.count, u.last);
+    });
     // A last count sample at the end of the trace, unless one fell exactly there.
     if (t > this.nextCountSample - GOROUTINE_COUNT_STEP_NS) this.countSample(t);
     if (this.countPoints) flushPoints(this.countPoints, this.ins.countChunks);

@@ -8,7 +8,7 @@ import type { RowSink, RowSinks } from './batch-insert.ts';
 import * as events from './goroutine-events.ts';
 import { CHUNK_POINTS, flushPoints, PointEncoder } from './point-codec.ts';
 import { storedNsPerTick } from './interval-codec.ts';
-import { GO_STATE, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
+import { GO_STATE, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
 import { isStatusRestatement, unblockerOf } from '../analyze/goroutine-transitions.ts';
 import { blockingKindCode } from '../analyze/blocking-kinds.ts';
 import { MutatorUtilTracker } from '../analyze/gc-mutator-util.ts';
@@ -20,6 +20,8 @@ const { CLOCK, END, GoroutineEventWriter, NAME, REGION_BEGIN, REGION_END, SYNC, 
 type GoroutineEventWriter = events.GoroutineEventWriter;
 
 const STATE_CODE: Readonly<Record<GoState, number>> = GO_STATE;
+/** The blocking kind a transition into each state but Waiting enters (blockingKindCode; Waiting's depends on its reason). */
+const KIND_ENTERED = Object.fromEntries(GO_STATES.map((s) => [s, blockingKindCode(s, '')])) as Record<GoState, number>;
 const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
 
 interface OpenRange {
@@ -303,7 +305,7 @@ export class TraceIndexer {
     // The name its stack gives, should the goroutine be first seen here (checked here: per transition).
     if (this.nameByStack[stack] === undefined) this.nameStack(tr.stack, stack);
     const reason = this.reason(tr.reason);
-    const kind = tr.to === 'Waiting' ? (reason === 0 ? 0 : this.lastReasonWaitKind) : blockingKindCode(tr.to, '');
+    const kind = tr.to === 'Waiting' ? (reason === 0 ? 0 : this.lastReasonWaitKind) : KIND_ENTERED[tr.to];
     // The emitter's stack: the creator's, the waker's, or the goroutine's own (mostly the same array).
     const eventStack = ev.stack === tr.stack ? stack : this.stack(ev.stack);
     const o = this.out.record(transitionCode(STATE_CODE[tr.from], STATE_CODE[tr.to], kind));

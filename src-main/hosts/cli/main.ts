@@ -26,6 +26,8 @@ const COMMANDS: Record<string, Command> = {
     load: async () => { const m = await import('./trace-answers.ts'); return { run: m.blockingCommand, usage: m.blockingUsage }; } },
   leaks: { summary: 'a trace\'s leak suspects; or the leak gate: groups that grew between two dumps',
     load: async () => { const m = await import('./leaks.ts'); return { run: m.leaksCommand, usage: m.leaksUsage }; } },
+  gc: { summary: 'a trace\'s GC cycles, pauses and minimum mutator utilisation (as go tool trace\'s /mmu)',
+    load: async () => { const m = await import('./gc.ts'); return { run: m.gcCommand, usage: m.gcUsage }; } },
   serve: { summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token',
     load: async () => { const m = await import('./serve.ts'); return { run: m.serveCommand, usage: m.serveUsage }; } },
 };

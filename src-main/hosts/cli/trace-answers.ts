@@ -50,7 +50,7 @@ async function traceArtefact(service: GoroscopeService, lib: Library, ref: strin
 }
 
 /** Runs `answer` over the trace `ref` names, reporting bad input in one line (exit 2). */
-async function withTrace(argv: string[], valued: string[], answer: (service: GoroscopeService, hash: string, json: boolean,
+export async function withTrace(argv: string[], valued: string[], answer: (service: GoroscopeService, hash: string, json: boolean,
   options: Map<string, string>) => Promise<string>): Promise<number> {
   const args = parseArgs(argv, { flags: ['json'], valued: ['library', ...valued] });
   if (args.positional.length !== 1) throw new UsageError('needs exactly one TRACE file or ARTEFACT (see goroscope help)');
