@@ -17,13 +17,16 @@ import { ByteReader } from '../index/varint.ts';
 import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
 import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 import { PixelMerger } from './timeline.ts';
+import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, rangeStats } from './timeline-answers.ts';
+import { lanesWindow } from './timeline-lanes.ts';
+import { timeArgument, timelineEdgesRequest, timelineLanesRequest } from './timeline-validate.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
-import { gcReport } from './gc-report.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
-  ArtefactInfo, ArtefactSummary, BlockingKind, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
+  ArtefactInfo, ArtefactSummary, BlockingKind, BlockingProfile, BlockingRow, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
   TimelineRequest, TimelineRow, TimelineWindow,
+  TimelineEdges, TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats,
 } from './types.ts';
 import { boolean, fraction, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
 
@@ -304,6 +307,29 @@ export class GoroscopeService implements GoroscopeApi {
     return { t0, t1, nsPerPx, rows };
   }
 
+  async timelineLanes(request: TimelineLanesRequest): Promise<TimelineLanesWindow> {
+    const { artefact, kind, t0, t1, widthPx } = timelineLanesRequest(request);
+    const { idx } = this.index(artefact);
+    const nameStmt = idx.db.prepare('SELECT n.value FROM goroutines g JOIN strings n ON n.id = g.name WHERE g.id = ?').pluck();
+    return lanesWindow(idx.db, kind, t0, t1, widthPx, (g) => (nameStmt.get(g) as string | undefined) ?? '');
+  }
+
+  async timelineInterval(ref: string, goroutine: number, time: number): Promise<TimelineInterval | null> {
+    const g = integer('goroutine', goroutine, 0);
+    const t = timeArgument('time', time);
+    return intervalAt(this.index(ref).idx, g, t);
+  }
+
+  async timelineEdges(request: TimelineEdgesRequest): Promise<TimelineEdges> {
+    const { artefact, t0, t1, goroutine, limit } = timelineEdgesRequest(request);
+    return edgesInWindow(this.index(artefact).idx, t0, t1, goroutine, limit ?? MAX_TIMELINE_EDGES);
+  }
+
+  async timelineRangeStats(ref: string, t0: number, t1: number): Promise<TimelineRangeStats> {
+    const [a, b] = window(t0, t1);
+    return rangeStats(this.index(ref).idx, a, b);
+  }
+
   async goroutine(ref: string, id: number): Promise<GoroutineDetail> {
     const gid = integer('id', id, 0);
     const { idx } = this.index(ref);
@@ -477,12 +503,6 @@ export class GoroscopeService implements GoroscopeApi {
   async leaks(ref: string): Promise<LeakReport> {
     const { artefact, idx } = this.index(ref);
     return leakReport(idx, traceSummary(artefact).durationNs);
-  }
-
-  async gc(ref: string, windowNs?: number): Promise<GcReport> {
-    const window = windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER);
-    const { artefact, idx } = this.index(ref);
-    return gcReport(idx, traceSummary(artefact).durationNs, window);
   }
 
   async profileTop(req: ProfileTopRequest): Promise<ProfileTop> {

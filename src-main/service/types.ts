@@ -104,6 +104,107 @@ export interface TimelineWindow {
   rows: TimelineRow[];
 }
 
+/** Which lanes a lanes request asks for: one per P (proc) or one per M (thread). */
+export type TimelineLaneKind = 'proc' | 'thread';
+
+export interface TimelineLanesRequest {
+  artefact: string;
+  kind: TimelineLaneKind;
+  t0: number;
+  t1: number;
+  /** Width of the window in pixels: runs of intervals narrower than a pixel are folded. */
+  widthPx: number;
+}
+
+/**
+ * What a P or an M did over a span: a goroutine's time on it (Running on a P; Running or in a
+ * syscall on an M) as Go's reader assigned it, or, folded below a pixel, several such intervals.
+ */
+export interface LaneSpan {
+  start: number;
+  end: number;
+  /** The goroutine (for a folded span, the one that held the lane longest in it). */
+  goroutine: number;
+  /** Running, or Syscall (thread lanes only). */
+  state: GoroutineStateName;
+  /** Intervals folded into the span: 1 when it is one interval, exact. */
+  count: number;
+  /** Share of the span the lane was busy (1 for an exact span). */
+  busy: number;
+  /** The other resource: the M holding the P (proc lanes), the P held (thread lanes, Running); null if unknown. */
+  other: number | null;
+}
+
+export interface TimelineLane {
+  /** The P's or M's ID. */
+  id: number;
+  spans: LaneSpan[];
+}
+
+export interface TimelineLanesWindow {
+  kind: TimelineLaneKind;
+  t0: number;
+  t1: number;
+  nsPerPx: number;
+  /** Every lane of the trace, in ID order (also those idle in the window). */
+  lanes: TimelineLane[];
+  /** Names (start functions) of the goroutines in the spans, by ID. */
+  names: Record<number, string>;
+}
+
+/** One goroutine interval, whole (never clipped to a window or a tile), with its stack. */
+export type TimelineInterval = GoroutineInterval & { goroutine: number };
+
+/** Who woke whom: one unblock edge drawn as an arrow from the waker's row to the woken one's. */
+export interface TimelineEdge {
+  time: number;
+  /** The goroutine made runnable. */
+  goroutine: number;
+  /** The goroutine that made it runnable. */
+  byGoroutine: number;
+  /** What the woken goroutine had waited for. */
+  reason: string;
+}
+
+export interface TimelineEdgesRequest {
+  artefact: string;
+  t0: number;
+  t1: number;
+  /** Only edges into or out of this goroutine; all in the window when absent. */
+  goroutine?: number;
+  /** At most this many, earliest first (default and maximum 5000). */
+  limit?: number;
+}
+
+export interface TimelineEdges {
+  edges: TimelineEdge[];
+  /** More edges matched than were returned. */
+  truncated: boolean;
+}
+
+/** What happened in a time range: the statistics of a range selected on the timeline. */
+export interface TimelineRangeStats {
+  t0: number;
+  t1: number;
+  /** Goroutine time in the range by state (intervals clipped to the range), ns. */
+  byState: Partial<Record<GoroutineStateName, number>>;
+  /** Waiting time in the range by wait reason, largest first. */
+  waitingByReason: { reason: string; ns: number }[];
+  /** Goroutines with an interval in the range other than NotExist. */
+  goroutines: number;
+  /** Those goroutines by name (start function), most first (at most 20). */
+  goroutinesByName: { name: string; count: number; runningNs: number }[];
+  /** GC mark phases overlapping the range, and their time inside it. */
+  gcCycles: number;
+  gcNs: number;
+  /** Stop-the-world pauses overlapping the range, their time inside it, the longest. */
+  stwCount: number;
+  stwNs: number;
+  stwMaxNs: number;
+  /** Where goroutines waited in the range: reason and site, by Waiting time inside it (at most 10). */
+  blockingSites: { reason: string; site: string; ns: number; count: number }[];
+}
+
 export interface StackFrameInfo {
   func: string;
   file: string;
@@ -356,6 +457,14 @@ export interface GoroscopeApi {
   cancelIndex(jobId: string): Promise<boolean>;
   summary(ref: string): Promise<ArtefactSummary>;
   timeline(req: TimelineRequest): Promise<TimelineWindow>;
+  /** The P or M lanes of a window: which goroutine ran on each, at pixel resolution. */
+  timelineLanes(req: TimelineLanesRequest): Promise<TimelineLanesWindow>;
+  /** The whole interval of a goroutine holding `time` (null outside its life). */
+  timelineInterval(ref: string, goroutine: number, time: number): Promise<TimelineInterval | null>;
+  /** Unblock edges in a window, of one goroutine or all. */
+  timelineEdges(req: TimelineEdgesRequest): Promise<TimelineEdges>;
+  /** Statistics of a time range: time by state and reason, goroutines, GC and STW, blocking sites. */
+  timelineRangeStats(ref: string, t0: number, t1: number): Promise<TimelineRangeStats>;
   goroutine(ref: string, id: number): Promise<GoroutineDetail>;
   goroutines(req: GoroutineListRequest): Promise<GoroutinePage>;
   /** Ranges overlapping (t0, t1); only those whose name starts with one of `namePrefixes`, when given. */
@@ -370,8 +479,6 @@ export interface GoroscopeApi {
   blockingProfile(ref: string, kind: BlockingKind): Promise<BlockingProfile>;
   /** Goroutines alive and blocked at the end, grouped by state, reason and site, most suspicious first. */
   leaks(ref: string): Promise<LeakReport>;
-  /** GC cycles, pauses, percentiles, the MMU curve and the worst windows of `windowNs` (default: 10 ms, at most the trace). */
-  gc(ref: string, windowNs?: number): Promise<GcReport>;
   /** A profile's `go tool pprof -top` report. */
   profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
   /** A profile's call tree for a flame graph (at most 20 000 nodes, the widest). */
@@ -380,119 +487,4 @@ export interface GoroscopeApi {
   dumpGroups(ref: string): Promise<DumpGroups>;
   /** How each group of identical stacks grew from one dump to a later one, largest growth first. */
   diffDumps(before: string, after: string): Promise<DumpDiff>;
-}
-
-/** A stop-the-world pause of a trace: the runtime stopped every goroutine. */
-export interface GcPause {
-  /** The range's name: "stop-the-world (GC sweep termination)", "stop-the-world (GC mark termination)", … */
-  kind: string;
-  startNs: number;
-  endNs: number;
-  durationNs: number;
-  /** Whether the pause is the collector's (its name mentions GC). */
-  gc: boolean;
-  /** Index in GcReport.cycles of the cycle it belongs to; null for pauses outside a cycle. */
-  cycle: number | null;
-}
-
-/** Mark assist time a goroutine paid in a cycle (the "GC mark assist" ranges of its scope). */
-export interface GcAssistShare {
-  goroutine: number;
-  /** The goroutine's name (its start function), '' when not indexed. */
-  name: string;
-  ns: number;
-  count: number;
-}
-
-/** One GC cycle: a concurrent mark phase and the pauses that frame it. */
-export interface GcCycle {
-  /** Start of the cycle: its sweep-termination pause or its mark phase, whichever began first. */
-  startNs: number;
-  markStartNs: number;
-  /** End of the mark phase; null when still marking at the end of the trace. */
-  markEndNs: number | null;
-  /** End of the cycle: its mark-termination pause, else its mark phase. */
-  endNs: number | null;
-  /** Length of the concurrent mark phase (null while open). */
-  markNs: number | null;
-  /** The STW pauses before (sweep termination) and after (mark termination) the mark phase, when in the trace. */
-  sweepTerminationNs: number | null;
-  markTerminationNs: number | null;
-  /** Total time goroutines spent in mark assists during the cycle, and the goroutines that paid most. */
-  assistNs: number;
-  assists: GcAssistShare[];
-  /** Heap in use (/memory/classes/heap/objects:bytes) as the cycle began and just after it ended. */
-  heapBeforeBytes: number | null;
-  heapAfterBytes: number | null;
-  /** The heap goal (/gc/heap/goal:bytes) the cycle ran against. */
-  heapGoalBytes: number | null;
-  /**
-   * GOGC as the goal implies it: 100 × (goal / heap after the previous cycle − 1). Traces do not
-   * record GOGC or GOMEMLIMIT; the goal is GOGC's unless a memory limit lowered it. Null when unknown.
-   */
-  impliedGogc: number | null;
-  /** Why it ran, as the pause's stack says: the heap reached its goal, runtime.GC(), the 2-minute timer, unknown. */
-  trigger: 'heap goal' | 'runtime.GC' | 'periodic' | 'unknown';
-  /** Share of the CPU (all Ps) the collector took from start to end, as the MMU counts it; null when unknown. */
-  gcCpuFraction: number | null;
-}
-
-export interface GcPausePercentiles {
-  count: number;
-  totalNs: number;
-  p50Ns: number;
-  p90Ns: number;
-  p99Ns: number;
-  maxNs: number;
-}
-
-/** A window of the MMU: its start and the program's mean utilisation in it. */
-export interface GcUtilWindow {
-  startNs: number;
-  endNs: number;
-  util: number;
-}
-
-/** What another GOGC or GOMEMLIMIT would have changed, estimated from the trace's own numbers. */
-export interface GcWhatIf {
-  /** Allocation rate between cycles (bytes per second of trace time). */
-  allocBytesPerSec: number;
-  /** Live heap after marking, mean over cycles. */
-  liveHeapBytes: number;
-  /** GOGC the goals imply (median over cycles). */
-  impliedGogc: number | null;
-  /** Heap-goal cycles per second seen in the trace. */
-  observedCyclesPerSec: number;
-  scenarios: GcWhatIfScenario[];
-}
-
-export interface GcWhatIfScenario {
-  /** e.g. "GOGC=200", "GOMEMLIMIT=64 MiB, GOGC=off". */
-  setting: string;
-  cyclesPerSec: number;
-  heapPeakBytes: number;
-}
-
-/** The GC of a trace (GoroscopeApi.gc). Times are ns since the trace's first event. */
-export interface GcReport {
-  durationNs: number;
-  gomaxprocs: number | null;
-  cycles: GcCycle[];
-  pauses: GcPause[];
-  /** Over the GC pauses (pauses with gc true). */
-  pausePercentiles: GcPausePercentiles;
-  /** GC pauses by duration: buckets [fromNs, toNs) on a 1-2-5 scale. */
-  pauseHistogram: { fromNs: number; toNs: number; count: number }[];
-  /** Share of the CPU the collector took over the trace, as the MMU counts it; null when unknown. */
-  gcCpuFraction: number | null;
-  /**
-   * Minimum mutator utilisation as go tool trace's /mmu page plots it (its default options: STW,
-   * background workers, mark assist): [window ns, MMU] points. Null when the trace has no GOMAXPROCS.
-   */
-  mmu: { flags: string; xMinNs: number; xMaxNs: number; points: [number, number][] } | null;
-  /** The worst windows of `windowNs` (up to 10, disjoint, worst first). */
-  worst: { windowNs: number; windows: GcUtilWindow[] };
-  whatIf: GcWhatIf | null;
-  /** What the figures cannot say (e.g. GOGC and GOMEMLIMIT are not in traces). */
-  notes: string[];
 }

@@ -52,7 +52,8 @@ export class ApiError extends Error {
 export const RENDERER_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
-  'blocking', 'blockingProfile', 'leaks', 'gc',
+  'blocking', 'blockingProfile', 'leaks',
+  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats',
 ] as const satisfies readonly (keyof RendererApi)[];
 
 // Adding a method to the service without listing it above fails the build here, not at run time.

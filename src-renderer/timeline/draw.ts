@@ -3,10 +3,10 @@
 // tracks, labels, the cursor and a box selection. Pure drawing from what is already loaded:
 // no fetching here, so a frame costs only the visible spans (≤ one per pixel per row).
 
-import { GOROUTINE_STATES, type GoroutineRow, type RangeRow, type TimelineSpan } from '../../src-main/service/types.ts';
+import { GOROUTINE_STATES, type GoroutineRow, type LaneSpan, type RangeRow, type TimelineEdge, type TimelineSpan } from '../../src-main/service/types.ts';
 import { formatBytes, formatCount } from '../lib/format.ts';
 import { firstEndingAfter, type GcRanges } from './gc-ranges.ts';
-import { ROW_HEIGHT, ROW_PAD, plotWidth, xAt, type Layout } from './layout.ts';
+import { LANE_HEIGHT, MAX_LANES, ROW_HEIGHT, ROW_PAD, plotWidth, xAt, type Layout } from './layout.ts';
 import type { Palette } from './palette.ts';
 import { paintKey, SHARE_ORDER } from './states.ts';
 import { timeTicks } from './viewport.ts';
@@ -35,6 +35,42 @@ export interface Frame {
   cursorX: number | null;
   /** A box selection in progress, CSS px. */
   box: { x0: number; x1: number } | null;
+  /** The P and M lane tracks, when shown. */
+  procs: LaneTrack | null;
+  threads: LaneTrack | null;
+  /** Unblock arrows to draw. */
+  edges: readonly TimelineEdge[];
+  /** Where a goroutine's row is: its top (CSS px), or 'above'/'below' the rows shown, or null when not known. */
+  rowOf: (goroutine: number) => number | 'above' | 'below' | null;
+  /** A selected time range (shown until cleared), ns. */
+  range: { t0: number; t1: number } | null;
+  /** Colour lane spans by goroutine or by its function. */
+  colorBy: 'goroutine' | 'function';
+}
+
+/** A lane track's contents for a frame. */
+export interface LaneTrack {
+  kind: 'proc' | 'thread';
+  ids: readonly number[];
+  /** Visits lane i's spans in the window. */
+  visit: (laneIndex: number, draw: (s: LaneSpan) => void) => void;
+  name: (goroutine: number) => string;
+}
+
+/** Whether a goroutine is one of the runtime's GC workers (by its start function). */
+export function isGcWorker(name: string): boolean {
+  return name.startsWith('runtime.gcBgMarkWorker');
+}
+
+/** A colour for a goroutine or a function name: spread hues, the same each time. */
+export function identityColor(key: number | string, dark: boolean): string {
+  let h = 0;
+  if (typeof key === 'number') h = Math.imul(key, 2654435761) >>> 0;
+  else for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) >>> 0;
+  const hue = h % 360;
+  const sat = 45 + ((h >>> 9) % 25);
+  const light = dark ? 50 + ((h >>> 17) % 12) : 58 + ((h >>> 17) % 14);
+  return `hsl(${hue} ${sat}% ${light}%)`;
 }
 
 const FONT = '11.5px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -49,6 +85,19 @@ export function drawFrame(ctx: CanvasRenderingContext2D, f: Frame): void {
   drawRows(ctx, f);
   drawHeader(ctx, f);
   drawGutter(ctx, f);
+  drawArrows(ctx, f);
+
+  if (f.range) {
+    const x0 = Math.max(l.gutter, xAt(l, f.t0, f.t1, f.range.t0));
+    const x1 = Math.min(l.width, xAt(l, f.t0, f.t1, f.range.t1));
+    if (x1 > x0 - 1) {
+      ctx.fillStyle = p.selection;
+      ctx.fillRect(x0, l.axisTop, Math.max(1, x1 - x0), l.height);
+      ctx.fillStyle = p.accent;
+      ctx.fillRect(Math.round(x0), l.axisTop, 1, l.height);
+      ctx.fillRect(Math.round(x1) - 1, l.axisTop, 1, l.height);
+    }
+  }
 
   if (f.box) {
     const x0 = Math.max(l.gutter, Math.min(f.box.x0, f.box.x1));
@@ -128,15 +177,20 @@ function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
   for (const r of f.rows) {
     if (!r.row) continue;
     const y = r.y + ROW_PAD;
+    let previous: TimelineSpan | null = null;
     f.spans(r.row.id, (s) => {
       const x0 = l.gutter + (s.start - f.t0) / nsPerPx;
       const x1 = l.gutter + (s.end - f.t0) / nsPerPx;
+      const before = previous;
+      previous = s;
       if (!s.shares) {
         const key = paintKey(s.state, s.reason);
         if (!key) return;
         batch.add(p.paint[key], x0, x1, y, h);
-        // A hairline where a wide span begins, so neighbours of one colour stay apart.
-        if ((x1 - x0) * dpr >= 8) hairlines.add(p.surface, x0, x0 + 1 / dpr, y, h);
+        // A hairline where a wide span begins, so neighbours of one colour stay apart; not where
+        // a tile edge cut one interval in two (the piece after it continues the same state).
+        const continues = before !== null && before.end === s.start && !before.shares && before.state === s.state && before.reason === s.reason;
+        if ((x1 - x0) * dpr >= 8 && !continues) hairlines.add(p.surface, x0, x0 + 1 / dpr, y, h);
         return;
       }
       // Folded sub-pixel intervals: each state's share stacked bottom up.
@@ -222,6 +276,8 @@ function drawHeader(ctx: CanvasRenderingContext2D, f: Frame): void {
     if (l.countsHeight > 0) drawCounts(ctx, f, f.series);
     if (l.heapHeight > 0) drawHeap(ctx, f, f.series);
   }
+  if (f.procs && l.procsHeight > 0) drawLanes(ctx, f, f.procs, l.procsTop);
+  if (f.threads && l.threadsHeight > 0) drawLanes(ctx, f, f.threads, l.threadsTop);
   ctx.fillStyle = p.border;
   ctx.fillRect(0, l.rowsTop - 2.5, l.width, 1);
 }
@@ -328,6 +384,14 @@ function drawGutter(ctx: CanvasRenderingContext2D, f: Frame): void {
   label('GC', l.gcTop, l.gcHeight);
   label('Goroutines (active)', l.countsTop, l.countsHeight);
   label('Heap / goal', l.heapTop, l.heapHeight);
+  ctx.font = MONO;
+  for (const [track, top] of [[f.procs, l.procsTop], [f.threads, l.threadsTop]] as const) {
+    if (!track || (top === l.procsTop ? l.procsHeight : l.threadsHeight) === 0) continue;
+    const prefix = track.kind === 'proc' ? 'P' : 'M';
+    track.ids.slice(0, MAX_LANES).forEach((id, i) => ctx.fillText(`${prefix}${id}`, 10, top + 2 + i * LANE_HEIGHT + LANE_HEIGHT / 2));
+    if (track.ids.length > MAX_LANES) ctx.fillText(`+${track.ids.length - MAX_LANES} more`, 70, top + 2 + (MAX_LANES - 1) * LANE_HEIGHT + LANE_HEIGHT / 2);
+  }
+  ctx.font = FONT;
 
   ctx.save();
   ctx.beginPath();
@@ -374,4 +438,105 @@ function truncate(ctx: CanvasRenderingContext2D, text: string, width: number): s
     else hi = mid - 1;
   }
   return `${text.slice(0, lo)}…`;
+}
+
+/**
+ * P or M lanes: each goroutine's time on the lane in its own colour (or its function's), GC
+ * workers in the GC colour, syscalls in the syscall colour, idle left empty; folded runs of
+ * sub-pixel intervals drawn with their busy share as opacity. Names where a span is wide enough.
+ */
+function drawLanes(ctx: CanvasRenderingContext2D, f: Frame, track: LaneTrack, top: number): void {
+  const { layout: l, palette: p, dpr } = f;
+  const dark = p.surface.startsWith('#') ? parseInt(p.surface.slice(1, 3), 16) < 128 : false;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(l.gutter, top, l.width - l.gutter, track.ids.length * LANE_HEIGHT + 4);
+  ctx.clip();
+  const labels: [string, number, number, number][] = [];
+  const folded = new RectBatch(dpr);
+  const solid = new RectBatch(dpr);
+  track.ids.slice(0, MAX_LANES).forEach((_, i) => {
+    const y = top + 2 + i * LANE_HEIGHT;
+    if (i % 2 === 1) {
+      ctx.fillStyle = p.rowAlt;
+      ctx.fillRect(l.gutter, y, l.width - l.gutter, LANE_HEIGHT);
+    }
+    track.visit(i, (s) => {
+      const x0 = Math.max(l.gutter - 2, xAt(l, f.t0, f.t1, s.start));
+      const x1 = Math.min(l.width + 2, xAt(l, f.t0, f.t1, s.end));
+      const name = track.name(s.goroutine);
+      const color = s.state === 'Syscall' ? p.paint.Syscall : isGcWorker(name) ? p.mark
+        : identityColor(f.colorBy === 'function' ? name : s.goroutine, dark);
+      (s.count > 1 && s.busy < 0.75 ? folded : solid).add(color, x0, x1, y + 1, LANE_HEIGHT - 2);
+      if (x1 - x0 > 46 && s.count === 1) labels.push([`G${s.goroutine} ${shortName(name)}`, x0, x1, y + LANE_HEIGHT / 2]);
+    });
+  });
+  ctx.globalAlpha = 0.45;
+  folded.fill(ctx);
+  ctx.globalAlpha = 1;
+  solid.fill(ctx);
+  ctx.font = '10.5px system-ui, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = dark ? '#0d1117' : '#111';
+  for (const [text, x0, x1, y] of labels) {
+    const a = Math.max(x0, l.gutter) + 3;
+    const w = Math.min(x1, l.width) - a - 3;
+    if (w > 30) ctx.fillText(truncate(ctx, text, w), a, y);
+  }
+  ctx.restore();
+  ctx.fillStyle = p.border;
+  ctx.fillRect(l.gutter, top + track.ids.length * LANE_HEIGHT + 3, l.width - l.gutter, 1);
+}
+
+/** An unblock arrow's ends on the canvas, CSS px: from the waker's row to the woken one's. */
+export function arrowGeometry(f: Frame, e: TimelineEdge): { x: number; y0: number; y1: number; offscreen: boolean } | null {
+  const l = f.layout;
+  if (e.time < f.t0 || e.time > f.t1) return null;
+  const place = (g: number) => {
+    const at = f.rowOf(g);
+    if (at === null) return null;
+    if (at === 'above') return { y: l.rowsTop + 2, off: true };
+    if (at === 'below') return { y: l.height - 2, off: true };
+    return { y: at + ROW_HEIGHT / 2, off: false };
+  };
+  const from = place(e.byGoroutine);
+  const to = place(e.goroutine);
+  if (!from || !to || (from.off && to.off)) return null;
+  return { x: xAt(l, f.t0, f.t1, e.time), y0: from.y, y1: to.y, offscreen: from.off || to.off };
+}
+
+/** Unblock arrows as go tool trace draws flows: from the waker at the unblock time to the woken goroutine. */
+function drawArrows(ctx: CanvasRenderingContext2D, f: Frame): void {
+  if (f.edges.length === 0) return;
+  const l = f.layout;
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(l.gutter, l.rowsTop, l.width - l.gutter, l.height - l.rowsTop);
+  ctx.clip();
+  ctx.lineWidth = 1.5;
+  for (const e of f.edges) {
+    const a = arrowGeometry(f, e);
+    if (!a) continue;
+    const selectedEnd = e.goroutine === f.selected || e.byGoroutine === f.selected;
+    ctx.strokeStyle = f.palette.accent;
+    ctx.fillStyle = f.palette.accent;
+    ctx.globalAlpha = selectedEnd ? 0.95 : 0.55;
+    ctx.setLineDash(a.offscreen ? [4, 3] : []);
+    const dir = Math.sign(a.y1 - a.y0) || 1;
+    ctx.beginPath();
+    ctx.moveTo(a.x, a.y0);
+    ctx.bezierCurveTo(a.x + 10, a.y0 + dir * 6, a.x + 10, a.y1 - dir * 10, a.x, a.y1 - dir * 5);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(a.x, a.y1);
+    ctx.lineTo(a.x - 3.5, a.y1 - dir * 7);
+    ctx.lineTo(a.x + 3.5, a.y1 - dir * 7);
+    ctx.closePath();
+    ctx.fill();
+    ctx.beginPath();
+    ctx.arc(a.x, a.y0, 2.5, 0, Math.PI * 2);
+    ctx.fill();
+  }
+  ctx.restore();
 }

@@ -2,6 +2,10 @@
 // time axis and summary tracks on top, then the goroutine rows (scrolled vertically).
 
 export const ROW_HEIGHT = 22;
+/** Height of one P or M lane. */
+export const LANE_HEIGHT = 15;
+/** Lanes shown at most per lane track (threads can be hundreds; the rest are counted in the label). */
+export const MAX_LANES = 32;
 /** Vertical padding of a span inside its row. */
 export const ROW_PAD = 3;
 
@@ -18,6 +22,10 @@ export interface Layout {
   countsHeight: number;
   heapTop: number;
   heapHeight: number;
+  procsTop: number;
+  procsHeight: number;
+  threadsTop: number;
+  threadsHeight: number;
   /** Top of the first row when not scrolled. */
   rowsTop: number;
 }
@@ -25,9 +33,21 @@ export interface Layout {
 export interface TrackChoice {
   counts: boolean;
   heap: boolean;
+  /** One lane per P: the goroutine running on it. */
+  procs: boolean;
+  /** One lane per M: what it ran, and its syscalls. */
+  threads: boolean;
+  /** Unblock arrows of the selected goroutine (and of all in view when zoomed in). */
+  arrows: boolean;
 }
 
-export function makeLayout(width: number, height: number, tracks: TrackChoice): Layout {
+/** How many lanes each lane track has (0 until known). */
+export interface LaneCounts {
+  procs: number;
+  threads: number;
+}
+
+export function makeLayout(width: number, height: number, tracks: TrackChoice, lanes: LaneCounts = { procs: 0, threads: 0 }): Layout {
   const gutter = Math.min(240, Math.max(140, Math.round(width * 0.17)));
   const axisTop = 0;
   const axisHeight = 26;
@@ -37,7 +57,14 @@ export function makeLayout(width: number, height: number, tracks: TrackChoice): 
   const countsHeight = tracks.counts ? 40 : 0;
   const heapTop = countsTop + countsHeight;
   const heapHeight = tracks.heap ? 40 : 0;
-  return { width, height, gutter, axisTop, axisHeight, gcTop, gcHeight, countsTop, countsHeight, heapTop, heapHeight, rowsTop: heapTop + heapHeight + 4 };
+  const procsTop = heapTop + heapHeight;
+  const procsHeight = tracks.procs && lanes.procs > 0 ? Math.min(lanes.procs, MAX_LANES) * LANE_HEIGHT + 4 : 0;
+  const threadsTop = procsTop + procsHeight;
+  const threadsHeight = tracks.threads && lanes.threads > 0 ? Math.min(lanes.threads, MAX_LANES) * LANE_HEIGHT + 4 : 0;
+  return {
+    width, height, gutter, axisTop, axisHeight, gcTop, gcHeight, countsTop, countsHeight, heapTop, heapHeight,
+    procsTop, procsHeight, threadsTop, threadsHeight, rowsTop: threadsTop + threadsHeight + 4,
+  };
 }
 
 export function plotWidth(l: Layout): number {

@@ -7,6 +7,7 @@ import type { Page } from '@playwright/test';
 import * as path from 'node:path';
 import type { GoroutineStateName, TimelineWindow } from '../../src-main/service/types.ts';
 import { paintKey, spanShares, type PaintKey } from '../../src-renderer/timeline/states.ts';
+import { formatDuration } from '../../src-renderer/lib/format.ts';
 import { expect, fixtureFile, openApp, openByPath, screenshot, test } from './fixtures.ts';
 import { goroscope, ROOT, statsJson, type ServeProcess } from './serve-process.ts';
 
@@ -191,7 +192,7 @@ test('zoom and pan by keyboard, wheel, drag, box and double-click move the windo
   const s2 = await settledStage(page);
   expect(Math.abs(s2.t0 - s1.t0 - expectedShift)).toBeLessThan(expectedShift * 0.05 + 2);
 
-  // Shift-drag selects a box and zooms to it.
+  // Shift-drag selects a range (shown with its statistics); f zooms to it.
   const a = box.x + s2.plotLeft + 200;
   const b = box.x + s2.plotLeft + 500;
   await page.keyboard.down('Shift');
@@ -200,6 +201,9 @@ test('zoom and pan by keyboard, wheel, drag, box and double-click move the windo
   await page.mouse.move(b, rowY, { steps: 5 });
   await page.mouse.up();
   await page.keyboard.up('Shift');
+  await expect(page.getByTestId('range-stats')).toBeVisible();
+  await page.keyboard.press('f');
+  await expect.poll(async () => (await requestedWindow(page)).t1 - (await requestedWindow(page)).t0).toBeLessThan((s2.t1 - s2.t0) * 0.5);
   const s3 = await settledStage(page);
   const nsPerPx = (s2.t1 - s2.t0) / s2.plotWidth;
   expect(Math.abs(s3.t0 - (s2.t0 + 200 * nsPerPx))).toBeLessThan(2 * nsPerPx);
@@ -291,11 +295,144 @@ test('dark theme: timeline and GC view', async ({ page, server }) => {
   await settledStage(page);
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   // The canvas took the dark theme's colours: its background is dark.
-  const [r, g, b] = await pixel(page, 600, 700);
+  const dark = await settledStage(page);
+  const [r, g, b] = await pixel(page, dark.plotLeft + 2, 2);
   expect(r + g + b).toBeLessThan(200);
   await screenshot(page, 'timeline-dark');
   await page.getByTestId('nav-gc').click();
   await expect(page.getByTestId('gc-cards')).toBeVisible();
   await expect(page.locator('figure.chart canvas')).toHaveCount(2);
   await screenshot(page, 'gc-dark');
+});
+
+/** `goroscope query` on the server's library, as row objects. */
+function queryRows(server: ServeProcess, artefact: string, sql: string): Record<string, unknown>[] {
+  const r = goroscope(['query', artefact, sql, '--json', '--library', server.library, '--timeout', '60000']);
+  expect(r.status, r.stderr).toBe(0);
+  const out = JSON.parse(r.stdout) as Record<string, unknown>[] | { columns: string[]; rows: unknown[][] };
+  if (Array.isArray(out)) return out;
+  return out.rows.map((row) => Object.fromEntries(out.columns.map((c, i) => [c, row[i]])));
+}
+
+const CHANLEAK = 'traces/chanleak-gens.go127.trace';
+
+async function artefactOf(page: Page): Promise<string> {
+  return page.url().split('/timeline/')[1].split('/')[0];
+}
+
+/** The lanes drawn: per P, its spans as [start, end, goroutine, intervals folded]. */
+async function drawnLanes(page: Page, kind: 'proc' | 'thread'): Promise<Map<number, number[][]>> {
+  const lanes = await page.getByTestId('timeline-lanes').locator(`li[data-kind="${kind}"]`).evaluateAll((els) =>
+    els.map((el) => [Number((el as HTMLElement).dataset.lane), JSON.parse((el as HTMLElement).dataset.spans!)] as [number, number[][]]));
+  return new Map(lanes);
+}
+
+test('P lanes hold exactly the proc intervals of the index in the window', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile(CHANLEAK).path);
+  const artefact = await artefactOf(page);
+  for (const zoomIns of [0, 3]) {
+    for (let i = 0; i < zoomIns; i++) await page.keyboard.press('w');
+    if (zoomIns > 0) await expect.poll(async () => (await requestedWindow(page)).t1).toBeLessThan(Number.MAX_SAFE_INTEGER);
+    const stage = await settledStage(page);
+    await expect(page.getByTestId('timeline-lanes').locator('li[data-kind="proc"]').first()).toBeAttached();
+    const lanes = await drawnLanes(page, 'proc');
+    const rows = queryRows(server, artefact, `SELECT proc, start_ns, end_ns, goroutine FROM proc_intervals
+      WHERE start_ns < ${stage.t1} AND end_ns > ${stage.t0} ORDER BY proc, start_ns`);
+    // A tile's resolution: intervals at least that wide are drawn as they are, narrower ones folded.
+    const tileNsPerPx = 2 ** Math.floor(Math.log2((stage.t1 - stage.t0) / stage.plotWidth));
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      const spans = lanes.get(Number(r.proc));
+      expect(spans, `P${r.proc} drawn`).toBeDefined();
+      const [start, end, g] = [Number(r.start_ns), Number(r.end_ns), Number(r.goroutine)];
+      if (end - start >= tileNsPerPx) {
+        expect(spans, `P${r.proc} G${g} ${start}-${end}`).toContainEqual([start, end, g, 1]);
+      } else {
+        expect(spans!.some(([a, b, , n]) => n > 1 ? a <= start && b >= end : a === start && b === end), `P${r.proc} folded ${start}`).toBe(true);
+      }
+    }
+    // And nothing else: every exact span drawn is a proc interval.
+    const known = new Set(rows.map((r) => `${r.proc}:${r.start_ns}:${r.end_ns}:${r.goroutine}`));
+    for (const [proc, spans] of lanes) {
+      for (const [a, b, g, n] of spans) if (n === 1) expect(known.has(`${proc}:${a}:${b}:${g}`), `P${proc} G${g} ${a}-${b}`).toBe(true);
+    }
+  }
+  await screenshot(page, 'timeline-procs-light');
+});
+
+test('an arrow is drawn for a known unblock edge, and a click on it selects the waker', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile(CHANLEAK).path);
+  const artefact = await artefactOf(page);
+  await settledStage(page);
+  const rows = page.getByTestId('timeline-rows').locator('li');
+  const ids = await rows.evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.goroutine)));
+  const edges = queryRows(server, artefact, `SELECT time_ns, goroutine, by_goroutine FROM unblocks
+    WHERE goroutine IN (${ids.join(',')}) AND by_goroutine IN (${ids.join(',')}) AND goroutine != by_goroutine ORDER BY time_ns LIMIT 1`);
+  expect(edges.length).toBe(1);
+  const [time, woken, waker] = [Number(edges[0].time_ns), Number(edges[0].goroutine), Number(edges[0].by_goroutine)];
+  // Select the woken goroutine (its label), then find its arrow.
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  const y = Number(await rows.filter({ has: page.locator(`[data-goroutine="${woken}"]`) }).or(page.locator(`[data-testid="timeline-rows"] li[data-goroutine="${woken}"]`)).first().getAttribute('data-y'));
+  await page.mouse.click(box.x + 20, box.y + y);
+  await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-goroutine', String(woken));
+  const arrow = page.getByTestId('timeline-arrows').locator(`li[data-time="${time}"][data-goroutine="${woken}"][data-by="${waker}"]`);
+  await expect(arrow).toBeAttached();
+  const [x, y0, y1] = await arrow.evaluate((el) => ['x', 'y0', 'y1'].map((k) => Number((el as HTMLElement).dataset[k])));
+  expect(Math.abs(y0 - (Number(await page.locator(`[data-testid="timeline-rows"] li[data-goroutine="${waker}"]`).getAttribute('data-y'))))).toBeLessThan(1);
+  await screenshot(page, 'timeline-arrows-light');
+  await page.mouse.click(box.x + x, box.y + (y0 + y1) / 2);
+  await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-goroutine', String(waker));
+});
+
+test('hover on a long wait reports its true start and duration at three zoom levels', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile(CHANLEAK).path);
+  const artefact = await artefactOf(page);
+  let stage = await settledStage(page);
+  const rows = page.getByTestId('timeline-rows').locator('li');
+  const ids = await rows.evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.goroutine)));
+  const [wait] = queryRows(server, artefact, `SELECT goroutine, start_ns, end_ns FROM goroutine_intervals
+    WHERE state = 'Waiting' AND goroutine IN (${ids.join(',')}) ORDER BY end_ns - start_ns DESC LIMIT 1`);
+  const [g, start, end] = [Number(wait.goroutine), Number(wait.start_ns), Number(wait.end_ns)];
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  const y = Number(await page.locator(`[data-testid="timeline-rows"] li[data-goroutine="${g}"]`).getAttribute('data-y'));
+  const at = start + (end - start) * 0.5;
+  for (let level = 0; level < 3; level++) {
+    const x = box.x + stage.plotLeft + ((at - stage.t0) / (stage.t1 - stage.t0)) * stage.plotWidth;
+    await page.mouse.move(x, box.y + y);
+    const tooltip = page.getByTestId('timeline-tooltip');
+    await expect(tooltip).toContainText(`Start${formatDuration(start)}`);
+    await expect(tooltip).toContainText(`Duration${formatDuration(end - start)}`);
+    await screenshot(page, `timeline-hover-${level}-light`);
+    // Zoom in around the pointer (the wait stays under it).
+    await page.keyboard.press('w');
+    await page.keyboard.press('w');
+    await expect.poll(async () => (await requestedWindow(page)).t1 - (await requestedWindow(page)).t0).toBeLessThan((stage.t1 - stage.t0) * 0.3);
+    stage = await settledStage(page);
+  }
+});
+
+test('range statistics equal a direct SQL query over the same range', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile('traces/gcchurn.go127.trace').path);
+  const artefact = await artefactOf(page);
+  const stage = await settledStage(page);
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  // Drag on the time axis selects a range.
+  await page.mouse.move(box.x + stage.plotLeft + 150, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + stage.plotLeft + 450, box.y + 10, { steps: 5 });
+  await page.mouse.up();
+  const panel = page.getByTestId('range-stats');
+  await expect(panel.getByTestId('range-state').first()).toBeAttached();
+  const [t0, t1] = [Number(await panel.getAttribute('data-t0')), Number(await panel.getAttribute('data-t1'))];
+  const expected = queryRows(server, artefact, `SELECT state, sum(min(end_ns, ${t1}) - max(start_ns, ${t0})) AS ns FROM goroutine_intervals
+    WHERE start_ns < ${t1} AND end_ns > ${t0} AND state != 'NotExist' GROUP BY state ORDER BY state`);
+  const shown = await panel.getByTestId('range-state').evaluateAll((els) => els.map((el) => [(el as HTMLElement).dataset.state, Number((el as HTMLElement).dataset.ns)]));
+  expect(Object.fromEntries(shown)).toEqual(Object.fromEntries(expected.map((r) => [r.state, Number(r.ns)])));
+  const [count] = queryRows(server, artefact, `SELECT count(DISTINCT goroutine) AS n FROM goroutine_intervals
+    WHERE start_ns < ${t1} AND end_ns > ${t0} AND state != 'NotExist'`);
+  await expect(panel.getByTestId('range-goroutines')).toHaveAttribute('data-count', String(count.n));
+  const [gc] = queryRows(server, artefact, `SELECT count(*) AS n FROM ranges r JOIN strings s ON s.id = r.name
+    WHERE s.value LIKE 'stop-the-world%' AND r.start_ns < ${t1} AND r.end_ns > ${t0}`);
+  await expect(panel.getByTestId('range-gc')).toHaveAttribute('data-stw', String(gc.n));
+  await screenshot(page, 'timeline-range-light');
 });

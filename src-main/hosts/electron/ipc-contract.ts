@@ -8,7 +8,8 @@ import type { GoroscopeApi } from '../../service/types.ts';
 export const INVOKE_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
-  'blocking', 'blockingProfile', 'leaks', 'gc',
+  'blocking', 'blockingProfile', 'leaks',
+  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats',
 ] as const satisfies readonly (keyof GoroscopeApi)[];
 
 export type InvokeMethod = (typeof INVOKE_METHODS)[number];

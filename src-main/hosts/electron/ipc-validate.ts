@@ -9,6 +9,7 @@ import type { GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, Profi
 import { BLOCKING_KIND_NAMES } from '../../service/types.ts';
 import { fraction, integer, InvalidArgument, oneOf, optional, text, window } from '../../service/validate.ts';
 import type { InvokableApi, InvokeMethod } from './ipc-contract.ts';
+import { timeArgument, timelineEdgesRequest, timelineLanesRequest } from '../../service/timeline-validate.ts';
 
 const MAX_PATH = 4096;
 const MAX_TIMELINE_ROWS = 2_000;
@@ -145,6 +146,16 @@ export const ARGUMENT_PARSERS: ArgumentParsers = {
   removeArtefact: (a) => [artefactRef(arity('removeArtefact', a, 1)[0])],
   summary: (a) => [artefactRef(arity('summary', a, 1)[0])],
   timeline: (a) => [timelineRequest(arity('timeline', a, 1)[0])],
+  timelineLanes: (a) => [timelineLanesRequest(arity('timelineLanes', a, 1)[0])],
+  timelineInterval: (a) => {
+    const [ref, goroutine, time] = arity('timelineInterval', a, 3);
+    return [artefactRef(ref), integer('goroutine', goroutine, 0), timeArgument('time', time)];
+  },
+  timelineEdges: (a) => [timelineEdgesRequest(arity('timelineEdges', a, 1)[0])],
+  timelineRangeStats: (a) => {
+    const [ref, t0, t1] = arity('timelineRangeStats', a, 3);
+    return [artefactRef(ref), ...window(t0, t1)];
+  },
   goroutine: (a) => {
     const [ref, id] = arity('goroutine', a, 2);
     return [artefactRef(ref), integer('id', id, 0)];
@@ -181,11 +192,6 @@ export const ARGUMENT_PARSERS: ArgumentParsers = {
     return [artefactRef(ref), oneOf('kind', kind, BLOCKING_KIND_NAMES)];
   },
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
-  gc: (a) => {
-    if (a.length === 1) return [artefactRef(a[0])];
-    const [ref, windowNs] = arity('gc', a, 2);
-    return [artefactRef(ref), windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER)];
-  },
   diffDumps: (a) => {
     const [before, after] = arity('diffDumps', a, 2);
     return [artefactRef(before), artefactRef(after)];

@@ -13,7 +13,8 @@ import { sendError, sendJson } from './responses.ts';
 const API_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
-  'blocking', 'blockingProfile', 'leaks', 'gc',
+  'blocking', 'blockingProfile', 'leaks',
+  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats',
 ] as const satisfies readonly (keyof GoroscopeApi)[];
 
 type ApiMethod = (typeof API_METHODS)[number];

@@ -1,0 +1,39 @@
+// Which tracks and overlays the timeline shows, and how lanes are coloured: chosen from one menu
+// and remembered across sessions (localStorage).
+
+import type { TrackChoice } from './layout.ts';
+
+export interface TrackSettings {
+  tracks: TrackChoice;
+  colorBy: 'goroutine' | 'function';
+}
+
+const KEY = 'goroscope.timeline.tracks';
+export const DEFAULT_TRACKS: TrackSettings = {
+  tracks: { counts: true, heap: true, procs: true, threads: false, arrows: true },
+  colorBy: 'goroutine',
+};
+
+export const TRACK_LABELS: readonly [keyof TrackChoice, string][] = [
+  ['procs', 'Processors (one lane per P)'],
+  ['threads', 'Threads (one lane per M)'],
+  ['counts', 'Goroutines by state'],
+  ['heap', 'Heap in use and goal'],
+  ['arrows', 'Unblock arrows'],
+];
+
+export function loadTracks(): TrackSettings {
+  try {
+    const v = JSON.parse(localStorage.getItem(KEY) ?? 'null') as Partial<TrackSettings> | null;
+    if (!v || typeof v !== 'object') return structuredClone(DEFAULT_TRACKS);
+    const tracks = { ...DEFAULT_TRACKS.tracks };
+    for (const [k] of TRACK_LABELS) if (typeof v.tracks?.[k] === 'boolean') tracks[k] = v.tracks[k];
+    return { tracks, colorBy: v.colorBy === 'function' ? 'function' : 'goroutine' };
+  } catch {
+    return structuredClone(DEFAULT_TRACKS);
+  }
+}
+
+export function saveTracks(s: TrackSettings): void {
+  localStorage.setItem(KEY, JSON.stringify(s));
+}
