@@ -21,9 +21,10 @@ import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, rangeStats } from './tim
 import { lanesWindow } from './timeline-lanes.ts';
 import { timeArgument, timelineEdgesRequest, timelineLanesRequest } from './timeline-validate.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
+import { gcReport } from './gc-report.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
-  ArtefactInfo, ArtefactSummary, BlockingKind, BlockingProfile, BlockingRow, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
+  ArtefactInfo, ArtefactSummary, BlockingKind, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
   TimelineRequest, TimelineRow, TimelineWindow,
   TimelineEdges, TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats,
@@ -503,6 +504,12 @@ export class GoroscopeService implements GoroscopeApi {
   async leaks(ref: string): Promise<LeakReport> {
     const { artefact, idx } = this.index(ref);
     return leakReport(idx, traceSummary(artefact).durationNs);
+  }
+
+  async gc(ref: string, windowNs?: number): Promise<GcReport> {
+    const window = windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER);
+    const { artefact, idx } = this.index(ref);
+    return gcReport(idx, traceSummary(artefact).durationNs, window);
   }
 
   async profileTop(req: ProfileTopRequest): Promise<ProfileTop> {

@@ -479,6 +479,8 @@ export interface GoroscopeApi {
   blockingProfile(ref: string, kind: BlockingKind): Promise<BlockingProfile>;
   /** Goroutines alive and blocked at the end, grouped by state, reason and site, most suspicious first. */
   leaks(ref: string): Promise<LeakReport>;
+  /** GC cycles, pauses, percentiles, the MMU curve and the worst windows of `windowNs` (default: 10 ms, at most the trace). */
+  gc(ref: string, windowNs?: number): Promise<GcReport>;
   /** A profile's `go tool pprof -top` report. */
   profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
   /** A profile's call tree for a flame graph (at most 20 000 nodes, the widest). */
@@ -487,4 +489,119 @@ export interface GoroscopeApi {
   dumpGroups(ref: string): Promise<DumpGroups>;
   /** How each group of identical stacks grew from one dump to a later one, largest growth first. */
   diffDumps(before: string, after: string): Promise<DumpDiff>;
+}
+
+/** A stop-the-world pause of a trace: the runtime stopped every goroutine. */
+export interface GcPause {
+  /** The range's name: "stop-the-world (GC sweep termination)", "stop-the-world (GC mark termination)", … */
+  kind: string;
+  startNs: number;
+  endNs: number;
+  durationNs: number;
+  /** Whether the pause is the collector's (its name mentions GC). */
+  gc: boolean;
+  /** Index in GcReport.cycles of the cycle it belongs to; null for pauses outside a cycle. */
+  cycle: number | null;
+}
+
+/** Mark assist time a goroutine paid in a cycle (the "GC mark assist" ranges of its scope). */
+export interface GcAssistShare {
+  goroutine: number;
+  /** The goroutine's name (its start function), '' when not indexed. */
+  name: string;
+  ns: number;
+  count: number;
+}
+
+/** One GC cycle: a concurrent mark phase and the pauses that frame it. */
+export interface GcCycle {
+  /** Start of the cycle: its sweep-termination pause or its mark phase, whichever began first. */
+  startNs: number;
+  markStartNs: number;
+  /** End of the mark phase; null when still marking at the end of the trace. */
+  markEndNs: number | null;
+  /** End of the cycle: its mark-termination pause, else its mark phase. */
+  endNs: number | null;
+  /** Length of the concurrent mark phase (null while open). */
+  markNs: number | null;
+  /** The STW pauses before (sweep termination) and after (mark termination) the mark phase, when in the trace. */
+  sweepTerminationNs: number | null;
+  markTerminationNs: number | null;
+  /** Total time goroutines spent in mark assists during the cycle, and the goroutines that paid most. */
+  assistNs: number;
+  assists: GcAssistShare[];
+  /** Heap in use (/memory/classes/heap/objects:bytes) as the cycle began and just after it ended. */
+  heapBeforeBytes: number | null;
+  heapAfterBytes: number | null;
+  /** The heap goal (/gc/heap/goal:bytes) the cycle ran against. */
+  heapGoalBytes: number | null;
+  /**
+   * GOGC as the goal implies it: 100 × (goal / heap after the previous cycle − 1). Traces do not
+   * record GOGC or GOMEMLIMIT; the goal is GOGC's unless a memory limit lowered it. Null when unknown.
+   */
+  impliedGogc: number | null;
+  /** Why it ran, as the pause's stack says: the heap reached its goal, runtime.GC(), the 2-minute timer, unknown. */
+  trigger: 'heap goal' | 'runtime.GC' | 'periodic' | 'unknown';
+  /** Share of the CPU (all Ps) the collector took from start to end, as the MMU counts it; null when unknown. */
+  gcCpuFraction: number | null;
+}
+
+export interface GcPausePercentiles {
+  count: number;
+  totalNs: number;
+  p50Ns: number;
+  p90Ns: number;
+  p99Ns: number;
+  maxNs: number;
+}
+
+/** A window of the MMU: its start and the program's mean utilisation in it. */
+export interface GcUtilWindow {
+  startNs: number;
+  endNs: number;
+  util: number;
+}
+
+/** What another GOGC or GOMEMLIMIT would have changed, estimated from the trace's own numbers. */
+export interface GcWhatIf {
+  /** Allocation rate between cycles (bytes per second of trace time). */
+  allocBytesPerSec: number;
+  /** Live heap after marking, mean over cycles. */
+  liveHeapBytes: number;
+  /** GOGC the goals imply (median over cycles). */
+  impliedGogc: number | null;
+  /** Heap-goal cycles per second seen in the trace. */
+  observedCyclesPerSec: number;
+  scenarios: GcWhatIfScenario[];
+}
+
+export interface GcWhatIfScenario {
+  /** e.g. "GOGC=200", "GOMEMLIMIT=64 MiB, GOGC=off". */
+  setting: string;
+  cyclesPerSec: number;
+  heapPeakBytes: number;
+}
+
+/** The GC of a trace (GoroscopeApi.gc). Times are ns since the trace's first event. */
+export interface GcReport {
+  durationNs: number;
+  gomaxprocs: number | null;
+  cycles: GcCycle[];
+  pauses: GcPause[];
+  /** Over the GC pauses (pauses with gc true). */
+  pausePercentiles: GcPausePercentiles;
+  /** GC pauses by duration: buckets [fromNs, toNs) on a 1-2-5 scale. */
+  pauseHistogram: { fromNs: number; toNs: number; count: number }[];
+  /** Share of the CPU the collector took over the trace, as the MMU counts it; null when unknown. */
+  gcCpuFraction: number | null;
+  /**
+   * Minimum mutator utilisation as go tool trace's /mmu page plots it (its default options: STW,
+   * background workers, mark assist): [window ns, MMU] points. Null when the trace has no GOMAXPROCS.
+   */
+  mmu: { flags: string; xMinNs: number; xMaxNs: number; points: [number, number][] } | null;
+  /** The worst windows of `windowNs` (up to 10, disjoint, worst first). */
+  worst: { windowNs: number; windows: GcUtilWindow[] };
+  whatIf: GcWhatIf | null;
+  /** What the figures cannot say (e.g. GOGC and GOMEMLIMIT are not in traces). */
+  notes: string[];
 }

@@ -8,7 +8,7 @@ import type { GoroscopeApi } from '../../service/types.ts';
 export const INVOKE_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
-  'blocking', 'blockingProfile', 'leaks',
+  'blocking', 'blockingProfile', 'leaks', 'gc',
   'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats',
 ] as const satisfies readonly (keyof GoroscopeApi)[];
 

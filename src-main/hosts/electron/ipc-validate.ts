@@ -192,6 +192,11 @@ export const ARGUMENT_PARSERS: ArgumentParsers = {
     return [artefactRef(ref), oneOf('kind', kind, BLOCKING_KIND_NAMES)];
   },
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
+  gc: (a) => {
+    if (a.length === 1) return [artefactRef(a[0])];
+    const [ref, windowNs] = arity('gc', a, 2);
+    return [artefactRef(ref), windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER)];
+  },
   diffDumps: (a) => {
     const [before, after] = arity('diffDumps', a, 2);
     return [artefactRef(before), artefactRef(after)];

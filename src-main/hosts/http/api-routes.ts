@@ -13,7 +13,7 @@ import { sendError, sendJson } from './responses.ts';
 const API_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
-  'blocking', 'blockingProfile', 'leaks',
+  'blocking', 'blockingProfile', 'leaks', 'gc',
   'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats',
 ] as const satisfies readonly (keyof GoroscopeApi)[];
 
