@@ -72,6 +72,20 @@ export class MutatorUtilTracker {
   /** `t`: the event's time on the caller's clock (e.g. ns since the first event). */
   add(ev: TraceEvent, t: number): void {
     this.lastTime = t;
+    // Transitions are most events, and few change utilisation: only those of an assisting goroutine
+    // or a mark worker starting or stopping to execute do (the record of executing aside).
+    if (ev.kind === 'StateTransition') {
+      const st = ev.data;
+      if (st.resource !== 'goroutine' || this.gcByProc.length === 0) return;
+      const was = st.from === 'Running' || st.from === 'Syscall';
+      const is = st.to === 'Running' || st.to === 'Syscall';
+      if (this.syncs <= 1) this.executing.set(st.id, is);
+      else if (this.executing.size > 0) this.executing.clear();
+      if (was === is || !(this.inAssist.has(st.id) || this.bgMark.has(st.id))) return;
+      this.raise(ev.proc, is ? 1 : -1);
+      this.recordNow(t);
+      return;
+    }
     if (ev.kind === 'Sync') {
       this.syncs = ev.data.n;
     } else if (ev.kind === 'Metric' && ev.data.name === GOMAXPROCS) {
@@ -114,16 +128,6 @@ export class MutatorUtilTracker {
         }
         break;
       }
-      case 'StateTransition': {
-        const st = ev.data;
-        if (st.resource !== 'goroutine') break;
-        const was = st.from === 'Running' || st.from === 'Syscall';
-        const is = st.to === 'Running' || st.to === 'Syscall';
-        if (was !== is && (this.inAssist.has(st.id) || this.bgMark.has(st.id))) this.raise(ev.proc, is ? 1 : -1);
-        if (this.syncs <= 1) this.executing.set(st.id, is);
-        else if (this.executing.size > 0) this.executing.clear();
-        break;
-      }
       case 'Label': {
         const label = ev.data.label;
         if (o.background && label.startsWith('GC ') && label !== 'GC (idle)') {
@@ -133,6 +137,11 @@ export class MutatorUtilTracker {
         break;
       }
     }
+    this.recordNow(t);
+  }
+
+  /** Records the utilisation the counters give at `t`. */
+  private recordNow(t: number): void {
     const n = this.gcByProc.length;
     this.record(t, 1 - (this.stw > 0 ? n : this.gcProcs) / n);
   }
