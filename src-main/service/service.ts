@@ -18,7 +18,7 @@ import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
 import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 import { PixelMerger } from './timeline.ts';
 import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, rangeStats } from './timeline-answers.ts';
-import { lanesWindow } from './timeline-lanes.ts';
+import { lanesWindow, LanesUnavailable } from './timeline-lanes.ts';
 import { timeArgument, timelineEdgesRequest, timelineLanesRequest } from './timeline-validate.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
 import { gcReport } from './gc-report.ts';
@@ -312,7 +312,12 @@ export class GoroscopeService implements GoroscopeApi {
     const { artefact, kind, t0, t1, widthPx } = timelineLanesRequest(request);
     const { idx } = this.index(artefact);
     const nameStmt = idx.db.prepare('SELECT n.value FROM goroutines g JOIN strings n ON n.id = g.name WHERE g.id = ?').pluck();
-    return lanesWindow(idx.db, kind, t0, t1, widthPx, (g) => (nameStmt.get(g) as string | undefined) ?? '');
+    try {
+      return lanesWindow(idx.db, kind, t0, t1, widthPx, (g) => (nameStmt.get(g) as string | undefined) ?? '');
+    } catch (e) {
+      if (e instanceof LanesUnavailable) throw new InvalidArgument(e.message);
+      throw e;
+    }
   }
 
   async timelineInterval(ref: string, goroutine: number, time: number): Promise<TimelineInterval | null> {

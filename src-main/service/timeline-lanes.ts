@@ -38,10 +38,23 @@ export interface LaneTables {
 
 const built = new WeakMap<Database.Database, LaneTables>();
 
+/**
+ * Most goroutine intervals a trace may have for its lanes to be built: the build is one
+ * synchronous pass in the service's thread, and on the 168 MB bench trace (2.1 M goroutines) it
+ * ran for minutes. Until the index stores the lanes (or levels of them), larger traces have none.
+ */
+export const MAX_LANE_INTERVALS = 3_000_000;
+
+export class LanesUnavailable extends Error {}
+
 /** The lanes of an open index, built on first use. */
 export function laneTables(db: Database.Database): LaneTables {
   let t = built.get(db);
   if (!t) {
+    const intervals = (db.prepare('SELECT sum(intervals) FROM goroutines').pluck().get() as number | null) ?? 0;
+    if (intervals > MAX_LANE_INTERVALS) {
+      throw new LanesUnavailable(`processor and thread lanes are not drawn for traces of more than ${MAX_LANE_INTERVALS.toLocaleString('en')} goroutine intervals (this one has ${intervals.toLocaleString('en')})`);
+    }
     t = buildLanes(db);
     built.set(db, t);
   }

@@ -16,6 +16,8 @@ export class LaneTiles {
   private closed = false;
   /** Lane IDs, once the first tile arrived. */
   lanes: number[] | null = null;
+  /** Set when the service cannot give lanes for this trace: nothing more is asked. */
+  unavailable = false;
   /** Goroutine names of the spans loaded. */
   readonly names = new Map<number, string>();
   version = 0;
@@ -38,7 +40,8 @@ export class LaneTiles {
     const width = tileNs(level);
     const keys: string[] = [];
     for (let i = Math.floor(t0 / width); i * width < t1; i++) keys.push(`${level}:${i}`);
-    this.wanted = keys;
+    this.wanted = this.unavailable ? [] : keys;
+    if (this.unavailable) return;
     if (keys.every((k) => this.tiles.has(k))) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
@@ -60,6 +63,8 @@ export class LaneTiles {
       this.evict();
     } catch (e) {
       this.tiles.delete(key);
+      this.unavailable = true;
+      this.wanted = [];
       if (!this.closed) this.onError(e instanceof Error ? e.message : String(e));
       return;
     } finally {
