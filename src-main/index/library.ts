@@ -1,8 +1,16 @@
 // The artefact library: a directory holding one SQLite index per artefact and a catalogue
 // (library.db) listing them by content hash. The same content is indexed once. An index is
 // written under a temporary name and renamed only when complete, so an interrupted indexing
-// (crash, kill -9, cancel) never leaves a half artefact behind; leftovers of dead processes are
-// removed when the library is next opened. User files are only ever read.
+// (crash, kill -9, cancel, a full disk) never leaves a half artefact behind; leftovers of dead
+// processes are removed when the library is next opened for writing. User files are only ever read.
+//
+// Several processes may use one library at once (the CLI, `goroscope serve`, the app). The
+// catalogue's write lock orders what they do to the artefacts directory: an index is renamed into
+// place and listed in one catalogue transaction, an artefact is unlisted and deleted in another,
+// and the sweep for leftovers reads the catalogue and deletes inside a third. So a sweep never
+// sees a finished index that is not listed yet, and a process killed between the rename and the
+// commit leaves an unlisted file that the next sweep removes. Commands that only read open the
+// library read-only and never sweep.
 
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -65,6 +73,14 @@ export interface IndexOutcome {
   readonly reused: boolean;
 }
 
+export interface LibraryOptions {
+  /**
+   * Open an existing library for reading only (ls, stats, query): nothing is created, migrated
+   * or swept, and index() and remove() are refused.
+   */
+  readOnly?: boolean;
+}
+
 export class IndexCancelled extends Error {
   constructor(file: string) {
     super(`${file}: indexing cancelled`);
@@ -103,10 +119,18 @@ export function defaultLibraryDir(): string {
 const PROGRESS_INTERVAL_MS = 100;
 
 /**
- * Crash tests set GOROSCOPE_TEST_STALL_INDEXING=1: indexing then stops after its first events,
- * says "stalled" on stderr and waits forever, so that the test can kill -9 it mid-write.
+ * Crash tests set GOROSCOPE_TEST_STALL_INDEXING to where indexing should stop: `1` after its
+ * first events (mid-write), `renamed` once the finished index has its final name but before the
+ * catalogue lists it. There it says "stalled" on stderr and waits forever, so that the test can
+ * kill -9 it at that moment.
  */
-const STALL_FOR_CRASH_TEST = process.env.GOROSCOPE_TEST_STALL_INDEXING === '1';
+const STALL_FOR_CRASH_TEST = process.env.GOROSCOPE_TEST_STALL_INDEXING;
+
+function stallForCrashTest(point: '1' | 'renamed'): void {
+  if (STALL_FOR_CRASH_TEST !== point) return;
+  process.stderr.write('stalled\n');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+}
 
 /**
  * Cancellation tests set GOROSCOPE_TEST_SLOW_INDEXING=MS: every progress step then sleeps that
@@ -116,27 +140,56 @@ const SLOW_FOR_CANCEL_TEST = Number(process.env.GOROSCOPE_TEST_SLOW_INDEXING ?? 
 
 export class Library {
   readonly dir: string;
+  readonly readOnly: boolean;
   private readonly artefactDir: string;
   private readonly db: Database.Database;
+  /**
+   * False when a read-only library's catalogue is older than the artefact kinds (a writer would
+   * start it afresh): to readers it is then empty.
+   */
+  private catalogued = true;
 
-  constructor(dir = defaultLibraryDir()) {
+  constructor(dir = defaultLibraryDir(), options: LibraryOptions = {}) {
     this.dir = path.resolve(dir);
+    this.readOnly = options.readOnly === true;
     this.artefactDir = path.join(this.dir, 'artefacts');
-    fs.mkdirSync(this.artefactDir, { recursive: true });
-    this.db = new Database(path.join(this.dir, 'library.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    // Catalogues from before artefact kinds lack the per-kind columns: start afresh (their
-    // indexes are then uncatalogued and removed as leftovers).
-    const columns = this.db.prepare("SELECT name FROM pragma_table_info('artefacts')").pluck().all() as string[];
-    if (columns.length > 0 && !columns.includes('items')) this.db.exec('DROP TABLE artefacts');
-    this.db.exec(CATALOGUE);
-    this.removeLeftovers();
+    const catalogue = path.join(this.dir, 'library.db');
+    const walFiles = [`${catalogue}-wal`, `${catalogue}-shm`];
+    const walFilesExisted = walFiles.some((f) => fs.existsSync(f));
+    try {
+      if (!this.readOnly) fs.mkdirSync(this.artefactDir, { recursive: true });
+      this.db = new Database(catalogue, this.readOnly ? { readonly: true, fileMustExist: true } : {});
+    } catch (e) {
+      throw storageFailure(e, `cannot open the library in ${this.dir}`);
+    }
+    try {
+      this.db.pragma('busy_timeout = 5000');
+      if (this.readOnly) {
+        this.catalogued = catalogueColumns(this.db).includes('items');
+        return;
+      }
+      this.db.pragma('journal_mode = WAL');
+      // Catalogues from before artefact kinds lack the per-kind columns: start afresh (their
+      // indexes are then uncatalogued and removed as leftovers).
+      const columns = catalogueColumns(this.db);
+      if (columns.length > 0 && !columns.includes('items')) this.db.exec('DROP TABLE artefacts');
+      this.db.exec(CATALOGUE);
+      this.removeLeftovers();
+    } catch (e) {
+      // Closed here, or its -wal and -shm files would stay until the library is next opened. On a
+      // full disk SQLite cannot remove them itself: they go when this opening made them and the
+      // log holds nothing (no other connection was open, or they would have existed before).
+      this.db.close();
+      if (!this.readOnly && !walFilesExisted && fs.existsSync(walFiles[0]) && fs.statSync(walFiles[0]).size === 0) {
+        for (const f of walFiles) fs.rmSync(f, { force: true });
+      }
+      throw storageFailure(e, `cannot open the library in ${this.dir}`);
+    }
   }
 
-  /** Opens the library in `dir` only if one exists there (commands that merely read use this). */
-  static openExisting(dir = defaultLibraryDir()): Library | null {
-    return fs.existsSync(path.join(dir, 'library.db')) ? new Library(dir) : null;
+  /** Opens the library in `dir` for reading only, if one exists there (commands that merely read use this). */
+  static openReadOnly(dir = defaultLibraryDir()): Library | null {
+    return fs.existsSync(path.join(dir, 'library.db')) ? new Library(dir, { readOnly: true }) : null;
   }
 
   /** The artefact indexed from this file's content, if any (hashes the file). */
@@ -154,12 +207,11 @@ export class Library {
   }
 
   list(): Artefact[] {
-    const rows = this.db.prepare('SELECT * FROM artefacts ORDER BY indexed_at DESC').all() as CatalogueRow[];
-    return rows.map(fromRow);
+    return this.rows('SELECT * FROM artefacts ORDER BY indexed_at DESC').map(fromRow);
   }
 
   get(hash: string): Artefact | null {
-    const row = this.db.prepare('SELECT * FROM artefacts WHERE hash = ?').get(hash) as CatalogueRow | undefined;
+    const [row] = this.rows('SELECT * FROM artefacts WHERE hash = ?', hash);
     return row ? fromRow(row) : null;
   }
 
@@ -169,23 +221,31 @@ export class Library {
    */
   resolve(ref: string): Artefact {
     if (fs.existsSync(ref) && fs.statSync(ref).isFile()) {
-      const byPath = this.db.prepare('SELECT * FROM artefacts WHERE path = ? ORDER BY indexed_at DESC').get(path.resolve(ref)) as CatalogueRow | undefined;
+      const [byPath] = this.rows('SELECT * FROM artefacts WHERE path = ? ORDER BY indexed_at DESC LIMIT 1', path.resolve(ref));
       if (byPath) return fromRow(byPath);
       const hashed = this.get(hashFile(ref));
       if (hashed) return hashed;
       throw new LibraryError(`${ref} is not indexed yet: run goroscope index ${ref}`);
     }
     if (!/^[0-9a-f]{4,64}$/.test(ref)) throw new LibraryError(`${ref}: no such file, and not a content hash (expected 4 to 64 hex digits)`);
-    const rows = this.db.prepare('SELECT * FROM artefacts WHERE hash LIKE ? LIMIT 3').all(`${ref}%`) as CatalogueRow[];
+    const rows = this.rows('SELECT * FROM artefacts WHERE hash LIKE ? LIMIT 3', `${ref}%`);
     if (rows.length === 0) throw new LibraryError(`no artefact with hash ${ref} in ${this.dir}`);
     if (rows.length > 1) throw new LibraryError(`hash prefix ${ref} is ambiguous: ${rows.map((r) => r.hash.slice(0, 12)).join(', ')}…`);
     return fromRow(rows[0]);
   }
 
+  /** Unlists an artefact and deletes its index, in one catalogue transaction (see the top of this file). */
   remove(hash: string): boolean {
-    const removed = this.db.prepare('DELETE FROM artefacts WHERE hash = ?').run(hash).changes > 0;
-    fs.rmSync(this.indexPath(hash), { force: true });
-    return removed;
+    this.mustWrite('remove artefacts');
+    try {
+      return this.db.transaction(() => {
+        const removed = this.db.prepare('DELETE FROM artefacts WHERE hash = ?').run(hash).changes > 0;
+        fs.rmSync(this.indexPath(hash), { force: true });
+        return removed;
+      }).immediate();
+    } catch (e) {
+      throw storageFailure(e, `cannot remove ${hash.slice(0, 12)} from the library in ${this.dir}`);
+    }
   }
 
   /** True when the artefact's index exists and has the current schema. */
@@ -193,8 +253,12 @@ export class Library {
     return a.schemaVersion === SCHEMA_VERSION && fs.existsSync(this.indexPath(a.hash));
   }
 
-  /** Indexes a trace, profile or dump (or reuses its index). */
+  /**
+   * Indexes a trace, profile or dump (or reuses its index). Bad input throws a DecodeError; a
+   * failure to write (a full disk) a one-line LibraryError, leaving nothing behind.
+   */
   index(file: string, options: IndexOptions = {}): IndexOutcome {
+    this.mustWrite('index files');
     const started = performance.now();
     const stat = statInput(file);
     let lastReport = 0;
@@ -214,7 +278,7 @@ export class Library {
       report('done', stat.size, existing.items);
       return { artefact: this.get(hash)!, reused: true };
     };
-    const kind = indexerFor(file, readHead(file));
+    const kind = indexerOf(file, readHead(file));
     // The content hash says whether the file was indexed already. Most kinds hash first; a large
     // trace is hashed while it is indexed, by the thread that writes when it would wait for the
     // decoding thread, and indexing stops as soon as the hash names an index that exists.
@@ -236,10 +300,9 @@ export class Library {
       };
       let stalled = false;
       const progress = (bytes: number, items: number) => {
-        if (STALL_FOR_CRASH_TEST && !stalled) {
+        if (!stalled) {
           stalled = true;
-          process.stderr.write('stalled\n');
-          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+          stallForCrashTest('1');
         }
         if (SLOW_FOR_CANCEL_TEST > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_FOR_CANCEL_TEST);
         if (options.shouldCancel?.()) throw new IndexCancelled(file);
@@ -261,42 +324,99 @@ export class Library {
       // Hashed to the end only now (no idle time to do it in): indexed already after all?
       const reused = reuse(hash);
       if (reused) return reused;
-      fs.renameSync(tmp, this.indexPath(hash));
       const artefact: Artefact = {
         hash, path: path.resolve(file), name: path.basename(file), size: stat.size, kind: kind.kind, format: content.format,
         indexedAt: new Date().toISOString(), schemaVersion: SCHEMA_VERSION, summary: content.summary,
         items: content.items, durationNs: content.durationNs, goroutines: content.goroutines, warning: content.warning,
       };
-      this.db.prepare(`INSERT OR REPLACE INTO artefacts (hash, path, name, size, kind, format, indexed_at, schema_version,
-        summary, items, duration_ns, goroutines, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-        artefact.hash, artefact.path, artefact.name, artefact.size, artefact.kind, artefact.format, artefact.indexedAt,
-        artefact.schemaVersion, JSON.stringify(artefact.summary), artefact.items, artefact.durationNs, artefact.goroutines,
-        artefact.warning);
+      this.catalogue(tmp, artefact);
       report('done', stat.size, content.items);
       return { artefact, reused: false };
     } catch (e) {
       if (e instanceof AlreadyIndexed) return e.outcome;
-      throw e;
+      throw storageFailure(e, `${file}: cannot index into ${this.dir}`);
     } finally {
       hasher.close();
       fs.rmSync(tmp, { force: true });
     }
   }
 
-  /** Removes temporary index files left by processes that no longer exist, and uncatalogued indexes. */
-  private removeLeftovers(): void {
-    const catalogued = new Set(this.db.prepare('SELECT hash FROM artefacts').pluck().all() as string[]);
-    for (const f of fs.readdirSync(this.artefactDir)) {
-      const tmp = /\.db\.tmp-(\d+)-/.exec(f);
-      const index = /^([0-9a-f]{64})\.db$/.exec(f);
-      if ((tmp && !processAlive(Number(tmp[1]))) || (index && !catalogued.has(index[1]))) {
-        fs.rmSync(path.join(this.artefactDir, f), { force: true });
-      }
+  /**
+   * Moves the finished index `tmp` into place and lists `a`, in one catalogue transaction: until
+   * it commits, no other process lists the artefact or sweeps the artefacts directory, and if it
+   * fails (a full disk) the index is deleted again.
+   */
+  private catalogue(tmp: string, a: Artefact): void {
+    const target = this.indexPath(a.hash);
+    let renamed = false;
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      this.db.prepare(`INSERT OR REPLACE INTO artefacts (hash, path, name, size, kind, format, indexed_at, schema_version,
+        summary, items, duration_ns, goroutines, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        a.hash, a.path, a.name, a.size, a.kind, a.format, a.indexedAt, a.schemaVersion, JSON.stringify(a.summary), a.items,
+        a.durationNs, a.goroutines, a.warning);
+      fs.renameSync(tmp, target);
+      renamed = true;
+      stallForCrashTest('renamed');
+      this.db.exec('COMMIT');
+    } catch (e) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (renamed) fs.rmSync(target, { force: true });
+      throw e;
     }
+  }
+
+  /**
+   * Removes temporary index files left by processes that no longer exist, and uncatalogued
+   * indexes (of a process killed between its rename and its commit), holding the catalogue's
+   * write lock so that no index is renamed into place meanwhile.
+   */
+  private removeLeftovers(): void {
+    this.db.transaction(() => {
+      const catalogued = new Set(this.db.prepare('SELECT hash FROM artefacts').pluck().all() as string[]);
+      for (const f of fs.readdirSync(this.artefactDir)) {
+        const tmp = /\.db\.tmp-(\d+)-/.exec(f);
+        const index = /^([0-9a-f]{64})\.db$/.exec(f);
+        if ((tmp && !processAlive(Number(tmp[1]))) || (index && !catalogued.has(index[1]))) {
+          fs.rmSync(path.join(this.artefactDir, f), { force: true });
+        }
+      }
+    }).immediate();
+  }
+
+  /** Catalogue rows; none when a read-only library's catalogue is from before artefact kinds. */
+  private rows(sql: string, ...params: unknown[]): CatalogueRow[] {
+    return this.catalogued ? this.db.prepare(sql).all(...params) as CatalogueRow[] : [];
+  }
+
+  private mustWrite(what: string): void {
+    if (this.readOnly) throw new LibraryError(`cannot ${what}: the library in ${this.dir} is open read-only`);
   }
 }
 
 export class LibraryError extends Error {}
+
+/** The columns of a catalogue's artefacts table (none before it is created). */
+function catalogueColumns(db: Database.Database): string[] {
+  return db.prepare("SELECT name FROM pragma_table_info('artefacts')").pluck().all() as string[];
+}
+
+/**
+ * A failure to read or write the library's own files (SQLite errors, system errors: a full disk,
+ * a failing one, permissions) as one line naming what failed; other errors are returned as they are.
+ */
+function storageFailure(e: unknown, what: string): unknown {
+  if (e instanceof LibraryError || e instanceof DecodeError || e instanceof IndexCancelled || !(e instanceof Error)) return e;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'string') return e;
+  if (!(e instanceof Database.SqliteError) && !/^E[A-Z]+$/.test(code)) return e;
+  // SHMSIZE: the -shm file of the catalogue's write-ahead log could not be extended.
+  const why = code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_SHMSIZE' || code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full'
+    : code === 'EFBIG' ? 'the file size limit was reached'
+    : code.startsWith('SQLITE_IOERR') || code === 'EIO' ? 'disk I/O error (is the disk full or failing?)'
+    : e.message.split('\n')[0];
+  return new LibraryError(`${what}: ${why}`, { cause: e });
+}
 
 interface CatalogueRow {
   hash: string;
@@ -374,7 +494,9 @@ export function readHead(file: string): Uint8Array {
   }
 }
 
-function processAlive(pid: number): boolean {
+/** True when a process of this ID exists (another user's included); 0 is no process. */
+export function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -393,7 +515,27 @@ function statInput(file: string): fs.Stats {
     throw new DecodeError(file, -1, 'not-a-file', 'cannot open: no such file');
   }
   if (stat.isDirectory()) throw new DecodeError(file, -1, 'not-a-file', 'is a directory, expected a file');
+  // A device or a pipe could be read forever (/dev/zero) or only once (the hash, then the index).
+  if (!stat.isFile()) throw new DecodeError(file, -1, 'not-a-file', 'is not a regular file (a device, pipe or socket)');
+  // Files whose size is 0 but which read as something (/proc/self/environ) are not artefacts either.
+  if (stat.size === 0) throw new DecodeError(file, 0, 'empty', 'empty file: expected a Go execution trace, pprof profile or goroutine dump');
   return stat;
+}
+
+/**
+ * The indexer for `file`. An unrecognised file's error does not quote its first bytes as the
+ * registry's does: hosts hand this message to whoever asked for the file, who may not be
+ * allowed to read it (`startIndex('/proc/self/environ')` would answer "SHELL=/b…").
+ */
+function indexerOf(file: string, head: Uint8Array): ArtefactIndexer {
+  try {
+    return indexerFor(file, head);
+  } catch (e) {
+    if (e instanceof DecodeError && e.code === 'wrong-type') {
+      throw new DecodeError(file, 0, 'wrong-type', 'unrecognised file: expected a Go execution trace, pprof profile or goroutine dump');
+    }
+    throw e;
+  }
 }
 
 /** SHA-256 of a file's content, read in chunks. */

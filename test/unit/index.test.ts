@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { summarizeTrace } from '../../src-main/analyze/trace-summary.ts';
 import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
 import { decodeChunk, indexNsPerTick } from '../../src-main/index/interval-codec.ts';
-import { Library } from '../../src-main/index/library.ts';
+import { Library, type Artefact } from '../../src-main/index/library.ts';
 import { GO_STATES } from '../../src-main/index/schema.ts';
 import { decodeLevelRow, LEVEL_NS } from '../../src-main/index/levels.ts';
 import { ByteReader } from '../../src-main/index/varint.ts';
@@ -347,6 +347,135 @@ test('an indexer killed with SIGKILL mid-way leaves the library clean; the next 
   } finally {
     crashed.close();
   }
+});
+
+/**
+ * What a library must look like after any crash: every listed artefact's index is there, whole
+ * and of its content; nothing else is in artefacts/ once a writer has opened it; no rollback
+ * journal of the catalogue is left. Readers see the same list before that writer's sweep.
+ */
+function assertWholeLibrary(libDir: string, why: string): Artefact[] {
+  const reader = Library.openReadOnly(libDir);
+  const seenByReader = reader?.list().map((a) => a.hash).sort() ?? [];
+  reader?.close();
+  const writer = new Library(libDir);
+  try {
+    const listed = writer.list();
+    assert.deepEqual(listed.map((a) => a.hash).sort(), seenByReader, `${why}: a reader and a writer list the same artefacts`);
+    for (const a of listed) {
+      const index = new Database(writer.indexPath(a.hash), { readonly: true, fileMustExist: true });
+      try {
+        assert.equal(index.pragma('integrity_check', { simple: true }), 'ok', `${why}: ${a.hash} is whole`);
+        assert.equal(index.prepare("SELECT value FROM meta WHERE key = 'hash'").pluck().get(), a.hash, `${why}: ${a.hash} is its content's`);
+        assert.equal(index.prepare('SELECT count(*) FROM goroutines').pluck().get(), a.goroutines, `${why}: ${a.hash} answers queries`);
+      } finally {
+        index.close();
+      }
+    }
+    assert.deepEqual(fs.readdirSync(path.join(libDir, 'artefacts')).sort(), listed.map((a) => `${a.hash}.db`).sort(),
+      `${why}: nothing but listed indexes once a writer has opened the library`);
+    assert.ok(!fs.existsSync(path.join(libDir, 'library.db-journal')), `${why}: no rollback journal left`);
+    return listed;
+  } finally {
+    writer.close();
+  }
+}
+
+test('indexers killed with SIGKILL at 20 random moments, and between the rename and the catalogue write, leave only whole artefacts', async () => {
+  const libDir = path.join(dir, 'kill-sweep-library');
+  const file = fixtureTraces().find((t) => t.name === 'gcchurn.go126')!.path;
+  const moduleUrl = new URL('../../src-main/index/library.ts', import.meta.url).href;
+  // A process that loads the library module, says "ready", and on a line on stdin opens the
+  // library and indexes the file (afresh or over its index), says "done" and exits: the time
+  // from that line to the exit is what a kill may interrupt (opening, sweeping, indexing, listing).
+  const script = `const { Library } = await import(${JSON.stringify(moduleUrl)});
+    process.stdout.write('ready\\n');
+    process.stdin.once('data', (d) => {
+      const lib = new Library(${JSON.stringify(libDir)});
+      lib.index(${JSON.stringify(file)}, { force: d.toString().startsWith('force') });
+      lib.close();
+      process.stdout.write('done\\n', () => process.exit(0));
+    });`;
+  const start = () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    const said = (word: string) => new Promise<void>((resolve, reject) => {
+      const check = () => (out.includes(word) ? resolve() : child.exitCode !== null ? reject(new Error(`exited before "${word}": ${err}`)) : setTimeout(check, 1));
+      check();
+    });
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    return { child, said, exited, stderr: () => err };
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  // How long an uninterrupted run takes, from its go to its exit.
+  const first = start();
+  await first.said('ready');
+  const t0 = performance.now();
+  first.child.stdin!.write('index\n');
+  await first.exited;
+  const runMs = performance.now() - t0;
+  assert.equal(first.child.exitCode, 0, first.stderr());
+  assertWholeLibrary(libDir, 'uninterrupted');
+
+  // 20 kills at random moments of such a run, half of them over an existing index (force), half
+  // into a library without it; the processes are all started at once, so that loading overlaps.
+  const outcomes: string[] = [];
+  const children = Array.from({ length: 20 }, start);
+  try {
+    for (const c of children) {
+      await c.said('ready');
+      const fresh = Math.random() < 0.5;
+      if (fresh) {
+        const lib = new Library(libDir);
+        for (const a of lib.list()) lib.remove(a.hash);
+        lib.close();
+      }
+      const delay = Math.random() * runMs * 1.1;
+      c.child.stdin!.write(fresh ? 'index\n' : 'force\n');
+      await sleep(delay);
+      c.child.kill('SIGKILL');
+      await c.exited;
+      const listed = assertWholeLibrary(libDir, `killed after ${delay.toFixed(0)} of ${runMs.toFixed(0)} ms${fresh ? ' into an empty library' : ''}`);
+      outcomes.push(c.child.signalCode === 'SIGKILL' ? (listed.length > 0 ? 'killed, listed' : 'killed, not listed') : 'finished');
+    }
+  } finally {
+    for (const c of children) c.child.kill('SIGKILL');
+  }
+
+  // Between the rename and the catalogue's commit: the finished index under its final name,
+  // unlisted. The next writer's sweep removes it; the file indexes again afterwards.
+  const lib = new Library(libDir);
+  for (const a of lib.list()) lib.remove(a.hash);
+  lib.close();
+  const stalled = spawn(process.execPath, ['bin/goroscope.mjs', 'index', file, '--library', libDir], {
+    env: { ...process.env, GOROSCOPE_TEST_STALL_INDEXING: 'renamed' }, stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the indexer never reached the rename')), 60_000);
+    stalled.stderr!.on('data', (d: Buffer) => {
+      if (d.toString().includes('stalled')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const renamed = fs.readdirSync(path.join(libDir, 'artefacts')).filter((f) => /^[0-9a-f]{64}\.db$/.test(f));
+  assert.equal(renamed.length, 1, 'the finished index has its final name');
+  stalled.kill('SIGKILL');
+  await new Promise((resolve) => stalled.once('exit', resolve));
+  assert.deepEqual(assertWholeLibrary(libDir, 'killed between rename and commit'), [], 'an index whose listing never committed is not listed');
+  const again = new Library(libDir);
+  try {
+    assert.equal(again.index(file).reused, false);
+  } finally {
+    again.close();
+  }
+  assertWholeLibrary(libDir, 'indexed again');
+  process.stdout.write(`# kill -9 sweep (${runMs.toFixed(0)} ms a run): ${outcomes.join('; ')}\n`);
 });
 
 test('service: every goroutine\'s waiting time by reason, inline or chunked, adds up to the summary\'s', async () => {

@@ -60,12 +60,29 @@ test('a file of no known kind is refused with what was expected, and leaves noth
     fs.writeFileSync(png, Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'));
     const empty = path.join(dir, 'empty.trace');
     fs.writeFileSync(empty, '');
-    for (const [file, pattern] of [[png, /picture\.png at byte 0: .*expected a Go execution trace, pprof profile or goroutine dump, found 89 50 4e 47/],
-      [empty, /empty\.trace at byte 0: empty file: expected a Go execution trace, pprof profile or goroutine dump/]] as const) {
+    for (const [file, pattern] of [[png, /^\S*picture\.png at byte 0: unrecognised file: expected a Go execution trace, pprof profile or goroutine dump$/],
+      [empty, /empty\.trace at byte 0: empty file: expected a Go execution trace, pprof profile or goroutine dump/],
+      ['/dev/null', /^\/dev\/null: is not a regular file/],
+      ['/proc/self/environ', /^\/proc\/self\/environ at byte 0: empty file/]] as const) {
       assert.throws(() => lib.index(file), (e: unknown) => e instanceof DecodeError && pattern.test(e.message) && !e.message.includes('\n'));
     }
     assert.deepEqual(lib.list(), []);
     assert.deepEqual(fs.readdirSync(path.join(lib.dir, 'artefacts')), []);
+  } finally {
+    lib.close();
+  }
+});
+
+test('a refusal never quotes the file: whoever asked for it may not be allowed to read it', () => {
+  // What the attack read through `goroscope serve`: startIndex('/proc/self/environ') failed with
+  // "found 53 48 45 4c 4c 3d 2f 62" ("SHELL=/b"); a binary file of secrets fails the same way.
+  const lib = new Library(path.join(dir, 'no-echo'));
+  try {
+    const secrets = path.join(dir, 'secrets.bin');
+    fs.writeFileSync(secrets, 'SECRET=hunter2\0TOKEN=abc\0');
+    const hex = Array.from(Buffer.from('SECRET=h'), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    assert.throws(() => lib.index(secrets), (e: unknown) => e instanceof DecodeError && !e.message.includes('SECRET') &&
+      !e.message.includes(hex.slice(0, 11)) && /unrecognised file/.test(e.message));
   } finally {
     lib.close();
   }

@@ -1,5 +1,6 @@
 // Commands over the artefact library: index, ls, rm, query.
 
+import * as path from 'node:path';
 import { Library, LibraryError, defaultLibraryDir, type Artefact } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { InvalidArgument } from '../../service/validate.ts';
@@ -35,6 +36,11 @@ strings, frames, stack_frames, meta). --limit caps the rows (default 1000), --ti
 
 function library(args: ParsedArgs): Library {
   return new Library(args.options.get('library') ?? defaultLibraryDir());
+}
+
+/** The library opened for reading only (ls, query): null when there is none yet, which is not created. */
+function readOnlyLibrary(args: ParsedArgs): Library | null {
+  return Library.openReadOnly(args.options.get('library') ?? defaultLibraryDir());
 }
 
 /** What `index` says it indexed: events and goroutines of a trace, samples of a profile, goroutines of a dump. */
@@ -90,14 +96,14 @@ export async function indexCommand(argv: string[]): Promise<number> {
 
 export async function lsCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { flags: ['json'], valued: ['library'] });
-  const lib = library(args);
+  const lib = readOnlyLibrary(args);
   try {
-    const all = lib.list();
+    const all = lib?.list() ?? [];
     const out = new Output();
     if (args.flags.has('json')) {
       await out.write(JSON.stringify(all.map(({ summary: _, ...a }) => a), null, 2) + '\n');
     } else if (all.length === 0) {
-      await out.write(`no artefacts in ${lib.dir}\n`);
+      await out.write(`no artefacts in ${lib?.dir ?? path.resolve(args.options.get('library') ?? defaultLibraryDir())}\n`);
     } else {
       for (const a of all) {
         await out.write(`${a.hash.slice(0, 12)}  ${a.kind.padEnd(7)}  ${describeFormat(a).padEnd(14)} ${formatBytes(a.size).padStart(10)}  ` +
@@ -110,7 +116,7 @@ export async function lsCommand(argv: string[]): Promise<number> {
     await out.flush();
     return 0;
   } finally {
-    lib.close();
+    lib?.close();
   }
 }
 
@@ -133,7 +139,8 @@ export async function rmCommand(argv: string[]): Promise<number> {
 export async function queryCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { flags: ['json', 'csv'], valued: ['library', 'limit', 'timeout'] });
   if (args.positional.length !== 2) throw new UsageError('query needs ARTEFACT and "SQL" (see goroscope help query)');
-  const lib = library(args);
+  const lib = readOnlyLibrary(args);
+  if (!lib) throw new LibraryError(`no artefact library in ${path.resolve(args.options.get('library') ?? defaultLibraryDir())}`);
   const service = new GoroscopeService(lib);
   try {
     const result = await service.query({

@@ -69,10 +69,10 @@ function otherKind(ref: string, kind: 'profile' | 'dump'): string {
     : `${ref} is a goroutine dump, not an execution trace: see goroscope dump ${ref}`;
 }
 
-/** The summary from the library, when the file (or hash) is indexed there; never creates a library. */
+/** The summary from the library, when the file (or hash) is indexed there; opens it read-only, never creates one. */
 function indexedSummary(ref: string, dir: string | undefined): { summary: TraceSummary; warning: string | null } | null {
   const isFile = existsSync(ref) && statSync(ref).isFile();
-  const lib = Library.openExisting(dir);
+  const lib = Library.openReadOnly(dir);
   if (!lib) {
     if (!isFile && /^[0-9a-f]{4,64}$/.test(ref)) throw new LibraryError(`no artefact library in ${dir ?? defaultLibraryDir()}`);
     return null;
