@@ -1,7 +1,8 @@
 // The API client of `goroscope serve`: each call is `POST /api/<method>` with the arguments as a
 // JSON array; job updates arrive as server-sent events; dropped files are uploaded.
-// The token reaches the server as the cookie set by the page load (see src-main/hosts/http/access.ts);
-// the one in the page's URL is also sent as a Bearer header, in case cookies are blocked.
+// The token is the one in the page's URL (the printed URL; hash routes keep it there), sent as a
+// Bearer header, or in the URL of the event stream, which cannot send headers. There is no cookie:
+// a cookie for 127.0.0.1 would go to every server on that address (see src-main/hosts/http/access.ts).
 
 import { ApiError, apiMethods, type ApiClient, type IndexJob } from './client.ts';
 

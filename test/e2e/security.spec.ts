@@ -1,6 +1,9 @@
 // The localhost host's and the renderer's security properties: the token is required on every
-// request, the CSP is in place both ways, and the page cannot reach Node.
+// request but those for the built assets, it never leaves its server (no cookie), the CSP is in
+// place both ways, and the page cannot reach Node.
 
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, openApp, test } from './fixtures.ts';
 
 test('requests without the token, or with a wrong one, are refused with 403', async ({ server, request }) => {
@@ -54,12 +57,33 @@ test('the renderer has a strict CSP and cannot reach Node', async ({ page, serve
   expect(inlineRan).toBe(false);
 });
 
-test('the token moves into an HttpOnly cookie the page cannot read', async ({ page, server, context }) => {
-  await openApp(page, server);
-  const cookies = await context.cookies(server.origin);
-  const cookie = cookies.find((c) => c.name === `goroscope-${new URL(server.origin).port}`);
-  expect(cookie?.value).toBe(server.token);
-  expect(cookie?.httpOnly).toBe(true);
-  expect(cookie?.sameSite).toBe('Strict');
-  expect(await page.evaluate(() => document.cookie)).toBe('');
+test('the token stays with its server: no cookie, nothing of it sent to another server on 127.0.0.1', async ({ page, server, context }) => {
+  // Another local server, as any program on this machine may run one: it records what the
+  // browser sends it. Cookies ignore ports, so a cookie set by goroscope serve would reach it.
+  const received: string[] = [];
+  const other = http.createServer((req, res) => {
+    received.push(`${req.method} ${req.url} ${JSON.stringify(req.headers)}`);
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><title>another server</title><p>another server</p>');
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const otherOrigin = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  try {
+    await openApp(page, server);
+    // The page works (it listed the library through the API) with the token in its address only.
+    expect(await context.cookies()).toEqual([]);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    // A page of the other server in the same browser, and its own request back to its server.
+    const otherPage = await context.newPage();
+    await otherPage.goto(`${otherOrigin}/`);
+    await expect(otherPage.getByText('another server')).toBeVisible();
+    await otherPage.evaluate(async () => void (await fetch('/probe', { credentials: 'include' })));
+    // The app's page navigating to the other server (a link in a trace's log, say).
+    await page.goto(`${otherOrigin}/from-the-app`);
+    expect(received.length).toBeGreaterThanOrEqual(3);
+    for (const r of received) expect(r).not.toContain(server.token);
+  } finally {
+    other.closeAllConnections();
+    await new Promise((resolve) => other.close(resolve));
+  }
 });

@@ -2,12 +2,18 @@
 // Other local users can reach any 127.0.0.1 port, so the token, not the address, is what keeps
 // their hands off your traces.
 //
-// The token is accepted three ways, checked on every request:
-//   - `?token=…` in the URL (the printed URL; the page load that carries it sets the cookie),
-//   - the cookie `goroscope-<port>` (HttpOnly, SameSite=Strict), which the browser then sends with
-//     every asset, API call and EventSource by itself; named per port because cookies ignore ports,
-//   - `Authorization: Bearer …`, for scripts.
-// Requests without it get 403.
+// The token is accepted two ways, checked on every request but those for the renderer's built
+// assets:
+//   - `?token=…` in the URL: the printed URL (the page keeps it in its address, which the app's
+//     hash routes never change) and the page's event stream, which cannot send headers,
+//   - `Authorization: Bearer …`: every API call and upload of the page, and scripts.
+// Requests without it get 403. It is never put in a cookie: cookies ignore ports, so every other
+// server on 127.0.0.1 that the browser visits would be sent it.
+//
+// The built assets under /assets/ are served to anyone who reaches the port: a page's scripts and
+// styles cannot carry a header, and these files are the same for everyone (the UI as built, with
+// content hashes in their names, no user data). The page that loads them, index.html, needs the
+// token like everything else.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -19,22 +25,11 @@ export class AccessToken {
     this.value = value;
   }
 
-  cookieName(port: number): string {
-    return `goroscope-${port}`;
-  }
-
-  /** The Set-Cookie header that lets the browser carry the token from now on. */
-  cookie(port: number): string {
-    return `${this.cookieName(port)}=${this.value}; HttpOnly; SameSite=Strict; Path=/`;
-  }
-
-  /** How the request proved it holds the token: 'query' (set the cookie), 'header', or null (refuse). */
-  check(req: IncomingMessage, url: URL, port: number): 'query' | 'header' | null {
-    if (this.matches(url.searchParams.get('token'))) return 'query';
+  /** True when the request carries the token, in the URL or as a Bearer header. */
+  check(req: IncomingMessage, url: URL): boolean {
+    if (this.matches(url.searchParams.get('token'))) return true;
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && this.matches(auth.slice(7).trim())) return 'header';
-    if (this.matches(cookieValue(req.headers.cookie, this.cookieName(port)))) return 'header';
-    return null;
+    return auth?.startsWith('Bearer ') === true && this.matches(auth.slice(7).trim());
   }
 
   private matches(candidate: string | null | undefined): boolean {
@@ -45,13 +40,9 @@ export class AccessToken {
   }
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+/** True for a request of one of the renderer's built assets (served without the token, see above). */
+export function isPublicAsset(method: string | undefined, pathname: string): boolean {
+  return (method === 'GET' || method === 'HEAD') && /^\/assets\/[\w.-]+$/.test(pathname);
 }
 
 /**

@@ -1,5 +1,5 @@
 // The localhost host: one node:http server that serves the built renderer and the service API to
-// whoever holds the launch token. Routes:
+// whoever holds the launch token (the renderer's built assets to anyone: see access.ts). Routes:
 //   GET  /, /assets/…        the renderer (dist/renderer/)
 //   POST /api/<method>       a service call, arguments as a JSON array (api-routes.ts)
 //   GET  /api/events         index-job progress as server-sent events (job-events.ts)
@@ -9,7 +9,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import type { GoroscopeApi, IndexJob } from '../../service/types.ts';
-import { AccessToken, hostAllowed } from './access.ts';
+import { AccessToken, hostAllowed, isPublicAsset } from './access.ts';
 import { handleApiCall } from './api-routes.ts';
 import { JobEventStreams } from './job-events.ts';
 import { sendError, sendJson } from './responses.ts';
@@ -72,12 +72,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return;
     }
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const access = token.check(req, url, port);
-    if (access === null) {
+    if (!isPublicAsset(req.method, url.pathname) && !token.check(req, url)) {
       sendError(res, 403, 'missing or wrong token: open the URL goroscope serve printed');
       return;
     }
-    if (access === 'query') res.setHeader('Set-Cookie', token.cookie(port));
     // Same-origin pages only: a browser names the page's origin on cross-origin requests.
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${req.headers.host}`) {
