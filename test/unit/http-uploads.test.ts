@@ -110,3 +110,24 @@ test('an uploaded file is kept while its artefact exists and deleted with it; a 
   assert.deepEqual(await uploadedFiles(), []);
   assert.ok(fs.existsSync(DUMP), 'the original file is only read');
 });
+
+test('an upload named *.part is deleted once its indexing has failed; only uploads still being received are kept', async () => {
+  // The attack's reproducer: the janitor took any file ending in .part for an upload in progress.
+  const bad = await finished((await upload('notes.part', new TextEncoder().encode('hello\n'))).id);
+  assert.equal(bad.state, 'failed');
+  assert.deepEqual(await uploadedFiles(), []);
+
+  // What an upload in progress looks like: its temporary file names the process receiving it.
+  const { spawnSync } = await import('node:child_process');
+  const dead = spawnSync('true').pid!;
+  const abandoned = path.join(uploads, 'abandoned');
+  fs.mkdirSync(abandoned, { recursive: true });
+  fs.writeFileSync(path.join(abandoned, `.upload-${dead}.part`), 'half');
+  const receiving = path.join(uploads, 'receiving');
+  fs.mkdirSync(receiving, { recursive: true });
+  fs.writeFileSync(path.join(receiving, `.upload-${process.ppid}.part`), 'half');
+  const again = await finished((await upload('again.part', new TextEncoder().encode('hello\n'))).id);
+  assert.equal(again.state, 'failed');
+  assert.deepEqual(await uploadedFiles(), [path.join(receiving, `.upload-${process.ppid}.part`)]);
+  fs.rmSync(receiving, { recursive: true });
+});

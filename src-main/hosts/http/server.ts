@@ -92,7 +92,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
       let file: string;
       try {
-        file = await receiveUpload(req, options.uploadsDir, url.searchParams.get('name'), maxUploadBytes);
+        file = await receiveUpload(req, options.uploadsDir, url.searchParams.get('name'), maxUploadBytes, janitor);
       } catch (e) {
         if (!(e instanceof UploadTooLarge)) throw e;
         // The rest of the body is not read: close the connection once the answer is sent.
@@ -100,11 +100,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         sendError(res, 413, e.message);
         return;
       }
-      janitor.hold(file);
       try {
         sendJson(res, 200, await options.service.startIndex(file));
       } finally {
-        janitor.release(file);
+        janitor.release(path.dirname(file));
       }
     } else if (p.startsWith('/api/')) {
       const method = p.slice('/api/'.length);

@@ -10,6 +10,7 @@ import type { IncomingMessage } from 'node:http';
 import * as path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { processAlive } from '../../index/library.ts';
 import type { GoroscopeApi } from '../../service/types.ts';
 
 export const DEFAULT_MAX_UPLOAD_MB = 4096;
@@ -30,20 +31,29 @@ export function safeUploadName(name: string | null): string {
 }
 
 /**
+ * The name an upload is written under until complete: `.upload-<pid>.part`, which no uploaded
+ * file can be named (safeUploadName drops leading dots), naming the process that writes it.
+ */
+const PART_FILE = /^\.upload-(\d+)\.part$/;
+
+/**
  * Writes the request body to `<dir>/<random>/<name>` and returns that path: the file keeps its
  * name (the library shows it) and two uploads of the same name never collide. It is written under
- * a `.part` name and renamed when complete, so an interrupted upload is never indexed. A body
+ * a temporary name and renamed when complete, so an interrupted upload is never indexed. A body
  * larger than `maxBytes` (announced by Content-Length, or counted while streaming) throws
- * UploadTooLarge and leaves nothing behind.
+ * UploadTooLarge and leaves nothing behind. `janitor` keeps the upload's directory from its
+ * creation until the caller releases it (once the upload's indexing has started).
  */
-export async function receiveUpload(req: IncomingMessage, dir: string, name: string | null, maxBytes = DEFAULT_MAX_UPLOAD_MB * MB): Promise<string> {
+export async function receiveUpload(req: IncomingMessage, dir: string, name: string | null, maxBytes = DEFAULT_MAX_UPLOAD_MB * MB,
+  janitor?: UploadJanitor): Promise<string> {
   const fileName = safeUploadName(name);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw new UploadTooLarge(fileName, maxBytes);
   const unique = path.join(dir, randomBytes(6).toString('hex'));
+  janitor?.hold(unique);
   fs.mkdirSync(unique, { recursive: true });
   const target = path.join(unique, fileName);
-  const part = `${target}.part`;
+  const part = path.join(unique, `.upload-${process.pid}.part`);
   let received = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -56,26 +66,31 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
     fs.renameSync(part, target);
   } catch (e) {
     fs.rmSync(unique, { recursive: true, force: true });
+    janitor?.release(unique);
     throw e;
   }
   return target;
 }
 
-/** Deletes uploaded files that no artefact and no unfinished indexing refers to. */
+/**
+ * Deletes uploaded files that no artefact and no unfinished indexing refers to, and what uploads
+ * that failed left behind. An upload's directory is kept while it is held (being received, its
+ * indexing being started) or while another live process writes into it.
+ */
 export class UploadJanitor {
-  /** Files received whose indexing is being started. */
+  /** Upload directories being received, or whose indexing is being started. */
   private readonly held = new Set<string>();
   private running: Promise<void> = Promise.resolve();
 
   constructor(private readonly dir: string, private readonly service: Pick<GoroscopeApi, 'listArtefacts' | 'indexJobs'>) {}
 
-  /** Keeps `file` until release(): it is about to become a job. */
-  hold(file: string): void {
-    this.held.add(path.resolve(file));
+  /** Keeps the upload directory `dir` until release(). */
+  hold(dir: string): void {
+    this.held.add(path.resolve(dir));
   }
 
-  release(file: string): void {
-    this.held.delete(path.resolve(file));
+  release(dir: string): void {
+    this.held.delete(path.resolve(dir));
   }
 
   /** Runs one sweep after any sweep in progress; resolves with the files deleted. */
@@ -88,15 +103,16 @@ export class UploadJanitor {
   private async sweepOnce(): Promise<string[]> {
     if (!fs.existsSync(this.dir)) return [];
     const [artefacts, jobs] = await Promise.all([this.service.listArtefacts(), this.service.indexJobs()]);
-    const inUse = new Set<string>([...this.held, ...artefacts.map((a) => path.resolve(a.path)),
+    const inUse = new Set<string>([...artefacts.map((a) => path.resolve(a.path)),
       ...jobs.filter((j) => j.state === 'queued' || j.state === 'running').map((j) => path.resolve(j.file))]);
     const removed: string[] = [];
     for (const entry of fs.readdirSync(this.dir, { withFileTypes: true })) {
       if (!entry.isDirectory()) continue;
       const unique = path.join(this.dir, entry.name);
+      if (this.held.has(unique)) continue;
       const files = fs.readdirSync(unique);
-      // An upload still streaming (a .part file) is not ours to judge.
-      if (files.some((f) => f.endsWith('.part'))) continue;
+      // An upload another process is still receiving is not ours to judge (whatever the file's own name).
+      if (files.some((f) => processAlive(Number(PART_FILE.exec(f)?.[1])))) continue;
       if (files.some((f) => inUse.has(path.join(unique, f)))) continue;
       fs.rmSync(unique, { recursive: true, force: true });
       removed.push(...files.map((f) => path.join(unique, f)));
