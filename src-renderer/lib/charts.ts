@@ -21,3 +21,18 @@ export interface Series {
   /** Fill under the line (stacked areas for counts). */
   fill?: boolean;
 }
+
+/**
+ * Builds a chart in the next frame and returns what tears it down, for an $effect. A chart reads
+ * the theme's CSS variables once, as it is built, and App sets <html data-theme> in an effect that
+ * runs after the charts' when the theme changes: built at once, a chart switched to dark kept the
+ * light theme's grid (bright lines on a dark ground).
+ */
+export function buildInNextFrame(build: () => Chart): () => void {
+  let chart: Chart | null = null;
+  const frame = requestAnimationFrame(() => (chart = build()));
+  return () => {
+    cancelAnimationFrame(frame);
+    chart?.destroy();
+  };
+}
