@@ -1,8 +1,8 @@
 // The one service behind every host: artefacts from the library, views computed from their
-// indexes. Arguments are validated here, so hosts can pass what they receive.
+// indexes. Arguments are validated here, with the validators of the table hosts check calls
+// from a page against (validate.ts), so any caller may pass what it receives.
 
 import Database from 'better-sqlite3';
-import { fork, type ChildProcess } from 'node:child_process';
 import { decodeChunk, indexNsPerTick, type IntervalVisitor } from '../index/interval-codec.ts';
 import { Library, traceSummary, type Artefact, type ArtefactKind } from '../index/library.ts';
 import { IndexJobs } from './index-jobs.ts';
@@ -29,7 +29,11 @@ import type {
   TimelineRequest, TimelineRow, TimelineWindow,
   TimelineEdges, TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats,
 } from './types.ts';
-import { boolean, fraction, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
+import { MAX_RESULT_BYTES, queryPool } from './sql-pool.ts';
+import {
+  absolutePath, artefactRef, blockingLimit, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
+  namePrefixes as validNamePrefixes, oneOf, optional, profileFlameRequest, profileTopRequest, queryRequest, text, timelineRequest, window,
+} from './validate.ts';
 
 const MAX_DETAIL_INTERVALS = 20_000;
 /**
@@ -44,7 +48,6 @@ function coarsestLevel(widths: readonly number[], maxWidth: number): number {
 
 /** How errors name a kind an artefact is not. */
 const KIND_NAMES: Record<ArtefactKind, string> = { trace: 'an execution trace', profile: 'a profile', dump: 'a goroutine dump' };
-const MAX_TIMELINE_ROWS = 2_000;
 const SORT_COLUMNS: Record<GoroutineSortKey, GoroutineOrderColumn> = {
   id: 'id', name: 'name', startNs: 'start_ns', endNs: 'end_ns', runningNs: 'running_ns',
   waitingNs: 'waiting_ns', runnableNs: 'runnable_ns', syscallNs: 'syscall_ns',
@@ -209,7 +212,7 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   private artefact(ref: unknown): Artefact {
-    return this.library.resolve(text('artefact', ref, 4096));
+    return this.library.resolve(artefactRef(ref));
   }
 
   /** The open index of a trace artefact (the timeline, goroutine, range and metric views are the trace's). */
@@ -245,12 +248,12 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async indexFile(path: string, onProgress?: (p: IndexProgressEvent) => void, shouldCancel?: () => boolean) {
-    const { artefact, reused } = this.library.index(text('path', path, 4096), { onProgress, shouldCancel });
+    const { artefact, reused } = this.library.index(filePath('path', path), { onProgress, shouldCancel });
     return { artefact: artefactInfo(artefact), reused };
   }
 
   async startIndex(path: string): Promise<IndexJob> {
-    return this.jobs.start(text('path', path, 4096));
+    return this.jobs.start(absolutePath('path', path));
   }
 
   async indexJobs(): Promise<IndexJob[]> {
@@ -258,7 +261,7 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async cancelIndex(jobId: string): Promise<boolean> {
-    return this.jobs.cancel(text('jobId', jobId, 100));
+    return this.jobs.cancel(validJobId(jobId));
   }
 
   /** Calls `listener` on every change of an index job (hosts forward these to their UI). */
@@ -276,14 +279,9 @@ export class GoroscopeService implements GoroscopeApi {
     }
   }
 
-  async timeline(req: TimelineRequest): Promise<TimelineWindow> {
-    const [t0, t1] = window(req.t0, req.t1);
-    const widthPx = integer('widthPx', req.widthPx, 1, 100_000);
-    if (!Array.isArray(req.goroutines) || req.goroutines.length > MAX_TIMELINE_ROWS) {
-      throw new InvalidArgument(`goroutines must be an array of at most ${MAX_TIMELINE_ROWS} IDs`);
-    }
-    const ids = req.goroutines.map((g, i) => integer(`goroutines[${i}]`, g, 0));
-    const { idx } = this.index(req.artefact);
+  async timeline(request: TimelineRequest): Promise<TimelineWindow> {
+    const { t0, t1, widthPx, goroutines: ids, artefact } = timelineRequest(request);
+    const { idx } = this.index(artefact);
     const nsPerPx = (t1 - t0) / widthPx;
     const stmt = idx.db.prepare(`SELECT g.id, n.value AS name, g.start_ns, g.interval_data FROM goroutines g
       JOIN strings n ON n.id = g.name WHERE g.id = ?`);
@@ -373,7 +371,8 @@ export class GoroscopeService implements GoroscopeApi {
     };
   }
 
-  async goroutines(req: GoroutineListRequest): Promise<GoroutinePage> {
+  async goroutines(request: GoroutineListRequest): Promise<GoroutinePage> {
+    const req = goroutineListRequest(request);
     const { idx } = this.index(req.artefact);
     const sort = oneOf('sort', req.sort ?? 'id', Object.keys(SORT_COLUMNS) as GoroutineSortKey[]);
     const limit = integer('limit', req.limit ?? 100, 1, 10_000);
@@ -415,10 +414,7 @@ export class GoroscopeService implements GoroscopeApi {
 
   async ranges(ref: string, t0: number, t1: number, namePrefixes?: string[]): Promise<RangeRow[]> {
     const [a, b] = window(t0, t1);
-    const prefixes = optional(namePrefixes, (v) => {
-      if (!Array.isArray(v) || v.length > 20) throw new InvalidArgument('namePrefixes must be an array of at most 20 strings');
-      return v.map((p, i) => text(`namePrefixes[${i}]`, p, 200));
-    });
+    const prefixes = validNamePrefixes(namePrefixes);
     const { idx } = this.index(ref);
     // Range names are few: pick their string IDs first, so the scan of ranges filters on integers.
     const nameFilter = prefixes ? `AND r.name IN (SELECT id FROM strings WHERE ${prefixes.map(() => 'substr(value, 1, ?) = ?').join(' OR ') || '0'})` : '';
@@ -494,7 +490,7 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async blocking(ref: string, limit?: number): Promise<BlockingRow[]> {
-    const max = integer('limit', limit ?? 100, 1, 10_000);
+    const max = blockingLimit(limit) ?? 100;
     const { idx } = this.index(ref);
     const rows = idx.db.prepare(`SELECT reason, stack, total_ns, count, max_ns FROM blocking ORDER BY total_ns DESC LIMIT ?`).all(max) as
       { reason: number; stack: number; total_ns: number; count: number; max_ns: number }[];
@@ -518,13 +514,8 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async profileTop(req: ProfileTopRequest): Promise<ProfileTop> {
-    const db = this.plainIndex(req.artefact, 'profile');
-    const request = {
-      sampleType: optional(req.sampleType, (v) => text('sampleType', v, 200)),
-      n: optional(req.n, (v) => integer('n', v, 0, 100_000)),
-      cum: optional(req.cum, (v) => boolean('cum', v)),
-    };
-    const base = optional(req.base, (v) => text('base', v, 4096));
+    const { artefact, base, ...request } = profileTopRequest(req);
+    const db = this.plainIndex(artefact, 'profile');
     try {
       return base === undefined ? profileTop(db, request) : profileTopDiff(db, this.plainIndex(base, 'profile'), request);
     } catch (e) {
@@ -534,12 +525,8 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async profileFlame(req: ProfileFlameRequest): Promise<FlameGraph> {
-    const db = this.plainIndex(req.artefact, 'profile');
-    const request = {
-      sampleType: optional(req.sampleType, (v) => text('sampleType', v, 200)),
-      minFraction: optional(req.minFraction, (v) => fraction('minFraction', v)),
-    };
-    const base = optional(req.base, (v) => text('base', v, 4096));
+    const { artefact, base, ...request } = profileFlameRequest(req);
+    const db = this.plainIndex(artefact, 'profile');
     try {
       return profileFlame(db, base === undefined ? null : this.plainIndex(base, 'profile'), request);
     } catch (e) {
@@ -553,38 +540,17 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async diffDumps(before: string, after: string): Promise<DumpDiff> {
-    return diffDumps(this.plainIndex(before, 'dump'), this.plainIndex(after, 'dump'));
+    return diffDumps(this.plainIndex(artefactRef(before, 'before'), 'dump'), this.plainIndex(artefactRef(after, 'after'), 'dump'));
   }
 
-  async query(req: QueryRequest): Promise<QueryResult> {
-    const sql = text('sql', req.sql, 100_000);
-    const rowLimit = integer('rowLimit', req.rowLimit ?? 1000, 1, 100_000);
-    const timeLimitMs = integer('timeLimitMs', req.timeLimitMs ?? 5000, 1, 60_000);
-    const { artefact } = this.index(req.artefact);
+  async query(request: QueryRequest): Promise<QueryResult> {
+    const { artefact: ref, sql, rowLimit = 1000, timeLimitMs = 5000 } = queryRequest(request);
+    const { artefact } = this.index(ref);
     const started = performance.now();
-    const child = startHelperProcess('sql-worker');
-    child.send({ dbPath: this.library.indexPath(artefact.hash), sql, rowLimit });
-    return new Promise<QueryResult>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new InvalidArgument(`query stopped after the time limit of ${timeLimitMs} ms`));
-      }, timeLimitMs);
-      child.once('message', (m: { ok: true; columns: string[]; rows: unknown[][]; truncated: boolean } | { ok: false; error: string }) => {
-        clearTimeout(timer);
-        if (m.ok) resolve({ columns: m.columns, rows: m.rows, truncated: m.truncated, elapsedMs: performance.now() - started });
-        else reject(new InvalidArgument(m.error));
-      });
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        if (signal !== 'SIGKILL' && code !== 0) reject(new InvalidArgument(`query process failed (exit ${code ?? signal})`));
-      });
-    });
+    // In a process of its own, from a bounded pool, and capped in rows and bytes (sql-pool.ts).
+    const { columns, rows, truncated } = await queryPool.run(
+      { dbPath: this.library.indexPath(artefact.hash), sql, rowLimit, byteLimit: MAX_RESULT_BYTES }, timeLimitMs);
+    return { columns, rows, truncated, elapsedMs: performance.now() - started };
   }
 }
 
-/** Forks a helper process from a module beside this one (TypeScript sources load tsx first). */
-function startHelperProcess(name: string): ChildProcess {
-  const fromSources = import.meta.url.endsWith('.ts');
-  const file = new URL(`./${name}${fromSources ? '.ts' : '.js'}`, import.meta.url);
-  return fork(file, [], { execArgv: fromSources ? ['--import', 'tsx'] : [], serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
-}

@@ -3,14 +3,19 @@
 // sandboxed preload, so it must stay free of Node and Electron imports.
 
 import type { GoroscopeApi } from '../../service/types.ts';
+import type { HostMethod } from '../../service/validate.ts';
 
-/** The service methods the renderer may invoke (the renderer's RENDERER_METHODS, checked by a test). */
+/**
+ * The service methods the renderer may invoke: the renderer's RENDERER_METHODS and the methods of
+ * the hosts' argument table (HOST_ARGUMENTS), both checked by a test. Listed here rather than
+ * imported, as the sandboxed preload builds its bridge from it.
+ */
 export const INVOKE_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'blocking', 'blockingProfile', 'leaks', 'gc',
   'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats',
-] as const satisfies readonly (keyof GoroscopeApi)[];
+] as const satisfies readonly HostMethod[];
 
 export type InvokeMethod = (typeof INVOKE_METHODS)[number];
 

@@ -1,9 +1,10 @@
-// One IPC call, from untrusted arguments to a reply envelope: look the method up in the fixed
-// table, validate its arguments, call the service, and turn any failure into its one-line message.
-// Pure of Electron, so tests drive it against a real service.
+// One IPC call, from untrusted arguments to a reply envelope: the method looked up in the fixed
+// table, its arguments validated (the same table the localhost host uses), the service called,
+// and any failure turned into its one-line message. Pure of Electron, so tests drive it against
+// a real service.
 
+import { invokeChecked } from '../../service/validate.ts';
 import { INVOKE_METHODS, type InvokableApi, type InvokeMethod, type IpcReply } from './ipc-contract.ts';
-import { ARGUMENT_PARSERS } from './ipc-validate.ts';
 
 export function isInvokeMethod(name: unknown): name is InvokeMethod {
   return typeof name === 'string' && (INVOKE_METHODS as readonly string[]).includes(name);
@@ -12,12 +13,13 @@ export function isInvokeMethod(name: unknown): name is InvokeMethod {
 export async function dispatch(api: InvokableApi, method: string, args: readonly unknown[]): Promise<IpcReply> {
   try {
     if (!isInvokeMethod(method)) return { ok: false, error: `unknown method ${JSON.stringify(method)}` };
-    const parsed = ARGUMENT_PARSERS[method](args);
-    // The table pairs each method with its own parameters; TypeScript cannot follow that
-    // correlation through an indexed call, hence the one widening here.
-    const call = api[method] as (...a: readonly unknown[]) => Promise<unknown>;
-    return { ok: true, value: await call.apply(api, parsed) };
+    return { ok: true, value: await invokeChecked(api, method, args) };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: oneLine(e) };
   }
+}
+
+/** An error as the one line a page is shown. */
+export function oneLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }

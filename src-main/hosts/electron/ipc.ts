@@ -1,5 +1,6 @@
 // The IPC handlers: one `ipcMain.handle` per method of the fixed table, answering only the app's
-// own pages, each call validated (ipc-validate.ts) and routed to the service of the sender's window.
+// own pages, each call validated (the hosts' argument table, through ipc-dispatch.ts) and routed
+// to the service of the sender's window.
 
 import { ipcMain, type WebContents } from 'electron';
 import { INVOKE_METHODS, invokeChannel, type InvokableApi } from './ipc-contract.ts';

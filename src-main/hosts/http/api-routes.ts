@@ -1,23 +1,15 @@
 // The service API over HTTP: `POST /api/<method>` with the arguments as a JSON array, answered
-// with the result as JSON. The service validates every argument; this module only decides which
-// methods are callable and turns failures into `{ error }` with a status.
+// with the result as JSON. The methods callable and the checks on their arguments are the
+// service's one table (HOST_ARGUMENTS), the same the Electron host's IPC uses; this module reads
+// the request and turns failures into `{ error }` with a status.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DecodeError } from '../../decode/errors.ts';
 import { LibraryError } from '../../index/library.ts';
+import { ServiceBusy } from '../../service/sql-pool.ts';
 import type { GoroscopeApi } from '../../service/types.ts';
-import { InvalidArgument } from '../../service/validate.ts';
+import { invokeChecked, InvalidArgument, isHostMethod, type HostMethod } from '../../service/validate.ts';
 import { sendError, sendJson } from './responses.ts';
-
-/** Callable over HTTP: the service API except `indexFile`, which would block the server (startIndex runs in a worker). */
-const API_METHODS = [
-  'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
-  'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
-  'blocking', 'blockingProfile', 'leaks', 'gc',
-  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats',
-] as const satisfies readonly (keyof GoroscopeApi)[];
-
-type ApiMethod = (typeof API_METHODS)[number];
 
 const MAX_BODY_BYTES = 1 << 20;
 
@@ -26,8 +18,9 @@ function isClientError(e: unknown): boolean {
   return e instanceof InvalidArgument || e instanceof LibraryError || e instanceof DecodeError;
 }
 
-export async function handleApiCall(service: GoroscopeApi, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!(API_METHODS as readonly string[]).includes(method)) {
+/** Callable over HTTP: the methods of the hosts' table (not `indexFile`, which would block the server; startIndex runs in a worker). */
+export async function handleApiCall(service: Pick<GoroscopeApi, HostMethod>, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!isHostMethod(method)) {
     sendError(res, 404, `no API method "${method}"`);
     return;
   }
@@ -53,11 +46,13 @@ export async function handleApiCall(service: GoroscopeApi, method: string, req: 
     return;
   }
   try {
-    const call = service[method as ApiMethod] as (...a: unknown[]) => Promise<unknown>;
-    sendJson(res, 200, await call.apply(service, args));
+    sendJson(res, 200, await invokeChecked(service, method, args));
   } catch (e) {
     if (isClientError(e)) {
       sendError(res, 400, (e as Error).message);
+    } else if (e instanceof ServiceBusy) {
+      res.setHeader('Retry-After', '1');
+      sendError(res, 503, e.message);
     } else {
       process.stderr.write(`goroscope serve: ${method} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
       sendError(res, 500, `${method} failed: ${e instanceof Error ? e.message : String(e)}`);
