@@ -46,12 +46,19 @@ const config: Configuration = {
   ],
   // Offline by design: no update feed, no publishing metadata in the app.
   publish: null,
+  // Fuses flipped in the packaged Electron binary (electron-builder applies them after packing).
   electronFuses: {
-    // Kept on: the service runs SQL queries in a child_process.fork, which needs ELECTRON_RUN_AS_NODE.
-    runAsNode: true,
+    // Off: ELECTRON_RUN_AS_NODE would turn the app's binary into a plain Node for anyone who can
+    // set its environment. SQL queries run in Electron utility processes, which do not need it
+    // (src-main/hosts/electron/sql-process.ts).
+    runAsNode: false,
     enableCookieEncryption: true,
     enableNodeOptionsEnvironmentVariable: false,
     enableNodeCliInspectArguments: false,
+    // app.asar is checked against the hash electron-builder records in the app at build time
+    // (Electron checks it on macOS and Windows; Linux builds have no such check), and only
+    // app.asar is loaded: no unchecked app/ directory beside it.
+    enableEmbeddedAsarIntegrityValidation: true,
     onlyLoadAppFromAsar: true,
     // The renderer is served from app://, never file://.
     grantFileProtocolExtraPrivileges: false,

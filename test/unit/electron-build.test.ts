@@ -6,7 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { fork, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import * as os from 'node:os';
@@ -76,7 +76,7 @@ test('the bundled index worker (and its trace-decoding worker) indexes the sampl
   }
 });
 
-test('the bundled SQL worker answers a read-only query over an index', async () => {
+test('the bundled SQL worker answers a read-only query over an index, in a child process and in a utility process', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-bundle-sql-'));
   const library = new Library(dir);
   try {
@@ -88,6 +88,22 @@ test('the bundled SQL worker answers a read-only query over an index', async () 
       child.send({ dbPath: library.indexPath(artefact.hash), sql: 'SELECT count(*) AS n FROM goroutines', rowLimit: 10 });
     });
     assert.deepEqual(reply, { ok: true, columns: ['n'], rows: [[artefact.goroutines]], truncated: false });
+    child.kill();
+    // As the app runs it: in a utility process, whose channel is process.parentPort ({ data } events, postMessage).
+    const bootstrap = `const { EventEmitter } = require('node:events');
+      const port = new EventEmitter();
+      port.postMessage = (m) => process.send(m);
+      process.on('message', (m) => port.emit('message', { data: m }));
+      process.parentPort = port;
+      require(${JSON.stringify(path.join(out, 'sql-worker.js'))});`;
+    const utility = spawn(process.execPath, ['-e', bootstrap], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    const viaPort = await new Promise<unknown>((resolve, reject) => {
+      utility.once('message', resolve);
+      utility.once('error', reject);
+      utility.send({ dbPath: library.indexPath(artefact.hash), sql: 'SELECT count(*) AS n FROM goroutines', rowLimit: 10, byteLimit: 1000 });
+    });
+    utility.kill();
+    assert.deepEqual(viaPort, { ok: true, columns: ['n'], rows: [[artefact.goroutines]], truncated: false });
   } finally {
     library.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -46,8 +46,15 @@ test('the config: app identity, targets per OS, asar with the native addon unpac
   assert.deepEqual(config.asarUnpack, ['**/*.node']);
   assert.equal(config.npmRebuild, true);
   assert.equal(config.publish, null, 'no update feed');
-  assert.equal(config.electronFuses?.runAsNode, true, 'SQL queries fork a child process');
-  assert.equal(config.electronFuses?.grantFileProtocolExtraPrivileges, false);
+  assert.deepEqual(config.electronFuses, {
+    runAsNode: false, // SQL queries run in utility processes, not in child_process.fork
+    enableCookieEncryption: true,
+    enableNodeOptionsEnvironmentVariable: false,
+    enableNodeCliInspectArguments: false,
+    enableEmbeddedAsarIntegrityValidation: true,
+    onlyLoadAppFromAsar: true,
+    grantFileProtocolExtraPrivileges: false,
+  });
   assert.deepEqual(config.extraResources, [{ from: 'assets/sample', to: 'sample', filter: ['**/*', '!README.md'] }]);
   assert.ok(fs.readdirSync(path.join(root, 'assets/sample')).some((f) => f.endsWith('.trace')));
 });

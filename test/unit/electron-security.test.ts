@@ -7,8 +7,10 @@ import { test } from 'node:test';
 import * as path from 'node:path';
 import { appUrlToFile, contentTypeOf } from '../../src-main/hosts/electron/app-protocol.ts';
 import {
-  APP_ENTRY_URL, APP_ORIGIN, CONTENT_SECURITY_POLICY, isAllowedRequest, isAppPage, SECURE_WEB_PREFERENCES, withCspHeader,
+  APP_ENTRY_URL, APP_ORIGIN, CONTENT_SECURITY_POLICY, DEBUGGING_SWITCHES, isAllowedRequest, isAppPage, SECURE_WEB_PREFERENCES,
+  windowPreferences, withCspHeader,
 } from '../../src-main/hosts/electron/security-policy.ts';
+import * as fs from 'node:fs';
 
 function directives(csp: string): Map<string, string[]> {
   return new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...sources]) => [name, sources]));
@@ -91,4 +93,18 @@ test('every window is isolated, sandboxed and without Node', () => {
   assert.equal(SECURE_WEB_PREFERENCES.allowRunningInsecureContent, false);
   assert.equal(SECURE_WEB_PREFERENCES.webviewTag, false);
   assert.equal(SECURE_WEB_PREFERENCES.spellcheck, false);
+});
+
+test('DevTools only in unpackaged builds; a packaged app refuses remote debugging switches', () => {
+  const packaged = windowPreferences('/app/preload.cjs', true);
+  assert.equal(packaged.devTools, false);
+  assert.equal(packaged.preload, '/app/preload.cjs');
+  assert.equal(packaged.sandbox, true);
+  assert.equal(windowPreferences('/app/preload.cjs', false).devTools, true);
+  assert.ok(DEBUGGING_SWITCHES.includes('remote-debugging-port'));
+  // Every window is made with these preferences, and told whether the build is packaged.
+  const window = fs.readFileSync(path.resolve(import.meta.dirname, '../../src-main/hosts/electron/library-window.ts'), 'utf8');
+  assert.match(window, /webPreferences: windowPreferences\(files\.preload, files\.packaged\)/);
+  const main = fs.readFileSync(path.resolve(import.meta.dirname, '../../src-main/hosts/electron/main.ts'), 'utf8');
+  assert.match(main, /packaged: app\.isPackaged/);
 });

@@ -8,7 +8,7 @@ import { Library } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { sampleFiles } from '../../service/bundled-sample.ts';
 import { INDEX_JOB_CHANNEL } from './ipc-contract.ts';
-import { APP_ENTRY_URL, SECURE_WEB_PREFERENCES } from './security-policy.ts';
+import { APP_ENTRY_URL, windowPreferences } from './security-policy.ts';
 
 export interface LibraryWindowFiles {
   /** The bundled preload (dist/main/preload.cjs). */
@@ -19,6 +19,8 @@ export interface LibraryWindowFiles {
   icon: string | null;
   /** assets/sample (or the packaged copy), indexed into a library created by this window. */
   sampleDir: string;
+  /** A packaged build: no DevTools. */
+  packaged: boolean;
 }
 
 export class LibraryWindow {
@@ -39,7 +41,7 @@ export class LibraryWindow {
       show: false,
       backgroundColor: nativeTheme.shouldUseDarkColors ? '#15171c' : '#ffffff',
       ...(files.icon ? { icon: files.icon } : {}),
-      webPreferences: { ...SECURE_WEB_PREFERENCES, preload: files.preload },
+      webPreferences: windowPreferences(files.preload, files.packaged),
     });
     // The window names its library; the page's <title> does not replace that.
     this.window.on('page-title-updated', (e) => e.preventDefault());

@@ -8,15 +8,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, dialog, Menu, nativeTheme, session, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, Menu, nativeTheme, session, utilityProcess, type WebContents } from 'electron';
 import { defaultLibraryDir } from '../../index/library.ts';
+import { useQueryProcesses } from '../../service/sql-pool.ts';
 import { aboutDetail, shortcutsDetail } from './about.ts';
 import { registerIpcHandlers } from './ipc.ts';
 import { parseLaunchArgs, type LaunchArgs } from './launch-args.ts';
 import { LibraryWindow, type LibraryWindowFiles } from './library-window.ts';
 import { buildMenuTemplate, OPEN_DIALOG_FILTERS, type ThemeSource } from './menu-template.ts';
 import { Preferences } from './preferences.ts';
+import { DEBUGGING_SWITCHES } from './security-policy.ts';
 import { hardenSession, registerAppScheme } from './session-hardening.ts';
+import { utilityQueryProcess } from './sql-process.ts';
 
 /** dist/main: the bundle, its preload and its workers sit side by side. */
 const bundleDir = path.dirname(fileURLToPath(import.meta.url));
@@ -29,7 +32,12 @@ const files: LibraryWindowFiles = {
   icon: process.platform === 'darwin' ? null : path.join(appRoot, 'assets', 'icons', 'png', '512x512.png'),
   // Packaged, electron-builder copies assets/sample to resources/sample (extraResources).
   sampleDir: app.isPackaged ? path.join(process.resourcesPath, 'sample') : path.join(appRoot, 'assets', 'sample'),
+  packaged: app.isPackaged,
 };
+
+// SQL queries in utility processes: the packaged app's runAsNode fuse is off, so the service's
+// default (a Node child process forked from this binary) would not start.
+useQueryProcesses(() => utilityQueryProcess(utilityProcess.fork, path.join(bundleDir, 'sql-worker.js')));
 
 const windows = new Map<string, LibraryWindow>();
 let preferences: Preferences;
@@ -153,6 +161,8 @@ function refreshMenu(): void {
 
 /** Every web contents, whatever creates it: no navigation away, no new windows, no webviews. */
 function hardenContents(contents: WebContents): void {
+  // Packaged windows have no DevTools (windowPreferences); should anything open them anyway, close them.
+  if (app.isPackaged) contents.on('devtools-opened', () => contents.closeDevTools());
   contents.on('will-navigate', (e) => e.preventDefault());
   contents.on('will-redirect', (e) => e.preventDefault());
   contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -166,7 +176,11 @@ function serviceFor(sender: WebContents) {
 
 registerAppScheme();
 
-if (!app.requestSingleInstanceLock()) {
+const debuggingSwitch = app.isPackaged ? DEBUGGING_SWITCHES.find((s) => app.commandLine.hasSwitch(s)) : undefined;
+if (debuggingSwitch) {
+  process.stderr.write(`goroscope: --${debuggingSwitch} is refused by the packaged app\n`);
+  app.exit(2);
+} else if (!app.requestSingleInstanceLock()) {
   // Another instance owns the libraries: it receives our arguments ('second-instance').
   app.quit();
 } else {

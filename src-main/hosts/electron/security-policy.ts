@@ -78,6 +78,21 @@ export const SECURE_WEB_PREFERENCES = {
 } as const;
 
 /**
+ * The web preferences of a window with this preload. DevTools only in unpackaged builds: in a
+ * packaged app they would let anyone at the keyboard run code with the page's IPC bridge.
+ */
+export function windowPreferences(preload: string, packaged: boolean): typeof SECURE_WEB_PREFERENCES & { preload: string; devTools: boolean } {
+  return { ...SECURE_WEB_PREFERENCES, preload, devTools: !packaged };
+}
+
+/**
+ * Chromium switches that open the app to a debugger from outside (the DevTools protocol); a
+ * packaged app refuses to start with them. (Node's --inspect is refused by the
+ * nodeCliInspectArguments fuse.)
+ */
+export const DEBUGGING_SWITCHES: readonly string[] = ['remote-debugging-port', 'remote-debugging-pipe', 'remote-debugging-address'];
+
+/**
  * Response headers with the app's CSP in place of any the response carried (header names are
  * case-insensitive, so every spelling of Content-Security-Policy is replaced).
  */
