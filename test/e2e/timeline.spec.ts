@@ -301,7 +301,8 @@ test('dark theme: timeline and GC view', async ({ page, server }) => {
   await screenshot(page, 'timeline-dark');
   await page.getByTestId('nav-gc').click();
   await expect(page.getByTestId('gc-cards')).toBeVisible();
-  await expect(page.locator('figure.chart canvas')).toHaveCount(2);
+  // Heap, pauses over time and the MMU curve.
+  await expect(page.locator('figure.chart canvas')).toHaveCount(3);
   await screenshot(page, 'gc-dark');
 });
 
