@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -318,14 +318,13 @@ test('a truncated trace indexes what was decodable and records the warning', () 
   assert.ok(lib.list().some((a) => a.hash === artefact.hash && a.warning !== null));
 });
 
-test('an indexer killed with SIGKILL mid-way leaves the library clean; the next index succeeds', async () => {
-  const libDir = path.join(dir, 'crash-library');
-  const file = fixtureTraces().find((t) => t.name === 'gotestdata.stress_1_11_good')!.path;
+/** `goroscope index FILE` stopped at `point` (GOROSCOPE_TEST_STALL_INDEXING), once it says it is there. */
+async function stalledIndexer(file: string, libDir: string, point: '1' | 'renamed'): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['bin/goroscope.mjs', 'index', file, '--library', libDir], {
-    env: { ...process.env, GOROSCOPE_TEST_STALL_INDEXING: '1' }, stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, GOROSCOPE_TEST_STALL_INDEXING: point }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the indexer never reached the stall point')), 30_000);
+    const timer = setTimeout(() => reject(new Error(`the indexer never reached the stall point ${point}`)), 60_000);
     child.stderr!.on('data', (d: Buffer) => {
       if (d.toString().includes('stalled')) {
         clearTimeout(timer);
@@ -333,6 +332,13 @@ test('an indexer killed with SIGKILL mid-way leaves the library clean; the next 
       }
     });
   });
+  return child;
+}
+
+test('an indexer killed with SIGKILL mid-way leaves the library clean; the next index succeeds', async () => {
+  const libDir = path.join(dir, 'crash-library');
+  const file = fixtureTraces().find((t) => t.name === 'gotestdata.stress_1_11_good')!.path;
+  const child = await stalledIndexer(file, libDir, '1');
   const artefactDir = path.join(libDir, 'artefacts');
   assert.ok(fs.readdirSync(artefactDir).some((f) => f.includes('.tmp-')), 'a temporary index is being written');
   child.kill('SIGKILL');
@@ -451,18 +457,7 @@ test('indexers killed with SIGKILL at 20 random moments, and between the rename 
   const lib = new Library(libDir);
   for (const a of lib.list()) lib.remove(a.hash);
   lib.close();
-  const stalled = spawn(process.execPath, ['bin/goroscope.mjs', 'index', file, '--library', libDir], {
-    env: { ...process.env, GOROSCOPE_TEST_STALL_INDEXING: 'renamed' }, stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the indexer never reached the rename')), 60_000);
-    stalled.stderr!.on('data', (d: Buffer) => {
-      if (d.toString().includes('stalled')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
+  const stalled = await stalledIndexer(file, libDir, 'renamed');
   const renamed = fs.readdirSync(path.join(libDir, 'artefacts')).filter((f) => /^[0-9a-f]{64}\.db$/.test(f));
   assert.equal(renamed.length, 1, 'the finished index has its final name');
   stalled.kill('SIGKILL');
