@@ -49,7 +49,8 @@ export async function receiveUpload(req: IncomingMessage, dir: string, name: str
   const fileName = safeUploadName(name);
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) throw new UploadTooLarge(fileName, maxBytes);
-  const unique = path.join(dir, randomBytes(6).toString('hex'));
+  // Absolute: the service indexes only absolute paths.
+  const unique = path.join(path.resolve(dir), randomBytes(6).toString('hex'));
   janitor?.hold(unique);
   fs.mkdirSync(unique, { recursive: true });
   const target = path.join(unique, fileName);
