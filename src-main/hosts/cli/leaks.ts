@@ -10,6 +10,8 @@ import { parseArgs } from './args.ts';
 import { frameStrings, reportDumpWarnings } from './dump.ts';
 import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
 import { traceLeaksCommand, traceLeaksUsage } from './trace-answers.ts';
+import { sniffDump } from '../../decode/gdump/reader.ts';
+import { readHead } from '../../index/library.ts';
 
 /** Exit status when some group grew by more than --max-growth. */
 export const EXIT_LEAK = 1;
@@ -36,7 +38,18 @@ or lines that break a dump: reported with their line numbers, the comparison is 
 
 export async function leaksCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { flags: ['json'], valued: ['max-growth', 'long-wait', 'leak-profile', 'library'] });
-  if (args.positional.length === 1) return traceLeaksCommand(argv);
+  if (args.positional.length === 1) {
+    // One argument is a trace; a dump needs a second, earlier or later, to compare with.
+    const file = args.positional[0];
+    let head: Uint8Array | null = null;
+    try {
+      head = readHead(file);
+    } catch {
+      // the trace command says what is wrong with the path
+    }
+    if (head && sniffDump(head)) throw new UsageError(`leaks needs BEFORE and AFTER dumps to compare: ${file} is a goroutine dump (one argument must be an execution trace)`);
+    return traceLeaksCommand(argv);
+  }
   if (args.positional.length !== 2) throw new UsageError('leaks needs one TRACE, or BEFORE and AFTER dump files (see goroscope help leaks)');
   const maxGrowth = nonNegativeInteger(args.options.get('max-growth'), 'max-growth', DEFAULT_MAX_GROWTH);
   const longWait = nonNegativeInteger(args.options.get('long-wait'), 'long-wait', 10);
