@@ -1,13 +1,20 @@
 // The API client of `goroscope serve`: each call is `POST /api/<method>` with the arguments as a
 // JSON array; job updates arrive as server-sent events; dropped files are uploaded.
-// The token is the one in the page's URL (the printed URL; hash routes keep it there), sent as a
-// Bearer header, or in the URL of the event stream, which cannot send headers. There is no cookie:
+// The token is the one in the page's URL (the printed URL; hash routes keep it there; kept for the
+// tab in sessionStorage), sent as a Bearer header, or in the URL of the event stream, which cannot send headers. There is no cookie:
 // a cookie for 127.0.0.1 would go to every server on that address (see src-main/hosts/http/access.ts).
 
 import { ApiError, apiMethods, type ApiClient, type IndexJob } from './client.ts';
 
+/** The token of the printed URL, kept for this tab (sessionStorage is per origin, so per port) once the page has seen it. */
 function pageToken(): string | null {
-  return new URLSearchParams(window.location.search).get('token');
+  const fromUrl = new URLSearchParams(window.location.search).get('token');
+  try {
+    if (fromUrl) sessionStorage.setItem('goroscope-token', fromUrl);
+    return fromUrl ?? sessionStorage.getItem('goroscope-token');
+  } catch {
+    return fromUrl;
+  }
 }
 
 async function parseResponse(res: Response, what: string): Promise<unknown> {

@@ -248,14 +248,15 @@ describe('the token stays with its server', () => {
     }
   });
 
-  test('the page needs the token; its built scripts and styles do not (they hold no data)', async () => {
-    assert.equal((await fetch(`${origin()}/`)).status, 403);
-    assert.equal((await fetch(`${origin()}/index.html`)).status, 403);
+  test('the page and its built scripts and styles need no token (they hold no data); the API does', async () => {
+    assert.equal((await fetch(`${origin()}/`)).status, 200);
+    assert.equal((await fetch(`${origin()}/index.html`)).status, 200);
+    assert.equal((await fetch(`${origin()}/api/listArtefacts`, { method: 'POST', body: '[]' })).status, 403);
     const html = await (await fetch(`${origin()}/?token=${server.token.value}`)).text();
     const assets = [...html.matchAll(/(?:src|href)="\.?(\/assets\/[^"]+)"/g)].map((m) => m[1]);
     assert.ok(assets.length >= 2, html);
     for (const a of assets) assert.equal((await fetch(`${origin()}${a}`)).status, 200, a);
-    assert.equal((await fetch(`${origin()}/assets/../index.html`)).status, 403);
+    assert.equal((await fetch(`${origin()}/assets/..%2F..%2Fpackage.json`)).status, 403);
     assert.equal((await fetch(`${origin()}/assets/x`, { method: 'POST' })).status, 403);
   });
 });

@@ -18,7 +18,7 @@ export const serveUsage = `usage: goroscope serve [FILE...] [--port N] [--host H
 
 Serves the Goroscope UI and API on http://127.0.0.1 (a free port unless --port) and opens it in
 the default browser (--no-open to only print the URL). The printed URL carries a random token made
-for this launch: every request must carry it (the page keeps it in a cookie), so other users of
+for this launch: every API call must carry it (the page sends it as a header; no cookie), so other users of
 this machine cannot read your artefacts. --host binds another address: anyone who can reach it and
 holds the token can read your artefacts. FILEs are indexed at start; with an empty library the
 bundled sample is indexed. Dropped files are uploaded to the library's uploads/ directory (at

@@ -10,10 +10,11 @@
 // Requests without it get 403. It is never put in a cookie: cookies ignore ports, so every other
 // server on 127.0.0.1 that the browser visits would be sent it.
 //
-// The built assets under /assets/ are served to anyone who reaches the port: a page's scripts and
-// styles cannot carry a header, and these files are the same for everyone (the UI as built, with
-// content hashes in their names, no user data). The page that loads them, index.html, needs the
-// token like everything else.
+// The page (index.html) and its built assets under /assets/ are served to anyone who reaches the
+// port: a page's scripts and styles cannot carry a header, and these files are the same for
+// everyone (the UI as built, content-hashed names, no user data). Everything the page shows comes
+// from the API, which needs the token; the page keeps the token of the printed URL for its tab
+// (sessionStorage: per origin, so per port), so a later load of the page without it still works.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -42,7 +43,7 @@ export class AccessToken {
 
 /** True for a request of one of the renderer's built assets (served without the token, see above). */
 export function isPublicAsset(method: string | undefined, pathname: string): boolean {
-  return (method === 'GET' || method === 'HEAD') && /^\/assets\/[\w.-]+$/.test(pathname);
+  return (method === 'GET' || method === 'HEAD') && (pathname === '/' || pathname === '/index.html' || /^\/assets\/[\w.-]+$/.test(pathname));
 }
 
 /**
