@@ -9,13 +9,14 @@ const CARRIAGE_RETURN = 0x0d;
 
 /**
  * Calls `onLine(text, lineNumber, offset)` for every line (without its "\n" or "\r\n"), and
- * `onProgress(bytesRead)` after every chunk. Lines are decoded as UTF-8.
+ * `onProgress(bytesRead)` after every chunk. Lines are decoded as UTF-8. `unterminated` says the
+ * last line has no newline (a file cut inside it, or written without a final one).
  */
 export function forEachLine(
   source: ByteSource,
   onLine: (text: string, lineNumber: number, offset: number) => void,
   onProgress?: (bytesRead: number) => void,
-): { bytes: number; lines: number } {
+): { bytes: number; lines: number; unterminated: boolean } {
   let carry: Buffer | null = null;
   let carryOffset = 0;
   let lineNumber = 0;
@@ -44,5 +45,5 @@ export function forEachLine(
     const end = carry[carry.length - 1] === CARRIAGE_RETURN ? carry.length - 1 : carry.length;
     onLine(carry.toString('utf8', 0, end), ++lineNumber, carryOffset);
   }
-  return { bytes: position, lines: lineNumber };
+  return { bytes: position, lines: lineNumber, unterminated: carry !== null };
 }

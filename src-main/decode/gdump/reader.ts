@@ -7,14 +7,15 @@
 // A line that breaks a goroutine's stack, or stands between two goroutines, is reported as a
 // warning with its line number, and decoding goes on.
 
-import { DecodeError } from '../errors.ts';
+import { DecodeError, printable, quoteText } from '../errors.ts';
 import { fileSource, type ByteSource } from '../source.ts';
 import { LabelSyntaxError, looksLikeHeader, parseGoroutineHeader, parseLabelSet, type GoroutineHeader } from './header.ts';
 import { forEachLine } from './lines.ts';
 import type { AncestorTrace, CreatedBy, DumpFormat, DumpFrame, DumpGoroutine, DumpInfo, DumpItem, DumpRecord, DumpWarning } from './model.ts';
 
 const LOCATION = /^\t(.+):(\d+)(?: \+0x([0-9a-f]+))?(?: fp=0x[0-9a-f]+ sp=0x[0-9a-f]+ pc=0x[0-9a-f]+)?$/;
-const CREATED_BY = /^created by (.+?)(?: in goroutine (\d+))?$/;
+// `s`: a function name may hold any character (a carriage return, U+2028) and stays one line here.
+const CREATED_BY = /^created by (.+?)(?: in goroutine (\d+))?$/s;
 const ELIDED = /^\.\.\.(\d+) frames elided\.\.\.$/;
 const ELIDED_OLD = '...additional frames elided...';
 const ORIGINATING = /^\[originating from goroutine (\d+)\]:$/;
@@ -29,6 +30,9 @@ const REGISTER = /^[a-z][a-z0-9]{0,6} +0x[0-9a-f]+$/;
 const SIGNAL_NAME = /^SIG[A-Z0-9]+: /;
 const SIGNAL_PC = /^PC=0x[0-9a-f]+ m=\d+ sigcode=/;
 const CONTEXT_PREFIXES = ['runtime: ', 'exit status ', 'fatal: ', '[recovered', '\tstack=[', 'Exception '];
+
+/** Functions a stack may end with and be whole without a "created by" line (cgo callbacks, system stacks). */
+const STACK_ROOTS = new Set(['runtime.goexit', 'runtime.main', 'runtime.mstart', 'runtime.mcall', 'runtime.systemstack', 'runtime.rt0_go']);
 
 /** Warnings kept per dump; the rest are counted. */
 const MAX_WARNINGS = 200;
@@ -65,12 +69,12 @@ export function decodeDump(source: ByteSource, onItem: (item: DumpItem) => void,
   const nul = binaryAt(head);
   if (nul >= 0) throw new DecodeError(source.name, nul, 'wrong-type', 'binary data: expected a goroutine text dump');
   const parser = new DumpParser(source.name, onItem);
-  const { bytes, lines } = forEachLine(
+  const { bytes, lines, unterminated } = forEachLine(
     source,
     (text, lineNumber, offset) => parser.line(text, lineNumber, offset),
     onProgress ? (b) => onProgress(b, parser.items) : undefined,
   );
-  return parser.finish(bytes, lines);
+  return parser.finish(bytes, lines, unterminated);
 }
 
 /** Index of the first byte that text never contains (NUL, or most C0 controls), or −1. */
@@ -182,7 +186,8 @@ class DumpParser {
     this.outsideLine(text, c, lineNumber, offset);
   }
 
-  finish(bytes: number, lines: number): DumpInfo {
+  finish(bytes: number, lines: number, unterminated: boolean): DumpInfo {
+    this.warnIfCut(bytes, lines, unterminated);
     this.endBlock(lines + 1, bytes);
     if (this.pendingDropped > 0 && this.items === 0) this.pending = [];
     if (this.items === 0 && this.goroutines === 0) {
@@ -194,7 +199,8 @@ class DumpParser {
       );
     }
     if (this.declaredTotal !== null && this.sawRecord && this.declaredTotal !== this.goroutines) {
-      this.warn(this.lastLine, -1, `the profile header says total ${this.declaredTotal} but its records count ${this.goroutines} goroutines (truncated?)`);
+      this.warn(this.lastLine, -1, `the profile header says total ${this.declaredTotal} but its records count ${this.goroutines} goroutines ` +
+        `(${this.declaredTotal > this.goroutines ? `the dump is likely cut after line ${this.lastLine}` : 'damaged records'})`);
     }
     return {
       name: this.name,
@@ -214,6 +220,35 @@ class DumpParser {
     };
   }
 
+  /**
+   * A dump that ends where the runtime would not have ended it: inside a line of the dump (no
+   * final newline), or inside a goroutine's stack (a goroutine other than the main one whose
+   * frames stop without the "created by" line the runtime prints last, or with no frame at all).
+   * Only the last goroutine can show a cut, and a cut right after a whole goroutine shows none.
+   * What was decodable is kept; the warning says where the file was likely cut.
+   */
+  private warnIfCut(bytes: number, lines: number, unterminated: boolean): void {
+    const lastPending = this.pending.length > 0 ? this.pending[this.pending.length - 1] : null;
+    const inDump = this.goroutine !== null || this.record !== null || this.state === 'runtimeStack' ||
+      (lastPending !== null && lastPending.line === lines && looksLikeDumpLine(lastPending.text));
+    if (unterminated && inDump) {
+      this.warn(lines, -1, `the file ends inside this line, at byte ${bytes} (no newline after it): the dump is likely cut there`);
+      return;
+    }
+    const g = this.goroutine;
+    if (!g || g.stackUnavailable || g.ancestors.length > 0 || this.state !== 'frames') return;
+    const frames = g.own.frames;
+    // Before Go 1.21 a deep stack was cut after 100 frames ("...additional frames elided...").
+    if (frames.length > 0 && g.elidedAt === frames.length) return;
+    const last = frames.length > 0 ? frames[frames.length - 1].func : '';
+    if (frames.length === 0) {
+      this.warn(lines, -1, `goroutine ${g.header.id} (line ${g.lineNumber}) has no stack: the dump is likely cut after line ${lines}, at byte ${bytes}`);
+    } else if (g.header.id > 1 && g.own.createdBy === null && !STACK_ROOTS.has(last)) {
+      this.warn(lines, -1, `goroutine ${g.header.id} (line ${g.lineNumber}): its stack ends without the "created by" line the runtime prints last: ` +
+        `the dump is likely cut after line ${lines}, at byte ${bytes}`);
+    }
+  }
+
   private format(): DumpFormat {
     if (this.sawRecord) return 'debug=1';
     if (this.fatalError !== null) return 'fatal';
@@ -228,7 +263,7 @@ class DumpParser {
     try {
       const header = parseGoroutineHeader(text);
       if (header && header.unknown.length > 0) {
-        this.warn(lineNumber, offset, `goroutine ${header.id}: unknown header item${header.unknown.length > 1 ? 's' : ''} ${header.unknown.map((u) => `"${u}"`).join(', ')}`);
+        this.warn(lineNumber, offset, `goroutine ${header.id}: unknown header item${header.unknown.length > 1 ? 's' : ''} ${header.unknown.map((u) => quoteText(u)).join(', ')}`);
       }
       return header;
     } catch (e) {
@@ -289,8 +324,9 @@ class DumpParser {
       }
       this.completeDanglingLines(lineNumber, offset);
     }
-    if (c === 0x63 /* c */ && text.startsWith('created by ')) {
-      const m = CREATED_BY.exec(text)!;
+    const createdBy = c === 0x63 /* c */ ? CREATED_BY.exec(text) : null;
+    if (createdBy) {
+      const m = createdBy;
       this.flushPending('inside a goroutine stack');
       this.pendingCreatedBy = [m[1], m[2] !== undefined ? Number(m[2]) : null, lineNumber];
       this.state = 'createdByLocation';
@@ -527,7 +563,7 @@ class DumpParser {
       return;
     }
     const where = offset >= 0 ? ` (byte ${offset})` : '';
-    this.warnings.push({ line, offset, message: `${this.name}: line ${line}${where}: ${message}` });
+    this.warnings.push({ line, offset, message: printable(`${this.name}: line ${line}${where}: ${message}`) });
   }
 }
 
@@ -541,6 +577,12 @@ function isFunctionLine(text: string): boolean {
   return text.lastIndexOf(' ', open) < 0;
 }
 
+/** True when a line outside any block still looks like a piece of a dump (a cut header, frame or record). */
+function looksLikeDumpLine(text: string): boolean {
+  return text.startsWith('goroutine ') || 'goroutine '.startsWith(text) || text.startsWith('created by ') || 'created by '.startsWith(text) ||
+    text.startsWith('\t') || text.startsWith('#') || /^\d+ @/.test(text) || isFunctionLine(text);
+}
+
 /** True when a line inside a goroutine looks like part of a stack (so a dangling frame is just incomplete). */
 function isDumpShaped(text: string, c: number): boolean {
   return isFunctionLine(text) || (c === 0x63 && text.startsWith('created by ')) || (c === 0x2e && (ELIDED.test(text) || text === ELIDED_OLD)) || ORIGINATING.test(text);
@@ -548,5 +590,5 @@ function isDumpShaped(text: string, c: number): boolean {
 
 function quoteLine(text: string): string {
   const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  return JSON.stringify(shown);
+  return printable(JSON.stringify(shown));
 }
