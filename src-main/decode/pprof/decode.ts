@@ -5,7 +5,7 @@
 // counts equal to the sample types, references to existing IDs, no duplicate or zero IDs).
 
 import * as zlib from 'node:zlib';
-import { DecodeError } from '../errors.ts';
+import { DecodeError, quoteText } from '../errors.ts';
 import { fileSource } from '../source.ts';
 import type { Label, Line, Location, Mapping, Profile, ProfileFunction, Sample, ValueType } from './model.ts';
 import { WireError, WireReader, WireType } from './wire.ts';
@@ -104,6 +104,10 @@ export function decodeProfile(name: string, bytes: Uint8Array): Profile {
   } catch (e) {
     if (e instanceof WireError) {
       const where = gzipped ? ' (in the decompressed data)' : '';
+      // A cut file is reported where it ends, with the field it ends inside of.
+      if (e.kind === 'truncated') {
+        throw new DecodeError(name, proto.length, 'truncated', `${e.detail}, which starts at byte ${e.offset}: expected more data (truncated file?)${where}`);
+      }
       throw new DecodeError(name, e.offset, e.kind, `${e.detail}${where}`);
     }
     throw e;
@@ -270,7 +274,7 @@ class ProfileDecoder {
     }
 
     if (this.strings.length > 0 && this.strings[0] !== '') {
-      throw new WireError(this.firstStringAt, 'corrupt', `string_table[0] is "${this.strings[0].slice(0, 40)}": expected the empty string`);
+      throw new WireError(this.firstStringAt, 'corrupt', `string_table[0] is ${quoteText(this.strings[0])}: expected the empty string`);
     }
     const str = (ref: StringRef, what: string) => this.resolve(ref, what);
     const valueType = (v: { type: StringRef; unit: StringRef }, what: string): ValueType => ({ type: str(v.type, what), unit: str(v.unit, what) });

@@ -2,8 +2,39 @@
 // it reads a profile (Profile.RemoveUninteresting → Prune): every report and summary of a profile
 // sees its stacks pruned.
 
+import * as v8 from 'node:v8';
 import type { Profile, Sample } from './model.ts';
 import { profileIndex } from './model.ts';
+
+/**
+ * What RE2 (Go's regexp) refuses and V8's linear-time engine cannot run: backreferences,
+ * lookarounds, repeat counts over 1000. pprof reports such a pattern and does not prune.
+ */
+const NOT_RE2 = /\\[1-9]|\\k<|\(\?<?[=!]/;
+const REPEAT = /\{(\d+)(?:,(\d*))?\}/g;
+
+function re2Refuses(pattern: string): boolean {
+  if (NOT_RE2.test(pattern)) return true;
+  for (const m of pattern.matchAll(REPEAT)) if (Number(m[1]) > 1000 || Number(m[2] || 0) > 1000) return true;
+  return false;
+}
+
+let linearFallback = false;
+
+/**
+ * The patterns come from the file: a hostile `(a+)+$` would make V8's backtracking engine run
+ * for hours where RE2 takes linear time. With this flag V8 switches a regexp that backtracks
+ * too much to its linear-time engine (measured: 13 ms for `(a+)+b` against a 41-character name,
+ * which the backtracking engine does not finish in minutes).
+ */
+function compileFromFile(pattern: string): RegExp | null {
+  if (re2Refuses(pattern)) return null;
+  if (!linearFallback) {
+    v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+    linearFallback = true;
+  }
+  return new RegExp(`^(${pattern})$`);
+}
 
 const RESERVED_NAMES = ['(anonymous namespace)', 'operator()'];
 
@@ -25,14 +56,16 @@ function simplifyFunctionName(name: string): string {
  */
 export function pruneFrames(p: Profile): Profile {
   if (p.dropFrames === '') return p;
-  let drop: RegExp;
+  let drop: RegExp | null;
   let keep: RegExp | null = null;
   try {
-    drop = new RegExp(`^(${p.dropFrames})$`);
-    if (p.keepFrames !== '') keep = new RegExp(`^(${p.keepFrames})$`);
+    drop = compileFromFile(p.dropFrames);
+    if (p.keepFrames !== '') keep = compileFromFile(p.keepFrames);
   } catch {
-    return p; // pprof reports the bad expression and reports on the unpruned profile
+    drop = null;
   }
+  // pprof reports a bad expression and reports on the unpruned profile.
+  if (drop === null || (p.keepFrames !== '' && keep === null)) return p;
   const idx = profileIndex(p);
   const matches = new Map<string, boolean>();
   const pruneFromHere = (name: string): boolean => {

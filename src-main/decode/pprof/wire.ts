@@ -76,7 +76,7 @@ export class WireReader {
     let v = 0n;
     let shift = 0n;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new WireError(start, 'truncated', 'the data ends inside a varint');
+      if (this.pos >= this.end) throw this.overrun(start, 'a varint');
       const b = this.buf[this.pos++];
       v |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) return v & 0xffffffffffffffffn;
@@ -91,7 +91,7 @@ export class WireReader {
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < 10; i++) {
-      if (this.pos >= this.end) throw new WireError(start, 'truncated', 'the data ends inside a varint');
+      if (this.pos >= this.end) throw this.overrun(start, 'a varint');
       const b = this.buf[this.pos++];
       if (i < 4) lo |= (b & 0x7f) << (7 * i);
       else if (i === 4) {
@@ -109,7 +109,17 @@ export class WireReader {
   }
 
   private truncatedVarint(): WireError {
-    return new WireError(this.pos, 'truncated', 'the data ends inside a varint');
+    return this.overrun(this.pos, 'a varint');
+  }
+
+  /**
+   * A value at `at` that does not fit: past the end of the whole buffer the data stops early (a
+   * cut file); past the end of an enclosing message, lengths do not nest (damage).
+   */
+  private overrun(at: number, what: string): WireError {
+    return this.end >= this.buf.length
+      ? new WireError(at, 'truncated', `the data ends inside ${what}`)
+      : new WireError(at, 'corrupt', `${what} runs past the end of its enclosing message (at byte ${this.end})`);
   }
 
   /** A field key: returns the field number and sets `wireType`. */
@@ -133,7 +143,11 @@ export class WireReader {
     const at = this.pos;
     const n = this.int64();
     const end = this.pos + n;
-    if (n < 0 || end > this.end) throw new WireError(at, 'truncated', `length ${n} runs past the end of its message (${this.end - this.pos} bytes left)`);
+    if (n < 0 || end > this.end) {
+      const left = this.end - this.pos;
+      if (n >= 0 && this.end >= this.buf.length) throw new WireError(at, 'truncated', `the data ends inside a field of length ${n} (${left} bytes left)`);
+      throw new WireError(at, 'corrupt', `length ${n} runs past the end of its message (${left} bytes left)`);
+    }
     return end;
   }
 
@@ -158,7 +172,7 @@ export class WireReader {
   }
 
   private advance(n: number): void {
-    if (this.pos + n > this.end) throw new WireError(this.pos, 'truncated', `the data ends inside a ${n}-byte field`);
+    if (this.pos + n > this.end) throw this.overrun(this.pos, `a ${n}-byte field`);
     this.pos += n;
   }
 
