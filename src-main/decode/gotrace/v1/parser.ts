@@ -26,6 +26,11 @@ export interface V1Trace {
   readonly inlineStrings: string[];
   /** Nanoseconds per tick (from the Frequency event). */
   readonly nsPerTick: number;
+  /**
+   * Damage at the end that left every event readable (the file cut inside its trailing stack
+   * table): to report after the events, which have no stack where theirs is missing.
+   */
+  readonly truncation: DecodeError | null;
 }
 
 interface RawEvent {
@@ -39,7 +44,9 @@ interface RawEvent {
 
 interface Proc {
   p: number;
+  /** The P's current batch, and the index of its next event (shift() is linear in the batch size). */
   events: V1Event[];
+  next: number;
   done: boolean;
 }
 
@@ -50,8 +57,24 @@ export function parseV1(file: string, data: Uint8Array, version: number): V1Trac
   return new Parser(file, data, version).parse();
 }
 
+/** A record the file ends inside of: its start, and what it is. */
+interface CutRecord {
+  readonly offset: number;
+  readonly what: string;
+}
+
 class Parser {
   private off = 16;
+  /** The bytes read: the file, or the file up to the record it ends inside of. */
+  private data: Uint8Array;
+  private readonly fileSize: number;
+  private cutRecord: CutRecord | null = null;
+  /** Offset of the Frequency event: the footer (frequency, then stack table) starts there. */
+  private footerAt = -1;
+  /** Stack IDs the stack table defines (also those without frames), and the ones events use that it does not. */
+  private readonly definedStacks = new Set<number>();
+  private readonly missingStacks = new Set<number>();
+  private eventsMissingStacks = 0;
   private readonly strings = new Map<number, string>();
   private readonly inlineStrings: string[] = [];
   private readonly inlineIndex = new Map<string, number>();
@@ -68,7 +91,10 @@ class Parser {
   private lastP = 0;
   private readonly lastGs = new Map<number, number>();
 
-  constructor(private readonly file: string, private readonly data: Uint8Array, private readonly version: number) {}
+  constructor(private readonly file: string, data: Uint8Array, private readonly version: number) {
+    this.data = data;
+    this.fileSize = data.length;
+  }
 
   private fail(offset: number, detail: string, code: 'corrupt' | 'truncated' = 'corrupt'): DecodeError {
     return new DecodeError(this.file, offset, code, detail);
@@ -76,9 +102,17 @@ class Parser {
 
   parse(): V1Trace {
     this.collectBatchesAndCPUSamples();
+    if (this.footerAt < 0) {
+      // Without the footer no tick can be turned into time: nothing is decodable.
+      const inside = this.cutRecord ? `, inside ${this.cutRecord.what} at byte ${this.cutRecord.offset}` : '';
+      throw this.fail(this.fileSize,
+        `trace ends before its footer${inside}: expected a Frequency event and the stack table after the last batch ` +
+        `(a go 1.${this.version} trace writes them last, and without the frequency none of its events can be timed; trace likely truncated)`,
+        'truncated');
+    }
     const events = this.mergeBatches();
     if (this.ticksPerSec === 0) {
-      throw this.fail(this.data.length, 'no Frequency event: expected one after the last batch (trace likely truncated)', 'truncated');
+      throw this.fail(this.footerAt, 'no Frequency event in the footer: expected one after the last batch');
     }
     if (events.length > 0) {
       const minTs = events[0].ts;
@@ -92,8 +126,25 @@ class Parser {
     this.validate(events);
     return {
       version: this.version, events, stacks: this.stacks, pcs: this.pcs, strings: this.strings,
-      inlineStrings: this.inlineStrings, nsPerTick: 1e9 / this.ticksPerSec,
+      inlineStrings: this.inlineStrings, nsPerTick: 1e9 / this.ticksPerSec, truncation: this.footerTruncation(),
     };
+  }
+
+  /**
+   * The stack table is the last thing in the file: when the file ends inside a record of the
+   * footer, or events use stacks the table lacks (the runtime writes every stack an event uses),
+   * the file was cut inside it. Every event is there; what is lost is stacks.
+   */
+  private footerTruncation(): DecodeError | null {
+    if (!this.cutRecord && this.missingStacks.size === 0) return null;
+    const inside = this.cutRecord ? `, inside ${this.cutRecord.what} at byte ${this.cutRecord.offset}` : '';
+    const lost = this.missingStacks.size > 0
+      ? `but ${this.missingStacks.size} stack${this.missingStacks.size === 1 ? '' : 's'} used by ${this.eventsMissingStacks} ` +
+        `event${this.eventsMissingStacks === 1 ? '' : 's'} ${this.missingStacks.size === 1 ? 'is' : 'are'} missing, so those events have no stack`
+      : 'but the rest of the stack table is lost';
+    return this.fail(this.fileSize,
+      `trace ends inside its footer (frequency and stack table, from byte ${this.footerAt})${inside}: ` +
+      `every event is read, ${lost} (trace likely truncated)`, 'truncated');
   }
 
   // ---- raw reading ---------------------------------------------------------------------------
@@ -194,12 +245,25 @@ class Parser {
     return { typ, args, message, batchP: 0, offset };
   }
 
-  /** First pass: where each P's batches start, and every CPU sample. */
+  /**
+   * First pass: where each P's batches start, and every CPU sample. A file that ends inside a
+   * record is read up to that record (the second pass never sees it), and the cut is remembered.
+   */
   private collectBatchesAndCPUSamples(): void {
     let curP = 0;
     for (;;) {
-      const raw = this.readRawEvent(false, false);
+      const start = this.off;
+      let raw: RawEvent | null;
+      try {
+        raw = this.readRawEvent(false, false);
+      } catch (e) {
+        if (!(e instanceof DecodeError) || e.code !== 'truncated') throw e;
+        this.cutRecord = { offset: start, what: recordName(this.data[start], this.version) };
+        this.data = this.data.subarray(0, start);
+        break;
+      }
       if (raw === null) break;
+      if (raw.typ === V1.Frequency && this.footerAt < 0) this.footerAt = raw.offset;
       if (raw.typ === V1.None) continue;
       if (raw.typ === V1.Batch) {
         let list = this.batchOffsets.get(raw.batchP);
@@ -266,8 +330,9 @@ class Parser {
       case V1.Stack: {
         if (raw.args.length < 2) throw this.fail(raw.offset, 'stack record has too few arguments: expected at least 2');
         const [id, size] = raw.args;
-        if (size > 1000) throw this.fail(raw.offset, `stack with ${size} frames: expected at most 1000`);
+        if (size < 0 || size > 1000) throw this.fail(raw.offset, `stack with ${size < 0 ? '2^64-1' : size} frames: expected at most 1000`);
         if (raw.args.length !== 2 + 4 * size) throw this.fail(raw.offset, `stack record has ${raw.args.length} arguments: expected ${2 + 4 * size}`);
+        this.definedStacks.add(id >>> 0);
         if (id !== 0 && size > 0) {
           const pcs: number[] = new Array(size);
           for (let i = 0; i < size; i++) {
@@ -333,8 +398,8 @@ class Parser {
     this.cpuSamples.sort((a, b) => a.ts - b.ts);
     // Go visits the Ps in map order (random); ascending P order makes our result deterministic.
     // The two differ only in the order of events with equal timestamps.
-    const all: Proc[] = [...this.batchOffsets.keys()].sort((a, b) => a - b).map((p) => ({ p, events: [], done: false }));
-    all.push({ p: PROFILE_P, events: this.cpuSamples, done: false });
+    const all: Proc[] = [...this.batchOffsets.keys()].sort((a, b) => a - b).map((p) => ({ p, events: [], next: 0, done: false }));
+    all.push({ p: PROFILE_P, events: this.cpuSamples, next: 0, done: false });
     const states = new Map<number, GState>();
     const frontier: FrontierItem[] = [];
     let available: Proc[] = [...all];
@@ -343,7 +408,7 @@ class Parser {
       for (let i = 0; i < available.length; i++) {
         const proc = available[i];
         let removed = false;
-        while (proc.events.length === 0) {
+        while (proc.next === proc.events.length) {
           const evs = proc.p === PROFILE_P ? null : this.loadBatch(proc.p);
           if (evs === null) {
             proc.done = true;
@@ -354,12 +419,13 @@ class Parser {
             break;
           }
           proc.events = evs;
+          proc.next = 0;
         }
         if (removed) continue;
-        const ev = proc.events[0];
+        const ev = proc.events[proc.next];
         const t = stateTransition(ev);
         if (!transitionReady(t.g, states.get(t.g) ?? DEAD, t.init)) continue;
-        proc.events.shift();
+        proc.next++;
         available[i] = available[available.length - 1];
         available.pop();
         heapPush(frontier, { ev, proc });
@@ -368,7 +434,7 @@ class Parser {
       if (frontier.length === 0) {
         const stuck = all.find((p) => !p.done);
         if (stuck) {
-          throw this.fail(stuck.events[0]?.offset ?? -1, `no consistent ordering of events possible (P ${stuck.p} cannot proceed): expected causally consistent batches`);
+          throw this.fail(stuck.events[stuck.next]?.offset ?? -1, `no consistent ordering of events possible (P ${stuck.p} cannot proceed): expected causally consistent batches`);
         }
         break;
       }
@@ -612,9 +678,24 @@ class Parser {
         }
       }
       // References to unknown or empty stacks become "no stack".
-      if (ev.stk !== 0 && !(this.stacks.get(ev.stk)?.length)) ev.stk = 0;
+      if (ev.stk !== 0 && !(this.stacks.get(ev.stk)?.length)) {
+        if (!this.definedStacks.has(ev.stk)) {
+          this.missingStacks.add(ev.stk);
+          this.eventsMissingStacks++;
+        }
+        ev.stk = 0;
+      }
     }
   }
+}
+
+/** "a String record", "a GoCreate event": what the record starting with `b` is, for a message. */
+function recordName(b: number, version: number): string {
+  const typ = (b & 0x3f) as V1;
+  if (typ === V1.None || typ >= V1.Count || V1_SPECS[typ].since > version) return 'a record';
+  if (typ === V1.String || typ === V1.Stack) return `a ${V1_SPECS[typ].name} record`;
+  if (typ === V1.Batch) return 'a batch header';
+  return `a ${V1_SPECS[typ].name} event`;
 }
 
 // ---- the ordering rules (Go's tracev1/order.go) ----------------------------------------------

@@ -20,6 +20,8 @@ class V1Reader implements TraceReader {
   private converter: V1Converter | null = null;
   private syncs = 0;
   private done = false;
+  /** Damage reported after the last event and its Sync (a file cut inside its stack table). */
+  private damage: DecodeError | null = null;
   private read = 0;
   private closed = false;
 
@@ -41,13 +43,19 @@ class V1Reader implements TraceReader {
   }
 
   next(): TraceEvent | null {
-    if (this.done) return null;
+    if (this.done) {
+      const damage = this.damage;
+      this.damage = null;
+      if (damage) throw damage;
+      return null;
+    }
     if (!this.converter) {
       const data = this.source.read(0, this.source.size);
       this.read = data.length;
       try {
         const trace = parseV1(this.source.name, data, Number(this.format.slice(2)));
         this.nsPerTick = trace.nsPerTick;
+        this.damage = trace.truncation;
         this.converter = new V1Converter(trace);
       } catch (e) {
         this.done = true;
@@ -62,6 +70,7 @@ class V1Reader implements TraceReader {
     } catch (e) {
       if (!(e instanceof UnexpectedEvent)) throw e;
       this.done = true;
+      this.damage = null;
       throw new DecodeError(this.source.name, e.event.offset, 'corrupt', `${e.message}: expected an event Go's reader converts`);
     }
     if (ev === null) {

@@ -68,7 +68,11 @@ export class BatchReader {
     // Start a fresh chunk at the unread byte. Views handed out earlier keep the old chunk alive
     // until their generation is dropped.
     if (this.chunkBuffer.length === CHUNK) this.retired.push({ buffer: this.chunkBuffer, lastGen: this.chunkLastGen });
-    const buffer = n <= CHUNK ? (this.free.pop() ?? new Uint8Array(CHUNK)) : new Uint8Array(n);
+    // The rest of a small file gets a buffer of its own size: a fresh 8 MB one cost more in page
+    // faults than the decoding (the 4.6 KB annotations.go122 trace cut at each of its bytes:
+    // 5.5 ms per decode with it, 0.4 ms without).
+    const rest = this.source.size - fileOffset;
+    const buffer = n > CHUNK ? new Uint8Array(n) : rest < CHUNK ? new Uint8Array(Math.max(n, rest)) : (this.free.pop() ?? new Uint8Array(CHUNK));
     const got = this.source.readInto(buffer, fileOffset);
     this.chunkBuffer = buffer;
     this.chunk = got === buffer.length ? buffer : buffer.subarray(0, got);
@@ -135,8 +139,8 @@ export class BatchReader {
     const time = this.uvarint('a batch header (timestamp)');
     const sizeOffset = this.offset;
     const size = this.uvarint('a batch header (size)');
-    if (size > MAX_BATCH_SIZE) {
-      throw new DecodeError(this.source.name, sizeOffset, 'corrupt', `invalid batch size ${size}: expected at most ${MAX_BATCH_SIZE}`);
+    if (size < 0 || size > MAX_BATCH_SIZE) {
+      throw new DecodeError(this.source.name, sizeOffset, 'corrupt', `invalid batch size ${size < 0 ? '2^64-1' : size}: expected at most ${MAX_BATCH_SIZE}`);
     }
     const avail = this.ensure(size);
     if (avail < size) {

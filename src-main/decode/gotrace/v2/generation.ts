@@ -35,13 +35,16 @@ class BodyReader {
   get done(): boolean {
     return this.pos >= this.batch.data.length;
   }
-  fail(detail: string): DecodeError {
-    return new DecodeError(this.file, this.batch.dataOffset + this.pos, 'corrupt', detail);
+  fail(detail: string, at = this.pos): DecodeError {
+    return new DecodeError(this.file, this.batch.dataOffset + at, 'corrupt', detail);
   }
   byte(): number {
     if (this.done) throw this.fail('unexpected end of batch: expected another byte');
     return this.batch.data[this.pos++];
   }
+  /** The last uvarint read, as read (without the mapping of 2^64−1 to −1). */
+  last = 0;
+  /** A uvarint; 2^64−1 (and anything that rounds to 2^64) reads as Go's int64 −1. */
   uvarint(): number {
     const data = this.batch.data;
     let result = 0;
@@ -49,7 +52,10 @@ class BodyReader {
     for (let i = 0; i < 10 && this.pos < data.length; i++) {
       const b = data[this.pos++];
       result += (b & 0x7f) * mul;
-      if (b < 0x80) return result >= 18446744073709551616 ? -1 : result;
+      if (b < 0x80) {
+        this.last = result;
+        return result >= 18446744073709551616 ? -1 : result;
+      }
       mul *= 128;
     }
     throw this.fail('invalid or unterminated uvarint: expected a complete uvarint inside the batch');
@@ -60,6 +66,11 @@ class BodyReader {
     this.pos += n;
     return b;
   }
+}
+
+/** A size as read, for a message: the −1 of a 2^64−1 uvarint shown as what was written. */
+function sizeText(n: number): string {
+  return n === -1 ? '2^64-1' : String(n);
 }
 
 export class Generation {
@@ -77,6 +88,14 @@ export class Generation {
   snapSec = 0n;
   snapNsec = 0;
   readonly experimentalBatches = new Map<string, ExperimentalBatch[]>();
+  /** File offset of the generation's first batch (−1 before one is added). */
+  firstOffset = -1;
+  /**
+   * Strings batches seen. The runtime writes a generation's string table after everything else
+   * in it, so a generation at the end of a file without one was cut (Go's own synthetic test
+   * traces aside, which is why this only ever explains an error, never makes one).
+   */
+  stringBatches = 0;
 
   /** Strings by ID: dense below DENSE_LIMIT (the runtime counts from 1), a Map beyond. */
   private readonly denseStrings: (string | undefined)[] = [];
@@ -91,6 +110,7 @@ export class Generation {
 
   /** Files one batch under its kind (Go's processBatch). */
   add(b: Batch): void {
+    if (this.firstOffset < 0) this.firstOffset = b.offset;
     if (this.minTs < 0 || b.time < this.minTs) this.minTs = b.time;
     const first = b.data.length > 0 ? b.data[0] : -1;
     if (b.exp !== 0) {
@@ -100,6 +120,7 @@ export class Generation {
       // A copy: the batch's bytes are in a chunk that is reused once the generation is done.
       list.push({ thread: b.m, data: b.data.slice() });
     } else if (first === Ev.Strings) {
+      this.stringBatches++;
       this.addStrings(b);
     } else if (first === Ev.Stacks) {
       this.addStacks(b);
@@ -121,8 +142,10 @@ export class Generation {
       const ev = r.byte();
       if (ev !== Ev.String) throw r.fail(`expected a string record (0x05) in a strings batch, found 0x${ev.toString(16)}`);
       const id = r.uvarint();
+      const lenAt = r.pos;
       const len = r.uvarint();
-      if (len > MAX_STRING_SIZE) throw r.fail(`invalid string size ${len}: expected at most ${MAX_STRING_SIZE}`);
+      // −1 is how a uvarint of 2^64−1 reads (see uvarint): as a size it is just too large.
+      if (len < 0 || len > MAX_STRING_SIZE) throw r.fail(`invalid string size ${sizeText(len)}: expected at most ${MAX_STRING_SIZE}`, lenAt);
       const s = utf8.decode(r.bytes(len));
       if (id === 0 || this.hasString(id)) throw r.fail(`duplicate string ID ${id}: expected unique string IDs within a generation`);
       if (id < DENSE_LIMIT) {
@@ -141,8 +164,9 @@ export class Generation {
       const ev = r.byte();
       if (ev !== Ev.Stack) throw r.fail(`expected a stack record (0x03) in a stacks batch, found 0x${ev.toString(16)}`);
       const id = r.uvarint();
+      const nAt = r.pos;
       const n = r.uvarint();
-      if (n > MAX_FRAMES_PER_STACK) throw r.fail(`invalid stack size ${n}: expected at most ${MAX_FRAMES_PER_STACK} frames`);
+      if (n < 0 || n > MAX_FRAMES_PER_STACK) throw r.fail(`invalid stack size ${sizeText(n)}: expected at most ${MAX_FRAMES_PER_STACK} frames`, nAt);
       const pcs = new Array<number>(n);
       for (let i = 0; i < n; i++) {
         const pc = r.uvarint();
@@ -182,7 +206,11 @@ export class Generation {
       const ev = r.byte();
       if (ev === Ev.Frequency) {
         if (this.nsPerUnit !== 0) throw r.fail('found a second frequency event: expected one per generation');
-        const freq = r.uvarint();
+        // A uint64 on the wire: the −1 of uvarint() is 2^64−1 here.
+        r.uvarint();
+        const freq = r.last;
+        // Go would divide by zero and time every event +Inf; there is no such clock.
+        if (freq === 0) throw r.fail('invalid frequency 0: expected a positive number of clock ticks per second');
         // Go: frequency(1.0 / (float64(f) / 1e9)), same operation order for identical rounding.
         this.nsPerUnit = 1.0 / (freq / 1e9);
       } else if (ev === Ev.ClockSnapshot && this.version >= 25) {

@@ -118,6 +118,13 @@ function procScope(id: number): ResourceID {
 }
 const NO_SCOPE: ResourceID = Object.freeze({ kind: 'none', id: NONE }) as ResourceID;
 
+/**
+ * An event naming a stack or string its generation's tables lack. In a trace cut before the end
+ * of its last generation this is what the cut looks like (the tables come last), so the reader
+ * may report it as the truncation it is.
+ */
+export class UnresolvedReference extends DecodeError {}
+
 export class Ordering {
   private readonly gStates = new IdTable<GState>();
   private readonly pStates = new IdTable<PState>();
@@ -252,8 +259,13 @@ export class Ordering {
   // ---- errors and context checks ------------------------------------------------------------
 
   private fail(detail: string): DecodeError {
-    return new DecodeError(this.file, this.ev.offset, 'corrupt',
-      `broken trace in generation ${this.genNum}: ${detail} (${this.evName()} on thread ${this.m})`);
+    return new DecodeError(this.file, this.ev.offset, 'corrupt', this.failDetail(detail));
+  }
+  private failReference(detail: string): UnresolvedReference {
+    return new UnresolvedReference(this.file, this.ev.offset, 'corrupt', this.failDetail(detail));
+  }
+  private failDetail(detail: string): string {
+    return `broken trace in generation ${this.genNum}: ${detail} (${this.evName()} on thread ${this.m})`;
   }
   private evName(): string {
     return TIMED_SPECS[this.ev.typ]?.name ?? `event ${this.ev.typ}`;
@@ -289,12 +301,12 @@ export class Ordering {
     const stacks = spec.stacks;
     for (let k = 0; k < stacks.length; k++) {
       const id = args[stacks[k]];
-      if (id !== 0 && !this.gen.hasStack(id)) throw this.fail(`found invalid stack ID ${id}`);
+      if (id !== 0 && !this.gen.hasStack(id)) throw this.failReference(`found invalid stack ID ${id}`);
     }
     const strings = spec.strings;
     for (let k = 0; k < strings.length; k++) {
       const id = args[strings[k]];
-      if (id !== 0 && !this.gen.hasString(id)) throw this.fail(`found invalid string ID ${id}`);
+      if (id !== 0 && !this.gen.hasString(id)) throw this.failReference(`found invalid string ID ${id}`);
     }
   }
 
@@ -722,7 +734,7 @@ export class Ordering {
     if (this.activeTasks.has(id)) throw this.fail(`task ID conflict: ${id}`);
     // Parent 0 is the background task, which Go reports as "no parent".
     const parent = a[1] === 0 ? NO_TASK : a[1];
-    if (!this.gen.hasString(a[2])) throw this.fail(`invalid string ID ${a[2]}`);
+    if (!this.gen.hasString(a[2])) throw this.failReference(`invalid string ID ${a[2]}`);
     const name = this.gen.string(a[2]);
     this.activeTasks.set(id, { name, parent });
     this.requireUserCtx();
@@ -747,7 +759,7 @@ export class Ordering {
     this.requireUserCtx();
     const task = this.ev.args[0];
     const nameID = this.ev.args[1];
-    if (!this.gen.hasString(nameID)) throw this.fail(`invalid string ID ${nameID}`);
+    if (!this.gen.hasString(nameID)) throw this.failReference(`invalid string ID ${nameID}`);
     const s = this.gStates.get(this.curG);
     if (!s) throw this.fail(`region event without known state for current goroutine ${this.curG}`);
     return { s, task, name: this.gen.string(nameID) };

@@ -12,13 +12,16 @@ import {
 import { BatchReader, type Batch } from './batch.ts';
 import * as cursor from './cursor.ts';
 import { Generation, type CPUSample } from './generation.ts';
-import { Ordering } from './order.ts';
+import { Ordering, UnresolvedReference } from './order.ts';
 
 // Module-local bindings: imported bindings are getter calls under tsx, and these are per-event calls.
 const { BatchCursor, heapInsert, heapRemove, heapUpdate, sortFrontier } = cursor;
 type BatchCursor = cursor.BatchCursor;
 
 const EMPTY_EXPERIMENTS: ReadonlyMap<string, readonly ExperimentalBatch[]> = new Map();
+/** No thread's next event can be ordered: what a generation missing some of its batches looks like. */
+class OrderingStalled extends DecodeError {}
+
 /** Absolute times below this stay absolute (origin 0): 2^52 ns ≈ 52 days of host uptime. */
 const ORIGIN_THRESHOLD_NS = 2 ** 52;
 
@@ -50,6 +53,13 @@ class V2Reader implements TraceReader {
   private spill: Batch | null = null;
   private spillErr: DecodeError | null = null;
   private spillErrSync = false;
+  /** Formats < 26: the file ends inside one of the current generation's batches (see explainDamage). */
+  private genCut: DecodeError | null = null;
+  /**
+   * Formats < 26: the current generation ends the file without its string table, which the
+   * runtime writes last: the file was likely cut before it (see explainDamage).
+   */
+  private genEndsWithoutStrings = false;
   private closed = false;
 
   constructor(private readonly source: ByteSource, readonly format: TraceFormat) {
@@ -108,7 +118,12 @@ class V2Reader implements TraceReader {
 
   next(): TraceEvent | null {
     if (this.done) return null;
-    const ev = this.nextUnfixed();
+    let ev: TraceEvent | null;
+    try {
+      ev = this.nextUnfixed();
+    } catch (e) {
+      throw this.explainDamage(e);
+    }
     if (ev === null) return null;
     // Monotonic fix-up: every event is strictly later than the previous one.
     if (ev.time <= this.lastTs) (ev as { time: number }).time = this.lastTs + 1;
@@ -139,13 +154,42 @@ class V2Reader implements TraceReader {
       }
       if (!success) {
         const head = frontier[0].ev;
-        throw new DecodeError(this.source.name, head.offset, 'corrupt',
+        throw new OrderingStalled(this.source.name, head.offset, 'corrupt',
           `broken trace in generation ${gen!.gen}: no thread's next event can be ordered (failed to advance); expected causally consistent batches`);
       }
     }
     const ev = this.order.next();
     if (!ev) throw new Error('invariant violation: advance successful, but queue is empty');
     return ev;
+  }
+
+  /**
+   * Ordering fails in a generation the file ends inside of (Go would call it a broken trace):
+   * that is the truncation, reported where the file ends. A generation that merely ends the
+   * file without its string table only explains events naming stacks or strings it lacks, and
+   * events that cannot be ordered for want of the batches after the cut (Go's own synthetic
+   * test traces have no tables, and some break other rules on purpose).
+   */
+  private explainDamage(e: unknown): unknown {
+    const g = this.gen;
+    // The cut itself, reported after the generation's events, needs no explaining.
+    if (!(e instanceof DecodeError) || !g || e === this.spillErr || e === this.readGenErr) return e;
+    const lost = `its events from byte ${e.offset} on are lost`;
+    if (this.genCut) return this.incompleteGeneration(this.genCut, g, lost, e.detail);
+    if (this.genEndsWithoutStrings && (e instanceof UnresolvedReference || e instanceof OrderingStalled)) {
+      return this.incompleteGeneration(null, g, lost, `no string table, which the runtime writes last; ${e.detail}`);
+    }
+    return e;
+  }
+
+  /**
+   * A generation lost to a file that ends inside it: where the file ends (`cause`, or a batch
+   * boundary), which generation, what of it is lost, and the symptom Go would report.
+   */
+  private incompleteGeneration(cause: DecodeError | null, g: Generation, lost: string, symptom: string): DecodeError {
+    const where = cause ? cause.detail.replace(/ \(trace likely truncated\)$/, '') : `trace ends at a batch boundary inside generation ${g.gen}`;
+    return new DecodeError(this.source.name, this.source.size, 'truncated',
+      `${where}; generation ${g.gen} (from byte ${g.firstOffset}) is incomplete: ${lost} [${symptom}] (trace likely truncated)`);
   }
 
   private tryAdvance(i: number, gen: Generation): boolean {
@@ -200,11 +244,20 @@ class V2Reader implements TraceReader {
     const g = new Generation(this.source.name, this.version);
     let any = false;
     for (;;) {
-      const b = this.batches.next();
+      let b;
+      try {
+        b = this.batches.next();
+      } catch (e) {
+        if (any && e instanceof DecodeError && e.code === 'truncated') {
+          throw this.incompleteGeneration(e, g, 'none of its events are read', 'no end-of-generation marker');
+        }
+        throw e;
+      }
       if (b === 'eof') {
         if (any) {
           throw new DecodeError(this.source.name, this.source.size, 'truncated',
-            `incomplete generation ${g.gen} at end of file: expected an end-of-generation marker (trace likely truncated)`);
+            `trace ends inside generation ${g.gen} (from byte ${g.firstOffset}): expected an end-of-generation marker, ` +
+            `so none of the generation's events are read (trace likely truncated)`);
         }
         return null;
       }
@@ -265,6 +318,7 @@ class V2Reader implements TraceReader {
       g.add(this.spill);
       this.spill = null;
     }
+    let atEnd = false;
     for (;;) {
       let b;
       try {
@@ -276,7 +330,10 @@ class V2Reader implements TraceReader {
         }
         throw e;
       }
-      if (b === 'eof') break;
+      if (b === 'eof') {
+        atEnd = true;
+        break;
+      }
       if (b === 'end-of-generation') {
         throw new DecodeError(this.source.name, this.batches.offset - 1, 'corrupt',
           `end-of-generation marker in a go ${this.format} trace: expected a batch header`);
@@ -293,7 +350,26 @@ class V2Reader implements TraceReader {
       }
       g.add(b);
     }
-    g.finish(this.batches.offset, (u) => this.toRelNs(u, g.nsPerUnit));
+    // Go reads a generation that fails its checks as corrupt; when the file ends inside it, the
+    // truth is that it was cut (its frequency or tables never came).
+    const cut = this.spillErr?.code === 'truncated' ? this.spillErr : null;
+    try {
+      g.finish(this.batches.offset, (u) => this.toRelNs(u, g.nsPerUnit));
+    } catch (e) {
+      if (!(e instanceof DecodeError)) throw e;
+      const symptom = e.detail.replace(/^generation \d+: /, '');
+      const lost = 'none of its events are read';
+      if (cut) throw this.incompleteGeneration(cut, g, lost, symptom);
+      if (atEnd && g.stringBatches === 0) throw this.incompleteGeneration(null, g, lost, `no string table, which the runtime writes last; ${symptom}`);
+      throw e;
+    }
+    // The runtime starts every generation with the status of each P and goroutine: one without
+    // any event batch at the end of the file is what is left of a cut one.
+    if (atEnd && g.batches.size === 0 && g.stringBatches === 0) {
+      throw this.incompleteGeneration(null, g, 'none of its events are read', 'nothing after its frequency batch');
+    }
+    this.genCut = cut;
+    this.genEndsWithoutStrings = atEnd && g.stringBatches === 0;
     return g;
   }
 
