@@ -3,7 +3,7 @@
 
 import { groupDumpFile, type DumpGroups, type GoroutineGroup } from '../../analyze/dump-groups.ts';
 import { parseArgs } from './args.ts';
-import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
+import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 
 export const dumpUsage = `usage: goroscope dump FILE [--json]
 
@@ -27,8 +27,8 @@ export async function dumpCommand(argv: string[]): Promise<number> {
 /** Prints the dump's warnings on stderr; true when there were any. */
 export function reportDumpWarnings(dump: DumpGroups): boolean {
   const { warnings, warningsDropped } = dump.info;
-  for (const w of warnings) process.stderr.write(`goroscope: warning: ${w.message}\n`);
-  if (warningsDropped > 0) process.stderr.write(`goroscope: warning: ${dump.file}: ${warningsDropped} more warnings not shown\n`);
+  for (const w of warnings) printErrorLine(`warning: ${w.message}`);
+  if (warningsDropped > 0) printErrorLine(`warning: ${dump.file}: ${warningsDropped} more warnings not shown`);
   return warnings.length > 0;
 }
 

@@ -5,7 +5,7 @@ import type { TraceEvent } from '../../decode/gotrace/model.ts';
 import { openTrace } from '../../decode/gotrace/reader.ts';
 import { DecodeError } from '../../decode/errors.ts';
 import { parseArgs } from './args.ts';
-import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
+import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 
 export const eventsUsage = `usage: goroscope events FILE [--format go|compact] [--limit N]
 
@@ -34,7 +34,7 @@ export async function eventsCommand(argv: string[]): Promise<number> {
   } catch (e) {
     if (!(e instanceof DecodeError)) throw e;
     await out.flush();
-    process.stderr.write(`goroscope: ${e.message}\n`);
+    printErrorLine(e.message);
     return EXIT_BAD_INPUT;
   } finally {
     reader.close();

@@ -6,7 +6,7 @@ import { GoroscopeService } from '../../service/service.ts';
 import { InvalidArgument } from '../../service/validate.ts';
 import type { IndexProgressEvent } from '../../service/types.ts';
 import { parseArgs, type ParsedArgs } from './args.ts';
-import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
+import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 import { ProgressLine } from './progress.ts';
 import { formatBytes, formatCount, formatDuration } from './units.ts';
 import { DecodeError } from '../../decode/errors.ts';
@@ -79,11 +79,12 @@ export async function indexCommand(argv: string[]): Promise<number> {
           await out.write(`${reused ? 'reused ' : 'indexed'} ${artefact.hash.slice(0, 12)}  ${file}  (${describeFormat(artefact)}, ` +
             `${contents(artefact)})\n`);
         }
-        if (artefact.warning) process.stderr.write(`goroscope: warning: ${artefact.warning} (indexed what was decodable before it)\n`);
+        // The library now holds what was decodable: indexing succeeded, with one line of warning.
+        if (artefact.warning) printErrorLine(`warning: ${artefact.warning} (indexed what was decodable before it)`);
       } catch (e) {
         progress.done();
         if (!(e instanceof DecodeError)) throw e;
-        process.stderr.write(`goroscope: ${e.message}\n`);
+        printErrorLine(e.message);
         status = EXIT_BAD_INPUT;
       }
     }
@@ -166,7 +167,7 @@ export async function queryCommand(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof InvalidArgument || e instanceof LibraryError) {
-      process.stderr.write(`goroscope: ${e.message}\n`);
+      printErrorLine(e.message);
       return EXIT_BAD_INPUT;
     }
     throw e;

@@ -1,6 +1,7 @@
 // The goroscope command line: dispatches to one module per command.
 
-import { EXIT_BAD_INPUT, reportError, UsageError } from './output.ts';
+import { DecodeError } from '../../decode/errors.ts';
+import { EXIT_BAD_INPUT, printErrorLine, reportError, reportInternalError, UsageError } from './output.ts';
 
 /** A command's code, loaded when it runs: a command pays only for the modules it uses. */
 type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number>; usage: string }> };
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`goroscope: unknown command "${name}" (see goroscope help)\n`);
+    printErrorLine(`unknown command "${name}" (see goroscope help)`);
     return EXIT_BAD_INPUT;
   }
   const { run, usage } = await command.load();
@@ -63,9 +64,9 @@ export async function main(argv: string[]): Promise<number> {
     // Loaded only here: commands that never open the library need not load SQLite.
     const { LibraryError } = await import('../../index/library.ts');
     if (e instanceof UsageError || e instanceof LibraryError) {
-      process.stderr.write(`goroscope: ${e.message}\n`);
+      printErrorLine(e.message);
       return EXIT_BAD_INPUT;
     }
-    return reportError(e);
+    return e instanceof DecodeError ? reportError(e) : reportInternalError(e);
   }
 }

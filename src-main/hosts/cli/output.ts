@@ -1,13 +1,20 @@
 // Terminal output shared by the commands: buffered writes that respect back-pressure, quiet exit
 // when the reader of a pipe goes away (`goroscope events FILE | head`), one-line errors.
 
-import { DecodeError } from '../../decode/errors.ts';
+import { DecodeError, printable, printableText } from '../../decode/errors.ts';
 
 /** Exit status for bad input and usage errors. */
 export const EXIT_BAD_INPUT = 2;
+/** Exit status for a failure of goroscope itself (a bug), distinct from the leak gate's 1. */
+export const EXIT_INTERNAL = 70;
 
 /** Thrown for wrong command-line usage; printed as one line, exit status 2. */
 export class UsageError extends Error {}
+
+/** Prints one line on stderr, "goroscope: …", with anything unprintable from the input escaped. */
+export function printErrorLine(message: string): void {
+  process.stderr.write(`goroscope: ${printable(message)}\n`);
+}
 
 /** Buffered stdout writer. */
 export class Output {
@@ -29,6 +36,8 @@ export class Output {
 
   async write(s: string): Promise<void> {
     if (this.closed) return;
+    // Names from the input (functions, wait reasons, labels) must not reach a terminal as escape sequences.
+    s = printableText(s);
     this.chunks.push(s);
     this.size += s.length;
     if (this.size >= 1 << 16) await this.flush();
@@ -56,8 +65,19 @@ export class Output {
 /** Prints an expected error as one line on stderr and returns the exit status. */
 export function reportError(e: unknown): number {
   if (e instanceof DecodeError || e instanceof UsageError) {
-    process.stderr.write(`goroscope: ${e.message}\n`);
+    printErrorLine(e.message);
     return EXIT_BAD_INPUT;
   }
   throw e;
+}
+
+/**
+ * A failure of goroscope itself: one line naming it and exit status 70, not a stack trace in the
+ * user's terminal (GOROSCOPE_DEBUG=1 prints the stack too).
+ */
+export function reportInternalError(e: unknown): number {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (process.env.GOROSCOPE_DEBUG) process.stderr.write(`${err.stack ?? err.message}\n`);
+  printErrorLine(`internal error: ${err.name}: ${err.message.split('\n')[0]} (a bug in goroscope: please report it with the input file; GOROSCOPE_DEBUG=1 shows where)`);
+  return EXIT_INTERNAL;
 }

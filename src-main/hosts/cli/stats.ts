@@ -1,4 +1,5 @@
-// `goroscope stats FILE [--json] [--partial]`: the summary of a trace.
+// `goroscope stats FILE [--json]`: the summary of a trace. A damaged one is summarised up to the
+// damage, as the library and the UI open it, with the damage on stderr and exit status 2.
 
 import { existsSync, statSync } from 'node:fs';
 import { sniffDump } from '../../decode/gdump/reader.ts';
@@ -7,19 +8,21 @@ import { defaultLibraryDir, Library, LibraryError, readHead, traceSummary } from
 import { summarizeTrace, type TraceSummary } from '../../analyze/trace-summary.ts';
 import { openTrace } from '../../decode/gotrace/reader.ts';
 import { parseArgs } from './args.ts';
-import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
+import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 import { ProgressLine } from './progress.ts';
 import { formatBytes, formatCount, formatDuration } from './units.ts';
 
-export const statsUsage = `usage: goroscope stats FILE|ARTEFACT [--json] [--partial] [--library DIR]
+export const statsUsage = `usage: goroscope stats FILE|ARTEFACT [--json] [--library DIR]
 
 Summarises an execution trace: events, goroutines, time by state and wait reason, GC cycles,
 stop-the-world pauses, user tasks/regions/logs, heap goal.
   --json      one JSON object (the same fields Go's reader yields for the fixtures' oracle)
-  --partial   for a damaged trace, also print the summary of what was decodable before the damage
 Served from the artefact library when the file's content is indexed there (identical numbers);
 ARTEFACT may be a content hash or a unique prefix of one.
-A damaged or unreadable file prints one line on stderr and exits with status 2.`;
+A damaged (e.g. truncated) trace is summarised up to the damage, as the library and the UI open
+it, and one line on stderr says what was lost and where; exit status 2. An unreadable file
+prints only that line (exit status 2). --partial, which used to ask for the summary of a damaged
+trace, is accepted and changes nothing.`;
 
 export async function statsCommand(argv: string[]): Promise<number> {
   const args = parseArgs(argv, { flags: ['json', 'partial'], valued: ['library'] });
@@ -30,7 +33,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
     await out.write(args.flags.has('json') ? JSON.stringify(fromIndex.summary, null, 2) + '\n' : renderSummary(fromIndex.summary));
     await out.flush();
     if (fromIndex.warning) {
-      process.stderr.write(`goroscope: ${fromIndex.warning}\n`);
+      printErrorLine(fromIndex.warning);
       return EXIT_BAD_INPUT;
     }
     return 0;
@@ -40,13 +43,15 @@ export async function statsCommand(argv: string[]): Promise<number> {
   const progress = new ProgressLine(statSync(args.positional[0]).size);
   const { summary, warning } = summarizeTrace(reader, (bytes, events) => progress.update(bytes, events));
   progress.done();
-  const out = new Output();
-  if (!warning || args.flags.has('partial')) {
+  // What was decodable before the damage, as indexing keeps it; when that is nothing but the
+  // reader's Sync markers, only the error.
+  if (!warning || summary.events > (summary.eventsByKind.Sync ?? 0)) {
+    const out = new Output();
     await out.write(args.flags.has('json') ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
     await out.flush();
   }
   if (warning) {
-    process.stderr.write(`goroscope: ${warning.message}\n`);
+    printErrorLine(warning.message);
     return EXIT_BAD_INPUT;
   }
   return 0;

@@ -9,7 +9,7 @@ import { humanDuration } from '../../service/trace-answers.ts';
 import { BLOCKING_KIND_NAMES, type BlockingKind, type BlockingProfile, type LeakReport, type StackFrameInfo } from '../../service/types.ts';
 import { InvalidArgument } from '../../service/validate.ts';
 import { parseArgs } from './args.ts';
-import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
+import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 import { ProgressLine } from './progress.ts';
 
 export const blockingUsage = `usage: goroscope blocking TRACE|ARTEFACT [--kind sync|net|syscall|sched] [--json] [--library DIR]
@@ -34,19 +34,24 @@ then goroutines × time blocked, growing groups first), each with one sentence s
   --json  {"groups": [{"reason", "count", "site", "stack", "maxBlockedNs", "oldestSinceNs",
           "growth", "explanation", ...}]}`;
 
-/** A trace artefact of the library: `ref` is a file (indexed now if it is not yet) or an artefact reference. */
-async function traceArtefact(service: GoroscopeService, lib: Library, ref: string): Promise<string> {
+/**
+ * A trace artefact of the library: `ref` is a file (indexed now if it is not yet) or an artefact
+ * reference. A damaged trace's warning is printed here; the command then ends with exit status 2.
+ */
+async function traceArtefact(service: GoroscopeService, lib: Library, ref: string): Promise<{ hash: string; damaged: boolean }> {
+  let artefact;
   if (existsSync(ref) && statSync(ref).isFile()) {
     const progress = new ProgressLine(0);
     try {
-      const { artefact } = lib.index(ref, { onProgress: (p) => progress.update(p.bytes, p.events, p.totalBytes) });
-      if (artefact.warning) process.stderr.write(`goroscope: warning: ${artefact.warning} (answers cover what was decodable before it)\n`);
-      return artefact.hash;
+      artefact = lib.index(ref, { onProgress: (p) => progress.update(p.bytes, p.events, p.totalBytes) }).artefact;
     } finally {
       progress.done();
     }
+  } else {
+    artefact = lib.resolve(ref);
   }
-  return lib.resolve(ref).hash;
+  if (artefact.warning) printErrorLine(`warning: ${artefact.warning} (answers cover what was decodable before it)`);
+  return { hash: artefact.hash, damaged: artefact.warning !== null && artefact.warning !== '' };
 }
 
 /** Runs `answer` over the trace `ref` names, reporting bad input in one line (exit 2). */
@@ -57,14 +62,14 @@ export async function withTrace(argv: string[], valued: string[], answer: (servi
   const lib = new Library(args.options.get('library') ?? defaultLibraryDir());
   const service = new GoroscopeService(lib);
   try {
-    const hash = await traceArtefact(service, lib, args.positional[0]);
+    const { hash, damaged } = await traceArtefact(service, lib, args.positional[0]);
     const out = new Output();
     await out.write(await answer(service, hash, args.flags.has('json'), args.options));
     await out.flush();
-    return 0;
+    return damaged ? EXIT_BAD_INPUT : 0;
   } catch (e) {
     if (e instanceof DecodeError || e instanceof InvalidArgument || e instanceof LibraryError) {
-      process.stderr.write(`goroscope: ${e.message}\n`);
+      printErrorLine(e.message);
       return EXIT_BAD_INPUT;
     }
     throw e;
