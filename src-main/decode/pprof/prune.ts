@@ -2,6 +2,9 @@
 // it reads a profile (Profile.RemoveUninteresting → Prune): every report and summary of a profile
 // sees its stacks pruned.
 
+// The renderer's typecheck reaches this file through the service types (type imports only); it
+// has no Node types of its own, so this file names the ones it needs.
+/// <reference types="node" />
 import * as v8 from 'node:v8';
 import type { Profile, Sample } from './model.ts';
 import { profileIndex } from './model.ts';
