@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { DecodeError } from '../../src-main/decode/errors.ts';
 import { decodeDump } from '../../src-main/decode/gdump/reader.ts';
 import type { DumpItem } from '../../src-main/decode/gdump/model.ts';
+import { formatEvent } from '../../src-main/decode/gotrace/format-event.ts';
+import { makeEvent, NO_STACK } from '../../src-main/decode/gotrace/model.ts';
 import { openTrace, openTraceSource } from '../../src-main/decode/gotrace/reader.ts';
 import { decodeProfile } from '../../src-main/decode/pprof/decode.ts';
 import { bytesSource } from '../../src-main/decode/source.ts';
@@ -417,5 +419,21 @@ test('names from the file reach standard output with their control characters es
     const json = goroscope(['dump', file, '--json'], dir);
     assert.equal((JSON.parse(json.stdout) as { groups: { stack: string[] }[] }).groups[0].stack[0], 'main.\x1b[2J\x1b[31mmain /src/main.go:5',
       'JSON output stays valid and means the same');
+  });
+});
+
+test('a clock snapshot past year 9999 prints as Go prints it (goroscope events threw a RangeError)', () => {
+  const wall = (wallSec: bigint, wallNsec: number) => formatEvent(makeEvent('Sync', 0, -1, -1, -1, NO_STACK,
+    { n: 1, clockSnapshot: { trace: 0, mono: 0n, wallSec, wallNsec }, experimentalBatches: new Map() }), 0n).replace(/^.* Wall=/, '');
+  assert.equal(wall(1719000000n, 1_500_000_000), '2024-06-21T20:00:01.5Z', 'nanoseconds carried as time.Unix does');
+  assert.equal(wall(253402300800n, 5), '10000-01-01T00:00:00.000000005Z');
+  assert.equal(wall(-62135596801n, 0), '0000-12-31T23:59:59Z');
+  assert.equal(wall(-62167219201n, 0), '-0001-12-31T23:59:59Z');
+  // The fuzzer's mutant (a Go 1.26 trace of one generation), through the command.
+  withDir((dir) => {
+    const file = 'test/fuzz-corpus/trace/crash-rangeerror-format-event.ts-60-a98fe2c3d7.trace';
+    const r = goroscope(['events', file], dir);
+    assert.equal(r.status, 0, r.lines.join('\n'));
+    assert.match(r.stdout, /Wall=119401412-03-22T07:07:37\.578007735Z/);
   });
 });

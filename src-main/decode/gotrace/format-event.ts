@@ -54,12 +54,38 @@ export function goQuote(s: string): string {
   return out + '"';
 }
 
-/** time.Time.Format(time.RFC3339Nano) in UTC: fractional seconds without trailing zeros. */
+/**
+ * time.Unix(sec, nsec).Format(time.RFC3339Nano) in UTC: nanoseconds carried into seconds as
+ * time.Unix does, fractional seconds without trailing zeros, and any year (Go prints years past
+ * 9999 in full and negative ones with a minus; a Date cannot hold them and threw on a damaged
+ * trace's clock snapshot). Beyond ±2^63 s, where Go's int64 arithmetic wraps, Go prints another year.
+ */
 function rfc3339NanoUTC(sec: bigint, nsec: number): string {
-  const d = new Date(Number(sec) * 1000);
-  const base = d.toISOString().slice(0, 19);
-  const frac = nsec === 0 ? '' : '.' + String(nsec).padStart(9, '0').replace(/0+$/, '');
-  return `${base}${frac}Z`;
+  let ns = BigInt(Math.trunc(nsec));
+  sec += floorDiv(ns, 1_000_000_000n);
+  ns -= floorDiv(ns, 1_000_000_000n) * 1_000_000_000n;
+  const days = floorDiv(sec, 86400n);
+  const secOfDay = Number(sec - days * 86400n);
+  // Howard Hinnant's civil_from_days: the proleptic Gregorian date of a day count from 1970-01-01.
+  const z = days + 719468n;
+  const era = floorDiv(z, 146097n);
+  const doe = Number(z - era * 146097n);
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = BigInt(yoe) + era * 400n + (month <= 2 ? 1n : 0n);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const yearText = year < 0n ? `-${String(-year).padStart(4, '0')}` : String(year).padStart(4, '0');
+  const clock = `${two(Math.floor(secOfDay / 3600))}:${two(Math.floor(secOfDay / 60) % 60)}:${two(secOfDay % 60)}`;
+  const frac = ns === 0n ? '' : '.' + String(ns).padStart(9, '0').replace(/0+$/, '');
+  return `${yearText}-${two(month)}-${two(day)}T${clock}${frac}Z`;
+}
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return (a % b !== 0n) && ((a < 0n) !== (b < 0n)) ? q - 1n : q;
 }
 
 function absolute(time: number, origin: bigint): string {
