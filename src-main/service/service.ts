@@ -19,7 +19,9 @@ import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 import { PixelMerger } from './timeline.ts';
 import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, rangeStats } from './timeline-answers.ts';
 import { lanesWindow, LanesUnavailable } from './timeline-lanes.ts';
-import { timeArgument, timelineEdgesRequest, timelineLanesRequest } from './timeline-validate.ts';
+import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
+import { matchingGoroutines, nextMatch } from './timeline-search.ts';
+import { annotationsInWindow } from './timeline-annotations.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
 import { gcReport } from './gc-report.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
@@ -28,6 +30,7 @@ import type {
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
   TimelineRequest, TimelineRow, TimelineWindow,
   TimelineEdges, TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats,
+  TimelineSearchRequest, TimelineSearchResult, TimelineAnnotationsRequest, TimelineAnnotations,
 } from './types.ts';
 import { MAX_RESULT_BYTES, queryPool } from './sql-pool.ts';
 import {
@@ -332,6 +335,18 @@ export class GoroscopeService implements GoroscopeApi {
   async timelineRangeStats(ref: string, t0: number, t1: number): Promise<TimelineRangeStats> {
     const [a, b] = window(t0, t1);
     return rangeStats(this.index(ref).idx, a, b);
+  }
+
+  async timelineSearch(request: TimelineSearchRequest): Promise<TimelineSearchResult> {
+    const { pattern, offset, ...list } = timelineSearchRequest(request);
+    const matches = matchingGoroutines(this.index(list.artefact).idx.db, pattern);
+    const found = await nextMatch(matches, offset ?? 0, (o, limit) => this.goroutines({ ...list, offset: o, limit }));
+    return { matching: matches.size, match: found && { index: found.index, row: found.row }, wrapped: found?.wrapped ?? false };
+  }
+
+  async timelineAnnotations(request: TimelineAnnotationsRequest): Promise<TimelineAnnotations> {
+    const { artefact, t0, t1, goroutines } = timelineAnnotationsRequest(request);
+    return annotationsInWindow(this.index(artefact).idx, t0, t1, goroutines);
   }
 
   async goroutine(ref: string, id: number): Promise<GoroutineDetail> {

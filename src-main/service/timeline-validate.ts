@@ -2,8 +2,8 @@
 // validate.ts: rebuilt from their known own fields only. Function declarations only: validate.ts's
 // table of host methods refers to them, and this module imports its primitives from there.
 
-import type { TimelineEdgesRequest, TimelineLanesRequest } from './types.ts';
-import { finiteNumber, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
+import type { TimelineAnnotationsRequest, TimelineEdgesRequest, TimelineLanesRequest, TimelineSearchRequest } from './types.ts';
+import { finiteNumber, goroutineListRequest, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
 import { MAX_TIMELINE_EDGES } from './timeline-answers.ts';
 
 function field(o: Readonly<Record<string, unknown>>, key: string): unknown {
@@ -50,4 +50,25 @@ export function timelineEdgesRequest(v: unknown): TimelineEdgesRequest {
 /** A time on the trace's clock, ns since its first event. */
 export function timeArgument(name: string, v: unknown): number {
   return finiteNumber(name, v);
+}
+
+export function timelineSearchRequest(v: unknown): TimelineSearchRequest {
+  const o = plainObject('timeline search request', v);
+  const { limit: _limit, ...list } = goroutineListRequest(o);
+  const pattern = text('pattern', field(o, 'pattern'), 1000);
+  if (pattern.length === 0) throw new InvalidArgument('pattern must not be empty');
+  return { ...list, pattern };
+}
+
+/** Most goroutine rows an annotations request may name. */
+const MAX_ANNOTATION_ROWS = 2000;
+
+export function timelineAnnotationsRequest(v: unknown): TimelineAnnotationsRequest {
+  const o = plainObject('timeline annotations request', v);
+  const [t0, t1] = window(field(o, 't0'), field(o, 't1'));
+  const goroutines = field(o, 'goroutines');
+  if (!Array.isArray(goroutines) || goroutines.length > MAX_ANNOTATION_ROWS) {
+    throw new InvalidArgument(`goroutines must be an array of at most ${MAX_ANNOTATION_ROWS} IDs`);
+  }
+  return { artefact: artefactRef(field(o, 'artefact')), t0, t1, goroutines: goroutines.map((g: unknown, i) => integer(`goroutines[${i}]`, g, 0)) };
 }

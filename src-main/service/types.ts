@@ -205,6 +205,45 @@ export interface TimelineRangeStats {
   blockingSites: { reason: string; site: string; ns: number; count: number }[];
 }
 
+/** A goroutine search on the timeline: the list's order and filter (as `goroutines`), a pattern, where to start. */
+export interface TimelineSearchRequest extends Omit<GoroutineListRequest, 'limit'> {
+  /** A regular expression (JavaScript syntax, case-sensitive) over the goroutine's name and the functions and files of its creation, start and last stacks. */
+  pattern: string;
+  /** `offset`: the first row of the list to look at (the search wraps around to the top). */
+}
+
+export interface TimelineSearchResult {
+  /** Goroutines of the whole trace the pattern matches (whatever the list's filter). */
+  matching: number;
+  /** The first matching row at or after `offset` in the list's order (wrapping), null when none is in the list. */
+  match: { index: number; row: GoroutineRow } | null;
+  /** The match is before `offset`: the search went past the end and on from the top. */
+  wrapped: boolean;
+}
+
+/** The annotations of some goroutines' rows in a window, and the tasks in it. */
+export interface TimelineAnnotationsRequest {
+  artefact: string;
+  t0: number;
+  t1: number;
+  goroutines: number[];
+}
+
+export interface TimelineAnnotations {
+  /** User regions of the goroutines overlapping the window (depth 0 = outermost); start 0 / end null when they began before or outlived the trace. */
+  regions: { goroutine: number; task: number; name: string; start: number; end: number | null; depth: number }[];
+  /** User tasks overlapping the window, with the goroutines that began and ended them. */
+  tasks: { id: number; parent: number | null; name: string; start: number; end: number | null; startGoroutine: number | null; endGoroutine: number | null }[];
+  /** Log messages of the goroutines in the window. */
+  logs: { time: number; goroutine: number; task: number; category: string; message: string }[];
+  /** CPU profile samples of the goroutines in the window (times only). */
+  cpuSamples: { time: number; goroutine: number }[];
+  /** GC work paid by the goroutines: mark assists (their own ranges) and sweeps on the P while they ran on it. */
+  gcWork: { goroutine: number; kind: 'assist' | 'sweep'; start: number; end: number }[];
+  /** Some list was cut at its limit (zoomed far out on a busy trace). */
+  truncated: boolean;
+}
+
 export interface StackFrameInfo {
   func: string;
   file: string;
@@ -465,6 +504,10 @@ export interface GoroscopeApi {
   timelineEdges(req: TimelineEdgesRequest): Promise<TimelineEdges>;
   /** Statistics of a time range: time by state and reason, goroutines, GC and STW, blocking sites. */
   timelineRangeStats(ref: string, t0: number, t1: number): Promise<TimelineRangeStats>;
+  /** The next goroutine of the timeline's list whose name or stacks match a regular expression. */
+  timelineSearch(req: TimelineSearchRequest): Promise<TimelineSearchResult>;
+  /** Regions, tasks, logs, CPU samples and GC work (assists, sweeps) of goroutines in a window. */
+  timelineAnnotations(req: TimelineAnnotationsRequest): Promise<TimelineAnnotations>;
   goroutine(ref: string, id: number): Promise<GoroutineDetail>;
   goroutines(req: GoroutineListRequest): Promise<GoroutinePage>;
   /** Ranges overlapping (t0, t1); only those whose name starts with one of `namePrefixes`, when given. */

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { GO_STATES } from '../index/schema.ts';
 import { BLOCKING_KIND_NAMES } from './types.ts';
-import { timeArgument, timelineEdgesRequest, timelineLanesRequest } from './timeline-validate.ts';
+import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
 import type {
   GoroscopeApi, GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest,
 } from './types.ts';
@@ -217,6 +217,8 @@ export const HOST_ARGUMENTS = {
     const [ref, t0, t1] = arity('timelineRangeStats', a, 3);
     return [artefactRef(ref), ...window(t0, t1)];
   },
+  timelineSearch: (a) => [timelineSearchRequest(arity('timelineSearch', a, 1)[0])],
+  timelineAnnotations: (a) => [timelineAnnotationsRequest(arity('timelineAnnotations', a, 1)[0])],
   goroutine: (a) => {
     const [ref, id] = arity('goroutine', a, 2);
     return [artefactRef(ref), integer('id', id, 0)];

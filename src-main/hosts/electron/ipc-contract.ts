@@ -14,7 +14,7 @@ export const INVOKE_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'blocking', 'blockingProfile', 'leaks', 'gc',
-  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats',
+  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations',
 ] as const satisfies readonly HostMethod[];
 
 export type InvokeMethod = (typeof INVOKE_METHODS)[number];
