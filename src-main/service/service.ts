@@ -24,6 +24,10 @@ import { matchingGoroutines, nextMatch } from './timeline-search.ts';
 import { annotationsInWindow } from './timeline-annotations.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
 import { gcReport } from './gc-report.ts';
+import { gatherReport, reportHtml } from './report.ts';
+import { goroutinesDump } from './goroutine-dump.ts';
+import { artefactRefs, goroutineIds } from './report-validate.ts';
+import type { GoroutineDumpText } from './types.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
   ArtefactInfo, ArtefactSummary, BlockingKind, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
@@ -552,6 +556,16 @@ export class GoroscopeService implements GoroscopeApi {
 
   async dumpGroups(ref: string): Promise<DumpGroups> {
     return dumpGroups(this.plainIndex(ref, 'dump'));
+  }
+
+  async report(refs: string[]): Promise<string> {
+    return reportHtml(await gatherReport(this, artefactRefs(refs)));
+  }
+
+  async goroutinesDump(ref: string, ids: number[]): Promise<GoroutineDumpText> {
+    const list = goroutineIds(ids);
+    const { artefact, idx } = this.index(ref);
+    return goroutinesDump(idx, traceSummary(artefact).durationNs, list);
   }
 
   async diffDumps(before: string, after: string): Promise<DumpDiff> {

@@ -428,6 +428,16 @@ export interface LeakReport {
   groups: LeakGroup[];
 }
 
+/** Goroutines of a trace written as a goroutine dump (debug=2), as they stood at its end (goroutinesDump). */
+export interface GoroutineDumpText {
+  /** `goroutine N [reason, M minutes]:`, the frames and `created by`, as Go prints them; what `goroscope dump` and panicparse read. */
+  text: string;
+  /** Goroutines written. */
+  goroutines: number;
+  /** IDs asked for that are not in the text: ended before the end of the trace (a dump holds none), or not in the trace. */
+  skipped: number[];
+}
+
 /** A waiting goroutine made runnable by another: who unblocked whom, when, ending which wait. */
 export interface UnblockEdge {
   time: number;
@@ -530,6 +540,10 @@ export interface GoroscopeApi {
   profileFlame(req: ProfileFlameRequest): Promise<FlameGraph>;
   /** A goroutine dump's groups of identical stacks, biggest first. */
   dumpGroups(ref: string): Promise<DumpGroups>;
+  /** A self-contained offline HTML report of the artefacts (summary, leaks, GC, blocking, top, dump groups; service/report.ts). */
+  report(refs: string[]): Promise<string>;
+  /** Goroutines of a trace alive at its end, as a debug=2 goroutine dump (service/goroutine-dump.ts). */
+  goroutinesDump(ref: string, ids: number[]): Promise<GoroutineDumpText>;
   /** How each group of identical stacks grew from one dump to a later one, largest growth first. */
   diffDumps(before: string, after: string): Promise<DumpDiff>;
 }

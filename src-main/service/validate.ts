@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { GO_STATES } from '../index/schema.ts';
 import { BLOCKING_KIND_NAMES } from './types.ts';
+import { artefactRefs, goroutineIds } from './report-validate.ts';
 import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
 import type {
   GoroscopeApi, GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest,
@@ -259,6 +260,11 @@ export const HOST_ARGUMENTS = {
   diffDumps: (a) => {
     const [before, after] = arity('diffDumps', a, 2);
     return [artefactRef(before, 'before'), artefactRef(after, 'after')];
+  },
+  report: (a) => [artefactRefs(arity('report', a, 1)[0])],
+  goroutinesDump: (a) => {
+    const [ref, ids] = arity('goroutinesDump', a, 2);
+    return [artefactRef(ref), goroutineIds(ids)];
   },
 } as const satisfies ArgumentParsers;
 

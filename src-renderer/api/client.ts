@@ -52,6 +52,7 @@ export class ApiError extends Error {
 export const RENDERER_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
+  'report', 'goroutinesDump',
   'blocking', 'blockingProfile', 'leaks', 'gc',
   'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations',
 ] as const satisfies readonly (keyof RendererApi)[];

@@ -29,6 +29,8 @@ const COMMANDS: Record<string, Command> = {
     load: async () => { const m = await import('./leaks.ts'); return { run: m.leaksCommand, usage: m.leaksUsage }; } },
   gc: { summary: 'a trace\'s GC cycles, pauses and minimum mutator utilisation (as go tool trace\'s /mmu)',
     load: async () => { const m = await import('./gc.ts'); return { run: m.gcCommand, usage: m.gcUsage }; } },
+  report: { summary: 'one self-contained offline HTML report of traces, profiles and dumps, to hand over',
+    load: async () => { const m = await import('./report.ts'); return { run: m.reportCommand, usage: m.reportUsage }; } },
   serve: { summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token',
     load: async () => { const m = await import('./serve.ts'); return { run: m.serveCommand, usage: m.serveUsage }; } },
 };

@@ -13,6 +13,7 @@ import type { HostMethod } from '../../service/validate.ts';
 export const INVOKE_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
+  'report', 'goroutinesDump',
   'blocking', 'blockingProfile', 'leaks', 'gc',
   'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations',
 ] as const satisfies readonly HostMethod[];
