@@ -9,7 +9,7 @@
 // Exits 1 if the two readers count different numbers of events.
 
 import * as fs from 'node:fs';
-import { benchTrace, fmt, goReader, median, peakRssMethod, readHeader, runsArg, timeChild, verdict, warmPageCache, type ChildRun } from './lib.ts';
+import { benchTrace, compiledChild, fmt, goReader, median, peakRssMethod, readHeader, runsArg, timeChild, verdict, warmPageCache, type ChildRun } from './lib.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -29,7 +29,7 @@ function main(): number {
   for (let i = 0; i < runs; i++) {
     if (!json) process.stderr.write(`run ${i + 1}/${runs} …\r`);
     goRuns.push(timeChild(readtrace, [trace]));
-    ourRuns.push(timeChild(process.execPath, ['--import', 'tsx', 'bench/decode-child.ts', trace]));
+    ourRuns.push(timeChild(process.execPath, compiledChild('decode-child', trace)));
   }
   if (!json) process.stderr.write('\n');
   const goRun = median(goRuns);

@@ -13,7 +13,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { benchTrace, buildGoTool, findGo, fmt, median, middle, runsArg, timeChild, verdict, warmPageCache, type ChildRun } from './lib.ts';
+import { benchTrace, buildGoTool, compiledChild, findGo, fmt, median, middle, runsArg, timeChild, verdict, warmPageCache, type ChildRun } from './lib.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -86,14 +86,14 @@ async function main(): Promise<number> {
       // Each run indexes into a fresh library; only the last one is kept for the queries.
       if (libDir) fs.rmSync(libDir, { recursive: true, force: true });
       libDir = path.join(work, `library-${i}`);
-      indexRuns.push(timeChild(process.execPath, ['--import', 'tsx', 'bench/index-child.ts', trace, libDir]));
+      indexRuns.push(timeChild(process.execPath, compiledChild('index-child', trace, libDir)));
     }
     if (!json) process.stderr.write('\n');
     const goRead = median(goRuns);
     const indexRun = median(indexRuns);
     type QueryReport = { reopenMs: number; queryP50Ms: Record<string, number>; queryP95Ms: Record<string, number> };
     const reports = Array.from({ length: runs }, () =>
-      timeChild(process.execPath, ['--import', 'tsx', 'bench/query-child.ts', libDir, String(indexRuns.at(-1)!.report.hash)]).report as unknown as QueryReport);
+      timeChild(process.execPath, compiledChild('query-child', libDir, String(indexRuns.at(-1)!.report.hash))).report as unknown as QueryReport);
     const perQuery = (pick: (r: QueryReport) => Record<string, number>) =>
       Object.fromEntries(Object.keys(pick(reports[0])).map((name) => [name, middle(reports.map((r) => pick(r)[name]))]));
     const q: QueryReport = { reopenMs: middle(reports.map((r) => r.reopenMs)), queryP50Ms: perQuery((r) => r.queryP50Ms), queryP95Ms: perQuery((r) => r.queryP95Ms) };

@@ -216,3 +216,24 @@ export function middle(values: number[]): number {
 export function median(runs: ChildRun[]): ChildRun {
   return middleBy(runs, (r) => r.seconds);
 }
+
+let compiledDir: string | undefined;
+
+/**
+ * The arguments after `node` that run the compiled bench/<name>.ts (dist/cli, see
+ * scripts/build-cli.mjs), building it first when a source is newer than the build, so the
+ * measured code is what the CLI runs and never older than the sources.
+ */
+export function compiledChild(name: 'decode-child' | 'index-child' | 'query-child', ...args: string[]): string[] {
+  if (compiledDir === undefined) {
+    const r = spawnSync(process.execPath, ['scripts/build-cli.mjs'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    if (r.status !== 0) throw new Error('scripts/build-cli.mjs failed: the benchmark children do not compile');
+    const stamp = JSON.parse(fs.readFileSync('dist/cli/current.json', 'utf8')) as { dir: string };
+    compiledDir = path.resolve('dist/cli', stamp.dir);
+    // Claimed as bin/goroscope.mjs claims it (scripts/cli-bundle.mjs): no build removes it while this runs.
+    const marker = path.join(compiledDir, `.pid-${process.pid}`);
+    fs.writeFileSync(marker, '');
+    process.once('exit', () => fs.rmSync(marker, { force: true }));
+  }
+  return [path.join(compiledDir, `${name}.mjs`), ...args];
+}

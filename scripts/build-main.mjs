@@ -23,8 +23,8 @@ const importMetaUrl = {
   define: { 'import.meta.url': '__goroscopeImportMetaUrl' },
 };
 
-/** @type {import('esbuild').BuildOptions} */
-const nodeBundle = {
+/** @type {import('esbuild').BuildOptions} The options of every Node bundle (scripts/build-cli.mjs builds with them too). */
+export const nodeBundle = {
   bundle: true,
   platform: 'node',
   format: 'cjs',

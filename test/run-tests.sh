@@ -13,6 +13,9 @@ if [ ${#files[@]} -eq 0 ]; then
   echo "no test files found" >&2
   exit 1
 fi
+# The CLI the tests spawn (bin/goroscope.mjs) runs the compiled build: made current once here,
+# rather than by the first test that spawns it.
+node scripts/build-cli.mjs >/dev/null || echo "scripts/build-cli.mjs: the CLI does not compile (the CLI tests will say where)" >&2
 out=$(mktemp)
 node --import tsx --test --test-reporter=spec --test-reporter-destination=stdout \
   --test-reporter=tap --test-reporter-destination="$out" "${files[@]}"
