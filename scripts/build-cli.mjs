@@ -18,11 +18,9 @@
 // they are bundled under the same names as in dist/main. The benchmark children are ES modules
 // (query-child.ts awaits at top level); the rest is CommonJS, as the Electron bundles are.
 
-import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeBundle } from './build-main.mjs';
 import { CLI_DIR, ROOT, STAMP, bundleDirInUse, freshBundleDir, readStamp } from './cli-bundle.mjs';
 
 const COMMONJS_ENTRIES = {
@@ -48,6 +46,11 @@ const withRoot = (entries) => Object.fromEntries(Object.entries(entries).map(([n
 
 /** Builds into a new directory and makes it current. Returns that directory. */
 export async function buildCli({ logLevel = 'warning' } = {}) {
+  // Imported here: without esbuild (an install without devDependencies) the launcher still runs the sources.
+  const esbuild = await import('esbuild');
+  const { nodeBundle: electronBundle } = await import('./build-main.mjs');
+  // The CLI runs on the system's Node (package.json engines), not on Electron's.
+  const nodeBundle = { ...electronBundle, target: 'node20' };
   const startedMs = Date.now();
   const dir = `b-${startedMs}-${process.pid}`;
   const outdir = path.join(CLI_DIR, dir);
@@ -129,7 +132,15 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const started = performance.now();
   const force = process.argv.includes('--force');
   const before = readStamp()?.dir;
-  const dir = force ? await buildCli() : await ensureCliBundle();
+  let dir;
+  try {
+    dir = force ? await buildCli() : await ensureCliBundle();
+  } catch (e) {
+    if (e?.code !== 'ERR_MODULE_NOT_FOUND' || !String(e.message).includes("'esbuild'")) throw e;
+    // `npm ci --omit=dev` runs this too (prepare): not an error there.
+    console.log('esbuild is not installed: goroscope will run its TypeScript sources through tsx');
+    process.exit(0);
+  }
   const built = force || path.basename(dir) !== before;
   console.log(`${path.relative(ROOT, dir)}: ${built ? 'built' : 'up to date'} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
 }
