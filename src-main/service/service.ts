@@ -24,22 +24,29 @@ import { matchingGoroutines, nextMatch } from './timeline-search.ts';
 import { annotationsInWindow } from './timeline-annotations.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
 import { gcReport } from './gc-report.ts';
+import { triageArtefacts, type TriageInput } from './triage.ts';
+import type { TriageReport } from './types.ts';
 import { gatherReport, reportHtml } from './report.ts';
 import { goroutinesDump } from './goroutine-dump.ts';
 import { artefactRefs, goroutineIds } from './report-validate.ts';
 import type { GoroutineDumpText } from './types.ts';
+import { dumpAt } from './trace-dump-at.ts';
+import type { DumpAt } from './types.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
-  ArtefactInfo, ArtefactSummary, BlockingKind, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
+  ArtefactInfo, ArtefactSummary, BlockingKind, PprofExport, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
   TimelineRequest, TimelineRow, TimelineWindow,
   TimelineEdges, TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats,
   TimelineSearchRequest, TimelineSearchResult, TimelineAnnotationsRequest, TimelineAnnotations,
 } from './types.ts';
 import { MAX_RESULT_BYTES, queryPool } from './sql-pool.ts';
+import { blockingFlame, pprofExport } from '../export/pprof-export.ts';
+import { blockingPprof } from '../export/blocking-pprof.ts';
+import { loadIndexedProfile } from '../index/profile-indexer.ts';
 import {
   absolutePath, artefactRef, blockingLimit, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
-  namePrefixes as validNamePrefixes, oneOf, optional, profileFlameRequest, profileTopRequest, queryRequest, text, timelineRequest, window,
+  namePrefixes as validNamePrefixes, oneOf, optional, profileFlameRequest, profileTopRequest, queryRequest, text, timelineRequest, triageRefs, window,
 } from './validate.ts';
 
 const MAX_DETAIL_INTERVALS = 20_000;
@@ -521,15 +528,51 @@ export class GoroscopeService implements GoroscopeApi {
     return blockingProfile(this.index(ref).idx, k);
   }
 
+  async blockingFlame(ref: string, kind: BlockingKind): Promise<FlameGraph> {
+    const k = oneOf('kind', kind, BLOCKING_KIND_NAMES);
+    return blockingFlame(this.index(ref).idx, k);
+  }
+
+  async exportPprof(ref: string, kind?: BlockingKind): Promise<PprofExport> {
+    const artefact = this.artefact(artefactRef(ref));
+    if (artefact.kind === 'trace') {
+      const k = oneOf('kind', kind, BLOCKING_KIND_NAMES);
+      return pprofExport(blockingPprof(this.index(ref).idx, k), artefact.name, `.${k}`);
+    }
+    if (artefact.kind !== 'profile') throw new InvalidArgument(`${artefact.name} is a goroutine dump: only traces and profiles export as pprof`);
+    if (kind !== undefined) throw new InvalidArgument(`${artefact.name} is a profile: a kind (${kind}) applies to traces only`);
+    return pprofExport(loadIndexedProfile(this.plainIndex(ref, 'profile')), artefact.name, '');
+  }
+
   async leaks(ref: string): Promise<LeakReport> {
     const { artefact, idx } = this.index(ref);
     return leakReport(idx, traceSummary(artefact).durationNs);
+  }
+
+  async triage(refs: string[]): Promise<TriageReport> {
+    const inputs = triageRefs(refs).map((ref): TriageInput => {
+      const a = this.artefact(ref);
+      if (a.kind === 'trace') {
+        const { artefact, idx } = this.index(ref);
+        return { artefact: artefactInfo(artefact), kind: 'trace', idx, durationNs: traceSummary(artefact).durationNs };
+      }
+      return { artefact: artefactInfo(a), kind: a.kind, db: this.plainIndex(ref, a.kind) };
+    });
+    return triageArtefacts(inputs);
   }
 
   async gc(ref: string, windowNs?: number): Promise<GcReport> {
     const window = windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER);
     const { artefact, idx } = this.index(ref);
     return gcReport(idx, traceSummary(artefact).durationNs, window);
+  }
+
+  async dumpAt(ref: string, timeNs: number): Promise<DumpAt> {
+    const { artefact, idx } = this.index(ref);
+    const durationNs = traceSummary(artefact).durationNs;
+    const t = timeArgument('timeNs', timeNs);
+    if (!Number.isInteger(t) || t < 0 || t > durationNs) throw new InvalidArgument(`timeNs must be whole ns within the trace, 0 to ${durationNs}, got ${t}`);
+    return dumpAt(idx, t, durationNs, `${artefact.name} at ${t} ns`);
   }
 
   async profileTop(req: ProfileTopRequest): Promise<ProfileTop> {

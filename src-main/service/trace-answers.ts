@@ -4,6 +4,7 @@
 
 import type Database from 'better-sqlite3';
 import { BLOCKING_KINDS, isInternalFrame, siteFrameIndex, siteOf } from '../analyze/blocking-kinds.ts';
+import { releaserOf } from '../analyze/leak-patterns.ts';
 import { indexNsPerTick } from '../index/interval-codec.ts';
 import { decodePoints } from '../index/point-codec.ts';
 import { GO_STATES, UNBLOCK_VALUES } from '../index/schema.ts';
@@ -109,13 +110,13 @@ function rank(g: LeakGroup): number {
 }
 
 /** Waits at the site keep ending, up to the last eighth of the trace: the goroutines loop (a ticker, a poll loop), they are not stuck. */
-function isLooping(g: LeakGroup): boolean {
+export function isLooping(g: LeakGroup): boolean {
   const end = g.oldestSinceNs + g.maxBlockedNs;
   return g.lastReleaseNs !== null && g.releases >= g.count && g.lastReleaseNs >= end * 7 / 8;
 }
 
 /** Began waiting in most eighths of the trace: the group kept growing. */
-function grewSteadily(g: LeakGroup): boolean {
+export function grewSteadily(g: LeakGroup): boolean {
   return g.count >= 3 && g.sinceByEighth.filter((n) => n > 0).length >= 4;
 }
 
@@ -128,15 +129,6 @@ export function humanDuration(ns: number): string {
   if (a < 60e9) return `${(ns / 1e9).toFixed(a < 1e10 ? 2 : 1)} s`;
   const s = Math.round(ns / 1e9);
   return s < 3600 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
-}
-
-/** The other side of a wait, in words: what would have released it. */
-function releaser(reason: string): string {
-  if (reason.startsWith('chan send')) return 'nothing received from that channel';
-  if (reason.startsWith('chan receive')) return 'nothing was sent on (or closed) that channel';
-  if (reason.startsWith('select')) return 'no case of that select became ready';
-  if (reason.startsWith('sync')) return 'the lock or WaitGroup was never released to them';
-  return 'no goroutine waiting there was released';
 }
 
 /** One sentence: how many, waiting on what, where, since when, how the group grew, and when its site last let one go. */
@@ -159,8 +151,8 @@ export function explainLeak(g: LeakGroup): string {
   if (grewSteadily(g)) parts.push('their number grew steadily over the trace');
   else if (g.count > 1 && g.growth === 0) parts.push('all of them were blocked in the first half of the trace');
   if (g.state === 'Waiting' && !g.forever && !g.system) {
-    parts.push(g.lastReleaseNs === null ? `${releaser(g.reason)} during the trace`
-      : `${releaser(g.reason)} after ${humanDuration(g.lastReleaseNs)}`);
+    parts.push(g.lastReleaseNs === null ? `${releaserOf(g)} during the trace`
+      : `${releaserOf(g)} after ${humanDuration(g.lastReleaseNs)}`);
   }
   return parts.join('; ') + '.';
 }

@@ -5,6 +5,8 @@ import type { TraceSummary } from '../analyze/trace-summary.ts';
 import type { ProfileTop, TopRow } from '../analyze/profile-top.ts';
 import type { FlameGraph, FlameNode } from '../analyze/profile-flame-types.ts';
 import type { DumpDiff, DumpGroups, GoroutineGroup, GroupDelta, StackFrame as DumpFrame } from '../analyze/dump-types.ts';
+import type { TriageReport } from '../analyze/triage-types.ts';
+export type * from '../analyze/triage-types.ts';
 
 // The rule by which stacks are told by their site: shared with the renderer, which folds the same frames.
 export { isInternalFrame, siteFrameIndex } from '../analyze/blocking-kinds.ts';
@@ -388,6 +390,18 @@ export interface BlockingProfile {
   sites: BlockingSite[];
 }
 
+/**
+ * A profile written as `go tool pprof` reads it: gzipped profile.proto, base64-encoded so that it
+ * travels in JSON (src-main/export/pprof-encode.ts).
+ */
+export interface PprofExport {
+  /** A file name to save it under, e.g. "trace.out.sync.pb.gz". */
+  fileName: string;
+  base64: string;
+  bytes: number;
+  samples: number;
+}
+
 /** Goroutines alive and blocked at the end of the trace in one state, for one reason, at one site: a leak suspect. */
 export interface LeakGroup {
   state: GoroutineStateName;
@@ -530,10 +544,21 @@ export interface GoroscopeApi {
   blocking(ref: string, limit?: number): Promise<BlockingRow[]>;
   /** A blocking profile by site, as `go tool trace -pprof=KIND` computes it, largest total first. */
   blockingProfile(ref: string, kind: BlockingKind): Promise<BlockingProfile>;
+  /** A trace's blocking profile `kind` as a flame graph (the call tree of `go tool trace -pprof=KIND`'s delay). */
+  blockingFlame(ref: string, kind: BlockingKind): Promise<FlameGraph>;
+  /**
+   * A profile as gzipped profile.proto: a trace's blocking profile `kind` (equal to `go tool trace
+   * -pprof=KIND`'s samples), or an indexed profile itself (no kind).
+   */
+  exportPprof(ref: string, kind?: BlockingKind): Promise<PprofExport>;
   /** Goroutines alive and blocked at the end, grouped by state, reason and site, most suspicious first. */
   leaks(ref: string): Promise<LeakReport>;
+  /** Leak suspects across artefacts of one incident (traces, dumps, goroutine and goroutineleak profiles; analyze/triage.ts). */
+  triage(refs: string[]): Promise<TriageReport>;
   /** GC cycles, pauses, percentiles, the MMU curve and the worst windows of `windowNs` (default: 10 ms, at most the trace). */
   gc(ref: string, windowNs?: number): Promise<GcReport>;
+  /** The goroutine dump the trace implies at `timeNs`: every goroutine alive then, grouped as a dump (service/trace-dump-at.ts). */
+  dumpAt(ref: string, timeNs: number): Promise<DumpAt>;
   /** A profile's `go tool pprof -top` report. */
   profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
   /** A profile's call tree for a flame graph (at most 20 000 nodes, the widest). */
@@ -661,4 +686,46 @@ export interface GcReport {
   whatIf: GcWhatIf | null;
   /** What the figures cannot say (e.g. GOGC and GOMEMLIMIT are not in traces). */
   notes: string[];
+}
+
+/** A goroutine alive at a moment of a trace, as dumpAt reconstructs it. */
+export interface DumpAtGoroutine {
+  id: number;
+  /** Its entry function (outermost frame of its first stack), '' when the trace never saw one. */
+  entry: string;
+  /** What a debug=2 dump would print for its state: "running", "runnable", "syscall" or the wait reason ("chan send", "sync.Mutex.Lock", "IO wait"…). */
+  state: string;
+  goState: GoroutineStateName;
+  /** The trace's reason for the state ("sync", "network"…), '' when none. */
+  reason: string;
+  /** When it entered the state; null when it was already in it as the trace began. */
+  sinceNs: number | null;
+  /** Time in the state so far: the moment minus sinceNs (minus the trace's start when since before it, a lower bound). */
+  stateNs: number;
+  /** Its last stack, innermost first: the stack of the transition into the state, or for a goroutine running without one, the last recorded before. */
+  stack: StackFrameInfo[];
+  /** When that stack was recorded (null: unknown). */
+  stackNs: number | null;
+  /** The stack's first frame outside the runtime and the standard library's internals ("func dir/file.go:line"). */
+  site: string;
+  /** "func file:line" of the go statement that created it ('' when the trace did not see it). */
+  createdBy: string;
+  /** A runtime goroutine (entry in package runtime, as runtime.isSystemGoroutine): a debug=2 dump leaves these out. */
+  system: boolean;
+}
+
+/** The goroutine dump a trace implies at one moment. */
+export interface DumpAt {
+  timeNs: number;
+  durationNs: number;
+  /**
+   * The program's goroutines grouped as `goroscope dump` groups a debug=2 dump, except that a
+   * group's stack runs from its site outward (where traces and dumps agree; see
+   * analyze/dump-from-trace.ts), so it diffs against a real dump regrouped the same way.
+   */
+  dump: DumpGroups;
+  /** Every goroutine alive at the moment, system ones included, by ID. */
+  goroutines: DumpAtGoroutine[];
+  /** System goroutines left out of `dump`. */
+  systemGoroutines: number;
 }

@@ -252,7 +252,20 @@ export const HOST_ARGUMENTS = {
     const [ref, kind] = arity('blockingProfile', a, 2);
     return [artefactRef(ref), oneOf('kind', kind, BLOCKING_KIND_NAMES)];
   },
+  blockingFlame: (a) => {
+    const [ref, kind] = arity('blockingFlame', a, 2);
+    return [artefactRef(ref), oneOf('kind', kind, BLOCKING_KIND_NAMES)];
+  },
+  exportPprof: (a) => {
+    const [ref, kind] = arity('exportPprof', a, 1, 1);
+    return [artefactRef(ref), kind === undefined ? undefined : oneOf('kind', kind, BLOCKING_KIND_NAMES)];
+  },
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
+  triage: (a) => [triageRefs(arity('triage', a, 1)[0])],
+  dumpAt: (a) => {
+    const [ref, timeNs] = arity('dumpAt', a, 2);
+    return [artefactRef(ref), timeArgument('timeNs', timeNs)];
+  },
   gc: (a) => {
     const [ref, windowNs] = arity('gc', a, 1, 1);
     return [artefactRef(ref), windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER)];
@@ -294,6 +307,15 @@ export function namePrefixes(v: unknown): string[] | undefined {
     if (!Array.isArray(list) || list.length > 20) throw new InvalidArgument('namePrefixes must be an array of at most 20 strings');
     return list.map((p, i) => text(`namePrefixes[${i}]`, p, 200));
   });
+}
+
+/** Artefacts one triage weighs at most. */
+export const MAX_TRIAGE_ARTEFACTS = 50;
+
+/** The artefacts of a triage: 1 to MAX_TRIAGE_ARTEFACTS references, each named `refs[i]` in errors. */
+export function triageRefs(v: unknown): string[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_TRIAGE_ARTEFACTS) throw new InvalidArgument(`refs must be an array of 1 to ${MAX_TRIAGE_ARTEFACTS} artefacts`);
+  return v.map((r, i) => artefactRef(r, `refs[${i}]`));
 }
 
 /** How many `blocking` rows to return (default 100). */

@@ -27,6 +27,8 @@ const COMMANDS: Record<string, Command> = {
     load: async () => { const m = await import('./trace-answers.ts'); return { run: m.blockingCommand, usage: m.blockingUsage }; } },
   leaks: { summary: 'a trace\'s leak suspects; or the leak gate: groups that grew between two dumps',
     load: async () => { const m = await import('./leaks.ts'); return { run: m.leaksCommand, usage: m.leaksUsage }; } },
+  triage: { summary: 'leak suspects across traces, dumps and goroutine(leak) profiles of one incident; a CI gate with --max',
+    load: async () => { const m = await import('./triage.ts'); return { run: m.triageCommand, usage: m.triageUsage }; } },
   gc: { summary: 'a trace\'s GC cycles, pauses and minimum mutator utilisation (as go tool trace\'s /mmu)',
     load: async () => { const m = await import('./gc.ts'); return { run: m.gcCommand, usage: m.gcUsage }; } },
   report: { summary: 'one self-contained offline HTML report of traces, profiles and dumps, to hand over',

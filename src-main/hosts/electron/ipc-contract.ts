@@ -14,7 +14,9 @@ export const INVOKE_METHODS = [
   'listArtefacts', 'removeArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'report', 'goroutinesDump',
-  'blocking', 'blockingProfile', 'leaks', 'gc',
+  'dumpAt',
+  'report', 'goroutinesDump',
+  'blocking', 'blockingProfile', 'blockingFlame', 'exportPprof', 'leaks', 'triage', 'gc',
   'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations',
 ] as const satisfies readonly HostMethod[];
 
