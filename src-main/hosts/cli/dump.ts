@@ -12,9 +12,30 @@ panic, fatal error or SIGQUIT on stderr, or a log file with such a dump inside â
 goroutines with identical stacks (same function and file:line in every frame).
   --json   groups with counts, states, longest wait, creation sites, labels and leak verdicts
 Lines that break the dump are reported on stderr with their line number (exit status 2, the
-groups of what was readable are still printed). No dump at all: one line on stderr, exit 2.`;
+groups of what was readable are still printed). No dump at all: one line on stderr, exit 2.
+
+usage: goroscope dump TRACE|ARTEFACT --at TIME [--against DUMP] [--json] [--library DIR]
+
+The goroutine dump an execution trace implies at TIME (ns since the trace's first event, or with
+a unit: 935ms, 1.5s, 200us): every goroutine alive then, with its state as a debug=2 dump names it
+(running, runnable, syscall, or the wait reason: chan send, sync.Mutex.Lock, IO wait, ...), how
+long it had been in that state, its last stack and where it was created, grouped by stack. A
+group's stack starts at its site (the first frame outside the runtime and the standard library's
+blocking internals), where a trace's stacks and a dump's agree. Runtime goroutines are left out
+of the groups, as a debug=2 dump leaves them out. A TRACE file not yet in the library is indexed.
+  --against DUMP  also compare with a real goroutine dump taken at that moment, regrouped the same
+                  way: the groups whose counts differ
+  --json  {"timeNs", "durationNs", "goroutines", "systemGoroutines", "groups": [{"stack", "count",
+          "states", "maxStateNs", "createdBy", "sampleIds"}], "goroutineList": [{"id", "entry",
+          "state", "reason", "sinceNs", "stateNs", "site", "stack", "createdBy", "system"}],
+          "against": {"dump", "dumpGoroutines", "traceGoroutines", "differing": [{"stack", "state",
+          "inDump", "inTrace"}]}}`;
 
 export async function dumpCommand(argv: string[]): Promise<number> {
+  if (argv.some((a) => a === '--at' || a.startsWith('--at='))) {
+    const { dumpAtCommand } = await import('./dump-at.ts');
+    return dumpAtCommand(argv);
+  }
   const args = parseArgs(argv, { flags: ['json'] });
   if (args.positional.length !== 1) throw new UsageError('dump needs exactly one FILE (see goroscope help dump)');
   const dump = groupDumpFile(args.positional[0]);

@@ -4,6 +4,7 @@
 import { humanDuration } from '../../service/trace-answers.ts';
 import type { GcReport } from '../../service/types.ts';
 import { UsageError } from './output.ts';
+import { parseDurationNs } from './units.ts';
 import { withTrace } from './trace-answers.ts';
 
 export const gcUsage = `usage: goroscope gc TRACE|ARTEFACT [--window DURATION] [--json] [--library DIR]
@@ -20,13 +21,10 @@ ms, s suffixes).
           "worst": {"windowNs", "windows": [{"startNs", "endNs", "util"}]}, "whatIf", "notes"}
 Times are ns since the trace's first event. A TRACE file not yet in the library is indexed first.`;
 
-const UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9 };
-
 /** A duration such as "10ms", "500us", "2s" or "1000" (ns), in ns. */
 export function parseDuration(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)?$/.exec(text.trim());
-  const ns = m ? Math.round(Number(m[1]) * UNITS[m[2] ?? 'ns']) : NaN;
-  if (!(ns >= 1)) throw new UsageError(`--window must be a duration such as 10ms, 500us or 1s, got "${text}"`);
+  const ns = parseDurationNs(text);
+  if (ns === null || ns < 1) throw new UsageError(`--window must be a duration such as 10ms, 500us or 1s, got "${text}"`);
   return ns;
 }
 

@@ -25,3 +25,11 @@ export function formatBytes(n: number): string {
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9 };
+
+/** A duration such as "10ms", "500us", "1.5s" or "1000" (ns), in whole ns; null when it is not one. */
+export function parseDurationNs(text: string): number | null {
+  const m = /^(\d+(?:\.\d+)?)\s*(ns|us|µs|ms|s)?$/.exec(text.trim());
+  return m ? Math.round(Number(m[1]) * DURATION_UNITS[m[2] ?? 'ns']) : null;
+}
