@@ -44,11 +44,15 @@ export function confidenceOf(e: TriageEvidence, pattern: LeakPattern, obs: { for
 }
 
 const CONFIDENCE_ORDER: Record<TriageConfidence, number> = { proven: 0, likely: 1, possible: 2 };
+const ROLE_ORDER: Record<TriageSource['role'], number> = { trace: 0, dump: 1, leakProfile: 2, unused: 3 };
 
-/** The suspects of a set of artefacts; `evidence` in any order (dumps are put in time order here). */
-export function triage(evidence: readonly ArtefactEvidence[]): TriageReport {
+/** The suspects of a set of artefacts, given in any order (the report's sources are in the order above, dumps in time order). */
+export function triage(given: readonly ArtefactEvidence[]): TriageReport {
+  const dumps = orderDumps(given);
+  // Sources in one order whatever order they came in: traces, the dumps in time order, leak profiles, the unused.
+  const evidence = [...given].sort((a, b) => ROLE_ORDER[a.source.role] - ROLE_ORDER[b.source.role]
+    || (a.source.seriesIndex ?? 0) - (b.source.seriesIndex ?? 0) || (a.source.name < b.source.name ? -1 : a.source.name > b.source.name ? 1 : 0));
   const sources = evidence.map((e) => e.source);
-  const dumps = orderDumps(evidence);
   assignProcesses(evidence);
   // The dumps' goroutine IDs tell new from stuck only when every dump is of the one process.
   const seriesProcess = dumps.length > 0 ? dumps[0].source.process : null;

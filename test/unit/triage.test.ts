@@ -84,7 +84,7 @@ for (const run of RUNS) {
     const files = [run.trace, ...[...run.dumps].reverse(), run.leakProfile];
     const report: TriageReport = await service.triage(await Promise.all(files.map(hashOf)));
     assert.deepEqual(report.sources.map((s) => s.role), ['trace', 'dump', 'dump', 'dump', 'leakProfile']);
-    assert.deepEqual(report.sources.slice(1, 4).map((s) => s.seriesIndex), [3, 2, 1]);
+    assert.deepEqual(report.sources.slice(1, 4).map((s) => [s.seriesIndex, s.name]), [1, 2, 3].map((i) => [i, run.dumps[i - 1]]));
     // The trace and the dumps share goroutine IDs at the same sites; the profile has no IDs.
     assert.deepEqual(report.sources.map((s) => s.process), [1, 1, 1, 1, null]);
 
