@@ -1,6 +1,6 @@
 // Command bigtrace writes a large execution trace of a busy HTTP server on 127.0.0.1.
 //
-//	bigtrace [-size-mb 160] [-clients 32] [-max-duration 15m] OUT.trace
+//	bigtrace [-size-mb 160] [-clients 32] [-max-duration 15m] [-leak-every N] OUT.trace
 //
 // In one process: an HTTP server on a random loopback port and many concurrent clients, half
 // with keep-alive and half without (so connections, their serving goroutines and netpoll
@@ -9,9 +9,14 @@
 // responses, so the trace holds network blocking, syscalls, GC cycles, sync blocking and
 // plenty of goroutine creation and exit.
 //
+// With -leak-every N, one request in N also leaks a goroutine, as servers do: a worker whose
+// result nobody reads (blocked forever on a channel send), or one waiting for a cancellation that
+// never comes (blocked forever on a receive), alternately. They stay blocked until the end of the
+// trace, so its last generations restate thousands of waiting goroutines.
+//
 // Tracing stops once the trace file reaches -size-mb (checked every 50 ms, so the file ends
 // slightly larger), or after -max-duration at the latest; the program then shuts everything
-// down and exits on its own. It prints one JSON line: {"bytes", "seconds", "requests"}.
+// down and exits on its own. It prints one JSON line: {"bytes", "seconds", "requests", "leaked"}.
 package main
 
 import (
@@ -35,11 +40,31 @@ var (
 	mu       sync.Mutex
 	cache    = map[int][]byte{}
 	requests atomic.Int64
+	// leakEvery: one request in leakEvery leaks a goroutine (0: none).
+	leakEvery int64
+	leaked    atomic.Int64
 )
 
+// abandonedResult leaks: its caller has returned without reading the result.
+func abandonedResult(out chan<- [32]byte, part []byte) {
+	out <- sha256.Sum256(part)
+}
+
+// forgottenCancel leaks: nothing ever closes done.
+func forgottenCancel(done <-chan struct{}) {
+	<-done
+}
+
 func handler(w http.ResponseWriter, r *http.Request) {
-	requests.Add(1)
+	nth := requests.Add(1)
 	body, _ := io.ReadAll(r.Body)
+	if leakEvery > 0 && nth%leakEvery == 0 {
+		if leaked.Add(1)%2 == 0 {
+			go abandonedResult(make(chan [32]byte), body)
+		} else {
+			go forgottenCancel(make(chan struct{}))
+		}
+	}
 
 	// Allocation churn: a few short-lived buffers of varied size, one kept in a shared cache.
 	n := 512 + rand.Intn(16<<10)
@@ -109,9 +134,10 @@ func main() {
 	sizeMB := flag.Int64("size-mb", 160, "stop tracing once the trace file reaches this many MiB")
 	clients := flag.Int("clients", 32, "concurrent clients (half with keep-alive, half without)")
 	maxDuration := flag.Duration("max-duration", 15*time.Minute, "stop tracing after this long whatever the size")
+	flag.Int64Var(&leakEvery, "leak-every", 0, "leak one goroutine (blocked forever on a channel) every N requests; 0: none")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: bigtrace [-size-mb N] [-clients N] [-max-duration D] OUT.trace")
+		fmt.Fprintln(os.Stderr, "usage: bigtrace [-size-mb N] [-clients N] [-max-duration D] [-leak-every N] OUT.trace")
 		os.Exit(2)
 	}
 	target := *sizeMB << 20
@@ -167,5 +193,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	fmt.Printf("{\"bytes\": %d, \"seconds\": %.1f, \"requests\": %d}\n", st.Size(), time.Since(start).Seconds(), requests.Load())
+	fmt.Printf("{\"bytes\": %d, \"seconds\": %.1f, \"requests\": %d, \"leaked\": %d}\n", st.Size(), time.Since(start).Seconds(), requests.Load(), leaked.Load())
 }
