@@ -42,6 +42,9 @@ import type {
 } from './types.ts';
 import { MAX_RESULT_BYTES, queryPool } from './sql-pool.ts';
 import { blockingFlame, pprofExport } from '../export/pprof-export.ts';
+import { withTraceIndex } from '../export/open-index.ts';
+import { writePerfettoJson, WHOLE_TRACE, type PerfettoCounts } from '../export/perfetto.ts';
+import { writeParquetTables, type ParquetExportResult } from '../export/parquet.ts';
 import { blockingPprof } from '../export/blocking-pprof.ts';
 import { loadIndexedProfile } from '../index/profile-indexer.ts';
 import {
@@ -542,6 +545,27 @@ export class GoroscopeService implements GoroscopeApi {
     if (artefact.kind !== 'profile') throw new InvalidArgument(`${artefact.name} is a goroutine dump: only traces and profiles export as pprof`);
     if (kind !== undefined) throw new InvalidArgument(`${artefact.name} is a profile: a kind (${kind}) applies to traces only`);
     return pprofExport(loadIndexedProfile(this.plainIndex(ref, 'profile')), artefact.name, '');
+  }
+
+  /**
+   * A trace, or the window [t0, t1) of it, as a Perfetto/Chrome JSON trace written to `file`
+   * (src-main/export/perfetto.ts). Writes a file on the host: for the CLI, not in HOST_ARGUMENTS.
+   */
+  async exportPerfetto(ref: string, file: string, t0?: number, t1?: number): Promise<PerfettoCounts> {
+    const out = absolutePath('file', file);
+    const w = t0 === undefined && t1 === undefined ? WHOLE_TRACE
+      : (([a, b]) => ({ t0: a, t1: b }))(window(t0 ?? WHOLE_TRACE.t0, t1 ?? WHOLE_TRACE.t1));
+    const { artefact } = this.index(ref);
+    return withTraceIndex(this.library.indexPath(artefact.hash), (db) => writePerfettoJson(db, out, w));
+  }
+
+  /** A trace's index as Parquet files in `dir` (src-main/export/parquet.ts, docs/parquet.md). Writes files on the host: for the CLI only. */
+  async exportParquet(ref: string, dir: string): Promise<ParquetExportResult> {
+    const out = absolutePath('dir', dir);
+    const { artefact } = this.index(ref);
+    return withTraceIndex(this.library.indexPath(artefact.hash), (db) => writeParquetTables(db, out, {
+      'goroscope.artefact': artefact.hash, 'goroscope.source': artefact.name, 'goroscope.format': artefact.format,
+    }));
   }
 
   async leaks(ref: string): Promise<LeakReport> {

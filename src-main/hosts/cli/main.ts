@@ -33,6 +33,8 @@ const COMMANDS: Record<string, Command> = {
     load: async () => { const m = await import('./gc.ts'); return { run: m.gcCommand, usage: m.gcUsage }; } },
   report: { summary: 'one self-contained offline HTML report of traces, profiles and dumps, to hand over',
     load: async () => { const m = await import('./report.ts'); return { run: m.reportCommand, usage: m.reportUsage }; } },
+  export: { summary: 'an artefact as pprof (blocking profiles too), a Perfetto/Chrome JSON trace or Parquet files',
+    load: async () => { const m = await import('./export.ts'); return { run: m.exportCommand, usage: m.exportUsage }; } },
   serve: { summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token',
     load: async () => { const m = await import('./serve.ts'); return { run: m.serveCommand, usage: m.serveUsage }; } },
 };
