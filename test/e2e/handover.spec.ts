@@ -1,0 +1,158 @@
+// Handing over: a table's CSV and JSON downloads equal the service's data (the goroutine list as
+// the API pages it, the leak groups as `goroscope leaks --json` gives them), and the report saved
+// with "Export report" opens in Chromium from file:// with every section and no request leaving
+// the file.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Download, Page } from '@playwright/test';
+import type { GoroutinePage, LeakReport } from '../../src-main/service/types.ts';
+import { expect, fixtureFile, openApp, openByPath, screenshot, test } from './fixtures.ts';
+import { freshJson, type ServeProcess } from './serve-process.ts';
+
+const TRACE = fixtureFile('traces/chanleak.go127.trace');
+
+/** RFC 4180 records: fields split on commas outside quotes, "" inside quotes a quote, CRLF ending records. */
+function parseCsv(text: string): string[][] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        field += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      record.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      record.push(field);
+      records.push(record);
+      record = [];
+      field = '';
+      i++;
+    } else {
+      field += c;
+    }
+  }
+  expect(field === '' && record.length === 0, 'the CSV ends with CRLF').toBe(true);
+  return records;
+}
+
+async function saved(download: Promise<Download>): Promise<{ name: string; text: string }> {
+  const d = await download;
+  const file = await d.path();
+  return { name: d.suggestedFilename(), text: fs.readFileSync(file, 'utf8') };
+}
+
+/** A service method called as the page calls it (POST /api/<method>, the token as a bearer). */
+async function service<T>(server: ServeProcess, method: string, args: unknown[]): Promise<T> {
+  const res = await fetch(new URL(`/api/${method}`, server.url), {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${server.token}` }, body: JSON.stringify(args),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as T;
+}
+
+async function openTrace(page: Page, server: ServeProcess): Promise<string> {
+  await openApp(page, server);
+  await openByPath(page, TRACE.path);
+  await expect(page.getByTestId('artefact-name')).toHaveText(TRACE.name, { timeout: 45_000 });
+  return decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
+}
+
+test('a table downloads as CSV and JSON equal to the service data: the goroutine list and the leak groups', async ({ page, server }) => {
+  const hash = await openTrace(page, server);
+
+  // The goroutine list, filtered to those alive at the end: the CSV holds every row the service lists, raw.
+  await page.getByTestId('nav-goroutines').click();
+  await page.getByTestId('alive-filter').check();
+  await expect(page.getByTestId('goroutine-range')).toContainText('of');
+  const list = await service<GoroutinePage>(server, 'goroutines', [{ artefact: hash, sort: 'id', descending: false, aliveAtEnd: true, offset: 0, limit: 10_000 }]);
+  await expect(page.getByTestId('goroutine-range')).toContainText(`of ${list.total}`);
+  const csv = await saved(Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]).then(([d]) => d));
+  expect(csv.name).toBe(`${TRACE.name}.goroutines.csv`);
+  const [header, ...records] = parseCsv(csv.text);
+  expect(header).toEqual(['id', 'name', 'created_ns', 'creator', 'start_ns', 'end_ns', 'last_state', 'last_reason', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns']);
+  const raw = (v: string | number | null) => (v === null ? '' : String(v));
+  expect(records).toEqual(list.rows.map((r) => [r.id, r.name, r.createdNs, r.creator, r.startNs, r.endNs, r.lastState, r.lastReason,
+    r.runningNs, r.runnableNs, r.waitingNs, r.syscallNs].map(raw)));
+
+  // The same goroutines as a dump: what goroutinesDump gives for them.
+  const dump = await saved(Promise.all([page.waitForEvent('download'), page.getByTestId('export-dump').click()]).then(([d]) => d));
+  expect(dump.name).toBe(`${TRACE.name}.goroutines.txt`);
+  const expectedDump = await service<{ text: string }>(server, 'goroutinesDump', [hash, list.rows.map((r) => r.id)]);
+  expect(dump.text).toBe(expectedDump.text);
+  await expect(page.getByTestId('export-dump-note')).toContainText(`${list.rows.length} goroutines`);
+
+  // The leak groups against goroscope leaks --json, in CSV and in JSON.
+  const leaks = freshJson<{ groups: (LeakReport['groups'][number] & { stack: string[] })[] }>(['leaks', TRACE.path]);
+  await page.getByTestId('nav-leaks').click();
+  await expect(page.getByTestId('leak-summary')).toBeVisible();
+  const leakCsv = await saved(Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]).then(([d]) => d));
+  const [leakHeader, ...leakRows] = parseCsv(leakCsv.text);
+  const col = (name: string) => leakHeader.indexOf(name);
+  expect(leakRows.map((r) => [r[col('count')], r[col('site')], r[col('reason')], r[col('max_blocked_ns')], r[col('explanation')], r[col('stack')]]))
+    .toEqual(leaks.groups.map((g) => [String(g.count), g.site, g.reason, String(g.maxBlockedNs), g.explanation, g.stack.join('\n')]));
+  const leakJson = await saved(Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]).then(([d]) => d));
+  expect(leakJson.name).toBe(`${TRACE.name}.leaks.json`);
+  expect((JSON.parse(leakJson.text) as Record<string, unknown>[]).map((g) => [g.count, g.site, g.maxBlockedNs, g.stack]))
+    .toEqual(leaks.groups.map((g) => [g.count, g.site, g.maxBlockedNs, g.stack]));
+});
+
+test('Export report saves one HTML file that renders every section offline, with no request leaving it', async ({ page, server, browser }) => {
+  await openTrace(page, server);
+  await page.getByTestId('nav-leaks').click();
+  const download = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-report').click()]).then(([d]) => d);
+  expect(download.suggestedFilename()).toBe(`${TRACE.name}.report.html`);
+  await expect(page.getByTestId('report-export')).toHaveAttribute('data-state', 'saved');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-e2e-report-'));
+  const file = path.join(dir, 'report.html');
+  await download.saveAs(file);
+
+  // A context of its own, outside the app's: every request is recorded and refused.
+  const context = await browser.newContext();
+  const requests: string[] = [];
+  const problems: string[] = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await context.route('**/*', (route) => (route.request().url() === `file://${file}` ? route.continue() : route.abort()));
+  const report = await context.newPage();
+  report.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(m.text()); });
+  report.on('pageerror', (e) => problems.push(e.message));
+  await report.goto(`file://${file}`);
+  await expect(report.getByRole('heading', { level: 1, name: 'Goroscope report' })).toBeVisible();
+
+  const leaks = freshJson<{ groups: { count: number; maxBlockedNs: number }[] }>(['leaks', TRACE.path]);
+  const gc = freshJson<{ pausePercentiles: { count: number }; cycles: unknown[] }>(['gc', TRACE.path]);
+  const section = report.locator('section.artefact');
+  await expect(section).toHaveCount(1);
+  await expect(section.getByRole('heading', { level: 2 })).toHaveText(TRACE.name);
+  for (const h of ['Summary', 'Leak suspects', 'Garbage collector', 'Blocking by kind']) await expect(section.getByRole('heading', { level: 3, name: h })).toBeVisible();
+  const leakCounts = await section.locator('table[data-table="leaks"] tbody tr td:first-child').evaluateAll((tds) => tds.map((td) => Number((td as HTMLElement).dataset.raw)));
+  expect(leakCounts).toEqual(leaks.groups.slice(0, 50).map((g) => g.count));
+  await expect(section.locator('dd[data-label="GC pauses"]')).toHaveAttribute('data-raw', String(gc.pausePercentiles.count));
+  await expect(section.locator('table[data-table="blocking-kinds"] tbody tr')).toHaveCount(4);
+  // Charts are inline SVG, drawn with room to read.
+  const charts = section.locator('figure.chart svg');
+  expect(await charts.count()).toBeGreaterThanOrEqual(2);
+  for (const box of await charts.evaluateAll((svgs) => svgs.map((s) => s.getBoundingClientRect().width))) expect(box).toBeGreaterThan(300);
+  // A stack opens in place (details/summary, no script).
+  await section.locator('table[data-table="leaks"] details summary').first().click();
+  await expect(section.locator('table[data-table="leaks"] details .stack').first()).toBeVisible();
+  await screenshot(report, 'handover-report');
+
+  expect(requests, 'the only request is the file itself').toEqual([`file://${file}`]);
+  expect(problems, 'console errors or warnings (a refused load would show here)').toEqual([]);
+  await context.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
