@@ -10,6 +10,7 @@ import type { Label, Location, Mapping, Profile, ProfileFunction, Sample, ValueT
 import { defaultSampleIndex, profileIndex } from '../decode/pprof/model.ts';
 import { profileKind } from '../decode/pprof/profile-kind.ts';
 import { pruneFrames } from '../decode/pprof/prune.ts';
+import { readAnyProfileFile, sniffTextProfile } from '../decode/pprof/text-profile.ts';
 import type { ArtefactIndexer, IndexContext, IndexedContent } from './artefact-kinds.ts';
 import { BatchInserter } from './batch-insert.ts';
 
@@ -76,14 +77,17 @@ export interface ProfileSummary {
 
 export const profileIndexer: ArtefactIndexer = {
   kind: 'profile',
-  sniff: sniffProfile,
+  // runtime/pprof's debug=1 text is a profile too, "goroutine profile: total N" included: a file
+  // that starts with it is indexed as a profile (top, flame graph), while `goroscope dump` and
+  // `leaks` read the same file as a goroutine dump; a log with it further down stays a dump.
+  sniff: (head) => sniffProfile(head) || sniffTextProfile(head),
   hashesWhileIndexing: () => false,
   tables: PROFILE_TABLES,
   indexes: PROFILE_INDEXES,
   index(ctx: IndexContext): IndexedContent {
-    const profile = readProfileFile(ctx.file);
+    const { profile, kind: textKind, warning } = readAnyProfileFile(ctx.file, readProfileFile);
     ctx.progress(ctx.size, 0);
-    const kind = profileKind(profile, ctx.file);
+    const kind = textKind ?? profileKind(profile, ctx.file);
     writeProfile(ctx.db, profile, kind, (samples) => ctx.progress(ctx.size, samples));
     const summary = summarizeProfile(profile, kind);
     const goroutines = kind === 'goroutine' || kind === 'goroutineleak' ? summary.sampleTypes[0]?.total ?? 0 : 0;
@@ -93,8 +97,11 @@ export const profileIndexer: ArtefactIndexer = {
       items: profile.samples.length,
       durationNs: profile.durationNanos,
       goroutines,
-      warning: null,
-      meta: { profile_kind: kind, sample_types: profile.sampleTypes.map((t) => t.type).join(' ') },
+      warning,
+      meta: {
+        profile_kind: kind, sample_types: profile.sampleTypes.map((t) => t.type).join(' '),
+        profile_encoding: textKind === null ? 'profile.proto' : 'debug=1 text',
+      },
     };
   },
 };

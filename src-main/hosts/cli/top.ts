@@ -2,16 +2,19 @@
 // `go tool pprof -top`, read straight from the profile file (no library needed).
 
 import { readProfileFile } from '../../decode/pprof/decode.ts';
+import { readAnyProfileFile } from '../../decode/pprof/text-profile.ts';
 import { IncompatibleProfiles } from '../../analyze/profile-merge.ts';
 import { profileTop, renderTop, TopError, type ProfileTop } from '../../analyze/profile-top.ts';
 import { parseArgs } from './args.ts';
-import { Output, UsageError } from './output.ts';
+import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 
 export const topUsage = `usage: goroscope top PROFILE [--sample-type T] [-n N] [--cum] [--base OTHER] [--json]
 
 The functions of a pprof profile (cpu, heap, allocs, goroutine, goroutineleak, mutex, block,
-threadcreate, go tool trace -pprof=…), gzip-compressed or not, as go tool pprof -top prints them:
-flat, flat%, sum%, cum, cum% and the function name, in pprof's units and rounding.
+threadcreate, go tool trace -pprof=…), gzip-compressed or not, or the text /debug/pprof/NAME?debug=1
+serves, as go tool pprof -top prints them: flat, flat%, sum%, cum, cum% and the function name, in
+pprof's units and rounding. Text profiles need no binary: their comments name the frames (the
+runtime frames runtime/pprof leaves out of them show as runtime.(unnamed 0xPC)).
   --sample-type T  the value to report (name or index, e.g. alloc_space, delay, 0); default: the
                    profile's default (the last type unless the profile names one)
   -n N             only the top N functions (pprof -nodecount=N); default: all above 0.5% cutoff
@@ -27,9 +30,10 @@ export async function topCommand(argv: string[]): Promise<number> {
   if (args.positional.length !== 1) throw new UsageError('top needs exactly one PROFILE (see goroscope help top)');
   const n = args.options.get('n');
   if (n !== undefined && !/^\d+$/.test(n)) throw new UsageError(`-n needs a non-negative whole number, got "${n}"`);
-  const profile = readProfileFile(args.positional[0]);
+  const read = readAnyProfileFile(args.positional[0], readProfileFile);
+  const profile = read.profile;
   const baseFile = args.options.get('base');
-  const base = baseFile !== undefined ? readProfileFile(baseFile) : undefined;
+  const base = baseFile !== undefined ? readAnyProfileFile(baseFile, readProfileFile).profile : undefined;
   let top: ProfileTop;
   try {
     top = profileTop(profile, { sampleType: args.options.get('sample-type') ?? '', nodeCount: n === undefined ? 0 : Number(n), cum: args.flags.has('cum'), base });
@@ -40,6 +44,11 @@ export async function topCommand(argv: string[]): Promise<number> {
   const out = new Output();
   await out.write(args.flags.has('json') ? JSON.stringify(topJson(top), null, 2) + '\n' : renderTop(top));
   await out.flush();
+  // A cut text profile: the answer for what was read, then what was lost.
+  if (read.warning !== null) {
+    printErrorLine(read.warning);
+    return EXIT_BAD_INPUT;
+  }
   return 0;
 }
 
