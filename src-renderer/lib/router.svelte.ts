@@ -11,9 +11,10 @@ export interface Route {
 
 function parse(hash: string): Route {
   const [view, artefact] = hash.replace(/^#\/?/, '').split('/');
-  const known: ViewId[] = ['library', 'overview', 'timeline', 'goroutines', 'gc', 'blocking', 'leaks', 'profiles', 'diff', 'sql'];
+  const known: ViewId[] = ['library', 'triage', 'overview', 'timeline', 'goroutines', 'gc', 'blocking', 'leaks', 'profiles', 'diff', 'sql'];
   const v = known.includes(view as ViewId) ? (view as ViewId) : 'library';
-  return { view: v, artefact: v === 'library' ? null : artefact || null };
+  // The Triage view's artefacts are a set (triage-link.ts), not the one the other views are about.
+  return { view: v, artefact: v === 'library' || v === 'triage' ? null : artefact || null };
 }
 
 class Router {

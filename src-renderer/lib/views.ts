@@ -1,6 +1,6 @@
 // The views of the navigation shell, in the order of their number keys (1–9).
 
-export type ViewId = 'library' | 'overview' | 'timeline' | 'goroutines' | 'gc' | 'blocking' | 'leaks' | 'profiles' | 'diff' | 'sql';
+export type ViewId = 'library' | 'triage' | 'overview' | 'timeline' | 'goroutines' | 'gc' | 'blocking' | 'leaks' | 'profiles' | 'diff' | 'sql';
 
 export interface ViewEntry {
   id: ViewId;
