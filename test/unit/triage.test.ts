@@ -66,6 +66,9 @@ for (const run of RUNS) {
   test(`${run.name}: the leak profile's counts per site equal go tool pprof -top, proto and debug=1 alike`, async () => {
     const { cum, total } = pprofTop(run);
     assert.equal(total, run.leakTotal, 'pprof -top and the debug=1 header agree');
+    // The profile read as Go writes it: its top is go tool pprof -top's, row for row.
+    const top = await service.profileTop({ artefact: await hashOf(run.leakProfile) });
+    assert.deepEqual(top.rows.map((r) => [r.name, r.cum]), [...cum]);
     for (const file of [run.leakProfile, run.leakText]) {
       const report = await service.triage([await hashOf(file)]);
       assert.equal(report.sources[0].role, 'leakProfile', file);
