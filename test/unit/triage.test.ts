@@ -179,3 +179,29 @@ test('goroscope triage: --json has exactly the promised fields; exit 1 over --ma
     fs.rmSync(library, { recursive: true, force: true });
   }
 });
+
+test('two Go 1.22 dumps (no leak detector): what grew with goroutines stuck all along is likely; counts equal the awk diff', async () => {
+  const dumps = 'test/fixtures/dumps';
+  const [early, late] = ['leaky.go122.early.debug2.txt', 'leaky.go122.late.debug2.txt'];
+  const hashes = await Promise.all([late, early].map(async (f) => (await service.indexFile(path.resolve(dumps, f))).artefact.hash));
+  const report = await service.triage(hashes);
+  assert.deepEqual(report.sources.map((s) => s.name), [early, late]);
+  // Per site, before and after as count-groups.awk counted every stack of the two dumps.
+  const bySite = new Map<string, [number, number]>();
+  const diff = fs.readFileSync(path.join(dumps, 'expected', `${early.replace('.txt', '')}--${late.replace('.txt', '')}.diff.tsv`), 'utf8');
+  for (const line of diff.trim().split('\n')) {
+    const [, before, after, key] = line.split('\t');
+    const site = siteOf(key.split('|').map((f) => {
+      const m = /^(.*) (.*):(\d+)$/.exec(f)!;
+      return { func: m[1], file: m[2], line: Number(m[3]) };
+    }));
+    const n = bySite.get(site) ?? [0, 0];
+    bySite.set(site, [n[0] + Number(before), n[1] + Number(after)]);
+  }
+  for (const s of report.suspects) assert.deepEqual(s.evidence.dumpGrowth!.counts, bySite.get(s.site), s.site);
+  // leaky/main.go leaks 3, then 3 + 15, of four kinds: the first three stuck in both dumps.
+  const likely = report.suspects.filter((s) => s.confidence === 'likely');
+  assert.deepEqual(likely.map((s) => s.pattern).sort(), ['WaitGroup never done', 'lock held forever', 'select with no ready case', 'send with no receiver']);
+  for (const s of likely) assert.deepEqual([s.evidence.dumpGrowth!.counts, s.evidence.dumpGrowth!.stuck, s.evidence.dumpGrowth!.new], [[3, 18], 3, 15], s.site);
+  assert.equal(report.suspects.filter((s) => s.confidence === 'proven').length, 0);
+});
