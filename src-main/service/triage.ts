@@ -37,9 +37,9 @@ function evidenceOf(input: TriageInput): ArtefactEvidence {
     case 'dump':
       return dumpEvidence(a, input.db);
     case 'profile': {
-      if (a.format === 'goroutineleak') return { source: source(a, 'leakProfile', 'goroutineleak profile.proto'), observations: profileObservations(input.db, true) };
+      if (a.format === 'goroutineleak') return { source: source(a, 'leakProfile', 'goroutineleak profile'), observations: profileObservations(input.db, true) };
       if (a.format === 'goroutine') {
-        return { source: source(a, 'dump', 'goroutine profile.proto', 'a goroutine profile: counts by stack, no goroutine IDs or wait reasons'), observations: profileObservations(input.db, false) };
+        return { source: source(a, 'dump', 'goroutine profile', 'a goroutine profile: counts by stack, no goroutine IDs or wait reasons'), observations: profileObservations(input.db, false) };
       }
       return { source: source(a, 'unused', `${a.format} profile`, `a ${a.format} profile says nothing of blocked goroutines`), observations: [] };
     }
