@@ -46,6 +46,8 @@ export interface Frame {
   range: { t0: number; t1: number } | null;
   /** Colour lane spans by goroutine or by its function. */
   colorBy: 'goroutine' | 'function';
+  /** A marked range (m), drawn until cleared, ns. */
+  mark?: { t0: number; t1: number } | null;
 }
 
 /** A lane track's contents for a frame. */
@@ -99,6 +101,8 @@ export function drawFrame(ctx: CanvasRenderingContext2D, f: Frame): void {
     }
   }
 
+  if (f.mark) drawMark(ctx, f, f.mark);
+
   if (f.box) {
     const x0 = Math.max(l.gutter, Math.min(f.box.x0, f.box.x1));
     const x1 = Math.min(l.width, Math.max(f.box.x0, f.box.x1));
@@ -117,6 +121,30 @@ export function drawFrame(ctx: CanvasRenderingContext2D, f: Frame): void {
     ctx.stroke();
     ctx.globalAlpha = 1;
   }
+}
+
+/** A marked range: a tinted band with dashed edges across the axis and the rows. */
+function drawMark(ctx: CanvasRenderingContext2D, f: Frame, m: { t0: number; t1: number }): void {
+  const { layout: l, palette: p } = f;
+  const x0 = Math.max(l.gutter, xAt(l, f.t0, f.t1, m.t0));
+  const x1 = Math.min(l.width, xAt(l, f.t0, f.t1, m.t1));
+  if (x1 < l.gutter || x0 > l.width) return;
+  ctx.save();
+  ctx.fillStyle = p.accent;
+  ctx.globalAlpha = 0.1;
+  ctx.fillRect(x0, l.axisTop, Math.max(1, x1 - x0), l.height);
+  ctx.globalAlpha = 0.9;
+  ctx.strokeStyle = p.accent;
+  ctx.lineWidth = 1;
+  ctx.setLineDash([5, 3]);
+  ctx.beginPath();
+  for (const [t, x] of [[m.t0, x0], [m.t1, x1]] as const) {
+    if (t < f.t0 || t > f.t1) continue;
+    ctx.moveTo(Math.round(x) + 0.5, l.axisTop);
+    ctx.lineTo(Math.round(x) + 0.5, l.height);
+  }
+  ctx.stroke();
+  ctx.restore();
 }
 
 /**

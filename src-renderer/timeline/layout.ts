@@ -26,6 +26,9 @@ export interface Layout {
   procsHeight: number;
   threadsTop: number;
   threadsHeight: number;
+  /** The user task track (one lane per nesting depth). */
+  tasksTop: number;
+  tasksHeight: number;
   /** Top of the first row when not scrolled. */
   rowsTop: number;
 }
@@ -39,12 +42,24 @@ export interface TrackChoice {
   threads: boolean;
   /** Unblock arrows of the selected goroutine (and of all in view when zoomed in). */
   arrows: boolean;
+  /** User regions inside their goroutine's row. */
+  regions: boolean;
+  /** User tasks, a track of their own. */
+  tasks: boolean;
+  /** Log messages on their goroutine's row. */
+  logs: boolean;
+  /** CPU profile samples as ticks on their goroutine's row. */
+  cpuSamples: boolean;
+  /** Mark assists and sweeps on the goroutine that paid for them. */
+  gcWork: boolean;
 }
 
 /** How many lanes each lane track has (0 until known). */
 export interface LaneCounts {
   procs: number;
   threads: number;
+  /** Lanes of the task track (its deepest nesting + 1; 0 without tasks). */
+  tasks?: number;
 }
 
 export function makeLayout(width: number, height: number, tracks: TrackChoice, lanes: LaneCounts = { procs: 0, threads: 0 }): Layout {
@@ -61,9 +76,11 @@ export function makeLayout(width: number, height: number, tracks: TrackChoice, l
   const procsHeight = tracks.procs && lanes.procs > 0 ? Math.min(lanes.procs, MAX_LANES) * LANE_HEIGHT + 4 : 0;
   const threadsTop = procsTop + procsHeight;
   const threadsHeight = tracks.threads && lanes.threads > 0 ? Math.min(lanes.threads, MAX_LANES) * LANE_HEIGHT + 4 : 0;
+  const tasksTop = threadsTop + threadsHeight;
+  const tasksHeight = tracks.tasks && (lanes.tasks ?? 0) > 0 ? (lanes.tasks ?? 0) * LANE_HEIGHT + 4 : 0;
   return {
     width, height, gutter, axisTop, axisHeight, gcTop, gcHeight, countsTop, countsHeight, heapTop, heapHeight,
-    procsTop, procsHeight, threadsTop, threadsHeight, rowsTop: threadsTop + threadsHeight + 4,
+    procsTop, procsHeight, threadsTop, threadsHeight, tasksTop, tasksHeight, rowsTop: tasksTop + tasksHeight + 4,
   };
 }
 

@@ -10,7 +10,7 @@ export interface TrackSettings {
 
 const KEY = 'goroscope.timeline.tracks';
 export const DEFAULT_TRACKS: TrackSettings = {
-  tracks: { counts: true, heap: true, procs: true, threads: false, arrows: true },
+  tracks: { counts: true, heap: true, procs: true, threads: false, arrows: true, regions: true, tasks: true, logs: true, cpuSamples: true, gcWork: true },
   colorBy: 'goroutine',
 };
 
@@ -20,6 +20,11 @@ export const TRACK_LABELS: readonly [keyof TrackChoice, string][] = [
   ['counts', 'Goroutines by state'],
   ['heap', 'Heap in use and goal'],
   ['arrows', 'Unblock arrows'],
+  ['tasks', 'User tasks (a track)'],
+  ['regions', 'User regions (in the goroutine rows)'],
+  ['logs', 'Log messages (on the rows)'],
+  ['cpuSamples', 'CPU profile samples (ticks on the rows)'],
+  ['gcWork', 'Mark assists and sweeps (on who paid)'],
 ];
 
 export function loadTracks(): TrackSettings {

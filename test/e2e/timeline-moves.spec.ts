@@ -1,0 +1,141 @@
+// The timeline's moves beyond zoom and pan, against a real `goroscope serve`: Back/Forward walk
+// the views left (zoom, pan, selection) and restore each exactly; `m` marks the hovered interval
+// (its bounds from the index) or the selected range; `/` finds goroutines by a regular expression
+// over names and stacks, in the list's order, as a SQL query over the index finds them.
+
+import { expect, fixtureFile, screenshot, test } from './fixtures.ts';
+import { artefactOf, openTimeline, queryRows, requestedWindow, settledStage, stageData } from './timeline-helpers.ts';
+import type { Page } from '@playwright/test';
+
+const GCCHURN = 'traces/gcchurn.go127.trace';
+
+async function view(page: Page): Promise<{ t0: number; t1: number; selected: string | null; shownT0: string | null; shownT1: string | null }> {
+  const s = await settledStage(page);
+  const detail = page.getByTestId('goroutine-detail');
+  const selected = (await detail.count()) > 0 ? await detail.getAttribute('data-goroutine') : null;
+  const w = page.getByTestId('timeline-window');
+  return { t0: s.t0, t1: s.t1, selected, shownT0: await w.getAttribute('data-t0'), shownT1: await w.getAttribute('data-t1') };
+}
+
+test('Back and Forward restore each view left: zoom, pan and selection, exactly', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile(GCCHURN).path);
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + 5);
+  const v0 = await view(page);
+  await page.keyboard.press('w');
+  await expect.poll(async () => (await requestedWindow(page)).t1).toBeLessThan(v0.t1);
+  const v1 = await view(page);
+  await page.keyboard.press('d');
+  await expect.poll(async () => (await requestedWindow(page)).t0).toBeGreaterThan(v1.t0);
+  const v2 = await view(page);
+  // Select a goroutine by its label.
+  const row = page.getByTestId('timeline-rows').locator('li').nth(3);
+  const g = await row.getAttribute('data-goroutine');
+  await page.mouse.click(box.x + 20, box.y + Number(await row.getAttribute('data-y')));
+  await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-goroutine', g!);
+  const v3 = await view(page);
+  // The wheel over the plot: one gesture, one view.
+  await page.mouse.move(box.x + 600, box.y + 300);
+  await page.mouse.wheel(0, -300);
+  await page.mouse.wheel(0, -300);
+  await expect.poll(async () => (await requestedWindow(page)).t1 - (await requestedWindow(page)).t0).toBeLessThan((v3.t1 - v3.t0) * 0.9);
+  const v4 = await view(page);
+  await page.mouse.move(box.x + 5, box.y + 5);
+
+  await page.keyboard.press('u');
+  expect(await view(page)).toEqual(v3);
+  await page.keyboard.press('u');
+  expect(await view(page)).toEqual(v2);
+  await page.keyboard.press('Alt+ArrowLeft');
+  expect(await view(page)).toEqual(v1);
+  await page.keyboard.press('Control+z');
+  expect(await view(page)).toEqual(v0);
+  expect((await stageData(page)).canBack).toBe('false');
+  await page.keyboard.press('U');
+  expect(await view(page)).toEqual(v1);
+  await page.keyboard.press('Control+Shift+Z');
+  expect(await view(page)).toEqual(v2);
+  await page.keyboard.press('Alt+ArrowRight');
+  expect(await view(page)).toEqual(v3);
+  await page.getByTestId('view-forward').click();
+  expect(await view(page)).toEqual(v4);
+  expect((await stageData(page)).canForward).toBe('false');
+  // A new move after Back drops the views ahead.
+  await page.getByTestId('view-back').click();
+  expect(await view(page)).toEqual(v3);
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.keyboard.press('s');
+  await expect.poll(async () => (await stageData(page)).canForward).toBe('false');
+});
+
+test('m marks the hovered interval with its true bounds, or the selected range; Esc or m clears it', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile('traces/chanleak-gens.go127.trace').path);
+  const artefact = await artefactOf(page);
+  const stage = await settledStage(page);
+  const rows = page.getByTestId('timeline-rows').locator('li');
+  const ids = await rows.evaluateAll((els) => els.map((el) => Number((el as HTMLElement).dataset.goroutine)));
+  const [wait] = queryRows(server, artefact, `SELECT goroutine, start_ns, end_ns FROM goroutine_intervals
+    WHERE state = 'Waiting' AND goroutine IN (${ids.join(',')}) ORDER BY end_ns - start_ns DESC LIMIT 1`);
+  const [g, start, end] = [Number(wait.goroutine), Number(wait.start_ns), Number(wait.end_ns)];
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  const y = Number(await page.locator(`[data-testid="timeline-rows"] li[data-goroutine="${g}"]`).getAttribute('data-y'));
+  const x = box.x + stage.plotLeft + (((start + end) / 2 - stage.t0) / (stage.t1 - stage.t0)) * stage.plotWidth;
+  await page.mouse.move(x, box.y + y);
+  await expect(page.getByTestId('timeline-tooltip')).toContainText('Duration');
+  await page.keyboard.press('m');
+  await expect.poll(async () => { const d = await stageData(page); return [d.markT0, d.markT1]; }).toEqual([String(start), String(end)]);
+  await settledStage(page);
+  await screenshot(page, 'timeline-mark-light');
+  await page.keyboard.press('Escape');
+  await expect.poll(async () => (await stageData(page)).markT0).toBe('');
+
+  // A range selected on the axis, then m: the mark is the range; m again clears it.
+  await page.mouse.move(box.x + stage.plotLeft + 150, box.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(box.x + stage.plotLeft + 400, box.y + 10, { steps: 5 });
+  await page.mouse.up();
+  const panel = page.getByTestId('range-stats');
+  await expect(panel).toBeVisible();
+  const [t0, t1] = [await panel.getAttribute('data-t0'), await panel.getAttribute('data-t1')];
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.keyboard.press('m');
+  await expect.poll(async () => { const d = await stageData(page); return [d.markT0, d.markT1]; }).toEqual([t0, t1]);
+  await page.keyboard.press('m');
+  await expect.poll(async () => (await stageData(page)).markT0).toBe('');
+});
+
+test('/ finds goroutines by a regular expression over names and stacks, in the rows\' order, as SQL does', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile(GCCHURN).path);
+  const artefact = await artefactOf(page);
+  await settledStage(page);
+  // main.main: the name of G1, and a frame of every stack created by it (a match by stack).
+  const expected = queryRows(server, artefact, `SELECT g.id FROM goroutines g JOIN strings n ON n.id = g.name
+    WHERE n.value = 'main.main' OR EXISTS (SELECT 1 FROM stack_frames sf JOIN frames f ON f.id = sf.frame
+      JOIN strings a ON a.id = f.func JOIN strings b ON b.id = f.file
+      WHERE sf.stack IN (g.creation_stack, g.start_stack, g.last_stack) AND (a.value = 'main.main' OR b.value = 'main.main'))
+    ORDER BY g.start_ns, g.id`).map((r) => Number(r.id));
+  expect(expected.length).toBeGreaterThan(3);
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + 5);
+  await page.keyboard.press('/');
+  const search = page.getByTestId('timeline-search');
+  await expect(search).toBeFocused();
+  await search.fill('^main\\.main$');
+  const status = page.getByTestId('search-status');
+  for (let i = 0; i < 3; i++) {
+    await search.press('Enter');
+    await expect(status).toHaveAttribute('data-goroutine', String(expected[i]));
+    await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-goroutine', String(expected[i]));
+    await settledStage(page);
+    await expect(page.locator(`[data-testid="timeline-rows"] li[data-goroutine="${expected[i]}"]`)).toBeAttached();
+  }
+  await expect(status).toContainText(`${expected.length} match`);
+  await screenshot(page, 'timeline-search-light');
+  // A pattern nothing matches, and one that is not a regular expression.
+  await search.fill('^no such function$');
+  await search.press('Enter');
+  await expect(status).toHaveAttribute('data-state', 'none');
+  await search.fill('(unclosed');
+  await search.press('Enter');
+  await expect(status).toHaveAttribute('data-state', 'error');
+});
