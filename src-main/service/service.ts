@@ -17,7 +17,7 @@ import { ByteReader } from '../index/varint.ts';
 import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
 import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 import { PixelMerger } from './timeline.ts';
-import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, rangeStats } from './timeline-answers.ts';
+import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, OVERLAPPING_CHUNKS, rangeStats } from './timeline-answers.ts';
 import { lanesWindow, LanesUnavailable } from './timeline-lanes.ts';
 import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
 import { matchingGoroutines, nextMatch } from './timeline-search.ts';
@@ -118,8 +118,7 @@ class ArtefactIndex {
       JOIN frames f ON f.id = sf.frame JOIN strings a ON a.id = f.func JOIN strings b ON b.id = f.file
       WHERE sf.stack = ? ORDER BY sf.position`);
     this.stringStmt = this.db.prepare('SELECT value FROM strings WHERE id = ?').pluck();
-    this.chunkStmt = this.db.prepare(`SELECT start_ns, data FROM goroutine_interval_chunks
-      WHERE goroutine = ? AND start_ns < ? AND end_ns > ? ORDER BY start_ns`);
+    this.chunkStmt = this.db.prepare(OVERLAPPING_CHUNKS);
     this.levelStmt = this.db.prepare(`SELECT start_bucket, data FROM goroutine_levels
       WHERE goroutine = ? AND level = ? AND start_bucket BETWEEN ? AND ? ORDER BY start_bucket`);
     this.pointsStmt = this.db.prepare(`SELECT start_ns, data FROM metric_chunks
@@ -197,7 +196,7 @@ class ArtefactIndex {
       return;
     }
     let go = true;
-    for (const c of this.chunkStmt.all(g.id, t1, t0) as { start_ns: number; data: Uint8Array }[]) {
+    for (const c of this.chunkStmt.all({ goroutine: g.id, t0, t1 }) as { start_ns: number; data: Uint8Array }[]) {
       decodeChunk(c.data, c.start_ns, this.nsPerTick, (s, e, st, r, sk, o, th, p) => (go = visit(s, e, st, r, sk, o, th, p) !== false));
       if (!go) return;
     }
@@ -388,7 +387,7 @@ export class GoroscopeService implements GoroscopeApi {
       for (const iv of intervals) if (iv.state === 'Waiting' && iv.end > iv.start) waitNsByReason[iv.reason] = (waitNsByReason[iv.reason] ?? 0) + iv.end - iv.start;
     }
     // How long each wait that another goroutine ended had lasted: the Waiting interval ending at the edge.
-    const { woken: unblockedBy, woke: unblocked } = unblockEdges(idx, gid, r.start_ns, r.end_ns ?? Number.MAX_SAFE_INTEGER);
+    const { woken: unblockedBy, woke: unblocked } = await unblockEdges(idx, gid, r.start_ns, r.end_ns ?? Number.MAX_SAFE_INTEGER);
     const waitEnds = new Map(intervals.filter((iv) => iv.state === 'Waiting').map((iv) => [iv.end, iv]));
     for (const e of unblockedBy) {
       const wait = waitEnds.get(e.time);
