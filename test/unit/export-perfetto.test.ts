@@ -96,6 +96,19 @@ function checkFormat(file: string): TraceEvent[] {
     assert.equal(s.name, f.name);
     assert.equal(s.ts, f.ts);
   }
+  // Complete events on one track nest or follow each other: viewers draw a track's slices as a stack.
+  const tracks = new Map<string, TraceEvent[]>();
+  for (const e of json.traceEvents) if (e.ph === 'X') tracks.set(`${e.pid}/${e.tid}`, [...(tracks.get(`${e.pid}/${e.tid}`) ?? []), e]);
+  for (const [track, slices] of tracks) {
+    slices.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+    const open: TraceEvent[] = [];
+    for (const e of slices) {
+      while (open.length > 0 && open[open.length - 1].ts + open[open.length - 1].dur! <= e.ts + 1e-9) open.pop();
+      const parent = open[open.length - 1];
+      assert.ok(!parent || e.ts + e.dur! <= parent.ts + parent.dur! + 1e-9, `track ${track}: ${JSON.stringify(e)} overlaps ${JSON.stringify(parent)}`);
+      open.push(e);
+    }
+  }
   return json.traceEvents;
 }
 
