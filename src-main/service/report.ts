@@ -1,6 +1,7 @@
 // The report to hand over: one self-contained HTML file with, per artefact, what the service
 // answers about it (summary; a trace's leak suspects, GC and blocking by kind; a profile's top;
-// a dump's groups), its charts drawn as inline SVG. Nothing in it is fetched: no script, no
+// a dump's groups), with first the leak triage across all of them (service triage), its charts
+// drawn as inline SVG. Nothing in it is fetched: no script, no
 // external URL, and a Content-Security-Policy that forbids every load but inline styles and
 // data: images. Every string that came from an artefact (function names, file paths, wait
 // reasons, file names) is escaped, in elements and in attributes alike.
@@ -13,11 +14,11 @@ import { humanDuration } from './trace-answers.ts';
 import { isInternalFrame } from '../analyze/blocking-kinds.ts';
 import {
   BLOCKING_KIND_NAMES, type ArtefactInfo, type ArtefactSummary, type BlockingProfile, type DumpGroups, type GcReport,
-  type GoroscopeApi, type LeakReport, type ProfileTop, type StackFrameInfo,
+  type GoroscopeApi, type LeakReport, type ProfileTop, type StackFrameInfo, type TriageReport,
 } from './types.ts';
 
 /** The service methods a report is built from. */
-export type ReportSource = Pick<GoroscopeApi, 'summary' | 'leaks' | 'gc' | 'blockingProfile' | 'profileTop' | 'dumpGroups'>;
+export type ReportSource = Pick<GoroscopeApi, 'summary' | 'leaks' | 'gc' | 'blockingProfile' | 'profileTop' | 'dumpGroups' | 'triage'>;
 
 /** What the report says of one artefact: its summary and the answers of its kind. */
 export interface ArtefactReport {
@@ -36,6 +37,9 @@ export interface ArtefactReport {
 export interface ReportData {
   /** ISO time the report was made. */
   generatedAt: string;
+  /** The leak suspects across every artefact (absent when the triage failed: see triageError). */
+  triage?: TriageReport;
+  triageError?: string;
   artefacts: ArtefactReport[];
 }
 
@@ -77,7 +81,13 @@ export async function gatherReport(api: ReportSource, refs: readonly string[], n
     }
     artefacts.push(r);
   }
-  return { generatedAt: now.toISOString(), artefacts };
+  const data: ReportData = { generatedAt: now.toISOString(), artefacts };
+  try {
+    data.triage = await api.triage(artefacts.map((a) => a.artefact.hash));
+  } catch (e) {
+    data.triageError = e instanceof Error ? e.message : String(e);
+  }
+  return data;
 }
 
 // ---- escaping -------------------------------------------------------------------------------
@@ -138,14 +148,15 @@ function stackCell(site: string, stack: readonly Pick<StackFrameInfo, 'func' | '
   return { text: shown, cls: 'site', html: stack.length === 0 ? escapeHtml(shown) : `<details><summary>${escapeHtml(shown)}</summary><div class="stack">${frames}</div></details>` };
 }
 
-function table(name: string, headers: readonly (string | [string, 'n'])[], rows: readonly Cell[][], total = rows.length): string {
+/** A table; `details[i]`, when given, is a line of text under row i spanning every column. */
+function table(name: string, headers: readonly (string | [string, 'n'])[], rows: readonly Cell[][], total = rows.length, details?: readonly string[]): string {
   const head = headers.map((h) => (typeof h === 'string' ? `<th>${escapeHtml(h)}</th>` : `<th class="n">${escapeHtml(h[0])}</th>`)).join('');
-  const body = rows.slice(0, REPORT_TABLE_ROWS).map((row) => `<tr>${row.map((c) => {
+  const body = rows.slice(0, REPORT_TABLE_ROWS).map((row, i) => `<tr${details?.[i] ? ' class="has-detail"' : ''}>${row.map((c) => {
     const attrs = (c.cls ? ` class="${c.cls}"` : '') + (c.raw !== undefined ? ` data-raw="${c.raw === null ? '' : c.raw}"` : '');
     return `<td${attrs}>${c.html ?? escapeHtml(c.text)}</td>`;
-  }).join('')}</tr>`).join('\n');
+  }).join('')}</tr>` + (details?.[i] ? `<tr class="detail"><td colspan="${headers.length}">${escapeHtml(details[i])}</td></tr>` : '')).join('\n');
   const more = total > REPORT_TABLE_ROWS ? `<p class="muted">${count(total - REPORT_TABLE_ROWS)} more rows not shown (the JSON block at the end of this file has them all).</p>` : '';
-  return `<table data-table="${escapeHtml(name)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${more}`;
+  return `<div class="scroll"><table data-table="${escapeHtml(name)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${more}`;
 }
 
 /** Label/value pairs as cards. */
@@ -299,6 +310,28 @@ function dumpSection(d: DumpGroups): string {
         txt(Object.entries(g.createdBy).map(([s, n]) => `${s} ×${n}`).join('; '))]));
 }
 
+function triageSection(t: TriageReport | undefined, error: string | undefined): string {
+  if (!t) return error ? `<section class="triage"><h2>Leak triage</h2><p class="warning">${escapeHtml(`triage: ${error}`)}</p></section>` : '';
+  const by = (c: string) => t.suspects.filter((s) => s.confidence === c).length;
+  const head = t.suspects.length === 0 ? 'No leak suspect in these artefacts.'
+    : `${count(t.suspects.length)} suspects: ${by('proven')} proven, ${by('likely')} likely, ${by('possible')} possible (proven first, then by goroutines × time blocked).`;
+  return `<section class="triage" id="triage"><h2>Leak triage</h2><p>${escapeHtml(head)}</p>` +
+    barChart('Goroutines per suspect', t.suspects.map((s) => ({ label: s.site, value: s.goroutines, text: count(s.goroutines) }))) +
+    table('triage', [['Goroutines', 'n'], 'Confidence', 'Pattern', 'Site (created at)', ['Leak profile', 'n'], ['(leaked)', 'n'], ['Trace end', 'n'],
+      ['Trace max blocked', 'n'], 'Dumps'],
+    t.suspects.map((s) => {
+      const site = stackCell(s.site, s.stack);
+      if (s.creationSite) site.html += `<div class="file">created at ${escapeHtml(s.creationSite)}</div>`;
+      return [cnt(s.goroutines), txt(s.confidence, `confidence ${s.confidence}`), txt(s.pattern + (s.reason ? ` [${s.reason}]` : '')), site,
+        cnt(s.evidence.leakProfile), cnt(s.evidence.dumpLeaked), cnt(s.evidence.traceBlockedAtEnd), ns(s.evidence.traceMaxBlockedNs),
+        txt(s.evidence.dumpGrowth ? s.evidence.dumpGrowth.counts.join(' → ') : '', 'n')];
+    }), t.suspects.length, t.suspects.map((s) => s.explanation)) +
+    '<h4>Sources</h4>' +
+    table('triage-sources', ['Artefact', 'Role', 'Format', ['Goroutines', 'n'], 'Note'],
+      t.sources.map((s) => [txt(s.name), txt(s.role + (s.seriesIndex !== null ? ` ${s.seriesIndex}` : '')), txt(s.format), cnt(s.goroutines), txt(s.note)])) +
+    '</section>';
+}
+
 function artefactSection(r: ArtefactReport, i: number): string {
   const a = r.artefact;
   const parts = [`<section class="artefact" id="artefact-${i + 1}" data-kind="${a.kind}" data-hash="${escapeHtml(a.hash)}">`,
@@ -336,7 +369,11 @@ figure.chart { margin: 10px 0; background: var(--surface); border: 1px solid var
 figcaption { font-weight: 600; margin-bottom: 4px; }
 svg text { font-size: 12px; fill: var(--fg); } svg .label { fill: var(--muted); } svg .bar { fill: var(--accent); }
 svg .grid { stroke: var(--border); stroke-width: 1; } svg .line { fill: none; stroke: var(--accent); stroke-width: 2; }
-nav ul { padding-left: 18px; } ul.notes { color: var(--muted); }
+nav ul { padding-left: 18px; } ul.notes { color: var(--muted); } a { color: var(--accent); }
+.scroll { overflow-x: auto; } tr.has-detail td { border-bottom: none; } tr.detail td { color: var(--muted); padding-top: 0; }
+td .file { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; color: var(--muted); word-break: break-all; }
+td.file { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; word-break: break-all; min-width: 160px; }
+td.confidence.proven { color: var(--warn); font-weight: 600; }
 `;
 
 /** The policy of the file itself: no script, nothing loaded from anywhere (images only as data: URIs). */
@@ -358,8 +395,9 @@ export function reportHtml(data: ReportData): string {
 </head>
 <body>
 <header><h1>Goroscope report</h1><p class="muted">Made ${escapeHtml(data.generatedAt)} from ${data.artefacts.length} artefact${data.artefacts.length === 1 ? '' : 's'}. Times are since each trace's first event.</p>
-<nav><ul>${names.join('')}</ul></nav></header>
+<nav><ul>${data.triage || data.triageError ? '<li><a href="#triage">Leak triage</a></li>' : ''}${names.join('')}</ul></nav></header>
 <main>
+${triageSection(data.triage, data.triageError)}
 ${data.artefacts.map(artefactSection).join('\n')}
 </main>
 <script type="application/json" id="goroscope-report-data">${scriptJson(data)}</script>

@@ -46,7 +46,7 @@ function column(html: string, name: string, columnIndex: number): number[] {
   const start = html.indexOf(`<table data-table="${name}">`);
   assert.ok(start >= 0, `table ${name}`);
   const body = html.slice(start, html.indexOf('</table>', start));
-  return [...body.matchAll(/<tr>(.*?)<\/tr>/gs)].slice(1).map((row) => {
+  return [...body.matchAll(/<tr(?: class="has-detail")?>(.*?)<\/tr>/gs)].slice(1).map((row) => {
     const cells = [...row[1].matchAll(/<td([^>]*)>/g)];
     const raw = /data-raw="([^"]*)"/.exec(cells[columnIndex][1]);
     assert.ok(raw, `a raw value in column ${columnIndex} of ${name}`);
@@ -122,6 +122,28 @@ test('goroscope report on two traces, a profile and a dump writes one file with 
   assert.deepEqual(d.groups.map((g) => [g.count, g.stack.map((f) => `${f.func} ${f.file}:${f.line}`)]),
     dump.groups.map((g: { count: number; stack: string[] }) => [g.count, g.stack]));
   assert.deepEqual(column(section(html, path.basename(DUMP)), 'dump-groups', 0), dump.groups.slice(0, 50).map((g: { count: number }) => g.count));
+});
+
+test('the report of one incident\'s artefacts begins with the triage of goroscope triage --json', () => {
+  const files = ['trace', 'dump1.debug2.txt', 'dump2.debug2.txt', 'dump3.debug2.txt', 'leak.pb.gz'].map((f) => `test/fixtures/triage/triage.go127.${f}`);
+  const html = execFileSync(process.execPath, ['bin/goroscope.mjs', 'report', ...files, '-o', '-', '--library', dir], { encoding: 'utf8' });
+  const triage = JSON.parse(goroscope('triage', ...files, '--json')) as { suspects: { site: string; confidence: string; goroutines: number;
+    evidence: { leakProfile: number; dumpLeaked: number; traceBlockedAtEnd: number; traceMaxBlockedNs: number; dumpGrowth: { counts: number[] } | null };
+    explanation: string }[]; sources: { name: string; role: string }[] };
+  assert.ok(triage.suspects.some((s) => s.confidence === 'proven'), 'the fixture has proven leaks');
+  const data = reportData(html);
+  assert.deepEqual(data.triage!.suspects.map((s) => [s.site, s.confidence, s.goroutines, s.evidence.leakProfile, s.evidence.dumpLeaked, s.evidence.traceBlockedAtEnd,
+    s.evidence.traceMaxBlockedNs, s.evidence.dumpGrowth?.counts ?? null, s.explanation]),
+  triage.suspects.map((s) => [s.site, s.confidence, s.goroutines, s.evidence.leakProfile, s.evidence.dumpLeaked, s.evidence.traceBlockedAtEnd,
+    s.evidence.traceMaxBlockedNs, s.evidence.dumpGrowth?.counts ?? null, s.explanation]));
+  assert.deepEqual(data.triage!.sources.map((s) => [s.name, s.role]), triage.sources.map((s) => [s.name, s.role]));
+  // Shown before the artefacts, with the same numbers.
+  assert.ok(html.indexOf('<table data-table="triage">') < html.indexOf('<section class="artefact"'));
+  assert.deepEqual(column(html, 'triage', 0), triage.suspects.map((s) => s.goroutines));
+  assert.deepEqual(column(html, 'triage', 4), triage.suspects.map((s) => s.evidence.leakProfile));
+  assert.deepEqual(column(html, 'triage', 5), triage.suspects.map((s) => s.evidence.dumpLeaked));
+  assert.deepEqual(column(html, 'triage', 7), triage.suspects.map((s) => s.evidence.traceMaxBlockedNs));
+  for (const s of triage.suspects) assert.ok(html.includes(escapeHtml(s.explanation)), 'each suspect\'s explanation is shown');
 });
 
 test('the report loads nothing: no script to run, no URL, a policy that forbids every request', () => {
