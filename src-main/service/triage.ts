@@ -9,11 +9,10 @@ import { isInternalFrame, siteOf } from '../analyze/blocking-kinds.ts';
 import { profileStacks } from '../analyze/dump-leak-profile.ts';
 import type { StackFrame } from '../analyze/dump-types.ts';
 import { triage, type ArtefactEvidence, type SiteObservation, type TriageReport, type TriageSource } from '../analyze/triage.ts';
-import type { DumpInfo } from '../decode/gdump/model.ts';
-import { DUMP_INFO_META } from '../index/dump-indexer.ts';
 import { loadIndexedProfile } from '../index/profile-indexer.ts';
-import { grewSteadily, isLooping, leakReport, type TraceIndexReader } from './trace-answers.ts';
-import type { ArtefactInfo } from './types.ts';
+import { dumpGroups } from './dump-queries.ts';
+import { grewSteadily, humanDuration, isLooping, leakReport, type TraceIndexReader } from './trace-answers.ts';
+import type { ArtefactInfo, TriageSuspect } from './types.ts';
 
 /** An artefact to triage, with its open index. */
 export type TriageInput =
@@ -66,15 +65,12 @@ interface DumpRow { id: number | null; count: number; group_seq: number; state: 
 
 /** A dump's waiting goroutines by site; a debug=1 goroutineleak profile's records, all proven. */
 function dumpEvidence(a: ArtefactInfo, db: Database.Database): ArtefactEvidence {
-  const info = JSON.parse(db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(DUMP_INFO_META) as string) as DumpInfo;
+  const { info, groups } = dumpGroups(db);
   const leakProfile = info.profileName === 'goroutineleak';
-  const stacks = new Map<number, StackFrame[]>();
-  for (const f of db.prepare('SELECT group_seq, func, file, line FROM dump_frames ORDER BY group_seq, depth').all() as { group_seq: number; func: string; file: string; line: number }[]) {
-    let s = stacks.get(f.group_seq);
-    if (!s) stacks.set(f.group_seq, (s = []));
-    s.push({ func: f.func, file: f.file, line: f.line });
-  }
+  const stackOfKey = new Map(groups.map((g) => [g.key, g.stack]));
+  // Goroutine rows name their group by its first-seen number.
   const keys = new Map((db.prepare('SELECT seq, stack_key FROM dump_groups').all() as { seq: number; stack_key: string }[]).map((r) => [r.seq, r.stack_key]));
+  const stacks = new Map([...keys].map(([seq, key]) => [seq, stackOfKey.get(key) ?? []]));
   const rows = db.prepare('SELECT goroutine_id AS id, count, group_seq, state, wait_minutes, leaked, created_by FROM dump_goroutines ORDER BY seq').all() as DumpRow[];
   const bySite = new Map<string, DumpRow[]>();
   for (const r of rows) {
@@ -138,4 +134,15 @@ function profileObservations(db: Database.Database, leaked: boolean): SiteObserv
   return [...bySite.values()].map((s) => ({
     stack: s.stack, reason: '', goroutines: s.goroutines, leaked: leaked ? s.goroutines : 0, ids: [], creationSite: '', waitMinutes: 0, stackKey: '', trace: null,
   }));
+}
+
+/** A suspect's evidence in a few words, each counted with its source: "leak profile 9, (leaked) 9, trace 9 blocked at end (max 2.10 s), dumps 2 → 5 → 9 (2 stuck)". */
+export function evidenceSummary(s: TriageSuspect): string {
+  const e = s.evidence;
+  const parts: string[] = [];
+  if (e.leakProfile > 0) parts.push(`leak profile ${e.leakProfile}`);
+  if (e.dumpLeaked > 0) parts.push(`(leaked) ${e.dumpLeaked}`);
+  if (e.traceBlockedAtEnd > 0) parts.push(`trace ${e.traceBlockedAtEnd} blocked at end (max ${humanDuration(e.traceMaxBlockedNs)})`);
+  if (e.dumpGrowth) parts.push(`dumps ${e.dumpGrowth.counts.join(' → ')}${e.dumpGrowth.stuck !== null ? ` (${e.dumpGrowth.stuck} stuck)` : ''}`);
+  return parts.join(', ');
 }

@@ -35,10 +35,10 @@ then goroutines × time blocked, growing groups first), each with one sentence s
           "growth", "explanation", ...}]}`;
 
 /**
- * A trace artefact of the library: `ref` is a file (indexed now if it is not yet) or an artefact
- * reference. A damaged trace's warning is printed here; the command then ends with exit status 2.
+ * An artefact of the library: `ref` is a file (indexed now if it is not yet) or an artefact
+ * reference. A damaged file's warning is printed here; the command then ends with exit status 2.
  */
-async function traceArtefact(service: GoroscopeService, lib: Library, ref: string): Promise<{ hash: string; damaged: boolean }> {
+export function libraryArtefact(lib: Library, ref: string): { hash: string; damaged: boolean } {
   let artefact;
   if (existsSync(ref) && statSync(ref).isFile()) {
     const progress = new ProgressLine(0);
@@ -54,19 +54,12 @@ async function traceArtefact(service: GoroscopeService, lib: Library, ref: strin
   return { hash: artefact.hash, damaged: artefact.warning !== null && artefact.warning !== '' };
 }
 
-/** Runs `answer` over the trace `ref` names, reporting bad input in one line (exit 2). */
-export async function withTrace(argv: string[], valued: string[], answer: (service: GoroscopeService, hash: string, json: boolean,
-  options: Map<string, string>) => Promise<string>): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json'], valued: ['library', ...valued] });
-  if (args.positional.length !== 1) throw new UsageError('needs exactly one TRACE file or ARTEFACT (see goroscope help)');
-  const lib = new Library(args.options.get('library') ?? defaultLibraryDir());
+/** Runs `body` with a service over the library (`--library DIR` or the default), bad input reported in one line (exit 2). */
+export async function withLibrary(dir: string | undefined, body: (service: GoroscopeService, lib: Library) => Promise<number>): Promise<number> {
+  const lib = new Library(dir ?? defaultLibraryDir());
   const service = new GoroscopeService(lib);
   try {
-    const { hash, damaged } = await traceArtefact(service, lib, args.positional[0]);
-    const out = new Output();
-    await out.write(await answer(service, hash, args.flags.has('json'), args.options));
-    await out.flush();
-    return damaged ? EXIT_BAD_INPUT : 0;
+    return await body(service, lib);
   } catch (e) {
     if (e instanceof DecodeError || e instanceof InvalidArgument || e instanceof LibraryError) {
       printErrorLine(e.message);
@@ -77,6 +70,20 @@ export async function withTrace(argv: string[], valued: string[], answer: (servi
     await service.close();
     lib.close();
   }
+}
+
+/** Runs `answer` over the trace `ref` names, reporting bad input in one line (exit 2). */
+export async function withTrace(argv: string[], valued: string[], answer: (service: GoroscopeService, hash: string, json: boolean,
+  options: Map<string, string>) => Promise<string>): Promise<number> {
+  const args = parseArgs(argv, { flags: ['json'], valued: ['library', ...valued] });
+  if (args.positional.length !== 1) throw new UsageError('needs exactly one TRACE file or ARTEFACT (see goroscope help)');
+  return withLibrary(args.options.get('library'), async (service, lib) => {
+    const { hash, damaged } = libraryArtefact(lib, args.positional[0]);
+    const out = new Output();
+    await out.write(await answer(service, hash, args.flags.has('json'), args.options));
+    await out.flush();
+    return damaged ? EXIT_BAD_INPUT : 0;
+  });
 }
 
 const frameText = (f: StackFrameInfo) => `${f.func} ${f.file}:${f.line}`;

@@ -2,16 +2,11 @@
 // an incident — traces, goroutine dumps, goroutine and goroutineleak profiles (proto or debug=1) —
 // with the exit status of a CI gate, as `leaks BEFORE AFTER` has.
 
-import { existsSync, statSync } from 'node:fs';
-import { DecodeError } from '../../decode/errors.ts';
-import { defaultLibraryDir, Library, LibraryError } from '../../index/library.ts';
-import { GoroscopeService } from '../../service/service.ts';
-import { humanDuration } from '../../service/trace-answers.ts';
+import { evidenceSummary } from '../../service/triage.ts';
 import type { TriageReport, TriageSource, TriageSuspect } from '../../service/types.ts';
-import { InvalidArgument } from '../../service/validate.ts';
 import { parseArgs } from './args.ts';
-import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
-import { ProgressLine } from './progress.ts';
+import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
+import { libraryArtefact, withLibrary } from './trace-answers.ts';
 
 /** Exit status when a proven or likely suspect holds more than --max goroutines. */
 export const EXIT_SUSPECT = 1;
@@ -44,46 +39,15 @@ export async function triageCommand(argv: string[]): Promise<number> {
   const maxText = args.options.get('max');
   if (maxText !== undefined && !/^\d+$/.test(maxText)) throw new UsageError(`--max needs a whole number ≥ 0, got "${maxText}"`);
   const max = maxText === undefined ? null : Number(maxText);
-  const lib = new Library(args.options.get('library') ?? defaultLibraryDir());
-  const service = new GoroscopeService(lib);
-  try {
-    let damaged = false;
-    const hashes: string[] = [];
-    for (const ref of args.positional) {
-      const artefact = indexed(lib, ref);
-      if (artefact.warning) {
-        printErrorLine(`warning: ${artefact.name}: ${artefact.warning} (the triage covers what was decodable before it)`);
-        damaged = true;
-      }
-      hashes.push(artefact.hash);
-    }
-    const report = await service.triage(hashes);
+  return withLibrary(args.options.get('library'), async (service, lib) => {
+    const refs = args.positional.map((ref) => libraryArtefact(lib, ref));
+    const report = await service.triage(refs.map((r) => r.hash));
     const out = new Output();
     await out.write(args.flags.has('json') ? JSON.stringify(triageJson(report), null, 2) + '\n' : renderTriage(report, max));
     await out.flush();
-    if (damaged) return EXIT_BAD_INPUT;
+    if (refs.some((r) => r.damaged)) return EXIT_BAD_INPUT;
     return max !== null && overLimit(report, max).length > 0 ? EXIT_SUSPECT : 0;
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof InvalidArgument || e instanceof LibraryError) {
-      printErrorLine(e.message);
-      return EXIT_BAD_INPUT;
-    }
-    throw e;
-  } finally {
-    await service.close();
-    lib.close();
-  }
-}
-
-/** The artefact `ref` names: a file (indexed now if it is not yet) or a library reference. */
-function indexed(lib: Library, ref: string) {
-  if (!(existsSync(ref) && statSync(ref).isFile())) return lib.resolve(ref);
-  const progress = new ProgressLine(0);
-  try {
-    return lib.index(ref, { onProgress: (p) => progress.update(p.bytes, p.events, p.totalBytes) }).artefact;
-  } finally {
-    progress.done();
-  }
+  });
 }
 
 /** Proven or likely suspects holding more than `max` goroutines. */
@@ -110,17 +74,6 @@ export function triageJson(r: TriageReport): object {
 
 const ROLE_NAMES: Record<TriageSource['role'], string> = { trace: 'trace', dump: 'dump', leakProfile: 'goroutineleak profile', unused: 'unused' };
 
-/** Evidence in a few words: "leak profile 9, (leaked) 9, trace 9 blocked (max 2.10 s), dumps 2 → 5 → 9". */
-export function evidenceLine(s: TriageSuspect): string {
-  const e = s.evidence;
-  const parts: string[] = [];
-  if (e.leakProfile > 0) parts.push(`leak profile ${e.leakProfile}`);
-  if (e.dumpLeaked > 0) parts.push(`(leaked) ${e.dumpLeaked}`);
-  if (e.traceBlockedAtEnd > 0) parts.push(`trace ${e.traceBlockedAtEnd} blocked at end (max ${humanDuration(e.traceMaxBlockedNs)})`);
-  if (e.dumpGrowth) parts.push(`dumps ${e.dumpGrowth.counts.join(' → ')}${e.dumpGrowth.stuck !== null ? ` (${e.dumpGrowth.stuck} stuck)` : ''}`);
-  return parts.join(', ');
-}
-
 function renderTriage(r: TriageReport, max: number | null): string {
   const used = r.sources.filter((s) => s.role !== 'unused');
   const byConfidence = (c: TriageSuspect['confidence']) => r.suspects.filter((s) => s.confidence === c).length;
@@ -129,7 +82,7 @@ function renderTriage(r: TriageReport, max: number | null): string {
   for (const s of r.suspects) {
     lines.push('', `${s.confidence.padEnd(9)}${String(s.goroutines).padStart(6)}  ${s.pattern}${s.reason ? ` [${s.reason}]` : ''}`);
     lines.push(`               ${s.site}${s.creationSite ? `  (created at ${s.creationSite})` : ''}`);
-    lines.push(`               ${evidenceLine(s)}`);
+    lines.push(`               ${evidenceSummary(s)}`);
     lines.push(`               ${s.explanation}`);
   }
   lines.push('', 'sources:');
