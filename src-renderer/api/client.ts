@@ -54,7 +54,6 @@ export const RENDERER_METHODS = [
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'report', 'goroutinesDump',
   'dumpAt',
-  'report', 'goroutinesDump',
   'blocking', 'blockingProfile', 'blockingFlame', 'exportPprof', 'leaks', 'triage', 'gc',
   'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations',
 ] as const satisfies readonly (keyof RendererApi)[];
