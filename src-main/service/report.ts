@@ -14,17 +14,20 @@ import { humanDuration } from './trace-answers.ts';
 import { isInternalFrame } from '../analyze/blocking-kinds.ts';
 import {
   BLOCKING_KIND_NAMES, type ArtefactInfo, type ArtefactSummary, type BlockingProfile, type DumpGroups, type GcReport,
-  type GoroscopeApi, type LeakReport, type ProfileTop, type StackFrameInfo, type TriageReport,
+  type GoroscopeApi, type GoroutineCountPoint, type LeakReport, type MetricPoint, type ProfileTop, type StackFrameInfo, type TriageReport,
 } from './types.ts';
 
 /** The service methods a report is built from. */
-export type ReportSource = Pick<GoroscopeApi, 'summary' | 'leaks' | 'gc' | 'blockingProfile' | 'profileTop' | 'dumpGroups' | 'triage'>;
+export type ReportSource = Pick<GoroscopeApi, 'summary' | 'leaks' | 'gc' | 'blockingProfile' | 'profileTop' | 'dumpGroups' | 'triage' | 'goroutineCounts' | 'metric'>;
 
 /** What the report says of one artefact: its summary and the answers of its kind. */
 export interface ArtefactReport {
   artefact: ArtefactInfo;
   summary: ArtefactSummary;
   leaks?: LeakReport;
+  /** A trace's goroutines by state over time (each point the peak of its span) and its heap in use and goal. */
+  goroutineCounts?: GoroutineCountPoint[];
+  heap?: { live: MetricPoint[]; goal: MetricPoint[] };
   gc?: GcReport;
   /** The four blocking profiles, in BLOCKING_KIND_NAMES order. */
   blocking?: BlockingProfile[];
@@ -49,6 +52,11 @@ export const REPORT_TABLE_ROWS = 50;
 const BLOCKING_SITES = 15;
 /** Bars per bar chart. */
 const CHART_BARS = 12;
+/** Points per time chart: about one per horizontal pixel. */
+const TIME_POINTS = 600;
+/** The runtime/metrics samples of traces the heap chart shows (as the GC view's). */
+const HEAP_LIVE = '/memory/classes/heap/objects:bytes';
+const HEAP_GOAL = '/gc/heap/goal:bytes';
 
 /** Asks the service for everything the report shows of each artefact, in the order given. */
 export async function gatherReport(api: ReportSource, refs: readonly string[], now = new Date()): Promise<ReportData> {
@@ -66,6 +74,11 @@ export async function gatherReport(api: ReportSource, refs: readonly string[], n
       }
     };
     if (summary.kind === 'trace') {
+      const end = Math.max(summary.summary.durationNs, 1);
+      r.goroutineCounts = await attempt('goroutine counts', () => api.goroutineCounts(hash, 0, end, TIME_POINTS));
+      const live = await attempt('heap', () => api.metric(hash, HEAP_LIVE, 0, end, TIME_POINTS));
+      const goal = await attempt('heap goal', () => api.metric(hash, HEAP_GOAL, 0, end, TIME_POINTS));
+      if (live && goal) r.heap = { live, goal };
       r.leaks = await attempt('leaks', () => api.leaks(hash));
       r.gc = await attempt('gc', () => api.gc(hash));
       const blocking: BlockingProfile[] = [];
@@ -211,6 +224,57 @@ export function mmuChart(mmu: NonNullable<GcReport['mmu']>): string {
     `<polyline points="${line}" class="line"/><text x="${(left + W - right) / 2}" y="${H - 4}" text-anchor="middle" class="label">window</text></svg></figure>`;
 }
 
+interface TimeSeries { label: string; points: readonly (readonly [number, number])[] }
+
+/**
+ * Lines over the trace's time (0 to `endNs`), each holding its value until its next point (as
+ * metrics and sampled counts do), with a legend, the time axis and `formatY` on the value axis.
+ */
+export function timeChart(title: string, series: readonly TimeSeries[], endNs: number, formatY: (v: number) => string): string {
+  const shown = series.filter((s) => s.points.length > 0);
+  if (shown.length === 0 || endNs <= 0) return '';
+  const W = 720, H = 240, left = 70, right = 12, top = 26, bottom = 26;
+  const max = Math.max(...shown.flatMap((s) => s.points.map(([, v]) => v)), 1);
+  const x = (t: number) => left + (Math.min(Math.max(t, 0), endNs) / endNs) * (W - left - right);
+  const y = (v: number) => top + (1 - v / max) * (H - top - bottom);
+  const grid: string[] = [];
+  for (let i = 0; i <= 4; i++) {
+    const v = (max * i) / 4;
+    grid.push(`<line x1="${left}" x2="${W - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/><text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" class="label">${escapeHtml(formatY(v))}</text>`);
+  }
+  for (let i = 0; i <= 5; i++) {
+    const t = (endNs * i) / 5;
+    grid.push(`<text x="${x(t).toFixed(1)}" y="${H - 8}" text-anchor="${i === 0 ? 'start' : i === 5 ? 'end' : 'middle'}" class="label">${escapeHtml(humanDuration(t))}</text>`);
+  }
+  const lines = shown.map((s, i) => {
+    const d: string[] = [];
+    s.points.forEach(([t, v], k) => {
+      d.push(k === 0 ? `M${x(t).toFixed(1)},${y(v).toFixed(1)}` : `H${x(t).toFixed(1)}V${y(v).toFixed(1)}`);
+    });
+    d.push(`H${x(endNs).toFixed(1)}`);
+    return `<path d="${d.join('')}" class="series s${i % 4}"/>`;
+  });
+  const legend = shown.map((s, i) => `<rect x="${left + i * 130}" y="6" width="10" height="10" class="swatch s${i % 4}"/><text x="${left + i * 130 + 14}" y="15" class="label">${escapeHtml(s.label)}</text>`);
+  return `<figure class="chart"><figcaption>${escapeHtml(title)}</figcaption>` +
+    `<svg viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(title)}">${grid.join('')}${lines.join('')}${legend.join('')}</svg></figure>`;
+}
+
+function overTimeSection(r: ArtefactReport, endNs: number): string {
+  const parts: string[] = [];
+  const c = r.goroutineCounts;
+  if (c && c.length > 0) {
+    parts.push(timeChart('Goroutines by state (peak per point)', (['waiting', 'runnable', 'running', 'syscall'] as const).map((k) => ({
+      label: k.charAt(0).toUpperCase() + k.slice(1), points: c.map((p) => [p.time, p[k]] as const),
+    })), endNs, (v) => count(Math.round(v))));
+  }
+  if (r.heap) {
+    parts.push(timeChart('Heap in use and heap goal', [{ label: 'Heap in use', points: r.heap.live.map((p) => [p.time, p.value] as const) },
+      { label: 'Heap goal', points: r.heap.goal.map((p) => [p.time, p.value] as const) }], endNs, bytes));
+  }
+  const charts = parts.filter((p) => p !== '');
+  return charts.length === 0 ? '' : `<h3>Over time</h3><div class="charts">${charts.join('')}</div>`;
+}
+
 // ---- sections -------------------------------------------------------------------------------
 
 function summarySection(r: ArtefactReport): string {
@@ -315,7 +379,7 @@ function triageSection(t: TriageReport | undefined, error: string | undefined): 
   const by = (c: string) => t.suspects.filter((s) => s.confidence === c).length;
   const head = t.suspects.length === 0 ? 'No leak suspect in these artefacts.'
     : `${count(t.suspects.length)} suspects: ${by('proven')} proven, ${by('likely')} likely, ${by('possible')} possible (proven first, then by goroutines × time blocked).`;
-  return `<section class="triage" id="triage"><h2>Leak triage</h2><p>${escapeHtml(head)}</p>` +
+  return `<section class="triage" id="triage"><h2>Leak triage</h2><p>${escapeHtml(head)}</p>` + (t.suspects.length === 0 ? '' :
     barChart('Goroutines per suspect', t.suspects.map((s) => ({ label: s.site, value: s.goroutines, text: count(s.goroutines) }))) +
     table('triage', [['Goroutines', 'n'], 'Confidence', 'Pattern', 'Site (created at)', ['Leak profile', 'n'], ['(leaked)', 'n'], ['Trace end', 'n'],
       ['Trace max blocked', 'n'], 'Dumps'],
@@ -325,7 +389,7 @@ function triageSection(t: TriageReport | undefined, error: string | undefined): 
       return [cnt(s.goroutines), txt(s.confidence, `confidence ${s.confidence}`), txt(s.pattern + (s.reason ? ` [${s.reason}]` : '')), site,
         cnt(s.evidence.leakProfile), cnt(s.evidence.dumpLeaked), cnt(s.evidence.traceBlockedAtEnd), ns(s.evidence.traceMaxBlockedNs),
         txt(s.evidence.dumpGrowth ? s.evidence.dumpGrowth.counts.join(' → ') : '', 'n')];
-    }), t.suspects.length, t.suspects.map((s) => s.explanation)) +
+    }), t.suspects.length, t.suspects.map((s) => s.explanation))) +
     '<h4>Sources</h4>' +
     table('triage-sources', ['Artefact', 'Role', 'Format', ['Goroutines', 'n'], 'Note'],
       t.sources.map((s) => [txt(s.name), txt(s.role + (s.seriesIndex !== null ? ` ${s.seriesIndex}` : '')), txt(s.format), cnt(s.goroutines), txt(s.note)])) +
@@ -339,6 +403,7 @@ function artefactSection(r: ArtefactReport, i: number): string {
   if (a.warning) parts.push(`<p class="warning">Damaged file: ${escapeHtml(a.warning)} (answers cover what was decodable before it)</p>`);
   for (const e of r.errors) parts.push(`<p class="warning">${escapeHtml(e)}</p>`);
   parts.push(summarySection(r));
+  if (r.summary.kind === 'trace') parts.push(overTimeSection(r, r.summary.summary.durationNs));
   if (r.leaks) parts.push(leaksSection(r.leaks));
   if (r.gc) parts.push(gcSection(r.gc));
   if (r.blocking && r.blocking.length > 0) parts.push(blockingSection(r.blocking));
@@ -367,8 +432,12 @@ dl.figures div { background: var(--surface); border: 1px solid var(--border); bo
 dt { font-size: 12px; color: var(--muted); } dd { margin: 0; font-weight: 600; font-variant-numeric: tabular-nums; }
 figure.chart { margin: 10px 0; background: var(--surface); border: 1px solid var(--border); border-radius: 8px; padding: 8px 12px; overflow-x: auto; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
+figure.chart svg { max-width: 100%; height: auto; display: block; }
 svg text { font-size: 12px; fill: var(--fg); } svg .label { fill: var(--muted); } svg .bar { fill: var(--accent); }
 svg .grid { stroke: var(--border); stroke-width: 1; } svg .line { fill: none; stroke: var(--accent); stroke-width: 2; }
+svg .series { fill: none; stroke-width: 1.5; } svg .s0 { stroke: #d1495b; fill: #d1495b; } svg .s1 { stroke: #e0a030; fill: #e0a030; }
+svg .s2 { stroke: #2e9e5b; fill: #2e9e5b; } svg .s3 { stroke: #7b61c4; fill: #7b61c4; } svg path.series { fill: none; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 10px; }
 nav ul { padding-left: 18px; } ul.notes { color: var(--muted); } a { color: var(--accent); }
 .scroll { overflow-x: auto; } tr.has-detail td { border-bottom: none; } tr.detail td { color: var(--muted); padding-top: 0; }
 td .file { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; color: var(--muted); word-break: break-all; }

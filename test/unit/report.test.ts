@@ -105,6 +105,11 @@ test('goroscope report on two traces, a profile and a dump writes one file with 
   }
   assert.ok(data.artefacts[0].leaks!.groups.some((g) => !g.system && g.count > 1), 'the leak fixture has a leak to show');
   assert.ok(data.artefacts[1].gc!.cycles.length > 0, 'the GC fixture has cycles to show');
+  // The key charts over time: goroutines by state and the heap, drawn from the service's series.
+  const gcSection = section(html, path.basename(GC_TRACE));
+  assert.ok(data.artefacts[1].heap!.live.length > 0 && data.artefacts[1].goroutineCounts!.length > 0);
+  assert.match(gcSection, /<figcaption>Goroutines by state \(peak per point\)<\/figcaption><svg[^>]*>.*<path d="M/s);
+  assert.match(gcSection, /<figcaption>Heap in use and heap goal<\/figcaption><svg[^>]*>.*<path d="M/s);
 
   // top --json: the rows of go tool pprof -top, raw.
   const top = JSON.parse(goroscope('top', PROFILE, '--json'));
