@@ -258,7 +258,7 @@ export const HOST_ARGUMENTS = {
   },
   exportPprof: (a) => {
     const [ref, kind] = arity('exportPprof', a, 1, 1);
-    return [artefactRef(ref), kind === undefined ? undefined : oneOf('kind', kind, BLOCKING_KIND_NAMES)];
+    return [artefactRef(ref), optional(kind, (k) => oneOf('kind', k, BLOCKING_KIND_NAMES))];
   },
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
   triage: (a) => [triageRefs(arity('triage', a, 1)[0])],

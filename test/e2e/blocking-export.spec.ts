@@ -61,3 +61,16 @@ test('the Blocking view draws each kind as a flame graph and exports it as go to
     }
   }
 });
+
+test('Export .pb.gz in Profiles saves the profile as it was read', async ({ page, server }) => {
+  const profile = fixtureFile('profiles/mutex.go126.pprof');
+  await openApp(page, server);
+  await openByPath(page, profile.path);
+  await expect(page.getByTestId('artefact-name')).toHaveText(path.basename(profile.path), { timeout: 45_000 });
+  await page.getByTestId('nav-profiles').click();
+  const download = page.waitForEvent('download');
+  await page.getByTestId('pprof-export').getByRole('button').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('mutex.go126.pb.gz');
+  expect(decodeProfile(file.suggestedFilename(), fs.readFileSync(await file.path()))).toEqual(readProfileFile(profile.path));
+});

@@ -19,6 +19,7 @@ import { encodeProfile } from '../../src-main/export/pprof-encode.ts';
 import { Library } from '../../src-main/index/library.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
 import { BLOCKING_KIND_NAMES, type PprofExport } from '../../src-main/service/types.ts';
+import { invokeChecked } from '../../src-main/service/validate.ts';
 import { FIXTURES, fixtureTraces } from '../support/fixtures.ts';
 import { expectedTops, fixtureProfiles } from '../support/profile-fixtures.ts';
 
@@ -170,6 +171,10 @@ test('exportPprof refuses a dump, a trace without a kind and a profile with one'
   const profile = lib.index('test/fixtures/profiles/heap.go127.pprof').artefact.hash;
   await assert.rejects(svc.exportPprof(trace), /kind must be one of sync, net, syscall, sched/);
   await assert.rejects(svc.exportPprof(profile, 'sync'), /a kind \(sync\) applies to traces only/);
+  // As the hosts pass a page's call (JSON turns an absent kind into null).
+  assert.equal(((await invokeChecked(svc, 'exportPprof', [profile, null])) as PprofExport).fileName, 'heap.go127.pb.gz');
+  assert.equal(((await invokeChecked(svc, 'exportPprof', [trace, 'net'])) as PprofExport).fileName, 'chanleak.go127.trace.net.pb.gz');
+  await assert.rejects(invokeChecked(svc, 'exportPprof', [trace, 'cpu']), /kind must be one of/);
   const dumps = fs.readdirSync('test/fixtures/dumps').filter((f) => f.endsWith('.txt'));
   const dump = lib.index(path.join('test/fixtures/dumps', dumps[0])).artefact.hash;
   await assert.rejects(svc.exportPprof(dump), /goroutine dump: only traces and profiles export as pprof/);
