@@ -31,7 +31,8 @@ import { goroutinesDump } from './goroutine-dump.ts';
 import { artefactRefs, goroutineIds } from './report-validate.ts';
 import type { GoroutineDumpText } from './types.ts';
 import { dumpAt } from './trace-dump-at.ts';
-import type { DumpAt } from './types.ts';
+import { goroutineGroups } from './goroutine-groups.ts';
+import type { DumpAt, GoroutineGroupReport } from './types.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
   ArtefactInfo, ArtefactSummary, BlockingKind, PprofExport, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
@@ -588,6 +589,11 @@ export class GoroscopeService implements GoroscopeApi {
     const window = windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER);
     const { artefact, idx } = this.index(ref);
     return gcReport(idx, traceSummary(artefact).durationNs, window);
+  }
+
+  async goroutineGroups(ref: string): Promise<GoroutineGroupReport> {
+    const { artefact, idx } = this.index(ref);
+    return goroutineGroups(idx, traceSummary(artefact).durationNs);
   }
 
   async dumpAt(ref: string, timeNs: number): Promise<DumpAt> {

@@ -262,6 +262,7 @@ export const HOST_ARGUMENTS = {
   },
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
   triage: (a) => [triageRefs(arity('triage', a, 1)[0])],
+  goroutineGroups: (a) => [artefactRef(arity('goroutineGroups', a, 1)[0])],
   dumpAt: (a) => {
     const [ref, timeNs] = arity('dumpAt', a, 2);
     return [artefactRef(ref), timeArgument('timeNs', timeNs)];

@@ -31,6 +31,8 @@ const COMMANDS: Record<string, Command> = {
     load: async () => { const m = await import('./triage.ts'); return { run: m.triageCommand, usage: m.triageUsage }; } },
   gc: { summary: 'a trace\'s GC cycles, pauses and minimum mutator utilisation (as go tool trace\'s /mmu)',
     load: async () => { const m = await import('./gc.ts'); return { run: m.gcCommand, usage: m.gcUsage }; } },
+  goroutines: { summary: 'a trace\'s goroutines by start function, as go tool trace\'s goroutines page',
+    load: async () => { const m = await import('./goroutine-groups.ts'); return { run: m.goroutineGroupsCommand, usage: m.goroutineGroupsUsage }; } },
   report: { summary: 'one self-contained offline HTML report of traces, profiles and dumps, to hand over',
     load: async () => { const m = await import('./report.ts'); return { run: m.reportCommand, usage: m.reportUsage }; } },
   export: { summary: 'an artefact as pprof (blocking profiles too), a Perfetto/Chrome JSON trace or Parquet files',
