@@ -26,6 +26,17 @@ export const END = 5;
 export const SYNC = 6;
 export const TRANSITION = 16;
 
+// Where each field of a record is, from the record's start (slot 0 is the code). Enums, which
+// the compiled build inlines as numbers.
+/** A transition record's fields. */
+export enum TransitionSlot { Time = 1, Goroutine = 2, Reason = 3, Stack = 4, Thread = 5, Proc = 6, Other = 7, EventStack = 8 }
+/** A REGION_BEGIN or REGION_END record's fields. */
+export enum RegionSlot { Time = 1, Goroutine = 2, Task = 3, Type = 4 }
+/** A NAME record's fields. */
+export enum NameSlot { Stack = 1, Name = 2 }
+/** The field of a CLOCK record (ns per tick as stored) and of END and SYNC records (their time). */
+export const VALUE_SLOT = 1;
+
 /** The code of a transition record (see above). */
 export function transitionCode(from: number, to: number, blockingKind: number): number {
   return TRANSITION + (blockingKind << 6) + (from << 3) + to;

@@ -7,19 +7,17 @@
 import type { GoroutineFigures } from '../analyze/trace-summary.ts';
 import { ROWS_PER_STATEMENT, type RowSink, type RowSinks } from './batch-insert.ts';
 import { IdTable } from '../decode/id-table.ts';
-import * as events from './goroutine-events.ts';
+import {
+  CLOCK, END, NAME, NameSlot, RECORD_SLOTS, REGION_BEGIN, REGION_END, RegionSlot, SYNC, TRANSITION, transitionBlockingKind, transitionFrom, TransitionSlot,
+  transitionTo, VALUE_SLOT,
+} from './goroutine-events.ts';
 import { CHUNK_POINTS, flushPoints, PointEncoder } from './point-codec.ts';
-import * as codec from './interval-codec.ts';
+import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } from './interval-codec.ts';
 import { GoroutineLevels } from './levels.ts';
 import { COUNT_LEVEL_NS, GO_STATE, GOROUTINE_COUNT_STEP_NS, UNBLOCK_VALUES } from './schema.ts';
 import { ByteWriter } from './varint.ts';
 import { BlockingSites } from './blocking-sites.ts';
 
-// Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
-// getter call, and these are read for every record.
-const { CLOCK, END, NAME, RECORD_SLOTS, REGION_BEGIN, REGION_END, SYNC, TRANSITION } = events;
-const { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } = codec;
-type ChunkEncoder = codec.ChunkEncoder;
 const { NotExist: NOT_EXIST, Runnable: RUNNABLE, Running: RUNNING, Waiting: WAITING, Syscall: SYSCALL } = GO_STATE;
 
 /** Goroutine IDs kept per group of goroutines blocked at the end. */
@@ -214,35 +212,36 @@ export class GoroutineIndexer {
     for (let o = 0; o < records * RECORD_SLOTS; o += RECORD_SLOTS) {
       const code = slab[o];
       if (code >= TRANSITION) {
-        this.now = slab[o + 1];
+        this.now = slab[o + TransitionSlot.Time];
         while (this.now >= this.nextCountSample) this.sampleCounts();
         this.transition(slab, o, code - TRANSITION);
         continue;
       }
       switch (code) {
         case REGION_BEGIN: {
-          const g = this.goroutines.get(slab[o + 2]);
-          if (g) g.regions.push({ task: slab[o + 3], type: slab[o + 4], start: slab[o + 1] });
+          const g = this.goroutines.get(slab[o + RegionSlot.Goroutine]);
+          if (g) g.regions.push({ task: slab[o + RegionSlot.Task], type: slab[o + RegionSlot.Type], start: slab[o + RegionSlot.Time] });
           break;
         }
         case REGION_END: {
-          const goroutine = slab[o + 2];
+          const goroutine = slab[o + RegionSlot.Goroutine];
           const g = this.goroutines.get(goroutine);
           const open = g?.regions.pop();
-          this.ins.regions.push(goroutine, slab[o + 3], slab[o + 4], open ? open.start : null, slab[o + 1], g ? g.regions.length : 0);
+          this.ins.regions.push(goroutine, slab[o + RegionSlot.Task], slab[o + RegionSlot.Type], open ? open.start : null, slab[o + RegionSlot.Time],
+            g ? g.regions.length : 0);
           break;
         }
         case NAME:
-          this.nameByStack[slab[o + 1]] = slab[o + 2];
+          this.nameByStack[slab[o + NameSlot.Stack]] = slab[o + NameSlot.Name];
           break;
         case CLOCK:
-          this.nsPerTick = slab[o + 1];
+          this.nsPerTick = slab[o + VALUE_SLOT];
           break;
         case SYNC:
-          this.lastSync = slab[o + 1];
+          this.lastSync = slab[o + VALUE_SLOT];
           break;
         case END:
-          this.now = slab[o + 1];
+          this.now = slab[o + VALUE_SLOT];
           while (this.now >= this.nextCountSample) this.sampleCounts();
           this.result = this.finish();
           break;
@@ -254,13 +253,13 @@ export class GoroutineIndexer {
 
   /** A goroutine's transition at `now` (see goroutine-events.ts for the record). */
   private transition(slab: Float64Array, o: number, flags: number): void {
-    const to = events.transitionTo(flags);
-    const from = events.transitionFrom(flags);
-    const id = slab[o + 2];
-    const reason = slab[o + 3];
-    const stack = slab[o + 4];
-    const other = slab[o + 7];
-    const eventStack = slab[o + 8];
+    const to = transitionTo(flags);
+    const from = transitionFrom(flags);
+    const id = slab[o + TransitionSlot.Goroutine];
+    const reason = slab[o + TransitionSlot.Reason];
+    const stack = slab[o + TransitionSlot.Stack];
+    const other = slab[o + TransitionSlot.Other];
+    const eventStack = slab[o + TransitionSlot.EventStack];
     let g = this.goroutines.get(id);
     if (!g) {
       const created = from === NOT_EXIST;
@@ -281,9 +280,9 @@ export class GoroutineIndexer {
       g.reason = reason;
       g.stack = stack;
     }
-    this.followBlocking(g, to, events.transitionBlockingKind(flags), reason, eventStack);
-    g.thread = to === RUNNING || to === SYSCALL ? slab[o + 5] : -1;
-    g.proc = to === RUNNING ? slab[o + 6] : -1;
+    this.followBlocking(g, to, transitionBlockingKind(flags), reason, eventStack);
+    g.thread = to === RUNNING || to === SYSCALL ? slab[o + TransitionSlot.Thread] : -1;
+    g.proc = to === RUNNING ? slab[o + TransitionSlot.Proc] : -1;
     if (to === NOT_EXIST) this.finishGoroutine(g, this.now);
   }
 

@@ -23,6 +23,7 @@
 // table) is read from the Running intervals: storing it a second time, per P, took a sixth of
 // the index.
 
+import { GO_STATE } from '../decode/gotrace/go-states.ts';
 import { ByteReader, ByteWriter } from './varint.ts';
 
 /** `thread` and `proc` are −1 when none was recorded (or for states that have none). */
@@ -35,9 +36,8 @@ const HAS_STACK = 1 << 4;
 const OPEN = 1 << 5;
 const HAS_PROC = 1 << 6;
 const HAS_THREAD = 1 << 7;
-/** The states whose intervals carry a thread (GO_STATES codes); Running ones carry a proc too. */
-const RUNNING = 3;
-const SYSCALL = 5;
+/** The states whose intervals carry a thread; Running ones carry a proc too. */
+const { Running: RUNNING, Syscall: SYSCALL } = GO_STATE;
 
 /** A chunk is written out once it holds this many intervals or bytes (rows stay within a page). */
 export const CHUNK_INTERVALS = 256;

@@ -11,15 +11,16 @@
 // Runs matter: a goroutine blocked for 17 s is one run per row instead of 17 000 buckets
 // (measured on a 168 MB trace: goroutine_levels 56 → 28 MB, and level building 7.5 → 1.1 s).
 
+import { GO_STATE } from '../decode/gotrace/go-states.ts';
 import { ByteReader, ByteWriter } from './varint.ts';
 
 /** Bucket widths of levels 1, 2, 3. */
 export const LEVEL_NS = [1_000_000, 16_000_000, 256_000_000] as const;
 const BUCKETS_PER_ROW = 4096;
-/** State codes (schema GO_STATES) of the four accumulated states, in stored order. */
-const STATES = [2, 3, 4, 5] as const;
+/** State codes (GO_STATE) of the four accumulated states, in stored order. */
+const STATES: readonly number[] = [GO_STATE.Runnable, GO_STATE.Running, GO_STATE.Waiting, GO_STATE.Syscall];
 /** Each state code (0–7) to its index in STATES, −1 for the states not accumulated. */
-const STATE_INDEX = Array.from({ length: 8 }, (_, code) => STATES.indexOf(code as (typeof STATES)[number]));
+const STATE_INDEX = Array.from({ length: 8 }, (_, code) => STATES.indexOf(code));
 
 export interface LevelRow {
   level: number;

@@ -21,6 +21,7 @@ import { DecodeError } from '../decode/errors.ts';
 import type { TraceSummary } from '../analyze/trace-summary.ts';
 import { SNIFF_BYTES, type ArtefactIndexer, type ArtefactKind, type IndexedContent } from './artefact-kinds.ts';
 import { indexerFor } from './artefact-registry.ts';
+import type { IndexTestHooks } from './test-hooks.ts';
 import { META_TABLE, SCHEMA_VERSION } from './schema.ts';
 
 export type { ArtefactKind };
@@ -79,6 +80,8 @@ export interface LibraryOptions {
    * or swept, and index() and remove() are refused.
    */
   readOnly?: boolean;
+  /** The crash and cancellation tests' hooks (test-hooks.ts); none in normal use. */
+  testHooks?: IndexTestHooks;
 }
 
 export class IndexCancelled extends Error {
@@ -118,30 +121,18 @@ export function defaultLibraryDir(): string {
 /** Progress callbacks are rate-limited to one per this many ms. */
 const PROGRESS_INTERVAL_MS = 100;
 
-/**
- * Crash tests set GOROSCOPE_TEST_STALL_INDEXING to where indexing should stop: `1` after its
- * first events (mid-write), `renamed` once the finished index has its final name but before the
- * catalogue lists it. There it says "stalled" on stderr and waits forever, so that the test can
- * kill -9 it at that moment.
- */
-const STALL_FOR_CRASH_TEST = process.env.GOROSCOPE_TEST_STALL_INDEXING;
-
-function stallForCrashTest(point: '1' | 'renamed'): void {
-  if (STALL_FOR_CRASH_TEST !== point) return;
+/** A crash test's stall point (IndexTestHooks.stallAt): says "stalled" on stderr and waits forever there. */
+function stallForCrashTest(hooks: IndexTestHooks, point: '1' | 'renamed'): void {
+  if (hooks.stallAt !== point) return;
   process.stderr.write('stalled\n');
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
 }
-
-/**
- * Cancellation tests set GOROSCOPE_TEST_SLOW_INDEXING=MS: every progress step then sleeps that
- * long, so that an indexing of a small fixture is still running when the test cancels it.
- */
-const SLOW_FOR_CANCEL_TEST = Number(process.env.GOROSCOPE_TEST_SLOW_INDEXING ?? 0);
 
 export class Library {
   readonly dir: string;
   readonly readOnly: boolean;
   private readonly artefactDir: string;
+  private readonly testHooks: IndexTestHooks;
   private readonly db: Database.Database;
   /**
    * False when a read-only library's catalogue is older than the artefact kinds (a writer would
@@ -152,6 +143,7 @@ export class Library {
   constructor(dir = defaultLibraryDir(), options: LibraryOptions = {}) {
     this.dir = path.resolve(dir);
     this.readOnly = options.readOnly === true;
+    this.testHooks = options.testHooks ?? {};
     this.artefactDir = path.join(this.dir, 'artefacts');
     const catalogue = path.join(this.dir, 'library.db');
     const walFiles = [`${catalogue}-wal`, `${catalogue}-shm`];
@@ -302,9 +294,10 @@ export class Library {
       const progress = (bytes: number, items: number) => {
         if (!stalled) {
           stalled = true;
-          stallForCrashTest('1');
+          stallForCrashTest(this.testHooks, '1');
         }
-        if (SLOW_FOR_CANCEL_TEST > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, SLOW_FOR_CANCEL_TEST);
+        const slowMs = this.testHooks.slowStepMs;
+        if (slowMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, slowMs);
         if (options.shouldCancel?.()) throw new IndexCancelled(file);
         const now = performance.now();
         if (now - lastReport < PROGRESS_INTERVAL_MS) return;
@@ -357,7 +350,7 @@ export class Library {
         a.durationNs, a.goroutines, a.warning);
       fs.renameSync(tmp, target);
       renamed = true;
-      stallForCrashTest('renamed');
+      stallForCrashTest(this.testHooks, 'renamed');
       this.db.exec('COMMIT');
     } catch (e) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');

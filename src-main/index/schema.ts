@@ -8,10 +8,8 @@
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
 export const SCHEMA_VERSION = 19;
 
-/** Goroutine states as stored (GoState of the event model). */
-export const GO_STATES = ['Undetermined', 'NotExist', 'Runnable', 'Running', 'Waiting', 'Syscall'] as const;
-/** A goroutine state's stored code, by name (the index in GO_STATES). */
-export const GO_STATE = Object.fromEntries(GO_STATES.map((s, i) => [s, i])) as { readonly [S in (typeof GO_STATES)[number]]: number };
+/** Goroutine states as stored: a state's code is its index in GO_STATES (decode/gotrace/go-states.ts). */
+export { GO_STATE, GO_STATES } from '../decode/gotrace/go-states.ts';
 
 /** Range scopes as stored. */
 export const SCOPE_KINDS = ['none', 'goroutine', 'proc', 'thread'] as const;

@@ -5,7 +5,9 @@
 import { TraceSummarizer, type TraceSummary } from '../analyze/trace-summary.ts';
 import type { GoStateTransition, GoState, RangeEvent, Stack, StateTransitionEvent, TraceEvent } from '../decode/gotrace/model.ts';
 import type { RowSink, RowSinks } from './batch-insert.ts';
-import * as events from './goroutine-events.ts';
+import {
+  CLOCK, END, GoroutineEventWriter, NAME, NameSlot, REGION_BEGIN, REGION_END, RegionSlot, SYNC, transitionCode, TransitionSlot, VALUE_SLOT, type SlabChannel,
+} from './goroutine-events.ts';
 import { CHUNK_POINTS, flushPoints, PointEncoder } from './point-codec.ts';
 import { storedNsPerTick } from './interval-codec.ts';
 import { GO_STATE, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from './schema.ts';
@@ -14,12 +16,6 @@ import { blockingKindCode } from '../analyze/blocking-kinds.ts';
 import { MutatorUtilTracker } from '../analyze/gc-mutator-util.ts';
 import { MUTATOR_UTIL_COLUMNS, MutatorUtilWriter } from './mutator-util-chunks.ts';
 
-// Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
-// getter call, and these are read for every transition.
-const { CLOCK, END, GoroutineEventWriter, NAME, REGION_BEGIN, REGION_END, SYNC, transitionCode } = events;
-type GoroutineEventWriter = events.GoroutineEventWriter;
-
-const STATE_CODE: Readonly<Record<GoState, number>> = GO_STATE;
 /** The blocking kind a transition into each state but Waiting enters (blockingKindCode; Waiting's depends on its reason). */
 const KIND_ENTERED = Object.fromEntries(GO_STATES.map((s) => [s, blockingKindCode(s, '')])) as Record<GoState, number>;
 const SCOPE_CODE: Record<string, number> = Object.fromEntries(SCOPE_KINDS.map((k, i) => [k, i]));
@@ -84,7 +80,7 @@ export class TraceIndexer {
    * but the GoroutineIndexer's, whose records go to `goroutineSlabs`; `clock` gives the reader's ns
    * per tick, known once it has read an event.
    */
-  constructor(sinks: RowSinks, goroutineSlabs: events.SlabChannel, format: string, private readonly clock: () => number) {
+  constructor(sinks: RowSinks, goroutineSlabs: SlabChannel, format: string, private readonly clock: () => number) {
     // The summary's goroutine figures come from the GoroutineIndexer (see IndexResult).
     this.summarizer = new TraceSummarizer(format, false);
     this.out = new GoroutineEventWriter(goroutineSlabs);
@@ -198,15 +194,15 @@ export class TraceIndexer {
       case 'RegionEnd': {
         const o = this.out.record(ev.kind === 'RegionBegin' ? REGION_BEGIN : REGION_END);
         const r = this.out.slab;
-        r[o + 1] = t;
-        r[o + 2] = ev.goroutine;
-        r[o + 3] = ev.data.task;
-        r[o + 4] = this.string(ev.data.type);
+        r[o + RegionSlot.Time] = t;
+        r[o + RegionSlot.Goroutine] = ev.goroutine;
+        r[o + RegionSlot.Task] = ev.data.task;
+        r[o + RegionSlot.Type] = this.string(ev.data.type);
         break;
       }
       case 'Sync': {
         const o = this.out.record(SYNC);
-        this.out.slab[o + 1] = t;
+        this.out.slab[o + VALUE_SLOT] = t;
         break;
       }
       case 'Log':
@@ -256,7 +252,7 @@ export class TraceIndexer {
     this.ins.meta.push('ns_per_tick', String(this.nsPerTick));
     this.ins.meta.flush();
     const o = this.out.record(CLOCK);
-    this.out.slab[o + 1] = this.nsPerTick;
+    this.out.slab[o + VALUE_SLOT] = this.nsPerTick;
   }
 
   private metricPoint(name: number, t: number, value: number): void {
@@ -278,8 +274,8 @@ export class TraceIndexer {
     const name = entry && !entry.startsWith('runtime.') ? entry : (stack.find((f) => !f.func.startsWith('runtime.'))?.func ?? entry);
     const id = (this.nameByStack[stackId] = this.string(name));
     const o = this.out.record(NAME);
-    this.out.slab[o + 1] = stackId;
-    this.out.slab[o + 2] = id;
+    this.out.slab[o + NameSlot.Stack] = stackId;
+    this.out.slab[o + NameSlot.Name] = id;
   }
 
   /** A transition's reason as a string ID (0 for none); the last one is remembered (reasons repeat). */
@@ -308,16 +304,16 @@ export class TraceIndexer {
     const kind = tr.to === 'Waiting' ? (reason === 0 ? 0 : this.lastReasonWaitKind) : KIND_ENTERED[tr.to];
     // The emitter's stack: the creator's, the waker's, or the goroutine's own (mostly the same array).
     const eventStack = ev.stack === tr.stack ? stack : this.stack(ev.stack);
-    const o = this.out.record(transitionCode(STATE_CODE[tr.from], STATE_CODE[tr.to], kind));
+    const o = this.out.record(transitionCode(GO_STATE[tr.from], GO_STATE[tr.to], kind));
     const r = this.out.slab;
-    r[o + 1] = this.now;
-    r[o + 2] = tr.id;
-    r[o + 3] = reason;
-    r[o + 4] = stack;
-    r[o + 5] = ev.thread;
-    r[o + 6] = ev.proc;
-    r[o + 7] = created ? ev.goroutine : unblockerOf(tr.from, tr.to, tr.id, ev.goroutine);
-    r[o + 8] = eventStack;
+    r[o + TransitionSlot.Time] = this.now;
+    r[o + TransitionSlot.Goroutine] = tr.id;
+    r[o + TransitionSlot.Reason] = reason;
+    r[o + TransitionSlot.Stack] = stack;
+    r[o + TransitionSlot.Thread] = ev.thread;
+    r[o + TransitionSlot.Proc] = ev.proc;
+    r[o + TransitionSlot.Other] = created ? ev.goroutine : unblockerOf(tr.from, tr.to, tr.id, ev.goroutine);
+    r[o + TransitionSlot.EventStack] = eventStack;
   }
 
   private rangeKey(name: string, kind: string, id: number): string {
@@ -353,7 +349,7 @@ export class TraceIndexer {
     if (this.first === null) this.writeClock(); // no event: the default
     const t = this.last;
     const o = this.out.record(END);
-    this.out.slab[o + 1] = t;
+    this.out.slab[o + VALUE_SLOT] = t;
     this.out.flush();
     for (const list of this.openRanges.values()) {
       for (const r of list) this.ins.ranges.push(r.name, r.scopeKind, r.scopeId, r.start, t, r.beganBefore ? 1 : 0, 1, r.stack, null, null);

@@ -4,11 +4,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DecodeError } from '../decode/errors.ts';
 import { IndexCancelled, Library, LibraryError } from '../index/library.ts';
+import { testHooksFromEnv } from '../index/test-hooks.ts';
 import type { IndexWorkerData, IndexWorkerJob, IndexWorkerMessage } from './index-jobs.ts';
 
 const { libraryDir } = workerData as IndexWorkerData;
 const post = (m: IndexWorkerMessage) => parentPort!.postMessage(m);
-const library = new Library(libraryDir);
+const library = new Library(libraryDir, { testHooks: testHooksFromEnv() });
 
 parentPort!.on('message', ({ file, cancelFlag }: IndexWorkerJob) => {
   const cancelled = new Int32Array(cancelFlag);

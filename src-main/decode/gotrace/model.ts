@@ -30,13 +30,8 @@ export type EventKind =
   | 'StateTransition'
   | 'Experimental';
 
-export const EVENT_KINDS: readonly EventKind[] = [
-  'Sync', 'Metric', 'Label', 'StackSample', 'RangeBegin', 'RangeActive', 'RangeEnd', 'TaskBegin',
-  'TaskEnd', 'RegionBegin', 'RegionEnd', 'Log', 'StateTransition', 'Experimental',
-];
-
-/** Goroutine states as Go's GoState.String() prints them. "Executing" = Running or Syscall. */
-export type GoState = 'Undetermined' | 'NotExist' | 'Runnable' | 'Running' | 'Waiting' | 'Syscall';
+import type { GoState } from './go-states.ts';
+export type { GoState };
 /** Proc (P) states as Go's ProcState.String() prints them. */
 export type ProcState = 'Undetermined' | 'NotExist' | 'Running' | 'Idle';
 
@@ -44,8 +39,6 @@ export type ProcState = 'Undetermined' | 'NotExist' | 'Running' | 'Idle';
 export const NONE = -1;
 /** Go's trace.NoTask (2^64−1), printed by Go as 18446744073709551615. Kept as −1 here. */
 export const NO_TASK = -1;
-/** Go's trace.BackgroundTask. */
-export const BACKGROUND_TASK = 0;
 
 /** One logical (inline-expanded) stack frame, innermost first in a `Stack`. */
 export interface StackFrame {
@@ -223,7 +216,6 @@ export function copyEvent<E extends TraceEvent>(ev: E): E {
 /** Trace format as written in the header: "1.11", "1.19", "1.21", "1.22", "1.23", "1.25", "1.26". */
 export type TraceFormat = '1.11' | '1.19' | '1.21' | '1.22' | '1.23' | '1.25' | '1.26';
 export const OLD_FORMATS: readonly TraceFormat[] = ['1.11', '1.19', '1.21'];
-export const NEW_FORMATS: readonly TraceFormat[] = ['1.22', '1.23', '1.25', '1.26'];
 
 /** A pull-based event stream. */
 export interface TraceReader {

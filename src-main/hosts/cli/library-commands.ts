@@ -1,6 +1,7 @@
 // Commands over the artefact library: index, ls, rm, query.
 
 import * as path from 'node:path';
+import { testHooksFromEnv } from '../../index/test-hooks.ts';
 import { Library, LibraryError, defaultLibraryDir, type Artefact } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { InvalidArgument } from '../../service/validate.ts';
@@ -35,7 +36,7 @@ strings, frames, stack_frames, meta). --limit caps the rows (default 1000), --ti
 (default 5000 ms).`;
 
 function library(args: ParsedArgs): Library {
-  return new Library(args.options.get('library') ?? defaultLibraryDir());
+  return new Library(args.options.get('library') ?? defaultLibraryDir(), { testHooks: testHooksFromEnv() });
 }
 
 /** The library opened for reading only (ls, query): null when there is none yet, which is not created. */

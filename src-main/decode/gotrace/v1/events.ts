@@ -132,8 +132,7 @@ export function wireArgCount(typ: V1): number {
   return n;
 }
 
-/** Pseudo-Ps the parser re-homes events onto (Go's tracev1 constants). */
-export const FAKE_P = 1000000;
+/** Pseudo-Ps the parser re-homes events onto (Go's tracev1 constants, FakeP + 1 onwards). */
 export const TIMER_P = 1000001;
 export const NETPOLL_P = 1000002;
 export const SYSCALL_P = 1000003;

@@ -7,6 +7,7 @@ import { DecodeError } from '../../errors.ts';
 import {
   GC_P, NETPOLL_P, PROFILE_P, SYSCALL_P, TIMER_P, V1, V1_SPECS, wireArgCount, type V1Event,
 } from './events.ts';
+import { heapInsert, heapPop } from '../time-heap.ts';
 
 export interface V1Frame {
   readonly pc: number;
@@ -428,7 +429,7 @@ class Parser {
         proc.next++;
         available[i] = available[available.length - 1];
         available.pop();
-        heapPush(frontier, { ev, proc });
+        heapInsert(frontier, { ev, proc, time: ev.ts });
         i--;
       }
       if (frontier.length === 0) {
@@ -478,7 +479,6 @@ class Parser {
   // ---- validation (Go's postProcessTrace) ----------------------------------------------------
 
   private validate(events: V1Event[]): void {
-    const G_DEAD = 0, G_RUNNABLE = 1, G_RUNNING = 2, G_WAITING = 3;
     interface GDesc { state: number; ev: V1Event | null; evCreate: V1Event | null; evMarkAssist: V1Event | null }
     interface PDesc { running: boolean; g: number; evSweep: V1Event | null }
     const gs = new Map<number, GDesc>();
@@ -758,33 +758,6 @@ function transitionReady(g: number, cur: GState, init: GState): boolean {
 interface FrontierItem {
   ev: V1Event;
   proc: Proc;
-}
-
-// A binary min-heap by timestamp, with container/heap's exact sift rules (they decide ties).
-function heapPush(h: FrontierItem[], x: FrontierItem): void {
-  h.push(x);
-  let j = h.length - 1;
-  for (;;) {
-    const i = (j - 1) >> 1;
-    if (i === j || j === 0 || !(h[j].ev.ts < h[i].ev.ts)) break;
-    [h[i], h[j]] = [h[j], h[i]];
-    j = i;
-  }
-}
-
-function heapPop(h: FrontierItem[]): FrontierItem {
-  const n = h.length - 1;
-  [h[0], h[n]] = [h[n], h[0]];
-  let i = 0;
-  for (;;) {
-    const j1 = 2 * i + 1;
-    if (j1 >= n) break;
-    let j = j1;
-    const j2 = j1 + 1;
-    if (j2 < n && h[j2].ev.ts < h[j1].ev.ts) j = j2;
-    if (!(h[j].ev.ts < h[i].ev.ts)) break;
-    [h[i], h[j]] = [h[j], h[i]];
-    i = j;
-  }
-  return h.pop()!;
+  /** ev.ts, the heap's key. */
+  time: number;
 }

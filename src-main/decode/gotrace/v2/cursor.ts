@@ -5,11 +5,7 @@
 import { DecodeError } from '../../errors.ts';
 import type { Batch } from './batch.ts';
 import type { MState, WireEvent } from './order.ts';
-import { TIMED_ARG_COUNT as ARG_COUNT_TABLE, TIMED_SPECS as SPECS_TABLE } from './spec.ts';
-
-// Module-local bindings: imported bindings are getter calls under tsx, and this is the hot loop.
-const TIMED_SPECS = SPECS_TABLE;
-const TIMED_ARG_COUNT = ARG_COUNT_TABLE;
+import { TIMED_ARG_COUNT, TIMED_SPECS } from './spec.ts';
 
 const EMPTY = new Uint8Array(0);
 
@@ -130,61 +126,6 @@ export class BatchCursor {
     this.longEnd = data.length + 1;
     return 0;
   }
-}
-
-export function heapInsert(heap: BatchCursor[], bc: BatchCursor): void {
-  heap.push(bc);
-  heapSiftUp(heap, heap.length - 1);
-}
-
-export function heapUpdate(heap: BatchCursor[], i: number): void {
-  if (heapSiftUp(heap, i) !== i) return;
-  heapSiftDown(heap, i);
-}
-
-export function heapRemove(heap: BatchCursor[], i: number): void {
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    [heap[parent], heap[i]] = [heap[i], heap[parent]];
-    i = parent;
-  }
-  const last = heap.length - 1;
-  [heap[0], heap[last]] = [heap[last], heap[0]];
-  heap.pop();
-  heapSiftDown(heap, 0);
-}
-
-function heapSiftUp(heap: BatchCursor[], i: number): number {
-  while (i > 0 && heap[(i - 1) >> 1].time > heap[i].time) {
-    const parent = (i - 1) >> 1;
-    [heap[parent], heap[i]] = [heap[i], heap[parent]];
-    i = parent;
-  }
-  return i;
-}
-
-function heapSiftDown(heap: BatchCursor[], i: number): number {
-  for (;;) {
-    const m = min3(heap, i, 2 * i + 1, 2 * i + 2);
-    if (m === i) break;
-    [heap[i], heap[m]] = [heap[m], heap[i]];
-    i = m;
-  }
-  return i;
-}
-
-function min3(b: BatchCursor[], i0: number, i1: number, i2: number): number {
-  let minIdx = i0;
-  let minT = Infinity;
-  if (i0 < b.length) minT = b[i0].time;
-  if (i1 < b.length && b[i1].time < minT) {
-    minT = b[i1].time;
-    minIdx = i1;
-  }
-  if (i2 < b.length && b[i2].time < minT) {
-    minIdx = i2;
-  }
-  return minIdx;
 }
 
 /**

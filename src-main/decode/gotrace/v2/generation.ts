@@ -6,7 +6,7 @@ import { DecodeError } from '../../errors.ts';
 import type { ExperimentalBatch, Stack, StackFrame } from '../model.ts';
 import { NO_STACK } from '../model.ts';
 import type { Batch } from './batch.ts';
-import { EXPERIMENTS, Ev, MAX_FRAMES_PER_STACK, MAX_STRING_SIZE } from './spec.ts';
+import { EXPERIMENTS, Ev, MAX_FRAMES_PER_STACK, MAX_STRING_SIZE, Version } from './spec.ts';
 
 export interface CPUSample {
   /** ns, relative to the trace's time origin. */
@@ -132,7 +132,7 @@ export class Generation {
       this.addStacks(b);
     } else if (first === Ev.CPUSamples) {
       this.addCPUSamples(b);
-    } else if ((first === Ev.Frequency && this.version < 25) || (first === Ev.Sync && this.version >= 25)) {
+    } else if ((first === Ev.Frequency && this.version < Version.Go125) || (first === Ev.Sync && this.version >= Version.Go125)) {
       this.setSync(b);
     } else {
       let list = this.batches.get(b.m);
@@ -207,7 +207,7 @@ export class Generation {
 
   private setSync(b: Batch): void {
     const r = new BodyReader(this.file, b);
-    if (this.version >= 25) r.byte();
+    if (this.version >= Version.Go125) r.byte();
     let lastTs = b.time;
     while (!r.done) {
       const ev = r.byte();
@@ -220,7 +220,7 @@ export class Generation {
         if (freq === 0) throw r.fail('invalid frequency 0: expected a positive number of clock ticks per second');
         // Go: frequency(1.0 / (float64(f) / 1e9)), same operation order for identical rounding.
         this.nsPerUnit = 1.0 / (freq / 1e9);
-      } else if (ev === Ev.ClockSnapshot && this.version >= 25) {
+      } else if (ev === Ev.ClockSnapshot && this.version >= Version.Go125) {
         if (this.hasClockSnapshot) throw r.fail('found a second clock snapshot: expected one per generation');
         this.hasClockSnapshot = true;
         lastTs += r.uvarint();
@@ -238,7 +238,7 @@ export class Generation {
   finish(endOffset: number, toRelNs: (units: number) => number): void {
     const fail = (detail: string) => new DecodeError(this.file, endOffset, 'corrupt', `generation ${this.gen}: ${detail}`);
     if (this.nsPerUnit === 0) throw fail('no frequency event found: expected one sync batch per generation');
-    if (this.version >= 25 && !this.hasClockSnapshot) throw fail('no clock snapshot event found: expected one in the sync batch');
+    if (this.version >= Version.Go125 && !this.hasClockSnapshot) throw fail('no clock snapshot event found: expected one in the sync batch');
     for (const [id, pcs] of this.rawStacks) {
       for (const pc of pcs) {
         const f = this.frames.get(pc);

@@ -8,24 +8,12 @@
 
 import { DecodeError } from '../../errors.ts';
 import {
-  EMPTY_STACK, NO_STACK as NO_STACK_VALUE, NO_TASK as NO_TASK_VALUE, NONE as NONE_VALUE,
+  EMPTY_STACK, NO_RESOURCE, NO_STACK, NO_TASK, NONE,
   type EventKind, type GoState, type ProcState, type RangeAttribute, type ResourceID, type Stack, type TraceEvent,
 } from '../model.ts';
 import type { Generation } from './generation.ts';
 import { IdTable } from '../../id-table.ts';
-import { Ev as EvEnum, GoStatus as GoStatusEnum, ProcStatus as ProcStatusEnum, TIMED_SPECS as SPECS_TABLE } from './spec.ts';
-
-// Module-local bindings: under a per-file TS transform (tsx), every use of an imported binding is a
-// getter call, which cost ~30% of decode time in this hot module.
-const Ev = EvEnum;
-const GoStatus = GoStatusEnum;
-const ProcStatus = ProcStatusEnum;
-type GoStatus = GoStatusEnum;
-type ProcStatus = ProcStatusEnum;
-const TIMED_SPECS = SPECS_TABLE;
-const NO_STACK = NO_STACK_VALUE;
-const NO_TASK = NO_TASK_VALUE;
-const NONE = NONE_VALUE;
+import { Ev, GoStatus, ProcStatus, TIMED_SPECS } from './spec.ts';
 
 /** A wire event as read by a batch cursor. `args` excludes dt and is reused: read it, don't keep it. */
 export interface WireEvent {
@@ -64,7 +52,8 @@ function newSlot(): Slot {
   };
 }
 
-const GO_STATE: readonly GoState[] = ['Undetermined', 'Runnable', 'Running', 'Syscall', 'Waiting'];
+/** The state each wire GoStatus stands for. */
+const STATE_OF_STATUS: readonly GoState[] = ['Undetermined', 'Runnable', 'Running', 'Syscall', 'Waiting'];
 const PROC_STATE: readonly ProcState[] = ['Undetermined', 'Running', 'Idle', 'Running', 'Idle'];
 const NO_ATTRIBUTES: readonly RangeAttribute[] = Object.freeze([]) as readonly RangeAttribute[];
 
@@ -110,13 +99,32 @@ const GC_MARK = 'GC concurrent mark phase';
 const GC_SWEEP = 'GC incremental sweep';
 const GC_ASSIST = 'GC mark assist';
 
+/** The metric each metric wire event is (Go's (*Event).Metric). */
+const METRIC_OF: Readonly<Partial<Record<number, string>>> = {
+  [Ev.ProcsChange]: '/sched/gomaxprocs:threads',
+  [Ev.HeapAlloc]: '/memory/classes/heap/objects:bytes',
+  [Ev.HeapGoal]: '/gc/heap/goal:bytes',
+};
+
+/** The range each range wire event begins, continues or ends, and what it is on (Go's (*Event).Range). */
+const RANGE_OF: Readonly<Partial<Record<number, { kind: 'RangeBegin' | 'RangeActive' | 'RangeEnd'; name: string; scope: 'none' | 'proc' | 'goroutine' }>>> = {
+  [Ev.GCBegin]: { kind: 'RangeBegin', name: GC_MARK, scope: 'none' },
+  [Ev.GCActive]: { kind: 'RangeActive', name: GC_MARK, scope: 'none' },
+  [Ev.GCEnd]: { kind: 'RangeEnd', name: GC_MARK, scope: 'none' },
+  [Ev.GCSweepBegin]: { kind: 'RangeBegin', name: GC_SWEEP, scope: 'proc' },
+  [Ev.GCSweepActive]: { kind: 'RangeActive', name: GC_SWEEP, scope: 'proc' },
+  [Ev.GCSweepEnd]: { kind: 'RangeEnd', name: GC_SWEEP, scope: 'proc' },
+  [Ev.GCMarkAssistBegin]: { kind: 'RangeBegin', name: GC_ASSIST, scope: 'goroutine' },
+  [Ev.GCMarkAssistActive]: { kind: 'RangeActive', name: GC_ASSIST, scope: 'goroutine' },
+  [Ev.GCMarkAssistEnd]: { kind: 'RangeEnd', name: GC_ASSIST, scope: 'goroutine' },
+};
+
 function goroutineScope(id: number): ResourceID {
   return { kind: 'goroutine', id };
 }
 function procScope(id: number): ResourceID {
   return { kind: 'proc', id };
 }
-const NO_SCOPE: ResourceID = Object.freeze({ kind: 'none', id: NONE }) as ResourceID;
 
 /**
  * An event naming a stack or string its generation's tables lack. In a trace cut before the end
@@ -288,7 +296,7 @@ export class Ordering {
     this.requireUserCtx();
     const s = this.gStates.get(this.curG);
     if (!s) throw this.fail(`event for goroutine (${this.curG}) that doesn't exist`);
-    if (s.status !== status) throw this.fail(`event for goroutine that's not ${GO_STATE[status]}`);
+    if (s.status !== status) throw this.fail(`event for goroutine that's not ${STATE_OF_STATUS[status]}`);
     return s;
   }
 
@@ -343,13 +351,18 @@ export class Ordering {
     const t = ev.time;
     const stack = this.primaryStack();
     const gen = this.gen;
+    const metric = METRIC_OF[ev.typ];
+    if (metric !== undefined) return this.push('Metric', t, thread, proc, goroutine, stack, { name: metric, value: a[0] });
+    const range = RANGE_OF[ev.typ];
+    if (range !== undefined) {
+      // An Active event names its resource (the generation began inside the range); the others are on the current one.
+      const id = range.kind === 'RangeActive' ? a[0] : range.scope === 'proc' ? proc : goroutine;
+      const scope = range.scope === 'none' ? NO_RESOURCE : range.scope === 'proc' ? procScope(id) : goroutineScope(id);
+      const attributes = ev.typ === Ev.GCSweepEnd
+        ? [{ name: 'bytes swept', value: a[0] }, { name: 'bytes reclaimed', value: a[1] }] : NO_ATTRIBUTES;
+      return this.push(range.kind, t, thread, proc, goroutine, stack, { name: range.name, scope, attributes });
+    }
     switch (ev.typ) {
-      case Ev.ProcsChange:
-        return this.push('Metric', t, thread, proc, goroutine, stack, { name: '/sched/gomaxprocs:threads', value: a[0] });
-      case Ev.HeapAlloc:
-        return this.push('Metric', t, thread, proc, goroutine, stack, { name: '/memory/classes/heap/objects:bytes', value: a[0] });
-      case Ev.HeapGoal:
-        return this.push('Metric', t, thread, proc, goroutine, stack, { name: '/gc/heap/goal:bytes', value: a[0] });
       case Ev.GoLabel:
         return this.push('Label', t, thread, proc, goroutine, stack, { label: gen.string(a[0]), resource: goroutineScope(goroutine) });
       case Ev.UserLog:
@@ -358,27 +371,6 @@ export class Ordering {
       case Ev.UserRegionEnd:
         return this.push(ev.typ === Ev.UserRegionBegin ? 'RegionBegin' : 'RegionEnd', t, thread, proc, goroutine, stack,
           { task: a[0], type: gen.string(a[1]) });
-      case Ev.GCBegin:
-        return this.push('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES });
-      case Ev.GCActive:
-        return this.push('RangeActive', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES });
-      case Ev.GCEnd:
-        return this.push('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_MARK, scope: NO_SCOPE, attributes: NO_ATTRIBUTES });
-      case Ev.GCSweepBegin:
-        return this.push('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(proc), attributes: NO_ATTRIBUTES });
-      case Ev.GCSweepActive:
-        return this.push('RangeActive', t, thread, proc, goroutine, stack, { name: GC_SWEEP, scope: procScope(a[0]), attributes: NO_ATTRIBUTES });
-      case Ev.GCSweepEnd:
-        return this.push('RangeEnd', t, thread, proc, goroutine, stack, {
-          name: GC_SWEEP, scope: procScope(proc),
-          attributes: [{ name: 'bytes swept', value: a[0] }, { name: 'bytes reclaimed', value: a[1] }],
-        });
-      case Ev.GCMarkAssistBegin:
-        return this.push('RangeBegin', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES });
-      case Ev.GCMarkAssistActive:
-        return this.push('RangeActive', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(a[0]), attributes: NO_ATTRIBUTES });
-      case Ev.GCMarkAssistEnd:
-        return this.push('RangeEnd', t, thread, proc, goroutine, stack, { name: GC_ASSIST, scope: goroutineScope(goroutine), attributes: NO_ATTRIBUTES });
       default:
         if (ev.typ >= Ev.Span) {
           const spec = TIMED_SPECS[ev.typ]!;
@@ -521,17 +513,17 @@ export class Ordering {
     const mid = a[1];
     const status = a[2] as GoStatus;
     if (status <= GoStatus.Bad || status > GoStatus.Waiting) throw this.fail(`invalid status for goroutine ${gid}: ${status}`);
-    let oldState: GoState = GO_STATE[status];
+    let oldState: GoState = STATE_OF_STATUS[status];
     const s = this.gStates.get(gid);
     if (s) {
-      if (s.status !== status) throw this.fail(`inconsistent status for goroutine ${gid}: old ${GO_STATE[s.status]} vs. new ${GO_STATE[status]}`);
+      if (s.status !== status) throw this.fail(`inconsistent status for goroutine ${gid}: old ${STATE_OF_STATUS[s.status]} vs. new ${STATE_OF_STATUS[status]}`);
       s.seqGen = this.genNum;
       s.seq = 0;
     } else if (this.genNum === this.initialGen) {
       this.gStates.set(gid, newGState(status, this.genNum));
       oldState = 'Undetermined';
     } else {
-      throw this.fail(`found goroutine status for new goroutine after the first generation: id=${gid} status=${GO_STATE[status]}`);
+      throw this.fail(`found goroutine status for new goroutine after the first generation: id=${gid} status=${STATE_OF_STATUS[status]}`);
     }
     if (status === GoStatus.Running) {
       this.newG = gid;
@@ -556,7 +548,7 @@ export class Ordering {
     }
     this.validateIDs();
     const stack = this.primaryStack();
-    this.emitGo(gid, oldState, GO_STATE[status], '', stack, stack);
+    this.emitGo(gid, oldState, STATE_OF_STATUS[status], '', stack, stack);
     return true;
   }
 
@@ -856,7 +848,7 @@ export class Ordering {
     this.requireCtx(Req.Must, Req.Must, Req.May);
     const p = this.pStates.get(this.curP);
     if (!p) throw this.fail(`sweep on unknown proc ${this.curP}`);
-    beginRange(this, p.ranges, { begin: Ev.GCSweepBegin, desc: '' });
+    beginRange(this, p.ranges, { begin: rangeBegin(this.ev.typ), desc: '' });
     this.emit();
     return true;
   }
@@ -865,7 +857,7 @@ export class Ordering {
     const pid = this.ev.args[0];
     const p = this.pStates.get(pid);
     if (!p) throw this.fail(`encountered GCSweepActive for unknown proc ${pid}`);
-    activeRange(this, p.ranges, { begin: Ev.GCSweepBegin, desc: '' }, this.genNum === this.initialGen);
+    activeRange(this, p.ranges, { begin: rangeBegin(this.ev.typ), desc: '' }, this.genNum === this.initialGen);
     this.emit();
     return true;
   }
@@ -874,7 +866,7 @@ export class Ordering {
     this.requireCtx(Req.Must, Req.Must, Req.May);
     const p = this.pStates.get(this.curP);
     if (!p) throw this.fail(`sweep on unknown proc ${this.curP}`);
-    endRange(this, p.ranges, Ev.GCSweepBegin);
+    endRange(this, p.ranges, rangeBegin(this.ev.typ));
     this.emit();
     return true;
   }
@@ -884,10 +876,9 @@ export class Ordering {
     const s = this.gStates.get(this.curG);
     if (!s) throw this.fail(`range begin without known state for current goroutine ${this.curG}`);
     const isSTW = this.ev.typ === Ev.STWBegin;
-    const begin = isSTW ? Ev.STWBegin : Ev.GCMarkAssistBegin;
     this.validateIDs();
     const desc = isSTW ? this.gen.string(this.ev.args[0]) : '';
-    beginRange(this, (s.ranges ??= []), { begin, desc });
+    beginRange(this, (s.ranges ??= []), { begin: rangeBegin(this.ev.typ), desc });
     const name = isSTW ? `stop-the-world (${desc})` : GC_ASSIST;
     this.push('RangeBegin', this.ev.time, this.curM, this.curP, this.curG, this.primaryStack(),
       { name, scope: goroutineScope(this.curG), attributes: NO_ATTRIBUTES });
@@ -898,7 +889,7 @@ export class Ordering {
     const gid = this.ev.args[0];
     const s = this.gStates.get(gid);
     if (!s) throw this.fail(`uninitialized goroutine ${gid}`);
-    activeRange(this, (s.ranges ??= []), { begin: Ev.GCMarkAssistBegin, desc: '' }, this.genNum === this.initialGen);
+    activeRange(this, (s.ranges ??= []), { begin: rangeBegin(this.ev.typ), desc: '' }, this.genNum === this.initialGen);
     this.emit();
     return true;
   }
@@ -908,7 +899,7 @@ export class Ordering {
     const s = this.gStates.get(this.curG);
     if (!s) throw this.fail(`range end without known state for current goroutine ${this.curG}`);
     const isSTW = this.ev.typ === Ev.STWEnd;
-    const desc = endRange(this, (s.ranges ??= []), isSTW ? Ev.STWBegin : Ev.GCMarkAssistBegin);
+    const desc = endRange(this, (s.ranges ??= []), rangeBegin(this.ev.typ));
     // STWEnd carries no kind: it inherits its begin's.
     const name = isSTW ? `stop-the-world (${desc})` : GC_ASSIST;
     this.push('RangeEnd', this.ev.time, this.curM, this.curP, this.curG, NO_STACK,
@@ -927,6 +918,15 @@ export const enum Req { MustNot, May, Must }
 function check(o: Ordering, what: string, req: Req, value: number): void {
   if (req === Req.Must && value === NONE) throw o.failCtx(what, req);
   if (req === Req.MustNot && value !== NONE) throw o.failCtx(what, req);
+}
+
+/**
+ * The range an event begins, continues or ends, named by its begin event: the spec's startEv, or
+ * the event itself when it is a begin (Go's makeRangeType reads Specs()[typ].StartEv the same way).
+ */
+function rangeBegin(typ: number): number {
+  const start = TIMED_SPECS[typ]!.startEv;
+  return start !== Ev.None ? start : typ;
 }
 
 function hasRange(ranges: RangeInFlight[], r: RangeInFlight): boolean {

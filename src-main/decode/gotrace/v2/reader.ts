@@ -10,13 +10,11 @@ import {
   type ExperimentalBatch, type SyncData, type TraceEvent, type TraceFormat, type TraceReader,
 } from '../model.ts';
 import { BatchReader, type Batch } from './batch.ts';
-import * as cursor from './cursor.ts';
+import { BatchCursor, sortFrontier } from './cursor.ts';
+import { heapInsert, heapRemove, heapUpdate } from '../time-heap.ts';
 import { Generation, type CPUSample } from './generation.ts';
 import { Ordering, UnresolvedReference } from './order.ts';
-
-// Module-local bindings: imported bindings are getter calls under tsx, and these are per-event calls.
-const { BatchCursor, heapInsert, heapRemove, heapUpdate, sortFrontier } = cursor;
-type BatchCursor = cursor.BatchCursor;
+import { Version } from './spec.ts';
 
 const EMPTY_EXPERIMENTS: ReadonlyMap<string, readonly ExperimentalBatch[]> = new Map();
 /** No thread's next event can be ordered: what a generation missing some of its batches looks like. */
@@ -137,7 +135,7 @@ class V2Reader implements TraceReader {
     const gen = this.gen;
     const frontier = this.frontier;
     if (frontier.length === 0 && this.cpuIdx >= this.cpuSamples.length) {
-      return this.version < 26 ? this.nextGenWithSpill() : this.nextGenWithEndMarker();
+      return this.version < Version.Go126 ? this.nextGenWithSpill() : this.nextGenWithEndMarker();
     }
     if (this.cpuIdx < this.cpuSamples.length &&
       (frontier.length === 0 || this.cpuSamples[this.cpuIdx].time < frontier[0].ev.time)) {

@@ -162,6 +162,14 @@ export const TIMED_SPECS: ReadonlyArray<TimedEventSpec | undefined> = (() => {
   return t;
 })();
 
+/**
+ * Versions of the generation-based format, the N of the header's "go 1.N" (Go's
+ * internal/trace/version): 1.24 writes Go123's, 1.27 Go126's. Go125 added the clock snapshot of
+ * the sync batch, which begins each generation in place of the frequency batch; Go126 ends each
+ * generation with a marker instead of the next generation's first batch.
+ */
+export enum Version { Go122 = 22, Go123 = 23, Go125 = 25, Go126 = 26 }
+
 /** Experiment IDs of experimental batches. */
 export const EXPERIMENTS: Readonly<Record<number, string>> = { 0: 'None', 1: 'AllocFree' };
 
