@@ -560,6 +560,8 @@ export interface GoroscopeApi {
   gc(ref: string, windowNs?: number): Promise<GcReport>;
   /** The goroutine dump the trace implies at `timeNs`: every goroutine alive then, grouped as a dump (service/trace-dump-at.ts). */
   dumpAt(ref: string, timeNs: number): Promise<DumpAt>;
+  /** Goroutines grouped by start function with their execution, scheduler wait, syscall and block time, as go tool trace's goroutines page (service/goroutine-groups.ts). */
+  goroutineGroups(ref: string): Promise<GoroutineGroupReport>;
   /** A profile's `go tool pprof -top` report. */
   profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
   /** A profile's call tree for a flame graph (at most 20 000 nodes, the widest). */
@@ -687,6 +689,42 @@ export interface GcReport {
   whatIf: GcWhatIf | null;
   /** What the figures cannot say (e.g. GOGC and GOMEMLIMIT are not in traces). */
   notes: string[];
+}
+
+/** Where one goroutine's time in the trace went, as go tool trace's goroutine page splits it (internal/trace GoroutineExecStats). */
+export interface GoroutineStats {
+  id: number;
+  /** Start function: the outermost frame of the first stack the goroutine's transitions carried ('' when none did). */
+  name: string;
+  /** Time present in the trace: from its creation (or the trace's start) to its end (or the trace's). */
+  totalNs: number;
+  /** Running. */
+  execNs: number;
+  /** Runnable, waiting for a P. */
+  schedWaitNs: number;
+  /** In system calls (Go's "Syscall execution time" and "Block time (syscall)" together). */
+  syscallNs: number;
+  /** Waiting, by the trace's wait reason ("chan receive", "sync", "network", "sleep"…). */
+  blockNsByReason: Record<string, number>;
+  /** totalNs minus the others (time before its first event, as Go counts it). */
+  unknownNs: number;
+  /** In GC mark assists (overlaps the others). */
+  gcAssistNs: number;
+  createdNs: number | null;
+  endNs: number | null;
+}
+
+/** Goroutines with the same start function, their stats summed. */
+export interface GoroutineGroupStats extends Omit<GoroutineStats, 'id' | 'createdNs' | 'endNs'> {
+  count: number;
+  /** Longest total first. */
+  goroutines: GoroutineStats[];
+}
+
+export interface GoroutineGroupReport {
+  durationNs: number;
+  /** Largest execution time first, as go tool trace's /goroutines page. */
+  groups: GoroutineGroupStats[];
 }
 
 /** A goroutine alive at a moment of a trace, as dumpAt reconstructs it. */
