@@ -61,7 +61,7 @@ function traceObservations(idx: TraceIndexReader, durationNs: number): SiteObser
 /** Dump states that are not waits: the goroutine was going about its work. */
 const NOT_WAITING = /^(running|runnable|idle|dead|copystack|preempted|moribund)/;
 
-interface DumpRow { id: number | null; count: number; group_seq: number; state: string | null; wait_minutes: number; leaked: number; created_by: string | null }
+interface DumpRow { id: number | null; count: number; group_seq: number; state: string | null; wait_minutes: number; leaked: number }
 
 /** A dump's waiting goroutines by site; a debug=1 goroutineleak profile's records, all proven. */
 function dumpEvidence(a: ArtefactInfo, db: Database.Database): ArtefactEvidence {
@@ -71,11 +71,15 @@ function dumpEvidence(a: ArtefactInfo, db: Database.Database): ArtefactEvidence 
   // Goroutine rows name their group by its first-seen number.
   const keys = new Map((db.prepare('SELECT seq, stack_key FROM dump_groups').all() as { seq: number; stack_key: string }[]).map((r) => [r.seq, r.stack_key]));
   const stacks = new Map([...keys].map(([seq, key]) => [seq, stackOfKey.get(key) ?? []]));
-  const rows = db.prepare('SELECT goroutine_id AS id, count, group_seq, state, wait_minutes, leaked, created_by FROM dump_goroutines ORDER BY seq').all() as DumpRow[];
+  const sites = new Map([...stacks].map(([seq, stack]) => [seq, siteOf(stack)]));
+  const rows = db.prepare('SELECT goroutine_id AS id, count, group_seq, state, wait_minutes, leaked FROM dump_goroutines ORDER BY seq').all() as DumpRow[];
+  // Each group's first printed creation site (read apart: the column is long, and one per group is enough).
+  const creators = new Map(db.prepare(`SELECT group_seq, created_by FROM dump_goroutines WHERE seq IN
+    (SELECT min(seq) FROM dump_goroutines WHERE created_by IS NOT NULL GROUP BY group_seq)`).raw().all() as [number, string][]);
   const bySite = new Map<string, DumpRow[]>();
   for (const r of rows) {
     if (r.state !== null && NOT_WAITING.test(r.state)) continue;
-    const site = siteOf(stacks.get(r.group_seq) ?? []);
+    const site = sites.get(r.group_seq) ?? '';
     let list = bySite.get(site);
     if (!list) bySite.set(site, (list = []));
     list.push(r);
@@ -89,7 +93,7 @@ function dumpEvidence(a: ArtefactInfo, db: Database.Database): ArtefactEvidence 
       if (r.state !== null) states.set(r.state, (states.get(r.state) ?? 0) + r.count);
     }
     const largest = [...groupSizes].sort((x, y) => y[1] - x[1] || x[0] - y[0])[0][0];
-    const creator = list.find((r) => r.created_by !== null)?.created_by ?? null;
+    const creator = [...groupSizes.keys()].map((seq) => creators.get(seq)).find((c) => c !== undefined) ?? null;
     const goroutines = list.reduce((n, r) => n + r.count, 0);
     observations.push({
       stack: stacks.get(largest) ?? [],
