@@ -10,44 +10,9 @@ import type { Download, Page } from '@playwright/test';
 import type { GoroutinePage, LeakReport } from '../../src-main/service/types.ts';
 import { expect, fixtureFile, openApp, openByPath, screenshot, test } from './fixtures.ts';
 import { freshJson, type ServeProcess } from './serve-process.ts';
+import { parseCsv } from '../support/csv.ts';
 
 const TRACE = fixtureFile('traces/chanleak.go127.trace');
-
-/** RFC 4180 records: fields split on commas outside quotes, "" inside quotes a quote, CRLF ending records. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c === '"') {
-      quoted = true;
-    } else if (c === ',') {
-      record.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      record.push(field);
-      records.push(record);
-      record = [];
-      field = '';
-      i++;
-    } else {
-      field += c;
-    }
-  }
-  expect(field === '' && record.length === 0, 'the CSV ends with CRLF').toBe(true);
-  return records;
-}
 
 async function saved(download: Promise<Download>): Promise<{ name: string; text: string }> {
   const d = await download;
@@ -155,4 +120,25 @@ test('Export report saves one HTML file that renders every section offline, with
   expect(problems, 'console errors or warnings (a refused load would show here)').toEqual([]);
   await context.close();
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('a chart saves as a PNG of its canvas', async ({ page, server }) => {
+  await openApp(page, server);
+  const gcTrace = fixtureFile('traces/gcchurn.go127.trace');
+  await openByPath(page, gcTrace.path);
+  await expect(page.getByTestId('artefact-name')).toHaveText(gcTrace.name, { timeout: 45_000 });
+  await page.getByTestId('nav-gc').click();
+  await expect(page.getByTestId('gc-report')).toHaveAttribute('data-settled', 'true');
+  const figure = page.locator('figure.chart').filter({ hasText: 'Minimum mutator utilisation' });
+  const canvas = figure.locator('canvas');
+  await expect(canvas).toBeVisible();
+  const size = await canvas.evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height]);
+  const d = await Promise.all([page.waitForEvent('download'), figure.getByTestId('chart-png').click()]).then(([x]) => x);
+  expect(d.suggestedFilename()).toBe('Minimum mutator utilisation (MMU).png');
+  const png = fs.readFileSync(await d.path());
+  expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'a PNG signature').toBe(true);
+  // IHDR: the width and height of the canvas as drawn (device pixels).
+  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(size);
+  // The chart without its PNG button: a histogram of elements has none.
+  await expect(page.locator('figure.chart').filter({ hasText: 'GC pauses by duration' }).getByTestId('chart-png')).toHaveCount(0);
 });
