@@ -22,6 +22,7 @@ import { lanesWindow, LanesUnavailable } from './timeline-lanes.ts';
 import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
 import { matchingGoroutines, nextMatch } from './timeline-search.ts';
 import { annotationsInWindow } from './timeline-annotations.ts';
+import { withPointBefore } from './timeline-series.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
 import { gcReport } from './gc-report.ts';
 import { triageArtefacts, type TriageInput } from './triage.ts';
@@ -456,7 +457,8 @@ export class GoroscopeService implements GoroscopeApi {
     }));
   }
 
-  async metric(ref: string, name: string, t0: number, t1: number, maxPoints: number): Promise<MetricPoint[]> {
+  async metric(ref: string, name: string, t0: number, t1: number, maxPoints: number, holdBefore?: boolean): Promise<MetricPoint[]> {
+    if (holdBefore === true) return withPointBefore(this.index(ref).idx.db, name, t0, await this.metric(ref, name, t0, t1, maxPoints));
     const [a, b] = window(t0, t1);
     const max = integer('maxPoints', maxPoints, 2, 100_000);
     const { idx } = this.index(ref);

@@ -5,6 +5,8 @@
 
 import { GOROUTINE_STATES, type TimelineSpan } from './types.ts';
 
+const WAITING = GOROUTINE_STATES.indexOf('Waiting');
+
 export class PixelMerger {
   readonly spans: TimelineSpan[] = [];
   private pendingStart = 0;
@@ -12,6 +14,8 @@ export class PixelMerger {
   private pendingCount = 0;
   private pendingReason = '';
   private readonly acc = new Float64Array(6);
+  /** Waiting time of the pending run by wait reason (what colours its waiting share). */
+  private readonly waitReasons = new Map<string, number>();
 
   constructor(private readonly t0: number, private readonly t1: number, private readonly nsPerPx: number) {}
 
@@ -31,6 +35,7 @@ export class PixelMerger {
       this.pendingReason = reason;
     }
     this.acc[state] += e - s;
+    if (state === WAITING) this.waitReasons.set(reason, (this.waitReasons.get(reason) ?? 0) + (e - s));
     this.pendingEnd = e;
     this.pendingCount++;
   }
@@ -65,6 +70,22 @@ export class PixelMerger {
     this.pendingCount += 2;
   }
 
+  /**
+   * The wait reason of most of a folded run's waiting time, when it has at least half of it
+   * (known: precomputed level buckets carry no reasons); '' when the reasons are truly mixed.
+   */
+  private dominantWaitReason(): string {
+    let best = '';
+    let bestNs = 0;
+    for (const [reason, ns] of this.waitReasons) {
+      if (ns > bestNs) {
+        best = reason;
+        bestNs = ns;
+      }
+    }
+    return bestNs > 0 && bestNs >= this.acc[WAITING] * 0.5 ? best : '';
+  }
+
   flush(): void {
     if (this.pendingCount === 0) return;
     let best = 0;
@@ -78,7 +99,8 @@ export class PixelMerger {
       const a = this.acc;
       shares = [a[0] / total, a[1] / total, a[2] / total, a[3] / total, a[4] / total, a[5] / total];
     }
-    this.spans.push({ start: this.pendingStart, end: this.pendingEnd, state: GOROUTINE_STATES[best], shares, reason: this.pendingCount === 1 ? this.pendingReason : '' });
+    this.spans.push({ start: this.pendingStart, end: this.pendingEnd, state: GOROUTINE_STATES[best], shares, reason: this.pendingCount === 1 ? this.pendingReason : this.dominantWaitReason() });
+    this.waitReasons.clear();
     for (let i = 0; i < 6; i++) this.acc[i] = 0;
     this.pendingCount = 0;
   }

@@ -90,7 +90,10 @@ export interface TimelineSpan {
    * thousands of folded spans, and arrays of numbers cost a third of the time to build.
    */
   shares: number[] | null;
-  /** For a single-interval span: its wait reason ("" if none). */
+  /**
+   * For a single-interval span: its wait reason ("" if none). For a folded one: the wait reason of
+   * at least half its waiting time ("" when the reasons are truly mixed or not known).
+   */
   reason: string;
 }
 
@@ -537,7 +540,8 @@ export interface GoroscopeApi {
   goroutines(req: GoroutineListRequest): Promise<GoroutinePage>;
   /** Ranges overlapping (t0, t1); only those whose name starts with one of `namePrefixes`, when given. */
   ranges(ref: string, t0: number, t1: number, namePrefixes?: string[]): Promise<RangeRow[]>;
-  metric(ref: string, name: string, t0: number, t1: number, maxPoints: number): Promise<MetricPoint[]>;
+  /** A metric's points in [t0, t1] (at most maxPoints, each the peak of its span); with holdBefore, its last point before t0 in front (the value the window starts with). */
+  metric(ref: string, name: string, t0: number, t1: number, maxPoints: number, holdBefore?: boolean): Promise<MetricPoint[]>;
   /** Goroutines by state over [t0, t1], at most maxPoints points (each the peak of its span). */
   goroutineCounts(ref: string, t0: number, t1: number, maxPoints: number): Promise<GoroutineCountPoint[]>;
   query(req: QueryRequest): Promise<QueryResult>;

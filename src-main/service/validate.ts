@@ -230,8 +230,9 @@ export const HOST_ARGUMENTS = {
     return [artefactRef(ref), ...window(t0, t1), namePrefixes(prefixes)];
   },
   metric: (a) => {
-    const [ref, name, t0, t1, maxPoints] = arity('metric', a, 5);
-    return [artefactRef(ref), text('name', name, 1000), ...window(t0, t1), integer('maxPoints', maxPoints, 2, 100_000)];
+    const [ref, name, t0, t1, maxPoints, holdBefore] = arity('metric', a, 5, 1);
+    return [artefactRef(ref), text('name', name, 1000), ...window(t0, t1), integer('maxPoints', maxPoints, 2, 100_000),
+      holdBefore === undefined ? undefined : boolean('holdBefore', holdBefore)];
   },
   query: (a) => [queryRequest(arity('query', a, 1)[0])],
   startIndex: (a) => [absolutePath('path', arity('startIndex', a, 1)[0])],

@@ -16,8 +16,8 @@ export interface AnnotationChoice {
   gcWork: boolean;
 }
 
-/** Most task lanes shown (deeper tasks share the last). */
-export const MAX_TASK_LANES = 6;
+/** Most task lanes shown (more tasks at once share the last). */
+export const MAX_TASK_LANES = 10;
 const REGION_BAR = 3;
 export const SWEEP_COLOR = '#2f9e98';
 
@@ -112,20 +112,23 @@ export function drawRowAnnotations(ctx: CanvasRenderingContext2D, f: Frame, a: T
   ctx.restore();
 }
 
-/** Each task's lane: its depth among its ancestors in the list (tasks whose parent is not there start at 0). */
+/**
+ * Each task's lane in the task track: tasks in order of their start, each in the first lane free
+ * by then below its parent's (so children sit under their parent and concurrent tasks side by
+ * side); past MAX_TASK_LANES they share the last lane.
+ */
 export function taskLanes(tasks: readonly Task[]): Map<number, number> {
-  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const sorted = [...tasks].sort((a, b) => a.start - b.start || a.id - b.id);
+  const laneEnd: number[] = [];
   const lanes = new Map<number, number>();
-  const depth = (t: Task, seen: number): number => {
-    const known = lanes.get(t.id);
-    if (known !== undefined) return known;
-    const parent = t.parent !== null ? byId.get(t.parent) : undefined;
-    const d = parent && seen < 64 ? depth(parent, seen + 1) + 1 : 0;
-    lanes.set(t.id, d);
-    return d;
-  };
-  for (const t of tasks) depth(t, 0);
-  for (const [id, d] of lanes) lanes.set(id, Math.min(d, MAX_TASK_LANES - 1));
+  for (const t of sorted) {
+    const parentLane = t.parent !== null ? lanes.get(t.parent) : undefined;
+    let lane = parentLane === undefined ? 0 : parentLane + 1;
+    while (lane < MAX_TASK_LANES - 1 && (laneEnd[lane] ?? -Infinity) > t.start) lane++;
+    lane = Math.min(lane, MAX_TASK_LANES - 1);
+    lanes.set(t.id, lane);
+    laneEnd[lane] = Math.max(laneEnd[lane] ?? -Infinity, t.end ?? Infinity);
+  }
   return lanes;
 }
 
@@ -139,6 +142,10 @@ export function taskGeometry(f: Frame, t: Task, lane: number, top: number): { x0
 
 export function drawTasks(ctx: CanvasRenderingContext2D, f: Frame, tasks: readonly Task[], lanes: Map<number, number>, top: number, height: number): void {
   const { layout: l, palette: p, dpr } = f;
+  ctx.font = '11.5px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = p.muted;
+  ctx.fillText('Tasks', 10, top + 2 + LANE_HEIGHT / 2);
   ctx.save();
   ctx.beginPath();
   ctx.rect(l.gutter, top, l.width - l.gutter, height);
@@ -164,4 +171,58 @@ export function drawTasks(ctx: CanvasRenderingContext2D, f: Frame, tasks: readon
   ctx.restore();
   ctx.fillStyle = p.border;
   ctx.fillRect(l.gutter, top + height - 1, l.width - l.gutter, 1);
+}
+
+/** One GC cycle's share of the CPU (all Ps), from its start to its end. */
+export interface GcCpuStep {
+  start: number;
+  end: number;
+  value: number;
+}
+
+/**
+ * The collector's CPU share as a step line: each cycle's share from its start to its end, zero
+ * between cycles (the collector is idle then), drawn as a line across the whole lane, never blank.
+ */
+export function drawGcCpu(ctx: CanvasRenderingContext2D, f: Frame, steps: readonly GcCpuStep[], top: number, height: number): void {
+  const { layout: l, palette: p } = f;
+  ctx.font = '11.5px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  ctx.textBaseline = 'middle';
+  ctx.fillStyle = p.muted;
+  ctx.fillText('GC CPU share', 10, top + height / 2);
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(l.gutter, top, l.width - l.gutter, height);
+  ctx.clip();
+  const bottom = top + height - 2;
+  const scale = height - 6;
+  const x = (t: number) => xAt(l, f.t0, f.t1, t);
+  ctx.fillStyle = p.mark;
+  ctx.globalAlpha = 0.55;
+  for (const s of steps) {
+    if (s.end <= f.t0 || s.start >= f.t1) continue;
+    const x0 = Math.max(l.gutter, x(s.start));
+    ctx.fillRect(x0, bottom - s.value * scale, Math.max(1, Math.min(l.width, x(s.end)) - x0), s.value * scale);
+  }
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = p.mark;
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  ctx.moveTo(l.gutter, bottom);
+  for (const s of steps) {
+    if (s.end <= f.t0 || s.start >= f.t1) continue;
+    const x0 = Math.max(l.gutter, x(s.start));
+    const x1 = Math.min(l.width, x(s.end));
+    ctx.lineTo(x0, bottom);
+    ctx.lineTo(x0, bottom - s.value * scale);
+    ctx.lineTo(x1, bottom - s.value * scale);
+    ctx.lineTo(x1, bottom);
+  }
+  ctx.lineTo(l.width, bottom);
+  ctx.stroke();
+  const label = '100 % = all Ps';
+  const w = ctx.measureText(label).width;
+  ctx.fillStyle = p.muted;
+  ctx.fillText(label, l.width - w - 8, top + 8);
+  ctx.restore();
 }

@@ -226,7 +226,8 @@ function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
       for (const state of SHARE_ORDER) {
         const share = s.shares[GOROUTINE_STATES.indexOf(state)];
         if (!share) continue;
-        const key = state === 'Waiting' ? 'wait-folded' : paintKey(state, '');
+        // Waiting folded: the colour of its dominant reason's family, 'mixed' only when it truly is.
+        const key = state === 'Waiting' ? (s.reason ? paintKey('Waiting', s.reason) : 'wait-folded') : paintKey(state, '');
         if (!key) continue;
         const sh = Math.max(share * h, 1 / dpr);
         batch.add(p.paint[key], x0, x1, bottom - sh, sh);
@@ -313,7 +314,7 @@ function drawHeader(ctx: CanvasRenderingContext2D, f: Frame): void {
 /** Running, syscall and runnable goroutines stacked (waiting ones would flatten them: they are in the tooltip). */
 function drawCounts(ctx: CanvasRenderingContext2D, f: Frame, s: SeriesWindow): void {
   const { layout: l, palette: p } = f;
-  const points = s.counts.filter((c) => c.time >= f.t0 - s.nsPerPoint && c.time <= f.t1 + s.nsPerPoint);
+  const points = heldInWindow(s.counts, f.t0, f.t1, s.nsPerPoint);
   const max = Math.max(1, ...points.map((c) => c.running + c.syscall + c.runnable));
   const bottom = l.countsTop + l.countsHeight - 2;
   const scale = (l.countsHeight - 6) / max;
@@ -330,11 +331,23 @@ function drawCounts(ctx: CanvasRenderingContext2D, f: Frame, s: SeriesWindow): v
   trackScaleLabel(ctx, f, l.countsTop, `${formatCount(max)} max`);
 }
 
+/**
+ * Points of a step series in [t0 - slack, t1 + slack], with the last one before that in front:
+ * each value holds until the next point, so the lane starts at the window's left edge with the
+ * value it had then instead of blank.
+ */
+export function heldInWindow<T extends { time: number }>(points: readonly T[], t0: number, t1: number, slack: number): T[] {
+  let i = 0;
+  while (i < points.length && points[i].time < t0 - slack) i++;
+  let j = i;
+  while (j < points.length && points[j].time <= t1 + slack) j++;
+  return points.slice(Math.max(0, i - 1), j);
+}
+
 function drawHeap(ctx: CanvasRenderingContext2D, f: Frame, s: SeriesWindow): void {
   const { layout: l, palette: p } = f;
-  const inWindow = (m: { time: number }) => m.time >= f.t0 - s.nsPerPoint * 2 && m.time <= f.t1 + s.nsPerPoint * 2;
-  const live = s.heapLive.filter(inWindow);
-  const goal = s.heapGoal.filter(inWindow);
+  const live = heldInWindow(s.heapLive, f.t0, f.t1, s.nsPerPoint * 2);
+  const goal = heldInWindow(s.heapGoal, f.t0, f.t1, s.nsPerPoint * 2);
   if (live.length === 0 && goal.length === 0) return;
   const max = Math.max(1, ...live.map((m) => m.value), ...goal.map((m) => m.value));
   const bottom = l.heapTop + l.heapHeight - 2;

@@ -151,7 +151,10 @@ export function describeHit(hit: Hit): TooltipContent | null {
       if (s.shares) {
         lines[0][1] = `${s.state} (mostly; intervals folded below a pixel)`;
         const shares = spanShares(s).sort((a, b) => b[1] - a[1]);
-        for (const [state, share] of shares) lines.push([state, `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %`]);
+        for (const [state, share] of shares) {
+          const why = state === 'Waiting' ? (s.reason ? ` — mostly ${s.reason}` : ' — reasons mixed') : '';
+          lines.push([state, `${(share * 100).toFixed(share < 0.1 ? 1 : 0)} %${why}`]);
+        }
       }
       return { title: goroutineTitle(hit.row), lines };
     }

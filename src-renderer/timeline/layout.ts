@@ -22,6 +22,9 @@ export interface Layout {
   countsHeight: number;
   heapTop: number;
   heapHeight: number;
+  /** The collector's share of the CPU, per GC cycle. */
+  gcCpuTop: number;
+  gcCpuHeight: number;
   procsTop: number;
   procsHeight: number;
   threadsTop: number;
@@ -52,6 +55,8 @@ export interface TrackChoice {
   cpuSamples: boolean;
   /** Mark assists and sweeps on the goroutine that paid for them. */
   gcWork: boolean;
+  /** The collector's share of the CPU in each GC cycle. */
+  gcCpu: boolean;
 }
 
 /** How many lanes each lane track has (0 until known). */
@@ -72,14 +77,16 @@ export function makeLayout(width: number, height: number, tracks: TrackChoice, l
   const countsHeight = tracks.counts ? 40 : 0;
   const heapTop = countsTop + countsHeight;
   const heapHeight = tracks.heap ? 40 : 0;
-  const procsTop = heapTop + heapHeight;
+  const gcCpuTop = heapTop + heapHeight;
+  const gcCpuHeight = tracks.gcCpu ? 30 : 0;
+  const procsTop = gcCpuTop + gcCpuHeight;
   const procsHeight = tracks.procs && lanes.procs > 0 ? Math.min(lanes.procs, MAX_LANES) * LANE_HEIGHT + 4 : 0;
   const threadsTop = procsTop + procsHeight;
   const threadsHeight = tracks.threads && lanes.threads > 0 ? Math.min(lanes.threads, MAX_LANES) * LANE_HEIGHT + 4 : 0;
   const tasksTop = threadsTop + threadsHeight;
   const tasksHeight = tracks.tasks && (lanes.tasks ?? 0) > 0 ? (lanes.tasks ?? 0) * LANE_HEIGHT + 4 : 0;
   return {
-    width, height, gutter, axisTop, axisHeight, gcTop, gcHeight, countsTop, countsHeight, heapTop, heapHeight,
+    width, height, gutter, axisTop, axisHeight, gcTop, gcHeight, countsTop, countsHeight, heapTop, heapHeight, gcCpuTop, gcCpuHeight,
     procsTop, procsHeight, threadsTop, threadsHeight, tasksTop, tasksHeight, rowsTop: tasksTop + tasksHeight + 4,
   };
 }

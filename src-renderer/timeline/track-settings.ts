@@ -10,7 +10,7 @@ export interface TrackSettings {
 
 const KEY = 'goroscope.timeline.tracks';
 export const DEFAULT_TRACKS: TrackSettings = {
-  tracks: { counts: true, heap: true, procs: true, threads: false, arrows: true, regions: true, tasks: true, logs: true, cpuSamples: true, gcWork: true },
+  tracks: { counts: true, heap: true, procs: true, threads: false, arrows: true, regions: true, tasks: true, logs: true, cpuSamples: true, gcWork: true, gcCpu: true },
   colorBy: 'goroutine',
 };
 
@@ -19,6 +19,7 @@ export const TRACK_LABELS: readonly [keyof TrackChoice, string][] = [
   ['threads', 'Threads (one lane per M)'],
   ['counts', 'Goroutines by state'],
   ['heap', 'Heap in use and goal'],
+  ['gcCpu', 'GC CPU share per cycle'],
   ['arrows', 'Unblock arrows'],
   ['tasks', 'User tasks (a track)'],
   ['regions', 'User regions (in the goroutine rows)'],

@@ -56,8 +56,9 @@ export class WindowSeries {
     try {
       const [counts, heapLive, heapGoal] = await Promise.all([
         this.api.goroutineCounts(this.artefact, a, b, points),
-        this.api.metric(this.artefact, HEAP_LIVE, a, b, points),
-        this.api.metric(this.artefact, HEAP_GOAL, a, b, points),
+        // Each with its value as the window begins: the lane holds it instead of starting blank.
+        this.api.metric(this.artefact, HEAP_LIVE, a, b, points, true),
+        this.api.metric(this.artefact, HEAP_GOAL, a, b, points, true),
       ]);
       if (this.closed || this.loading !== wanted) return;
       this.current = { ...wanted, counts, heapLive, heapGoal };
