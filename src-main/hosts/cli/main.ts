@@ -6,7 +6,7 @@ import { EXIT_BAD_INPUT, printErrorLine, reportError, reportInternalError, Usage
 /** A command's code, loaded when it runs: a command pays only for the modules it uses. */
 type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number>; usage: string }> };
 
-const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command> = {
   stats: { summary: 'summary of an execution trace (--json for JSON)',
     load: async () => { const m = await import('./stats.ts'); return { run: m.statsCommand, usage: m.statsUsage }; } },
   events: { summary: 'every event of a trace, as go tool trace -d=parsed prints them',
@@ -39,21 +39,42 @@ const COMMANDS: Record<string, Command> = {
     load: async () => { const m = await import('./export.ts'); return { run: m.exportCommand, usage: m.exportUsage }; } },
   serve: { summary: 'the UI in your browser, on 127.0.0.1 with a per-launch token',
     load: async () => { const m = await import('./serve.ts'); return { run: m.serveCommand, usage: m.serveUsage }; } },
+  completion: { summary: 'a completion script for bash or zsh (source <(goroscope completion bash))',
+    load: async () => { const m = await import('./completion.ts'); return { run: (argv) => m.completionCommand(argv, summaries()), usage: m.completionUsage }; } },
 };
+
+function summaries(): Record<string, string> {
+  return Object.fromEntries(Object.entries(COMMANDS).map(([name, c]) => [name, c.summary]));
+}
 
 const USAGE = `usage: goroscope COMMAND [ARGS]
 
 Offline forensics for Go runtime artefacts. Commands:
 ${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
-  help     this text, or \`goroscope help COMMAND\`
+  help     this text, or \`goroscope help COMMAND\` (a manual page)
+  --version
 
 Reads Go execution traces written by Go 1.11 through 1.27, pprof profiles and goroutine dumps.`;
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    const { goroscopeVersion } = await import('./command-docs.ts');
+    process.stdout.write(`goroscope ${goroscopeVersion()}\n`);
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' && rest[0] ? COMMANDS[rest[0]] : undefined;
-    process.stdout.write((topic ? (await topic.load()).usage : USAGE) + '\n');
+    if (name === 'help' && rest[0] && !topic && rest[0] !== 'help') {
+      printErrorLine(`unknown command "${rest[0]}" (see goroscope help)`);
+      return EXIT_BAD_INPUT;
+    }
+    if (topic) {
+      const { manPage } = await import('./command-docs.ts');
+      process.stdout.write(manPage(rest[0], topic.summary, (await topic.load()).usage) + '\n');
+      return 0;
+    }
+    process.stdout.write(USAGE + '\n');
     return name === undefined ? EXIT_BAD_INPUT : 0;
   }
   const command = COMMANDS[name];
