@@ -16,6 +16,9 @@
 import type Database from 'better-sqlite3';
 import { siteOf } from '../analyze/blocking-kinds.ts';
 import { AtomicFileWriter } from './file-writer.ts';
+import { decodeChunk, indexNsPerTick } from '../index/interval-codec.ts';
+import { decodePoints } from '../index/point-codec.ts';
+import { GO_STATES, UNBLOCK_VALUES } from '../index/schema.ts';
 
 export const PID_GOROUTINES = 1;
 export const PID_PROCS = 2;
@@ -23,6 +26,8 @@ export const PID_THREADS = 3;
 export const PID_GC = 4;
 const TID_GC = 1;
 const TID_STW = 2;
+/** States drawn as slices (not NotExist or Undetermined). */
+const SLICE_STATES = new Set(['Running', 'Runnable', 'Waiting', 'Syscall']);
 
 export interface ExportWindow {
   readonly t0: number;
@@ -100,37 +105,59 @@ export function writePerfettoJson(db: Database.Database, file: string, window: E
       meta(PID_GOROUTINES, g.id, 'thread_name', { name: `G${g.id}${name ? ` ${name}` : ''}` });
       meta(PID_GOROUTINES, g.id, 'thread_sort_index', { sort_index: g.id });
     }
+    // The intervals, decoded from the chunks that overlap the window (not through the
+    // goroutine_intervals SQL table, which decodes every chunk of the trace): each goroutine's in
+    // time order, inline ones (goroutines.interval_data) and chunked ones.
+    const nsPerTick = indexNsPerTick(db);
     const procs = new Set<number>();
     const threads = new Set<number>();
-    for (const r of db.prepare(`SELECT goroutine, start_ns, end_ns, state, reason, stack, open, thread FROM goroutine_intervals
-      WHERE start_ns < ? AND end_ns > ? AND state IN ('Running', 'Runnable', 'Waiting', 'Syscall')`).iterate(t1, t0) as
-      IterableIterator<{ goroutine: number; start_ns: number; end_ns: number; state: string; reason: number; stack: number; open: number; thread: number | null }>) {
-      const [s, e] = clip(r.start_ns, r.end_ns);
-      const reason = str(r.reason);
-      const args: Record<string, unknown> = { state: r.state };
+    /** The goroutine's current run on a P, extended while it continues there (as proc_intervals merges them). */
+    let run: { proc: number; start: number; end: number; goroutine: number } | null = null;
+    const endRun = () => {
+      if (run && run.start < t1 && run.end > t0) {
+        const [s, e] = clip(run.start, run.end);
+        procs.add(run.proc);
+        const name = names.get(run.goroutine);
+        event({ ph: 'X', cat: 'proc', name: `G${run.goroutine}${name ? ` ${name}` : ''}`, pid: PID_PROCS, tid: run.proc, ts: us(s), dur: us(e - s),
+          args: { goroutine: run.goroutine } });
+        counts.procSlices++;
+      }
+      run = null;
+    };
+    const visitChunk = (g: number, start: number, data: Uint8Array) => decodeChunk(data, start, nsPerTick, (start, end, code, reasonId, stack, open, thread, proc) => {
+      if (run && run.goroutine === g && run.end === start && run.proc === proc) run.end = end;
+      else {
+        endRun();
+        if (proc >= 0) run = { proc, start, end, goroutine: g };
+      }
+      const state = GO_STATES[code];
+      if (!(start < t1 && end > t0) || !SLICE_STATES.has(state)) return;
+      const [s, e] = clip(start, end);
+      const reason = str(reasonId);
+      const args: Record<string, unknown> = { state };
       if (reason) args.reason = reason;
-      const where = site(r.stack);
+      const where = site(stack);
       if (where) args.site = where;
-      if (r.open) args.open = true;
-      event({ ph: 'X', cat: 'goroutine', name: reason && r.state !== 'Running' ? `${r.state}: ${reason}` : r.state,
-        pid: PID_GOROUTINES, tid: r.goroutine, ts: us(s), dur: us(e - s), args });
+      if (open) args.open = true;
+      event({ ph: 'X', cat: 'goroutine', name: reason && state !== 'Running' ? `${state}: ${reason}` : state,
+        pid: PID_GOROUTINES, tid: g, ts: us(s), dur: us(e - s), args });
       counts.goroutineSlices++;
-      if (r.thread !== null) {
-        threads.add(r.thread);
-        event({ ph: 'X', cat: 'thread', name: `G${r.goroutine}${r.state === 'Syscall' ? ' (syscall)' : ''}`, pid: PID_THREADS, tid: r.thread,
-          ts: us(s), dur: us(e - s), args: { goroutine: r.goroutine, state: r.state } });
+      if (thread >= 0) {
+        threads.add(thread);
+        event({ ph: 'X', cat: 'thread', name: `G${g}${state === 'Syscall' ? ' (syscall)' : ''}`, pid: PID_THREADS, tid: thread,
+          ts: us(s), dur: us(e - s), args: { goroutine: g, state } });
         counts.threadSlices++;
       }
+    });
+    for (const r of db.prepare(`SELECT id, start_ns, interval_data FROM goroutines WHERE interval_data IS NOT NULL AND start_ns < ?
+      AND coalesce(end_ns, ?) >= ? ORDER BY id`).iterate(t1, Number.MAX_SAFE_INTEGER, t0) as IterableIterator<{ id: number; start_ns: number; interval_data: Uint8Array }>) {
+      visitChunk(r.id, r.start_ns, r.interval_data);
     }
-    for (const r of db.prepare('SELECT proc, start_ns, end_ns, goroutine FROM proc_intervals WHERE start_ns < ? AND end_ns > ?').iterate(t1, t0) as
-      IterableIterator<{ proc: number; start_ns: number; end_ns: number; goroutine: number }>) {
-      const [s, e] = clip(r.start_ns, r.end_ns);
-      procs.add(r.proc);
-      const name = names.get(r.goroutine);
-      event({ ph: 'X', cat: 'proc', name: `G${r.goroutine}${name ? ` ${name}` : ''}`, pid: PID_PROCS, tid: r.proc, ts: us(s), dur: us(e - s),
-        args: { goroutine: r.goroutine } });
-      counts.procSlices++;
+    for (const r of db.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks WHERE start_ns < ? AND end_ns >= ? ORDER BY goroutine, start_ns')
+      .iterate(t1, t0) as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>) {
+      visitChunk(r.goroutine, r.start_ns, r.data);
     }
+    endRun();
     for (const p of [...procs].sort((a, b) => a - b)) meta(PID_PROCS, p, 'thread_name', { name: `P${p}` });
     for (const m of [...threads].sort((a, b) => a - b)) meta(PID_THREADS, m, 'thread_name', { name: `M${m}` });
 
@@ -149,12 +176,15 @@ export function writePerfettoJson(db: Database.Database, file: string, window: E
     }
 
     // Unblock edges as flows: from the waker's slice at that instant to the woken goroutine's next slice (Runnable, from then).
-    for (const u of db.prepare('SELECT time_ns, goroutine, reason, by_goroutine FROM unblocks WHERE time_ns >= ? AND time_ns < ?').iterate(t0, t1) as
-      IterableIterator<{ time_ns: number; goroutine: number; reason: number; by_goroutine: number }>) {
-      const id = ++counts.flows;
-      const name = `unblock: ${str(u.reason) || 'wait'}`;
-      event({ ph: 's', cat: 'unblock', name, id, pid: PID_GOROUTINES, tid: u.by_goroutine, ts: us(u.time_ns) });
-      event({ ph: 'f', cat: 'unblock', name, id, pid: PID_GOROUTINES, tid: u.goroutine, ts: us(u.time_ns) });
+    for (const c of db.prepare('SELECT start_ns, data FROM unblock_chunks WHERE start_ns < ? AND end_ns >= ? ORDER BY start_ns').iterate(t1, t0) as
+      IterableIterator<{ start_ns: number; data: Uint8Array }>) {
+      decodePoints(c.data, c.start_ns, nsPerTick, UNBLOCK_VALUES, (time, [goroutine, reason, , byGoroutine]) => {
+        if (time < t0 || time >= t1) return;
+        const id = ++counts.flows;
+        const name = `unblock: ${str(reason) || 'wait'}`;
+        event({ ph: 's', cat: 'unblock', name, id, pid: PID_GOROUTINES, tid: byGoroutine, ts: us(time) });
+        event({ ph: 'f', cat: 'unblock', name, id, pid: PID_GOROUTINES, tid: goroutine, ts: us(time) });
+      });
     }
     out.write('\n]}\n');
     out.commit();
