@@ -47,7 +47,7 @@ const RULES: readonly PatternRule[] = [
   { pattern: 'context never cancelled', frame: /^context\./, frameFirst: true, releaser: 'neither the context nor its parent was ever cancelled (a cancel func dropped)' },
   { pattern: 'WaitGroup never done', reason: /WaitGroup/, frame: /^sync\.\(\*WaitGroup\)\.Wait$/, releaser: 'the WaitGroup never reached zero (a Done skipped)' },
   { pattern: 'condition never signalled', reason: /Cond/, frame: /^sync\.\(\*Cond\)\.Wait$/, releaser: 'the condition was never signalled' },
-  { pattern: 'lock held forever', reason: /Mutex|RWMutex/, frame: /^(internal\/)?sync\.\(\*RW?Mutex\)\.(R?Lock|lockSlow)$/, releaser: 'the lock was never released (an Unlock missing)' },
+  { pattern: 'lock held forever', reason: /Mutex|RWMutex/, frame: /^(internal\/)?sync\.\(\*(RW)?Mutex\)\.(R?Lock|lockSlow)$/, releaser: 'the lock was never released (an Unlock missing)' },
   { pattern: 'send with no receiver', reason: /^chan send/, frame: /^runtime\.chansend1?$/, releaser: 'nothing received from that channel' },
   { pattern: 'receive with no sender', reason: /^chan receive/, frame: /^runtime\.chanrecv[12]?$/, releaser: 'nothing was sent on (or closed) that channel' },
   { pattern: 'select with no ready case', reason: /^select/, frame: /^runtime\.selectgo$/, releaser: 'no case of that select became ready (a select whose channels are nil, or that no running goroutine can reach, never wakes)' },
@@ -73,6 +73,14 @@ function ruleOf({ reason, stack }: PatternInput): PatternRule | undefined {
   // A reason that does not say (a trace's "sync", none at all): the frames do.
   for (const r of RULES) if (r.frame && stack.some((f) => r.frame!.test(f.func))) return r;
   return undefined;
+}
+
+/**
+ * Patterns nothing normal explains when they last: a sender nobody receives from, a WaitGroup, a
+ * lock or a context nobody releases (a receiver waiting for work may just be an idle worker).
+ */
+export function isStuckPattern(p: LeakPattern): boolean {
+  return p === 'send with no receiver' || p === 'WaitGroup never done' || p === 'lock held forever' || p === 'context never cancelled';
 }
 
 /** Patterns that are leaks when they last (the others are waits that end on their own, or not the program's doing). */

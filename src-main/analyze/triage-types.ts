@@ -63,6 +63,8 @@ export interface TraceSighting {
   readonly looping: boolean;
   /** A wait nothing can end (nil channel, select with no cases). */
   readonly forever: boolean;
+  /** No wait at the site ended in the second half of the trace, and they waited through half of it or more. */
+  readonly neverReleased: boolean;
   /** The leak report's sentence for the group. */
   readonly explanation: string;
 }

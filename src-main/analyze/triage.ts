@@ -8,7 +8,7 @@
 // is what makes a series of dumps say which goroutines are new, gone, or stuck all along.
 
 import { isInternalFrame, siteOf } from './blocking-kinds.ts';
-import { isLeakPattern, leakPattern, releaserOf, type LeakPattern } from './leak-patterns.ts';
+import { isLeakPattern, isStuckPattern, leakPattern, releaserOf, type LeakPattern } from './leak-patterns.ts';
 import type {
   ArtefactEvidence, DumpGrowth, SiteObservation, SuspectSighting, TriageConfidence, TriageEvidence, TriageReport, TriageSource, TriageSuspect,
 } from './triage-types.ts';
@@ -25,17 +25,19 @@ const SIGHTING_IDS = 20;
  *   running goroutine can reach) — the goroutineleak profile lists them, or a dump marks them
  *   `(leaked)`;
  * - `likely`: not proven, but blocked for good in a trace (a nil channel, a select with no
- *   cases); or, over two or more dumps, the count grew and goroutines stayed at the site in every
+ *   cases); or, in a trace, a send, WaitGroup, lock or context wait (isStuckPattern) through half
+ *   of the trace or more at a site where no wait ended in its second half; or, over two or more dumps, the count grew and goroutines stayed at the site in every
  *   dump (the same IDs, where the dumps have IDs); or a trace saw the group grow all along and
  *   its waits never end; or a dump printed a wait of LONG_WAIT_MINUTES or more;
  * - `possible`: any other goroutine of the program blocked at the end of a trace or waiting in a
  *   dump, and always a goroutine that is alive and keeps being woken (a ticker never stopped), or
  *   one sleeping, in the network poller or in a system call.
  */
-export function confidenceOf(e: TriageEvidence, pattern: LeakPattern, obs: { forever: boolean; traceGrew: boolean; waitMinutes: number }): TriageConfidence {
+export function confidenceOf(e: TriageEvidence, pattern: LeakPattern, obs: { forever: boolean; traceGrew: boolean; neverReleased: boolean; waitMinutes: number }): TriageConfidence {
   if (e.leakProfile > 0 || e.dumpLeaked > 0) return 'proven';
   if (!isLeakPattern(pattern)) return 'possible';
   if (obs.forever) return 'likely';
+  if (obs.neverReleased && isStuckPattern(pattern)) return 'likely';
   const g = e.dumpGrowth;
   if (g && g.growing && (g.stuck === null ? g.counts.every((n) => n > 0) : g.stuck > 0)) return 'likely';
   if (obs.traceGrew) return 'likely';
@@ -76,7 +78,7 @@ export function triage(given: readonly ArtefactEvidence[]): TriageReport {
     const inSource = (i: number) => seen.filter((s) => s.source === i).map((s) => s.obs);
     const count = (list: SiteObservation[], f: (o: SiteObservation) => number) => list.reduce((n, o) => n + f(o), 0);
     let leakProfile = 0, dumpLeaked = 0, traceBlockedAtEnd = 0, traceMaxBlockedNs = 0, waitMinutes = 0;
-    let forever = false, traceGrew = false, looping = false;
+    let forever = false, traceGrew = false, looping = false, neverReleased = false;
     const traceSentences: string[] = [];
     evidence.forEach((e, i) => {
       const here = inSource(i);
@@ -95,6 +97,7 @@ export function triage(given: readonly ArtefactEvidence[]): TriageReport {
             if (!o.trace) continue;
             traceMaxBlockedNs = Math.max(traceMaxBlockedNs, o.trace.maxBlockedNs);
             forever ||= o.trace.forever;
+            neverReleased ||= o.trace.neverReleased && !o.trace.looping;
             traceGrew ||= o.trace.grew && !o.trace.looping;
             looping ||= o.trace.looping;
             traceSentences.push(o.trace.explanation);
@@ -114,7 +117,7 @@ export function triage(given: readonly ArtefactEvidence[]): TriageReport {
     const pattern = leakPattern({ reason, stack: best.flatMap((s) => s.obs.stack), looping });
     const creationSite = best.find((s) => s.obs.creationSite !== '')?.obs.creationSite ?? '';
     const ev: TriageEvidence = { leakProfile, dumpLeaked, traceBlockedAtEnd, traceMaxBlockedNs, dumpGrowth };
-    const confidence = confidenceOf(ev, pattern, { forever, traceGrew, waitMinutes });
+    const confidence = confidenceOf(ev, pattern, { forever, traceGrew, neverReleased, waitMinutes });
     const time = traceMaxBlockedNs > 0 ? traceMaxBlockedNs : waitMinutes > 0 ? waitMinutes * 60e9 : 1;
     suspects.push({
       site, creationSite, reason, pattern, goroutines, confidence, evidence: ev, stack,

@@ -53,7 +53,10 @@ function traceObservations(idx: TraceIndexReader, durationNs: number): SiteObser
     return {
       stack: g.stack, reason: g.state === 'Syscall' ? 'syscall' : g.reason, goroutines: g.count, leaked: 0, ids: g.sampleIds,
       creationSite: created ? siteOf(idx.stack(created)) : '', waitMinutes: 0, stackKey: '',
-      trace: { maxBlockedNs: g.maxBlockedNs, grew: grewSteadily(g), looping: isLooping(g), forever: g.forever, explanation: g.explanation },
+      trace: {
+        maxBlockedNs: g.maxBlockedNs, grew: grewSteadily(g), looping: isLooping(g), forever: g.forever, explanation: g.explanation,
+        neverReleased: (g.lastReleaseNs === null || g.lastReleaseNs * 2 < durationNs) && g.maxBlockedNs * 2 >= durationNs,
+      },
     };
   });
 }

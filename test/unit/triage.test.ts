@@ -205,3 +205,24 @@ test('two Go 1.22 dumps (no leak detector): what grew with goroutines stuck all 
   for (const s of likely) assert.deepEqual([s.evidence.dumpGrowth!.counts, s.evidence.dumpGrowth!.stuck, s.evidence.dumpGrowth!.new], [[3, 18], 3, 15], s.site);
   assert.equal(report.suspects.filter((s) => s.confidence === 'proven').length, 0);
 });
+
+test('traces alone: senders, WaitGroups and locks stuck through the trace are likely; counts are the oracle\'s waitingAtEnd', async () => {
+  const cases: [string, string, string[]][] = [
+    ['chanleak.go127', 'chan send', ['send with no receiver']],
+    ['wgmissingdone.go127', 'sync', ['WaitGroup never done']],
+    ['nilselect.go127', 'sync', ['lock held forever', 'lock held forever']],
+  ];
+  for (const [name, reason, patterns] of cases) {
+    const hash = (await service.indexFile(path.resolve('test/fixtures/traces', `${name}.trace`))).artefact.hash;
+    const report = await service.triage([hash]);
+    const waitingAtEnd = (JSON.parse(fs.readFileSync(`test/fixtures/expected/${name}.stats.json`, 'utf8')) as { waitingAtEnd: Record<string, number> }).waitingAtEnd;
+    const stuck = report.suspects.filter((s) => s.reason === reason);
+    // x/exp/trace's count of goroutines waiting at the end for that reason (the oracle's summary).
+    assert.equal(stuck.reduce((n, s) => n + s.evidence.traceBlockedAtEnd, 0), waitingAtEnd[reason], name);
+    assert.deepEqual(stuck.map((s) => s.pattern), patterns, name);
+    for (const s of stuck) assert.equal(s.confidence, 'likely', `${name}: ${s.site}`);
+  }
+  // nilselect's goroutine blocked on a nil channel (Go's "forever") is likely too.
+  const nil = await service.triage([(await service.indexFile(path.resolve('test/fixtures/traces/nilselect.go127.trace'))).artefact.hash]);
+  assert.deepEqual(nil.suspects.filter((s) => s.reason === 'forever').map((s) => [s.pattern, s.confidence]), [['select on nil channels', 'likely']]);
+});

@@ -21,7 +21,8 @@ between artefacts of one process, by goroutine ID. Dumps are put in time order b
 goroutine ID. Each suspect has a confidence:
   proven    the runtime proved them leaked: the goroutineleak profile lists them, or a dump marks
             them (leaked)
-  likely    blocked for good in a trace (nil channels), or growing over the dumps with goroutines
+  likely    blocked for good in a trace (nil channels), or a send, WaitGroup, lock or context wait
+            through half the trace at a site none left in its second half, or growing over the dumps with goroutines
             stuck at the site in every one, or growing all through a trace, or waiting 10+ minutes
   possible  any other goroutine of the program blocked at the end of a trace or waiting in a dump
             (and always one that keeps being woken, sleeps, or waits on the network or a syscall)
