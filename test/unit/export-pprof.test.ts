@@ -179,3 +179,36 @@ test('exportPprof refuses a dump, a trace without a kind and a profile with one'
   const dump = lib.index(path.join('test/fixtures/dumps', dumps[0])).artefact.hash;
   await assert.rejects(svc.exportPprof(dump), /goroutine dump: only traces and profiles export as pprof/);
 });
+
+test('goroscope export --pprof from the command line: to a file, to standard output, and mistakes in one line with exit 2', () => {
+  const library = path.join(dir, 'cli-library');
+  const run = (...args: string[]) => spawnSync(process.execPath, ['bin/goroscope.mjs', 'export', ...args, '--library', library],
+    { encoding: 'buffer', timeout: 120_000, cwd: process.cwd() });
+  const trace = path.join(FIXTURES, 'traces/httpleak.go127.trace');
+  const out = path.join(dir, 'net.pb.gz');
+  const r = run(trace, '--pprof', 'net', '-o', out);
+  assert.equal(r.status, 0, r.stderr.toString());
+  assert.match(r.stdout.toString(), /^wrote .*net\.pb\.gz: \d+ samples/);
+  const go = samplesOf(readProfileFile(path.join(FIXTURES, 'expected/httpleak.go127.net.pprof')));
+  assert.deepEqual([...samplesOf(readProfileFile(out)).samples.keys()].sort(), [...go.samples.keys()].sort());
+  const piped = run(trace, '--pprof', 'net', '-o', '-');
+  assert.equal(piped.status, 0);
+  assert.deepEqual(samplesOf(decodeProfile('stdout', piped.stdout)).samples, samplesOf(readProfileFile(out)).samples);
+  const profile = run('test/fixtures/profiles/goroutine.go127.pprof', '--pprof', '-o', path.join(dir, 'g.pb.gz'));
+  assert.equal(profile.status, 0, profile.stderr.toString());
+  assert.deepEqual(readProfileFile(path.join(dir, 'g.pb.gz')), readProfileFile('test/fixtures/profiles/goroutine.go127.pprof'));
+  for (const [args, message] of [
+    [[trace, '--pprof'], /is a trace: --pprof needs a KIND \(sync, net, syscall, sched\)/],
+    [[trace, '--pprof', 'net', '--perfetto'], /needs one of --pprof \[KIND\], --perfetto, --parquet DIR/],
+    [[trace, '--pprof', 'net', '--from', '1s'], /--from\/--to apply to --perfetto only/],
+    [['0123456789abcdef', '--perfetto'], /0123456789abcdef/],
+    [['test/fixtures/profiles/heap.go127.pprof', '--perfetto', '-o', path.join(dir, 'x.json')], /is a profile, not an execution trace/],
+  ] as [string[], RegExp][]) {
+    const bad = run(...args);
+    const stderr = bad.stderr.toString();
+    assert.equal(bad.status, 2, `${args.join(' ')}: ${stderr}`);
+    assert.equal(stderr.trim().split('\n').length, 1, stderr);
+    assert.match(stderr, message);
+  }
+  assert.ok(!fs.existsSync(path.join(dir, 'x.json')));
+});
