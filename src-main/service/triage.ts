@@ -32,7 +32,7 @@ function evidenceOf(input: TriageInput): ArtefactEvidence {
   const a = input.artefact;
   switch (input.kind) {
     case 'trace':
-      return { source: source(a, 'trace', `trace ${a.format}`), observations: traceObservations(input.idx, input.durationNs) };
+      return { source: source(a, 'trace', `trace format ${a.format}`), observations: traceObservations(input.idx, input.durationNs) };
     case 'dump':
       return dumpEvidence(a, input.db);
     case 'profile': {
