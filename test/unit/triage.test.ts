@@ -226,3 +226,13 @@ test('traces alone: senders, WaitGroups and locks stuck through the trace are li
   const nil = await service.triage([(await service.indexFile(path.resolve('test/fixtures/traces/nilselect.go127.trace'))).artefact.hash]);
   assert.deepEqual(nil.suspects.filter((s) => s.reason === 'forever').map((s) => [s.pattern, s.confidence]), [['select on nil channels', 'likely']]);
 });
+
+test('triage refuses what is not a list of 1 to 50 artefacts, in one line', async () => {
+  const { HOST_ARGUMENTS, InvalidArgument } = await import('../../src-main/service/validate.ts');
+  for (const bad of [[], 'abc', [1], new Array(51).fill('ab12')]) {
+    await assert.rejects(service.triage(bad as string[]), InvalidArgument);
+    assert.throws(() => HOST_ARGUMENTS.triage([bad]), InvalidArgument);
+  }
+  assert.throws(() => HOST_ARGUMENTS.triage([]), /triage takes 1 argument, got 0/);
+  await assert.rejects(service.triage(['ffffffffffff']), /ffffffffffff/);
+});
