@@ -47,7 +47,14 @@ export interface Artefact {
   readonly goroutines: number;
   /** Set when the file was damaged: the index covers what was decodable before it. */
   readonly warning: string | null;
+  /** The user's label for it ("" when none): six files named trace.out need telling apart. */
+  readonly label: string;
+  /** When it was last opened in the UI (ISO 8601), null when never: the recent artefacts. */
+  readonly openedAt: string | null;
 }
+
+/** Longest label kept, in characters. */
+export const MAX_LABEL_LENGTH = 200;
 
 export type IndexPhase = 'hashing' | 'decoding' | 'finishing' | 'done';
 
@@ -104,8 +111,16 @@ CREATE TABLE IF NOT EXISTS artefacts (
   indexed_at TEXT NOT NULL,
   schema_version INTEGER NOT NULL,
   summary TEXT NOT NULL,
-  warning TEXT
+  warning TEXT,
+  label TEXT NOT NULL DEFAULT '',
+  opened_at TEXT
 );`;
+
+/** Columns added to the catalogue after its first version, added in place to older catalogues (labels and opening times survive re-indexing). */
+const CATALOGUE_MIGRATIONS: readonly [column: string, ddl: string][] = [
+  ['label', "ALTER TABLE artefacts ADD COLUMN label TEXT NOT NULL DEFAULT ''"],
+  ['opened_at', 'ALTER TABLE artefacts ADD COLUMN opened_at TEXT'],
+];
 
 /** The per-user application data directory of this OS, where the library lives by default. */
 export function defaultLibraryDir(): string {
@@ -166,6 +181,8 @@ export class Library {
       const columns = catalogueColumns(this.db);
       if (columns.length > 0 && !columns.includes('items')) this.db.exec('DROP TABLE artefacts');
       this.db.exec(CATALOGUE);
+      const present = catalogueColumns(this.db);
+      for (const [column, ddl] of CATALOGUE_MIGRATIONS) if (!present.includes(column)) this.db.exec(ddl);
       this.removeLeftovers();
     } catch (e) {
       // Closed here, or its -wal and -shm files would stay until the library is next opened. On a
@@ -224,6 +241,43 @@ export class Library {
     if (rows.length === 0) throw new LibraryError(`no artefact with hash ${ref} in ${this.dir}`);
     if (rows.length > 1) throw new LibraryError(`hash prefix ${ref} is ambiguous: ${rows.map((r) => r.hash.slice(0, 12)).join(', ')}…`);
     return fromRow(rows[0]);
+  }
+
+  /** Sets (or, with "", clears) an artefact's label: one line, at most MAX_LABEL_LENGTH characters. */
+  setLabel(hash: string, label: string): Artefact {
+    this.mustWrite('label artefacts');
+    const clean = label.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+    if (clean.length > MAX_LABEL_LENGTH) throw new LibraryError(`a label has at most ${MAX_LABEL_LENGTH} characters, this one ${clean.length}`);
+    this.updateRow(hash, 'UPDATE artefacts SET label = ? WHERE hash = ?', clean);
+    return this.get(hash)!;
+  }
+
+  /** Notes that an artefact was opened now (the UI's recent artefacts). */
+  markOpened(hash: string, at = new Date()): Artefact {
+    this.mustWrite('note openings');
+    this.updateRow(hash, 'UPDATE artefacts SET opened_at = ? WHERE hash = ?', at.toISOString());
+    return this.get(hash)!;
+  }
+
+  /** The artefacts opened most recently, newest first. */
+  recent(limit: number): Artefact[] {
+    return this.catalogueHas('opened_at')
+      ? this.rows('SELECT * FROM artefacts WHERE opened_at IS NOT NULL ORDER BY opened_at DESC, hash LIMIT ?', limit).map(fromRow)
+      : [];
+  }
+
+  private updateRow(hash: string, sql: string, value: string): void {
+    let changed: number;
+    try {
+      changed = this.db.prepare(sql).run(value, hash).changes;
+    } catch (e) {
+      throw storageFailure(e, `cannot update ${hash.slice(0, 12)} in the library in ${this.dir}`);
+    }
+    if (changed === 0) throw new LibraryError(`no artefact with hash ${hash} in ${this.dir}`);
+  }
+
+  private catalogueHas(column: string): boolean {
+    return this.catalogued && catalogueColumns(this.db).includes(column);
   }
 
   /** Unlists an artefact and deletes its index, in one catalogue transaction (see the top of this file). */
@@ -317,10 +371,12 @@ export class Library {
       // Hashed to the end only now (no idle time to do it in): indexed already after all?
       const reused = reuse(hash);
       if (reused) return reused;
+      const previous = this.get(hash);
       const artefact: Artefact = {
         hash, path: path.resolve(file), name: path.basename(file), size: stat.size, kind: kind.kind, format: content.format,
         indexedAt: new Date().toISOString(), schemaVersion: SCHEMA_VERSION, summary: content.summary,
         items: content.items, durationNs: content.durationNs, goroutines: content.goroutines, warning: content.warning,
+        label: previous?.label ?? '', openedAt: previous?.openedAt ?? null,
       };
       this.catalogue(tmp, artefact);
       report('done', stat.size, content.items);
@@ -344,8 +400,12 @@ export class Library {
     let renamed = false;
     try {
       this.db.exec('BEGIN IMMEDIATE');
-      this.db.prepare(`INSERT OR REPLACE INTO artefacts (hash, path, name, size, kind, format, indexed_at, schema_version,
-        summary, items, duration_ns, goroutines, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+      // A re-index keeps the row's label and opening time.
+      this.db.prepare(`INSERT INTO artefacts (hash, path, name, size, kind, format, indexed_at, schema_version,
+        summary, items, duration_ns, goroutines, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (hash) DO UPDATE SET path = excluded.path, name = excluded.name, size = excluded.size, kind = excluded.kind,
+          format = excluded.format, indexed_at = excluded.indexed_at, schema_version = excluded.schema_version, summary = excluded.summary,
+          items = excluded.items, duration_ns = excluded.duration_ns, goroutines = excluded.goroutines, warning = excluded.warning`).run(
         a.hash, a.path, a.name, a.size, a.kind, a.format, a.indexedAt, a.schemaVersion, JSON.stringify(a.summary), a.items,
         a.durationNs, a.goroutines, a.warning);
       fs.renameSync(tmp, target);
@@ -425,13 +485,16 @@ interface CatalogueRow {
   duration_ns: number;
   goroutines: number;
   warning: string | null;
+  /** Absent in a read-only catalogue from before labels. */
+  label?: string;
+  opened_at?: string | null;
 }
 
 function fromRow(r: CatalogueRow): Artefact {
   return {
     hash: r.hash, path: r.path, name: r.name, size: r.size, kind: r.kind, format: r.format, indexedAt: r.indexed_at,
     schemaVersion: r.schema_version, summary: JSON.parse(r.summary) as object, items: r.items, durationNs: r.duration_ns,
-    goroutines: r.goroutines, warning: r.warning,
+    goroutines: r.goroutines, warning: r.warning, label: r.label ?? '', openedAt: r.opened_at ?? null,
   };
 }
 
