@@ -1,7 +1,7 @@
 // Leak triage across the artefacts of one process (test/fixtures/triage/, written by
 // generate-triage.sh): a trace, three (leaked)-marked debug=2 dumps and the goroutineleak profile
 // (proto and debug=1). Its counts are checked against Go's own tools — `go tool pprof -top` of the
-// leak profile (cum per function), the debug=1 "total N" — and against triage/count-leaked.awk's
+// leak profile (cum per function), the debug=1 "total N" — and against dumps/count-groups.awk's
 // count of the dumps' "(leaked)" marks; the CLI's gate against --max.
 
 import { test, after } from 'node:test';
@@ -41,7 +41,7 @@ function pprofTop(run: Run): { cum: Map<string, number>; total: number } {
   return { cum, total };
 }
 
-/** Per site, the "(leaked)" goroutines count-leaked.awk counted in a dump, and its total. */
+/** Per site, the "(leaked)" goroutines of a dump as count-groups.awk counted them (generate-triage.sh), and their total. */
 function awkLeaked(dump: string): { bySite: Map<string, number>; total: number } {
   const file = path.join(DIR, 'expected', dump.replace('.debug2.txt', '.leaked.tsv'));
   const bySite = new Map<string, number>();
@@ -171,7 +171,7 @@ test('goroscope triage: --json has exactly the promised fields; exit 1 over --ma
     assert.equal(at.status, 0, at.stderr);
     assert.match(at.stdout, /^ok: no proven or likely suspect over 9 goroutines$/m);
     // Bad input: one line, exit 2.
-    const bad = goroscope('triage', '--library', library, path.join(DIR, 'count-leaked.awk'));
+    const bad = goroscope('triage', '--library', library, path.join(DIR, 'manifest.json'));
     assert.equal(bad.status, 2);
     assert.equal(bad.stderr.trim().split('\n').length, 1, bad.stderr);
     assert.equal(goroscope('triage', '--library', library, '--max', 'x', files[0]).status, 2);
