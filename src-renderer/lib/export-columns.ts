@@ -3,7 +3,7 @@
 // equals what `goroscope … --json` and the API give.
 
 import type {
-  BlockingSite, GcCycle, GcPause, GoroutineGroup, GoroutineRow, LeakGroup, StackFrameInfo, TopRow,
+  BlockingSite, GcCycle, GcPause, GoroutineGroup, GoroutineRow, GroupDelta, LeakGroup, StackFrameInfo, TopRow,
 } from '../../src-main/service/types.ts';
 import type { ExportColumn } from './export-table.ts';
 
@@ -51,6 +51,11 @@ export const DUMP_GROUP_EXPORT: ExportColumn<GoroutineGroup>[] = [
   field('lockedToThread'), field('leaked'), field('provenLeak'),
   { key: 'createdBy', header: 'created_by', value: (g) => Object.entries(g.createdBy).map(([s, n]) => `${s} ×${n}`) },
   { key: 'sampleIds', header: 'sample_ids', value: (g) => g.sampleIds.map(String) },
+  { key: 'stack', value: (g) => frameLines(g.stack) },
+];
+
+export const DUMP_DIFF_EXPORT: ExportColumn<GroupDelta>[] = [
+  field('change'), field('before'), field('after'), field('delta'), field('state'), field('maxWaitMinutes'), field('longWait'), field('provenLeak'),
   { key: 'stack', value: (g) => frameLines(g.stack) },
 ];
 
