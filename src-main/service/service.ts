@@ -584,7 +584,8 @@ export class GoroscopeService implements GoroscopeApi {
       }
       return { artefact: artefactInfo(a), kind: a.kind, db: this.plainIndex(ref, a.kind) };
     });
-    return triageArtefacts(inputs);
+    // An artefact named twice (by path and by hash) is one source, not two snapshots.
+    return triageArtefacts(inputs.filter((x, i) => inputs.findIndex((y) => y.artefact.hash === x.artefact.hash) === i));
   }
 
   async gc(ref: string, windowNs?: number): Promise<GcReport> {
