@@ -33,7 +33,8 @@ import { artefactRefs, goroutineIds } from './report-validate.ts';
 import type { GoroutineDumpText } from './types.ts';
 import { dumpAt } from './trace-dump-at.ts';
 import { goroutineGroups } from './goroutine-groups.ts';
-import type { DumpAt, GoroutineGroupReport } from './types.ts';
+import type { CompareSide, DumpAt, GoroutineGroupReport, TraceComparison } from './types.ts';
+import { compareSides, sideFigures } from './trace-compare.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
   ArtefactInfo, ArtefactSummary, BlockingKind, PprofExport, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
@@ -50,7 +51,7 @@ import { writeParquetTables, type ParquetExportResult } from '../export/parquet.
 import { blockingPprof } from '../export/blocking-pprof.ts';
 import { loadIndexedProfile } from '../index/profile-indexer.ts';
 import {
-  absolutePath, artefactRef, blockingLimit, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
+  absolutePath, artefactRef, blockingLimit, compareSide, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
   namePrefixes as validNamePrefixes, oneOf, optional, profileFlameRequest, profileTopRequest, queryRequest, text, timelineRequest, triageRefs, window,
 } from './validate.ts';
 
@@ -597,6 +598,18 @@ export class GoroscopeService implements GoroscopeApi {
   async goroutineGroups(ref: string): Promise<GoroutineGroupReport> {
     const { artefact, idx } = this.index(ref);
     return goroutineGroups(idx, traceSummary(artefact).durationNs);
+  }
+
+  async compareTraces(a: CompareSide, b: CompareSide): Promise<TraceComparison> {
+    const side = (s: CompareSide, name: string) => {
+      const { ref, t0, t1 } = compareSide(s, name);
+      const { artefact, idx } = this.index(ref);
+      const durationNs = traceSummary(artefact).durationNs;
+      if (t0 === undefined || t1 === undefined) return sideFigures(idx, artefact.name, durationNs, 0, durationNs);
+      if (t1 > durationNs) throw new InvalidArgument(`${name}.t1 is past the end of ${artefact.name} (${durationNs} ns)`);
+      return sideFigures(idx, `${artefact.name} @${t0}..${t1}`, durationNs, t0, t1);
+    };
+    return compareSides(side(a, 'a'), side(b, 'b'));
   }
 
   async dumpAt(ref: string, timeNs: number): Promise<DumpAt> {

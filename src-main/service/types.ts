@@ -566,6 +566,8 @@ export interface GoroscopeApi {
   dumpAt(ref: string, timeNs: number): Promise<DumpAt>;
   /** Goroutines grouped by start function with their execution, scheduler wait, syscall and block time, as go tool trace's goroutines page (service/goroutine-groups.ts). */
   goroutineGroups(ref: string): Promise<GoroutineGroupReport>;
+  /** Two traces, or two windows of traces, side by side with what changed from a to b (service/trace-compare.ts). */
+  compareTraces(a: CompareSide, b: CompareSide): Promise<TraceComparison>;
   /** A profile's `go tool pprof -top` report. */
   profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
   /** A profile's call tree for a flame graph (at most 20 000 nodes, the widest). */
@@ -729,6 +731,50 @@ export interface GoroutineGroupReport {
   durationNs: number;
   /** Largest execution time first, as go tool trace's /goroutines page. */
   groups: GoroutineGroupStats[];
+}
+
+/** One side of a comparison: a trace, or the window [t0, t1] of one (ns since its first event). */
+export interface CompareSide {
+  ref: string;
+  t0?: number;
+  t1?: number;
+}
+
+export type CompareChange = 'new' | 'gone' | 'grew' | 'shrank' | 'same';
+
+/** What one side of a comparison shows, over its window. */
+export interface TraceSideFigures {
+  /** The trace's name, with the window when the side is one. */
+  name: string;
+  t0: number;
+  t1: number;
+  durationNs: number;
+  /** The side is a whole trace (the MMU is only known for those). */
+  whole: boolean;
+  /** Goroutines present in the window, and by the site of the go statement that created them. */
+  goroutines: number;
+  goroutinesBySite: { site: string; count: number }[];
+  /** As the timeline's range statistics: goroutine time by state, Waiting by reason, top blocking sites. */
+  byState: TimelineRangeStats['byState'];
+  waitingByReason: TimelineRangeStats['waitingByReason'];
+  blockingSites: TimelineRangeStats['blockingSites'];
+  /** Runnable intervals that began in the window and ended: how long goroutines waited for a P. */
+  schedLatency: GcPausePercentiles;
+  /** GC stop-the-world pauses inside the window. */
+  gcPauses: GcPausePercentiles;
+  /** Minimum mutator utilisation at 100 µs, 1 ms, 10 ms, 100 ms windows (go tool trace's /mmu curve); null for a window of a trace. */
+  mmu: { windowNs: number; mmu: number | null }[] | null;
+}
+
+export interface TraceComparison {
+  a: TraceSideFigures;
+  b: TraceSideFigures;
+  /** Goroutines by creation site in a and in b, the largest change first. */
+  sites: { site: string; a: number; b: number; change: CompareChange }[];
+  /** Waiting time by reason. */
+  reasons: { reason: string; aNs: number; bNs: number; change: CompareChange }[];
+  /** Blocking sites (reason and site) of either side's top, by Waiting time. */
+  blockingSites: { reason: string; site: string; aNs: number; bNs: number; change: CompareChange }[];
 }
 
 /** A goroutine alive at a moment of a trace, as dumpAt reconstructs it. */

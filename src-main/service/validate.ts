@@ -10,7 +10,7 @@ import { BLOCKING_KIND_NAMES } from './types.ts';
 import { artefactRefs, goroutineIds } from './report-validate.ts';
 import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
 import type {
-  GoroscopeApi, GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest,
+  CompareSide, GoroscopeApi, GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest,
 } from './types.ts';
 
 export class InvalidArgument extends Error {}
@@ -264,6 +264,10 @@ export const HOST_ARGUMENTS = {
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
   triage: (a) => [triageRefs(arity('triage', a, 1)[0])],
   goroutineGroups: (a) => [artefactRef(arity('goroutineGroups', a, 1)[0])],
+  compareTraces: (a) => {
+    const [x, y] = arity('compareTraces', a, 2);
+    return [compareSide(x, 'a'), compareSide(y, 'b')];
+  },
   dumpAt: (a) => {
     const [ref, timeNs] = arity('dumpAt', a, 2);
     return [artefactRef(ref), timeArgument('timeNs', timeNs)];
@@ -318,6 +322,17 @@ export const MAX_TRIAGE_ARTEFACTS = 50;
 export function triageRefs(v: unknown): string[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > MAX_TRIAGE_ARTEFACTS) throw new InvalidArgument(`refs must be an array of 1 to ${MAX_TRIAGE_ARTEFACTS} artefacts`);
   return v.map((r, i) => artefactRef(r, `refs[${i}]`));
+}
+
+/** One side of compareTraces: a trace reference, and a window (both ends or neither). */
+export function compareSide(v: unknown, name: string): CompareSide {
+  const o = plainObject(name, v);
+  const side: CompareSide = { ref: artefactRef(field(o, 'ref'), `${name}.ref`) };
+  const t0 = field(o, 't0');
+  const t1 = field(o, 't1');
+  if (t0 === undefined && t1 === undefined) return side;
+  const [a, b] = window(t0, t1);
+  return { ...side, t0: integer(`${name}.t0`, a, 0), t1: integer(`${name}.t1`, b, 0) };
 }
 
 /** How many `blocking` rows to return (default 100). */
