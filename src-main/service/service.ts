@@ -23,6 +23,7 @@ import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelin
 import { matchingGoroutines, nextMatch } from './timeline-search.ts';
 import { annotationsInWindow } from './timeline-annotations.ts';
 import { withPointBefore } from './timeline-series.ts';
+import { traceClock } from './timeline-clock.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
 import { gcReport } from './gc-report.ts';
 import { triageArtefacts, type TriageInput } from './triage.ts';
@@ -41,7 +42,7 @@ import type {
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
   TimelineRequest, TimelineRow, TimelineWindow,
   TimelineEdges, TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats,
-  TimelineSearchRequest, TimelineSearchResult, TimelineAnnotationsRequest, TimelineAnnotations,
+  TimelineSearchRequest, TimelineSearchResult, TimelineAnnotationsRequest, TimelineAnnotations, TimelineClock,
 } from './types.ts';
 import { MAX_RESULT_BYTES, queryPool } from './sql-pool.ts';
 import { blockingFlame, pprofExport } from '../export/pprof-export.ts';
@@ -358,6 +359,12 @@ export class GoroscopeService implements GoroscopeApi {
     const matches = matchingGoroutines(this.index(list.artefact).idx.db, pattern);
     const found = await nextMatch(matches, offset ?? 0, (o, limit) => this.goroutines({ ...list, offset: o, limit }));
     return { matching: matches.size, match: found && { index: found.index, row: found.row }, wrapped: found?.wrapped ?? false };
+  }
+
+  async timelineClock(ref: string): Promise<TimelineClock | null> {
+    const { artefact, idx } = this.index(ref);
+    const startNs = Number(idx.db.prepare("SELECT value FROM meta WHERE key = 'start_ns'").pluck().get() ?? 0);
+    return traceClock(artefact.path, artefact.format, startNs);
   }
 
   async timelineAnnotations(request: TimelineAnnotationsRequest): Promise<TimelineAnnotations> {

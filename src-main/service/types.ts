@@ -227,6 +227,13 @@ export interface TimelineSearchResult {
   wrapped: boolean;
 }
 
+/** A trace's wall clock: at `traceNs` (ns since its first event) the wall clock read wallSec s + wallNsec ns since the Unix epoch (UTC). */
+export interface TimelineClock {
+  traceNs: number;
+  wallSec: number;
+  wallNsec: number;
+}
+
 /** The annotations of some goroutines' rows in a window, and the tasks in it. */
 export interface TimelineAnnotationsRequest {
   artefact: string;
@@ -536,6 +543,8 @@ export interface GoroscopeApi {
   timelineSearch(req: TimelineSearchRequest): Promise<TimelineSearchResult>;
   /** Regions, tasks, logs, CPU samples and GC work (assists, sweeps) of goroutines in a window. */
   timelineAnnotations(req: TimelineAnnotationsRequest): Promise<TimelineAnnotations>;
+  /** The trace's first clock snapshot (Go 1.25+), null when it has none. */
+  timelineClock(ref: string): Promise<TimelineClock | null>;
   goroutine(ref: string, id: number): Promise<GoroutineDetail>;
   goroutines(req: GoroutineListRequest): Promise<GoroutinePage>;
   /** Ranges overlapping (t0, t1); only those whose name starts with one of `namePrefixes`, when given. */

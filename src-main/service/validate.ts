@@ -220,6 +220,7 @@ export const HOST_ARGUMENTS = {
   },
   timelineSearch: (a) => [timelineSearchRequest(arity('timelineSearch', a, 1)[0])],
   timelineAnnotations: (a) => [timelineAnnotationsRequest(arity('timelineAnnotations', a, 1)[0])],
+  timelineClock: (a) => [artefactRef(arity('timelineClock', a, 1)[0])],
   goroutine: (a) => {
     const [ref, id] = arity('goroutine', a, 2);
     return [artefactRef(ref), integer('id', id, 0)];

@@ -55,7 +55,7 @@ export const RENDERER_METHODS = [
   'report', 'goroutinesDump',
   'dumpAt', 'goroutineGroups', 'compareTraces',
   'blocking', 'blockingProfile', 'blockingFlame', 'exportPprof', 'leaks', 'triage', 'gc',
-  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations',
+  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations', 'timelineClock',
 ] as const satisfies readonly (keyof RendererApi)[];
 
 // Adding a method to the service without listing it above fails the build here, not at run time.

@@ -16,7 +16,7 @@ export const INVOKE_METHODS = [
   'report', 'goroutinesDump',
   'dumpAt', 'goroutineGroups', 'compareTraces',
   'blocking', 'blockingProfile', 'blockingFlame', 'exportPprof', 'leaks', 'triage', 'gc',
-  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations',
+  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations', 'timelineClock',
 ] as const satisfies readonly HostMethod[];
 
 export type InvokeMethod = (typeof INVOKE_METHODS)[number];
