@@ -6,11 +6,14 @@
 
 import * as path from 'node:path';
 import { GO_STATES } from '../index/schema.ts';
-import { BLOCKING_KIND_NAMES } from './types.ts';
+import { BLOCKING_KIND_NAMES, type ArtefactChange } from './types.ts';
+
+/** Longest artefact label (the library's MAX_LABEL_LENGTH; the library is not imported here). */
+const MAX_LABEL_LENGTH = 200;
 import { artefactRefs, goroutineIds } from './report-validate.ts';
 import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
 import type {
-  CompareSide, GoroscopeApi, GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest,
+  GoroscopeApi, GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest,
 } from './types.ts';
 
 export class InvalidArgument extends Error {}
@@ -188,6 +191,16 @@ export function profileFlameRequest(v: unknown): ProfileFlameRequest {
 }
 
 /** `args` when it has `required` to `required + optionals` arguments (a host passes exactly what its page gave). */
+/** A label of at most MAX_LABEL_LENGTH characters, and/or opened: true. */
+export function artefactChange(v: unknown): ArtefactChange {
+  const o = plainObject('change', v);
+  for (const key of Object.keys(o)) if (key !== 'label' && key !== 'opened') throw new InvalidArgument(`change has no field ${key} (label, opened)`);
+  const label = optional(field(o, 'label'), (l) => text('label', l, MAX_LABEL_LENGTH));
+  const opened = optionalBoolean('opened', field(o, 'opened'));
+  if (label === undefined && opened === undefined) throw new InvalidArgument('change must set label or opened');
+  return { label, opened };
+}
+
 function arity(method: string, args: readonly unknown[], required: number, optionals = 0): readonly unknown[] {
   if (args.length < required || args.length > required + optionals) {
     const n = optionals === 0 ? `${required}` : `${required} to ${required + optionals}`;
@@ -206,6 +219,10 @@ type ArgumentParsers = { [M in keyof GoroscopeApi]?: (args: readonly unknown[]) 
 export const HOST_ARGUMENTS = {
   listArtefacts: (a) => (arity('listArtefacts', a, 0), []),
   removeArtefact: (a) => [artefactRef(arity('removeArtefact', a, 1)[0])],
+  updateArtefact: (a) => {
+    const [ref, change] = arity('updateArtefact', a, 2);
+    return [artefactRef(ref), artefactChange(change)];
+  },
   summary: (a) => [artefactRef(arity('summary', a, 1)[0])],
   timeline: (a) => [timelineRequest(arity('timeline', a, 1)[0])],
   timelineLanes: (a) => [timelineLanesRequest(arity('timelineLanes', a, 1)[0])],
@@ -220,7 +237,6 @@ export const HOST_ARGUMENTS = {
   },
   timelineSearch: (a) => [timelineSearchRequest(arity('timelineSearch', a, 1)[0])],
   timelineAnnotations: (a) => [timelineAnnotationsRequest(arity('timelineAnnotations', a, 1)[0])],
-  timelineClock: (a) => [artefactRef(arity('timelineClock', a, 1)[0])],
   goroutine: (a) => {
     const [ref, id] = arity('goroutine', a, 2);
     return [artefactRef(ref), integer('id', id, 0)];
@@ -265,10 +281,6 @@ export const HOST_ARGUMENTS = {
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
   triage: (a) => [triageRefs(arity('triage', a, 1)[0])],
   goroutineGroups: (a) => [artefactRef(arity('goroutineGroups', a, 1)[0])],
-  compareTraces: (a) => {
-    const [x, y] = arity('compareTraces', a, 2);
-    return [compareSide(x, 'a'), compareSide(y, 'b')];
-  },
   dumpAt: (a) => {
     const [ref, timeNs] = arity('dumpAt', a, 2);
     return [artefactRef(ref), timeArgument('timeNs', timeNs)];
@@ -323,17 +335,6 @@ export const MAX_TRIAGE_ARTEFACTS = 50;
 export function triageRefs(v: unknown): string[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > MAX_TRIAGE_ARTEFACTS) throw new InvalidArgument(`refs must be an array of 1 to ${MAX_TRIAGE_ARTEFACTS} artefacts`);
   return v.map((r, i) => artefactRef(r, `refs[${i}]`));
-}
-
-/** One side of compareTraces: a trace reference, and a window (both ends or neither). */
-export function compareSide(v: unknown, name: string): CompareSide {
-  const o = plainObject(name, v);
-  const side: CompareSide = { ref: artefactRef(field(o, 'ref'), `${name}.ref`) };
-  const t0 = field(o, 't0');
-  const t1 = field(o, 't1');
-  if (t0 === undefined && t1 === undefined) return side;
-  const [a, b] = window(t0, t1);
-  return { ...side, t0: integer(`${name}.t0`, a, 0), t1: integer(`${name}.t1`, b, 0) };
 }
 
 /** How many `blocking` rows to return (default 100). */

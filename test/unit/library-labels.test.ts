@@ -87,3 +87,29 @@ test('a catalogue from before labels gains the columns in place, its artefacts k
     migrated.close();
   }
 });
+
+test('the service labels artefacts and notes openings; the hosts\' argument table refuses other changes', async () => {
+  const { GoroscopeService } = await import('../../src-main/service/service.ts');
+  const { HOST_ARGUMENTS, InvalidArgument } = await import('../../src-main/service/validate.ts');
+  const lib = new Library(path.join(dir, 'lib4'));
+  const svc = new GoroscopeService(lib);
+  try {
+    const [file] = sixTraceOuts(1);
+    const { hash } = lib.index(file).artefact;
+    const labelled = await svc.updateArtefact(hash, { label: 'host-0 before the deploy' });
+    assert.equal(labelled.label, 'host-0 before the deploy');
+    assert.equal(labelled.openedAt, null);
+    const opened = await svc.updateArtefact(hash, { opened: true });
+    assert.ok(opened.openedAt !== null && Date.now() - Date.parse(opened.openedAt) < 60_000);
+    assert.deepEqual((await svc.listArtefacts()).map((a) => [a.label, a.openedAt]), [['host-0 before the deploy', opened.openedAt]]);
+    const parse = HOST_ARGUMENTS.updateArtefact!;
+    assert.deepEqual(parse([hash, { label: 'x' }]), [hash, { label: 'x', opened: undefined }]);
+    for (const bad of [[hash, {}], [hash, { name: 'x' }], [hash, { label: 3 }], [hash, { label: 'x'.repeat(201) }], [hash, { opened: 'yes' }], [hash]]) {
+      assert.throws(() => parse(bad), InvalidArgument, JSON.stringify(bad));
+    }
+    await assert.rejects(svc.updateArtefact(hash, { label: 'x'.repeat(201) }), InvalidArgument);
+  } finally {
+    await svc.close();
+    lib.close();
+  }
+});
