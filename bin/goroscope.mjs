@@ -21,14 +21,22 @@ async function bundleDir() {
   }
 }
 
-const dir = await bundleDir();
-let main;
-if (dir) {
+/** The compiled CLI's main, or undefined if its build was removed as it was being claimed (superseded meanwhile). */
+function compiledMain(dir) {
   // Stack traces (GOROSCOPE_DEBUG=1) name the sources, through the bundle's source maps.
   if (process.env.GOROSCOPE_DEBUG) process.setSourceMapsEnabled(true);
   claimBundleDir(dir);
-  ({ main } = createRequire(import.meta.url)(path.join(dir, 'goroscope.js')));
-} else {
+  try {
+    return createRequire(import.meta.url)(path.join(dir, 'goroscope.js')).main;
+  } catch (e) {
+    if (e?.code !== 'MODULE_NOT_FOUND') throw e;
+    return undefined;
+  }
+}
+
+const dir = await bundleDir();
+let main = dir ? compiledMain(dir) : undefined;
+if (!main) {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../src-main/hosts/cli/main.ts'));

@@ -25,6 +25,7 @@ import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelin
 import { matchingGoroutines, nextMatch } from './timeline-search.ts';
 import { annotationsInWindow } from './timeline-annotations.ts';
 import { withPointBefore } from './timeline-series.ts';
+import { traceClock } from './timeline-clock.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
 import { gcReport } from './gc-report.ts';
 import { triageArtefacts, type TriageInput } from './triage.ts';
@@ -35,14 +36,15 @@ import { artefactRefs, goroutineIds } from './report-validate.ts';
 import type { GoroutineDumpText } from './types.ts';
 import { dumpAt } from './trace-dump-at.ts';
 import { goroutineGroups } from './goroutine-groups.ts';
-import type { DumpAt, GoroutineGroupReport } from './types.ts';
+import type { CompareSide, DumpAt, GoroutineGroupReport, TraceComparison } from './types.ts';
+import { compareSides, sideFigures } from './trace-compare.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
   ArtefactInfo, ArtefactSummary, BlockingKind, PprofExport, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
   GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
   TimelineRequest, TimelineRow, TimelineWindow,
   TimelineEdges, TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats,
-  TimelineSearchRequest, TimelineSearchResult, TimelineAnnotationsRequest, TimelineAnnotations,
+  TimelineSearchRequest, TimelineSearchResult, TimelineAnnotationsRequest, TimelineAnnotations, TimelineClock,
 } from './types.ts';
 import { MAX_RESULT_BYTES, queryPool } from './sql-pool.ts';
 import { blockingFlame, pprofExport } from '../export/pprof-export.ts';
@@ -52,7 +54,7 @@ import { writeParquetTables, type ParquetExportResult } from '../export/parquet.
 import { blockingPprof } from '../export/blocking-pprof.ts';
 import { loadIndexedProfile } from '../index/profile-indexer.ts';
 import {
-  absolutePath, artefactRef, blockingLimit, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
+  absolutePath, artefactRef, blockingLimit, compareSide, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
   namePrefixes as validNamePrefixes, oneOf, optional, profileFlameRequest, profileTopRequest, queryRequest, text, timelineRequest, triageRefs, window,
 } from './validate.ts';
 
@@ -374,6 +376,12 @@ export class GoroscopeService implements GoroscopeApi {
     return { matching: matches.size, match: found && { index: found.index, row: found.row }, wrapped: found?.wrapped ?? false };
   }
 
+  async timelineClock(ref: string): Promise<TimelineClock | null> {
+    const { artefact, idx } = this.index(ref);
+    const startNs = Number(idx.db.prepare("SELECT value FROM meta WHERE key = 'start_ns'").pluck().get() ?? 0);
+    return traceClock(artefact.path, artefact.format, startNs);
+  }
+
   async timelineAnnotations(request: TimelineAnnotationsRequest): Promise<TimelineAnnotations> {
     const { artefact, t0, t1, goroutines } = timelineAnnotationsRequest(request);
     return annotationsInWindow(this.index(artefact).idx, t0, t1, goroutines);
@@ -599,7 +607,8 @@ export class GoroscopeService implements GoroscopeApi {
       }
       return { artefact: artefactInfo(a), kind: a.kind, db: this.plainIndex(ref, a.kind) };
     });
-    return triageArtefacts(inputs);
+    // An artefact named twice (by path and by hash) is one source, not two snapshots.
+    return triageArtefacts(inputs.filter((x, i) => inputs.findIndex((y) => y.artefact.hash === x.artefact.hash) === i));
   }
 
   async gc(ref: string, windowNs?: number): Promise<GcReport> {
@@ -611,6 +620,18 @@ export class GoroscopeService implements GoroscopeApi {
   async goroutineGroups(ref: string): Promise<GoroutineGroupReport> {
     const { artefact, idx } = this.index(ref);
     return goroutineGroups(idx, traceSummary(artefact).durationNs);
+  }
+
+  async compareTraces(a: CompareSide, b: CompareSide): Promise<TraceComparison> {
+    const side = (s: CompareSide, name: string) => {
+      const { ref, t0, t1 } = compareSide(s, name);
+      const { artefact, idx } = this.index(ref);
+      const durationNs = traceSummary(artefact).durationNs;
+      if (t0 === undefined || t1 === undefined) return sideFigures(idx, artefact.name, durationNs, 0, durationNs);
+      if (t1 > durationNs) throw new InvalidArgument(`${name}.t1 is past the end of ${artefact.name} (${durationNs} ns)`);
+      return sideFigures(idx, `${artefact.name} @${t0}..${t1}`, durationNs, t0, t1);
+    };
+    return compareSides(side(a, 'a'), side(b, 'b'));
   }
 
   async dumpAt(ref: string, timeNs: number): Promise<DumpAt> {

@@ -237,6 +237,13 @@ export interface TimelineSearchResult {
   wrapped: boolean;
 }
 
+/** A trace's wall clock: at `traceNs` (ns since its first event) the wall clock read wallSec s + wallNsec ns since the Unix epoch (UTC). */
+export interface TimelineClock {
+  traceNs: number;
+  wallSec: number;
+  wallNsec: number;
+}
+
 /** The annotations of some goroutines' rows in a window, and the tasks in it. */
 export interface TimelineAnnotationsRequest {
   artefact: string;
@@ -547,6 +554,8 @@ export interface GoroscopeApi {
   timelineSearch(req: TimelineSearchRequest): Promise<TimelineSearchResult>;
   /** Regions, tasks, logs, CPU samples and GC work (assists, sweeps) of goroutines in a window. */
   timelineAnnotations(req: TimelineAnnotationsRequest): Promise<TimelineAnnotations>;
+  /** The trace's first clock snapshot (Go 1.25+), null when it has none. */
+  timelineClock(ref: string): Promise<TimelineClock | null>;
   goroutine(ref: string, id: number): Promise<GoroutineDetail>;
   goroutines(req: GoroutineListRequest): Promise<GoroutinePage>;
   /** Ranges overlapping (t0, t1); only those whose name starts with one of `namePrefixes`, when given. */
@@ -577,6 +586,8 @@ export interface GoroscopeApi {
   dumpAt(ref: string, timeNs: number): Promise<DumpAt>;
   /** Goroutines grouped by start function with their execution, scheduler wait, syscall and block time, as go tool trace's goroutines page (service/goroutine-groups.ts). */
   goroutineGroups(ref: string): Promise<GoroutineGroupReport>;
+  /** Two traces, or two windows of traces, side by side with what changed from a to b (service/trace-compare.ts). */
+  compareTraces(a: CompareSide, b: CompareSide): Promise<TraceComparison>;
   /** A profile's `go tool pprof -top` report. */
   profileTop(req: ProfileTopRequest): Promise<ProfileTop>;
   /** A profile's call tree for a flame graph (at most 20 000 nodes, the widest). */
@@ -740,6 +751,50 @@ export interface GoroutineGroupReport {
   durationNs: number;
   /** Largest execution time first, as go tool trace's /goroutines page. */
   groups: GoroutineGroupStats[];
+}
+
+/** One side of a comparison: a trace, or the window [t0, t1] of one (ns since its first event). */
+export interface CompareSide {
+  ref: string;
+  t0?: number;
+  t1?: number;
+}
+
+export type CompareChange = 'new' | 'gone' | 'grew' | 'shrank' | 'same';
+
+/** What one side of a comparison shows, over its window. */
+export interface TraceSideFigures {
+  /** The trace's name, with the window when the side is one. */
+  name: string;
+  t0: number;
+  t1: number;
+  durationNs: number;
+  /** The side is a whole trace (the MMU is only known for those). */
+  whole: boolean;
+  /** Goroutines present in the window, and by the site of the go statement that created them. */
+  goroutines: number;
+  goroutinesBySite: { site: string; count: number }[];
+  /** As the timeline's range statistics: goroutine time by state, Waiting by reason, top blocking sites. */
+  byState: TimelineRangeStats['byState'];
+  waitingByReason: TimelineRangeStats['waitingByReason'];
+  blockingSites: TimelineRangeStats['blockingSites'];
+  /** Runnable intervals that began in the window and ended: how long goroutines waited for a P. */
+  schedLatency: GcPausePercentiles;
+  /** GC stop-the-world pauses inside the window. */
+  gcPauses: GcPausePercentiles;
+  /** Minimum mutator utilisation at 100 µs, 1 ms, 10 ms, 100 ms windows (go tool trace's /mmu curve); null for a window of a trace. */
+  mmu: { windowNs: number; mmu: number | null }[] | null;
+}
+
+export interface TraceComparison {
+  a: TraceSideFigures;
+  b: TraceSideFigures;
+  /** Goroutines by creation site in a and in b, the largest change first. */
+  sites: { site: string; a: number; b: number; change: CompareChange }[];
+  /** Waiting time by reason. */
+  reasons: { reason: string; aNs: number; bNs: number; change: CompareChange }[];
+  /** Blocking sites (reason and site) of either side's top, by Waiting time. */
+  blockingSites: { reason: string; site: string; aNs: number; bNs: number; change: CompareChange }[];
 }
 
 /** A goroutine alive at a moment of a trace, as dumpAt reconstructs it. */

@@ -13,7 +13,7 @@ const MAX_LABEL_LENGTH = 200;
 import { artefactRefs, goroutineIds } from './report-validate.ts';
 import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
 import type {
-  GoroscopeApi, GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest,
+  CompareSide, GoroscopeApi, GoroutineListRequest, GoroutineSortKey, ProfileFlameRequest, ProfileTopRequest, QueryRequest, TimelineRequest,
 } from './types.ts';
 
 export class InvalidArgument extends Error {}
@@ -237,6 +237,7 @@ export const HOST_ARGUMENTS = {
   },
   timelineSearch: (a) => [timelineSearchRequest(arity('timelineSearch', a, 1)[0])],
   timelineAnnotations: (a) => [timelineAnnotationsRequest(arity('timelineAnnotations', a, 1)[0])],
+  timelineClock: (a) => [artefactRef(arity('timelineClock', a, 1)[0])],
   goroutine: (a) => {
     const [ref, id] = arity('goroutine', a, 2);
     return [artefactRef(ref), integer('id', id, 0)];
@@ -281,6 +282,10 @@ export const HOST_ARGUMENTS = {
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
   triage: (a) => [triageRefs(arity('triage', a, 1)[0])],
   goroutineGroups: (a) => [artefactRef(arity('goroutineGroups', a, 1)[0])],
+  compareTraces: (a) => {
+    const [x, y] = arity('compareTraces', a, 2);
+    return [compareSide(x, 'a'), compareSide(y, 'b')];
+  },
   dumpAt: (a) => {
     const [ref, timeNs] = arity('dumpAt', a, 2);
     return [artefactRef(ref), timeArgument('timeNs', timeNs)];
@@ -335,6 +340,17 @@ export const MAX_TRIAGE_ARTEFACTS = 50;
 export function triageRefs(v: unknown): string[] {
   if (!Array.isArray(v) || v.length === 0 || v.length > MAX_TRIAGE_ARTEFACTS) throw new InvalidArgument(`refs must be an array of 1 to ${MAX_TRIAGE_ARTEFACTS} artefacts`);
   return v.map((r, i) => artefactRef(r, `refs[${i}]`));
+}
+
+/** One side of compareTraces: a trace reference, and a window (both ends or neither). */
+export function compareSide(v: unknown, name: string): CompareSide {
+  const o = plainObject(name, v);
+  const side: CompareSide = { ref: artefactRef(field(o, 'ref'), `${name}.ref`) };
+  const t0 = field(o, 't0');
+  const t1 = field(o, 't1');
+  if (t0 === undefined && t1 === undefined) return side;
+  const [a, b] = window(t0, t1);
+  return { ...side, t0: integer(`${name}.t0`, a, 0), t1: integer(`${name}.t1`, b, 0) };
 }
 
 /** How many `blocking` rows to return (default 100). */

@@ -53,9 +53,9 @@ export const RENDERER_METHODS = [
   'listArtefacts', 'removeArtefact', 'updateArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'report', 'goroutinesDump',
-  'dumpAt', 'goroutineGroups',
+  'dumpAt', 'goroutineGroups', 'compareTraces',
   'blocking', 'blockingProfile', 'blockingFlame', 'exportPprof', 'leaks', 'triage', 'gc',
-  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations',
+  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations', 'timelineClock',
 ] as const satisfies readonly (keyof RendererApi)[];
 
 // Adding a method to the service without listing it above fails the build here, not at run time.

@@ -3,7 +3,7 @@
 // equals what `goroscope … --json` and the API give.
 
 import type {
-  BlockingSite, GcCycle, GcPause, GoroutineGroup, GoroutineRow, LeakGroup, StackFrameInfo, TopRow,
+  BlockingSite, GcCycle, GcPause, GoroutineGroup, GoroutineRow, GroupDelta, LeakGroup, StackFrameInfo, TopRow, TriageSuspect,
 } from '../../src-main/service/types.ts';
 import type { ExportColumn } from './export-table.ts';
 
@@ -52,6 +52,22 @@ export const DUMP_GROUP_EXPORT: ExportColumn<GoroutineGroup>[] = [
   { key: 'createdBy', header: 'created_by', value: (g) => Object.entries(g.createdBy).map(([s, n]) => `${s} ×${n}`) },
   { key: 'sampleIds', header: 'sample_ids', value: (g) => g.sampleIds.map(String) },
   { key: 'stack', value: (g) => frameLines(g.stack) },
+];
+
+export const DUMP_DIFF_EXPORT: ExportColumn<GroupDelta>[] = [
+  field('change'), field('before'), field('after'), field('delta'), field('state'), field('maxWaitMinutes'), field('longWait'), field('provenLeak'),
+  { key: 'stack', value: (g) => frameLines(g.stack) },
+];
+
+/** A triage's suspects with the fields of `goroscope triage --json` (evidence flattened). */
+export const TRIAGE_EXPORT: ExportColumn<TriageSuspect>[] = [
+  field('confidence'), field('goroutines'), field('pattern'), field('reason'), field('site'), field('creationSite'),
+  { key: 'leakProfile', header: 'leak_profile', value: (s) => s.evidence.leakProfile },
+  { key: 'dumpLeaked', header: 'dump_leaked', value: (s) => s.evidence.dumpLeaked },
+  { key: 'traceBlockedAtEnd', header: 'trace_blocked_at_end', value: (s) => s.evidence.traceBlockedAtEnd },
+  { key: 'traceMaxBlockedNs', header: 'trace_max_blocked_ns', value: (s) => s.evidence.traceMaxBlockedNs },
+  { key: 'dumpGrowth', header: 'dump_growth', value: (s) => s.evidence.dumpGrowth?.counts.map(String) ?? null },
+  field('explanation'), { key: 'stack', value: (s) => frameLines(s.stack) },
 ];
 
 /** An SQL result's columns as they came (values raw; objects, i.e. blobs, as JSON). */

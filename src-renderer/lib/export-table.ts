@@ -60,17 +60,59 @@ export function exportName(...parts: (string | undefined)[]): string {
 }
 
 /**
- * A canvas as PNG on an opaque ground of `background` (chart.js draws on a transparent canvas:
- * saved as it is, a dark theme's chart would be light text on nothing).
+ * A canvas as PNG on an opaque ground of `colours.ground` (chart.js draws on a transparent canvas:
+ * saved as it is, a dark theme's chart would be light text on nothing), under its title when given.
  */
-export async function canvasPng(canvas: HTMLCanvasElement, background: string): Promise<Blob> {
+export async function canvasPng(canvas: HTMLCanvasElement, colours: { ground: string; text: string }, title?: string): Promise<Blob> {
+  // The canvas's device pixels per CSS pixel: the title is drawn at the chart's scale.
+  const scale = canvas.clientWidth > 0 ? canvas.width / canvas.clientWidth : 2;
+  const band = title ? Math.round(30 * scale) : 0;
   const out = document.createElement('canvas');
   out.width = canvas.width;
-  out.height = canvas.height;
+  out.height = canvas.height + band;
   const g = out.getContext('2d');
   if (!g) throw new Error('no 2D context for the PNG');
-  g.fillStyle = background;
+  g.fillStyle = colours.ground;
   g.fillRect(0, 0, out.width, out.height);
-  g.drawImage(canvas, 0, 0);
+  if (title) {
+    g.fillStyle = colours.text;
+    g.font = `600 ${Math.round(14 * scale)}px system-ui, sans-serif`;
+    g.textBaseline = 'middle';
+    g.fillText(title, Math.round(8 * scale), band / 2);
+  }
+  g.drawImage(canvas, 0, band);
   return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the chart could not be encoded as PNG'))), 'image/png'));
+}
+
+/** Colours a chart drawn for its PNG takes from the theme. */
+export interface PngColours { ground: string; bar: string; text: string; muted: string }
+
+/**
+ * Vertical bars drawn on a canvas for a PNG, for charts made of elements rather than a canvas
+ * (the GC pause histogram): each bar with its count above and its label below, scaled to the largest.
+ */
+export function barsCanvas(bars: readonly { label: string; value: number; text: string }[], colours: PngColours, scale = 2): HTMLCanvasElement {
+  const barW = 70, gap = 10, top = 24, plotH = 200, bottom = 40, side = 12;
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, (side * 2 + bars.length * (barW + gap) - gap) * scale);
+  canvas.height = (top + plotH + bottom) * scale;
+  const g = canvas.getContext('2d');
+  if (!g) throw new Error('no 2D context for the PNG');
+  g.scale(scale, scale);
+  g.fillStyle = colours.ground;
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  const max = Math.max(1, ...bars.map((b) => b.value));
+  g.font = '12px system-ui, sans-serif';
+  g.textAlign = 'center';
+  bars.forEach((b, i) => {
+    const x = side + i * (barW + gap);
+    const h = Math.max((b.value / max) * plotH, b.value > 0 ? 1 : 0);
+    g.fillStyle = colours.bar;
+    g.fillRect(x, top + plotH - h, barW, h);
+    g.fillStyle = colours.text;
+    g.fillText(b.text, x + barW / 2, top + plotH - h - 6);
+    g.fillStyle = colours.muted;
+    b.label.split('\n').forEach((line, k) => g.fillText(line, x + barW / 2, top + plotH + 16 + k * 14));
+  });
+  return canvas;
 }

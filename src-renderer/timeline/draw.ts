@@ -9,7 +9,7 @@ import { firstEndingAfter, type GcRanges } from './gc-ranges.ts';
 import { LANE_HEIGHT, MAX_LANES, ROW_HEIGHT, ROW_PAD, plotWidth, xAt, type Layout } from './layout.ts';
 import type { Palette } from './palette.ts';
 import { paintKey, SHARE_ORDER } from './states.ts';
-import { timeTicks } from './viewport.ts';
+import { timeTicks, type WallClock } from './viewport.ts';
 import type { SeriesWindow } from './window-series.ts';
 
 export interface VisibleRow {
@@ -48,6 +48,8 @@ export interface Frame {
   colorBy: 'goroutine' | 'function';
   /** A marked range (m), drawn until cleared, ns. */
   mark?: { t0: number; t1: number } | null;
+  /** The axis in wall-clock time (the trace's clock snapshot), else since the trace began. */
+  wall?: WallClock | null;
 }
 
 /** A lane track's contents for a frame. */
@@ -278,7 +280,7 @@ function drawHeader(ctx: CanvasRenderingContext2D, f: Frame): void {
   const { layout: l, palette: p, dpr } = f;
   ctx.fillStyle = p.surface;
   ctx.fillRect(0, 0, l.width, l.rowsTop);
-  const { ticks } = timeTicks(f.t0, f.t1, plotWidth(l));
+  const { ticks } = timeTicks(f.t0, f.t1, plotWidth(l), 90, f.wall ?? null);
   // Grid lines through every track and row.
   ctx.fillStyle = p.grid;
   for (const t of ticks) ctx.fillRect(Math.round(xAt(l, f.t0, f.t1, t.time) * dpr) / dpr, l.axisTop + l.axisHeight - 6, 1 / dpr, l.height);
@@ -421,7 +423,7 @@ function drawGutter(ctx: CanvasRenderingContext2D, f: Frame): void {
   const label = (text: string, top: number, height: number) => {
     if (height > 0) ctx.fillText(text, 10, top + height / 2);
   };
-  label('Time', l.axisTop, l.axisHeight);
+  label(f.wall ? 'Wall clock (UTC)' : 'Time', l.axisTop, l.axisHeight);
   label('GC', l.gcTop, l.gcHeight);
   label('Goroutines (active)', l.countsTop, l.countsHeight);
   label('Heap / goal', l.heapTop, l.heapHeight);

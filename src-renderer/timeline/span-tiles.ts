@@ -7,7 +7,10 @@
 // Requests are debounced (a wheel zoom passes many levels in a second: only where it stops is
 // fetched) and at most two are in flight; queued requests for tiles no longer on screen are
 // dropped before they are sent. While a tile loads, rows are drawn from the nearest level
-// already cached, so the previous frame stays on screen, only coarser or finer.
+// already cached, so the previous frame stays on screen, only coarser or finer: at most
+// MAX_FINER_LEVELS finer (a level finer has twice the tiles and spans to draw: zoomed out to the
+// whole trace after zooming in, twelve levels finer was 4 096 tiles per row to look up and
+// 2.5 s frames on bench:timeline's trace), any number coarser.
 
 import type { ApiClient } from '../api/client.ts';
 import type { TimelineSpan } from '../../src-main/service/types.ts';
@@ -19,6 +22,10 @@ const MAX_IN_FLIGHT = 2;
 const DEBOUNCE_MS = 40;
 /** Tiles kept (least recently drawn dropped first): about 40 visible rows × 400 tiles of spans. */
 const MAX_TILES = 400;
+/** How many levels finer than the window's a missing tile may be drawn from. */
+const MAX_FINER_LEVELS = 3;
+/** Levels above the window's searched for a coarser tile (a level is a power of two of ns per pixel). */
+const MAX_COARSER_LEVELS = 40;
 
 interface Tile {
   level: number;
@@ -52,11 +59,16 @@ export function tileNs(level: number): number {
   return TILE_PX * 2 ** level;
 }
 
+/** A tile's key: indexes stay below 2^46 (ns up to 2^55 at level 0), levels below 64. */
+function tileKey(level: number, index: number): number {
+  return index * 64 + level;
+}
+
 export class SpanTiles {
-  private readonly tiles = new Map<string, Tile>();
+  private readonly tiles = new Map<number, Tile>();
   private queue: Request[] = [];
   private inFlight = 0;
-  private wanted = new Set<string>();
+  private wanted = new Set<number>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private useClock = 0;
   private closed = false;
@@ -86,7 +98,7 @@ export class SpanTiles {
     const width = tileNs(level);
     const first = Math.floor(t0 / width);
     const last = Math.floor((t1 - 1) / width);
-    const wanted = new Set<string>();
+    const wanted = new Set<number>();
     const requests: Request[] = [];
     // The middle tile first: where the user looks.
     const middle = Math.floor((t0 + t1) / 2 / width);
@@ -95,7 +107,7 @@ export class SpanTiles {
     order.sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle));
     for (const index of order) {
       const tile = this.tile(level, index);
-      wanted.add(`${level}:${index}`);
+      wanted.add(tileKey(level, index));
       const missing = goroutines.filter((g) => !tile.rows.has(g) && !tile.pending.has(g) && !this.queued(tile, g));
       for (let i = 0; i < missing.length; i += MAX_ROWS_PER_REQUEST) {
         requests.push({ tile, goroutines: missing.slice(i, i + MAX_ROWS_PER_REQUEST) });
@@ -103,7 +115,7 @@ export class SpanTiles {
     }
     this.wanted = wanted;
     // Requests for tiles that left the screen are dropped; new ones wait for the view to settle.
-    this.queue = this.queue.filter((r) => wanted.has(`${r.tile.level}:${r.tile.index}`));
+    this.queue = this.queue.filter((r) => wanted.has(tileKey(r.tile.level, r.tile.index)));
     if (requests.length === 0) return;
     this.queue.push(...requests);
     if (this.timer) clearTimeout(this.timer);
@@ -121,7 +133,7 @@ export class SpanTiles {
     const level = levelFor((t1 - t0) / widthPx);
     const width = tileNs(level);
     for (let index = Math.floor(t0 / width); index * width < t1; index++) {
-      const tile = this.tiles.get(`${level}:${index}`);
+      const tile = this.tiles.get(tileKey(level, index));
       const spans = tile?.rows.get(goroutine);
       if (tile && spans) {
         tile.lastUsed = ++this.useClock;
@@ -133,13 +145,13 @@ export class SpanTiles {
   }
 
   private visitFallback(goroutine: number, a: number, b: number, level: number, draw: (span: TimelineSpan) => void): void {
-    for (let d = 1; d <= 12; d++) {
+    for (let d = 1; d <= MAX_COARSER_LEVELS; d++) {
       for (const l of [level - d, level + d]) {
-        if (l < 0) continue;
+        if (l < 0 || l < level - MAX_FINER_LEVELS) continue;
         const width = tileNs(l);
         let found = false;
         for (let index = Math.floor(a / width); index * width < b; index++) {
-          const spans = this.tiles.get(`${l}:${index}`)?.rows.get(goroutine);
+          const spans = this.tiles.get(tileKey(l, index))?.rows.get(goroutine);
           if (!spans) continue;
           found = true;
           for (const s of spans) {
@@ -157,7 +169,7 @@ export class SpanTiles {
   }
 
   private tile(level: number, index: number): Tile {
-    const key = `${level}:${index}`;
+    const key = tileKey(level, index);
     let tile = this.tiles.get(key);
     if (!tile) {
       const width = tileNs(level);

@@ -6,12 +6,15 @@ import type { TrackChoice } from './layout.ts';
 export interface TrackSettings {
   tracks: TrackChoice;
   colorBy: 'goroutine' | 'function';
+  /** The time axis: since the trace began, or wall-clock time where the trace has a clock snapshot. */
+  clock: 'relative' | 'wall';
 }
 
 const KEY = 'goroscope.timeline.tracks';
 export const DEFAULT_TRACKS: TrackSettings = {
   tracks: { counts: true, heap: true, procs: true, threads: false, arrows: true, regions: true, tasks: true, logs: true, cpuSamples: true, gcWork: true, gcCpu: true },
   colorBy: 'goroutine',
+  clock: 'relative',
 };
 
 export const TRACK_LABELS: readonly [keyof TrackChoice, string][] = [
@@ -34,7 +37,7 @@ export function loadTracks(): TrackSettings {
     if (!v || typeof v !== 'object') return structuredClone(DEFAULT_TRACKS);
     const tracks = { ...DEFAULT_TRACKS.tracks };
     for (const [k] of TRACK_LABELS) if (typeof v.tracks?.[k] === 'boolean') tracks[k] = v.tracks[k];
-    return { tracks, colorBy: v.colorBy === 'function' ? 'function' : 'goroutine' };
+    return { tracks, colorBy: v.colorBy === 'function' ? 'function' : 'goroutine', clock: v.clock === 'wall' ? 'wall' : 'relative' };
   } catch {
     return structuredClone(DEFAULT_TRACKS);
   }

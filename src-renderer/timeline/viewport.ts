@@ -63,19 +63,72 @@ export interface Tick {
 
 const UNITS: [number, string][] = [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs'], [1, 'ns']];
 
+/** A trace's wall clock: at trace time `traceNs` the wall clock read wallSec s + wallNsec ns (Unix, UTC). */
+export interface WallClock {
+  traceNs: number;
+  wallSec: number;
+  wallNsec: number;
+}
+
+/** Decimals a label needs so that ticks `step` ns apart differ, in a unit of `unitNs`. */
+function decimalsFor(step: number, unitNs: number): number {
+  return Math.min(9, Math.max(0, Math.ceil(Math.log10(unitNs / step) - 1e-9)));
+}
+
 /**
- * Ticks at a 1-2-5 step giving about one per `minPx` pixels, labelled in the unit of the step
- * with as many decimals as the step needs (so neighbouring labels always differ).
+ * A time since the trace began as people write it, in the unit of the window's magnitude (not
+ * the step's): "935.5 ms", not "935500 µs"; past a minute "18 min 7 s", past an hour "1 h 2 min 3 s".
  */
-export function timeTicks(t0: number, t1: number, widthPx: number, minPx = 90): { ticks: Tick[]; step: number } {
+export function relativeLabel(t: number, step: number, magnitude: number): string {
+  if (magnitude < 60e9) {
+    const [unitNs, unit] = UNITS.find(([ns]) => magnitude >= ns) ?? UNITS[UNITS.length - 1];
+    return `${(t / unitNs).toFixed(decimalsFor(step, unitNs))} ${unit}`;
+  }
+  const decimals = decimalsFor(step, 1e9);
+  const scale = 10 ** decimals;
+  const totalSec = Math.round((Math.abs(t) / 1e9) * scale) / scale;
+  const h = Math.floor(totalSec / 3600);
+  const m = Math.floor((totalSec - h * 3600) / 60);
+  const s = totalSec - h * 3600 - m * 60;
+  const parts: string[] = [];
+  if (h > 0) parts.push(`${h} h`);
+  if (h > 0 || m > 0) parts.push(`${m} min`);
+  if (s > 0 || parts.length === 0 || step < 60e9) parts.push(`${s.toFixed(decimals)} s`);
+  return (t < 0 ? '−' : '') + parts.join(' ');
+}
+
+/** Wall-clock time at trace time t, as whole Unix seconds and the nanoseconds past them. */
+export function wallAt(clock: WallClock, t: number): { sec: number; ns: number } {
+  const ns = clock.wallNsec + Math.round(t - clock.traceNs);
+  const carry = Math.floor(ns / 1e9);
+  return { sec: clock.wallSec + carry, ns: ns - carry * 1e9 };
+}
+
+/** "05:03:09.925" (UTC), with the fraction of a second the step needs. */
+export function wallLabel(w: { sec: number; ns: number }, step: number): string {
+  const hms = new Date(w.sec * 1000).toISOString().slice(11, 19);
+  const decimals = decimalsFor(step, 1e9);
+  return decimals === 0 ? hms : `${hms}.${String(w.ns).padStart(9, '0').slice(0, decimals)}`;
+}
+
+/**
+ * Ticks at a 1-2-5 step giving about one per `minPx` pixels. Relative: at multiples of the step
+ * since the trace began, labelled as people write times. Wall clock: at multiples of the step
+ * of wall-clock time (round seconds, milliseconds…), labelled hh:mm:ss.fff UTC.
+ */
+export function timeTicks(t0: number, t1: number, widthPx: number, minPx = 90, clock: WallClock | null = null): { ticks: Tick[]; step: number } {
   const raw = ((t1 - t0) / Math.max(widthPx, 1)) * minPx;
   const pow = 10 ** Math.floor(Math.log10(Math.max(raw, 1)));
   const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
-  const [unitNs, unit] = UNITS.find(([ns]) => step >= ns) ?? UNITS[UNITS.length - 1];
-  const decimals = Math.max(0, Math.ceil(-Math.log10(step / unitNs) - 1e-9));
   const ticks: Tick[] = [];
-  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) {
-    ticks.push({ time: t, label: `${(t / unitNs).toFixed(decimals)} ${unit}` });
+  if (clock) {
+    // The first wall-clock multiple of the step at or after t0 (steps of a second or more are whole seconds).
+    const w0 = wallAt(clock, t0);
+    const phase = step < 1e9 ? w0.ns % step : ((w0.sec % (step / 1e9)) * 1e9 + w0.ns) % step;
+    for (let t = t0 + (phase === 0 ? 0 : step - phase); t <= t1; t += step) ticks.push({ time: t, label: wallLabel(wallAt(clock, t), step) });
+    return { ticks, step };
   }
+  const magnitude = Math.max(Math.abs(t0), Math.abs(t1));
+  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) ticks.push({ time: t, label: relativeLabel(t, step, magnitude) });
   return { ticks, step };
 }

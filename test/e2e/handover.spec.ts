@@ -122,7 +122,7 @@ test('Export report saves one HTML file that renders every section offline, with
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('a chart saves as a PNG of its canvas', async ({ page, server }) => {
+test('a chart saves as a PNG: its canvas, or the bars of an element-drawn chart', async ({ page, server }) => {
   await openApp(page, server);
   const gcTrace = fixtureFile('traces/gcchurn.go127.trace');
   await openByPath(page, gcTrace.path);
@@ -137,8 +137,16 @@ test('a chart saves as a PNG of its canvas', async ({ page, server }) => {
   expect(d.suggestedFilename()).toBe('Minimum mutator utilisation (MMU).png');
   const png = fs.readFileSync(await d.path());
   expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])), 'a PNG signature').toBe(true);
-  // IHDR: the width and height of the canvas as drawn (device pixels).
-  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual(size);
-  // The chart without its PNG button: a histogram of elements has none.
-  await expect(page.locator('figure.chart').filter({ hasText: 'GC pauses by duration' }).getByTestId('chart-png')).toHaveCount(0);
+  // IHDR: the width of the canvas as drawn (device pixels).
+  // Its title above it: a band of 30 CSS pixels at the canvas's scale.
+  const dpr = await canvas.evaluate((c) => (c as HTMLCanvasElement).width / (c as HTMLCanvasElement).clientWidth);
+  expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([size[0], size[1] + Math.round(30 * dpr)]);
+  // A chart of elements (the pause histogram) is drawn for its PNG: one bar per bucket, twice the CSS pixels.
+  const histogram = page.locator('figure.chart').filter({ hasText: 'GC pauses by duration' });
+  const buckets = await page.getByTestId('gc-histogram').locator('li').count();
+  const h = await Promise.all([page.waitForEvent('download'), histogram.getByTestId('chart-png').click()]).then(([x]) => x);
+  expect(h.suggestedFilename()).toBe('GC pauses by duration.png');
+  const hpng = fs.readFileSync(await h.path());
+  expect(hpng.subarray(1, 4).toString('latin1')).toBe('PNG');
+  expect([hpng.readUInt32BE(16), hpng.readUInt32BE(20)]).toEqual([(24 + buckets * 80 - 10) * 2, 264 * 2 + 60]);
 });

@@ -4,10 +4,13 @@
 // has half the waiting time; both compared to SQL over the index.
 
 import type { Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import type { TimelineWindow } from '../../src-main/service/types.ts';
 import { expect, fixtureFile, screenshot, test } from './fixtures.ts';
 import { artefactOf, openTimeline, queryRows, settledStage, stageData } from './timeline-helpers.ts';
-import type { ServeProcess } from './serve-process.ts';
+import { ROOT, type ServeProcess } from './serve-process.ts';
 
 async function callService<T>(page: Page, server: ServeProcess, method: string, args: unknown[]): Promise<T> {
   const res = await page.request.post(`${server.origin}/api/${method}`, { headers: { Authorization: `Bearer ${server.token}` }, data: args });
@@ -65,4 +68,38 @@ test('folded spans carry the wait reason of at least half their waiting time, as
   }
   expect(named).toBeGreaterThan(0);
   await screenshot(page, 'timeline-folded-light');
+});
+
+test('the axis shows wall-clock time from the trace\'s clock snapshot, as go tool trace prints it', async ({ page, server }) => {
+  const file = 'traces/chanleak.go127.trace';
+  await openTimeline(page, server, fixtureFile(file).path);
+  const artefact = await artefactOf(page);
+  await settledStage(page);
+  const axis = page.getByTestId('timeline-axis');
+  await expect(axis).toHaveAttribute('data-clock', 'relative');
+  // Relative: times since the trace began in one unit, as people write them.
+  const relative = await axis.locator('li').evaluateAll((els) => els.map((el) => (el as HTMLElement).dataset.label!));
+  expect(relative.length).toBeGreaterThan(3);
+  for (const label of relative) expect(label).toMatch(/^\d+(\.\d+)? (ns|µs|ms|s)$/);
+
+  await page.getByTestId('axis-clock').selectOption('wall');
+  await expect(axis).toHaveAttribute('data-clock', 'wall');
+  await settledStage(page);
+  // Go's own reading of the first clock snapshot (go tool trace -d=parsed).
+  const events = zlib.gunzipSync(fs.readFileSync(path.join(ROOT, 'test', 'fixtures', 'expected', 'chanleak.go127.events.txt.gz'))).toString('utf8');
+  const m = /Sync .*? Trace=(\d+) Mono=\d+ Wall=(\S+)T(\S+)\.(\d{9})Z/.exec(events)!;
+  const wallNs = BigInt(Date.parse(`${m[2]}T${m[3]}Z`)) * 1_000_000n + BigInt(m[4]);
+  const meta = Object.fromEntries(queryRows(server, artefact, `SELECT key, value FROM meta WHERE key IN ('start_ns', 'time_origin')`).map((r) => [r.key, BigInt(String(r.value))]));
+  const snapshotAt = BigInt(m[1]) - meta.time_origin - meta.start_ns;
+  const ticks = await axis.locator('li').evaluateAll((els) => els.map((el) => ({ ...(el as HTMLElement).dataset })));
+  expect(ticks.length).toBeGreaterThan(3);
+  const step = BigInt(Number(ticks[1].time) - Number(ticks[0].time));
+  for (const t of ticks) {
+    expect(BigInt(t.wallNs!)).toBe(wallNs + BigInt(Number(t.time)) - snapshotAt);
+    expect(BigInt(t.wallNs!) % step).toBe(0n);
+    expect(t.label).toMatch(/^\d\d:\d\d:\d\d(\.\d+)?$/);
+  }
+  const first = new Date(Number(BigInt(ticks[0].wallNs!) / 1_000_000n)).toISOString().slice(11, 19);
+  expect(ticks[0].label!.startsWith(first)).toBe(true);
+  await screenshot(page, 'timeline-wall-clock-light');
 });

@@ -236,3 +236,11 @@ test('triage refuses what is not a list of 1 to 50 artefacts, in one line', asyn
   assert.throws(() => HOST_ARGUMENTS.triage([]), /triage takes 1 argument, got 0/);
   await assert.rejects(service.triage(['ffffffffffff']), /ffffffffffff/);
 });
+
+test('an artefact named twice is one source', async () => {
+  const run = RUNS[0];
+  const dump = await hashOf(run.dumps[0]);
+  const report = await service.triage([dump, path.resolve(DIR, run.dumps[0]), dump.slice(0, 12)]);
+  assert.equal(report.sources.length, 1);
+  assert.ok(report.suspects.every((s) => s.evidence.dumpGrowth === null));
+});

@@ -31,6 +31,8 @@ export const COMMANDS: Record<string, Command> = {
     load: async () => { const m = await import('./triage.ts'); return { run: m.triageCommand, usage: m.triageUsage }; } },
   gc: { summary: 'a trace\'s GC cycles, pauses and minimum mutator utilisation (as go tool trace\'s /mmu)',
     load: async () => { const m = await import('./gc.ts'); return { run: m.gcCommand, usage: m.gcUsage }; } },
+  compare: { summary: 'two traces or two windows side by side: goroutines, waits, blocking sites, latency, GC',
+    load: async () => { const m = await import('./compare.ts'); return { run: m.compareCommand, usage: m.compareUsage }; } },
   goroutines: { summary: 'a trace\'s goroutines by start function, as go tool trace\'s goroutines page',
     load: async () => { const m = await import('./goroutine-groups.ts'); return { run: m.goroutineGroupsCommand, usage: m.goroutineGroupsUsage }; } },
   report: { summary: 'one self-contained offline HTML report of traces, profiles and dumps, to hand over',

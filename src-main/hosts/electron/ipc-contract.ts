@@ -14,9 +14,9 @@ export const INVOKE_METHODS = [
   'listArtefacts', 'removeArtefact', 'updateArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'report', 'goroutinesDump',
-  'dumpAt', 'goroutineGroups',
+  'dumpAt', 'goroutineGroups', 'compareTraces',
   'blocking', 'blockingProfile', 'blockingFlame', 'exportPprof', 'leaks', 'triage', 'gc',
-  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations',
+  'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations', 'timelineClock',
 ] as const satisfies readonly HostMethod[];
 
 export type InvokeMethod = (typeof INVOKE_METHODS)[number];
