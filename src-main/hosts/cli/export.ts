@@ -9,7 +9,7 @@ import { GoroscopeService } from '../../service/service.ts';
 import { BLOCKING_KIND_NAMES, type BlockingKind } from '../../service/types.ts';
 import { InvalidArgument } from '../../service/validate.ts';
 import { parseArgs } from './args.ts';
-import { EXIT_BAD_INPUT, printErrorLine, UsageError } from './output.ts';
+import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 import { ProgressLine } from './progress.ts';
 import { formatBytes, parseDurationNs } from './units.ts';
 
@@ -63,6 +63,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
 
   const lib = new Library(args.options.get('library') ?? defaultLibraryDir());
   const service = new GoroscopeService(lib);
+  const out = new Output();
   try {
     const ref = args.positional[0];
     let artefact;
@@ -87,23 +88,28 @@ export async function exportCommand(argv: string[]): Promise<number> {
       const e = await service.exportPprof(artefact.hash, kind as BlockingKind | undefined);
       const bytes = Buffer.from(e.base64, 'base64');
       if (output === '-') {
-        process.stdout.write(bytes);
+        // Binary: written as it is (Output makes text printable), a reader gone away (EPIPE) ends it quietly.
+        process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EPIPE') throw err;
+        });
+        await new Promise<void>((resolve) => process.stdout.write(bytes, () => resolve()));
         return 0;
       }
       const file = path.resolve(output ?? e.fileName);
       writeAtomically(file, bytes);
-      process.stdout.write(`wrote ${file}: ${e.samples} samples, ${formatBytes(e.bytes)}\n`);
+      await out.write(`wrote ${file}: ${e.samples} samples, ${formatBytes(e.bytes)}\n`);
     } else if (format === 'perfetto') {
       const file = path.resolve(output ?? `${stem}.json`);
       const c = await service.exportPerfetto(artefact.hash, file, from, to);
-      process.stdout.write(`wrote ${file}: ${c.goroutineSlices} goroutine slices, ${c.procSlices} P slices, ${c.threadSlices} M slices, ` +
+      await out.write(`wrote ${file}: ${c.goroutineSlices} goroutine slices, ${c.procSlices} P slices, ${c.threadSlices} M slices, ` +
         `${c.gcSlices} GC and ${c.stwSlices} stop-the-world slices, ${c.flows} unblock flows, ${formatBytes(c.bytes)}\n`);
     } else {
       const dir = path.resolve(args.options.get('parquet')!);
       const r = await service.exportParquet(artefact.hash, dir);
-      process.stdout.write(`wrote ${r.files.length} Parquet files to ${dir}:\n`);
-      for (const f of r.files) process.stdout.write(`  ${path.basename(f.file).padEnd(24)} ${String(f.rows).padStart(10)} rows  ${formatBytes(f.bytes)}\n`);
+      await out.write(`wrote ${r.files.length} Parquet files to ${dir}:\n`);
+      for (const f of r.files) await out.write(`  ${path.basename(f.file).padEnd(24)} ${String(f.rows).padStart(10)} rows  ${formatBytes(f.bytes)}\n`);
     }
+    await out.flush();
     return artefact.warning ? EXIT_BAD_INPUT : 0;
   } catch (e) {
     if (e instanceof DecodeError || e instanceof InvalidArgument || e instanceof LibraryError) {
