@@ -35,6 +35,8 @@ export interface ArtefactReport {
   dump?: DumpGroups;
   /** Answers that could not be computed, one line each ("gc: …"): the rest of the report stands. */
   errors: string[];
+  /** What the file leaves out of a long list, one line each, with the command that gives it whole. */
+  omitted: string[];
 }
 
 export interface ReportData {
@@ -50,6 +52,12 @@ export interface ReportData {
 export const REPORT_TABLE_ROWS = 50;
 /** Blocking sites shown per kind. */
 const BLOCKING_SITES = 15;
+/**
+ * Rows of a list the file keeps (in its JSON block) at most: blocking sites per kind, dump
+ * groups, GC cycles and pauses. A trace of a large service has tens of thousands of sites; the
+ * whole lists are what the CLI's --json gives.
+ */
+export const REPORT_KEPT_ROWS = 2000;
 /** Bars per bar chart. */
 const CHART_BARS = 12;
 /** Points per time chart: about one per horizontal pixel. */
@@ -63,7 +71,13 @@ export async function gatherReport(api: ReportSource, refs: readonly string[], n
   const artefacts: ArtefactReport[] = [];
   for (const ref of refs) {
     const summary = await api.summary(ref);
-    const r: ArtefactReport = { artefact: summary.artefact, summary, errors: [] };
+    const r: ArtefactReport = { artefact: summary.artefact, summary, errors: [], omitted: [] };
+    /** The first REPORT_KEPT_ROWS of `list`, saying what is left out. */
+    const kept = <T>(list: T[], what: string, command: string): T[] => {
+      if (list.length <= REPORT_KEPT_ROWS) return list;
+      r.omitted.push(`${count(list.length - REPORT_KEPT_ROWS)} more ${what} than the ${count(REPORT_KEPT_ROWS)} kept here (${command} lists them all)`);
+      return list.slice(0, REPORT_KEPT_ROWS);
+    };
     const hash = summary.artefact.hash;
     const attempt = async <T>(what: string, answer: () => Promise<T>): Promise<T | undefined> => {
       try {
@@ -80,17 +94,22 @@ export async function gatherReport(api: ReportSource, refs: readonly string[], n
       const goal = await attempt('heap goal', () => api.metric(hash, HEAP_GOAL, 0, end, TIME_POINTS));
       if (live && goal) r.heap = { live, goal };
       r.leaks = await attempt('leaks', () => api.leaks(hash));
-      r.gc = await attempt('gc', () => api.gc(hash));
+      const gc = await attempt('gc', () => api.gc(hash));
+      if (gc) {
+        r.gc = { ...gc, cycles: kept(gc.cycles, 'GC cycles', `goroscope gc ${summary.artefact.name} --json`),
+          pauses: kept(gc.pauses, 'stop-the-world pauses', `goroscope gc ${summary.artefact.name} --json`) };
+      }
       const blocking: BlockingProfile[] = [];
       for (const kind of BLOCKING_KIND_NAMES) {
         const p = await attempt(`blocking ${kind}`, () => api.blockingProfile(hash, kind));
-        if (p) blocking.push(p);
+        if (p) blocking.push({ ...p, sites: kept(p.sites, `${kind} blocking sites`, `goroscope blocking ${summary.artefact.name} --kind ${kind} --json`) });
       }
       r.blocking = blocking;
     } else if (summary.kind === 'profile') {
       r.top = await attempt('top', () => api.profileTop({ artefact: hash }));
     } else {
-      r.dump = await attempt('dump', () => api.dumpGroups(hash));
+      const dump = await attempt('dump', () => api.dumpGroups(hash));
+      if (dump) r.dump = { ...dump, groups: kept(dump.groups, 'groups of identical stacks', `goroscope dump ${summary.artefact.name} --json`) };
     }
     artefacts.push(r);
   }
@@ -402,6 +421,7 @@ function artefactSection(r: ArtefactReport, i: number): string {
     `<h2>${escapeHtml(a.name)}</h2><p class="muted path">${escapeHtml(a.path)} · sha256 ${escapeHtml(a.hash)}</p>`];
   if (a.warning) parts.push(`<p class="warning">Damaged file: ${escapeHtml(a.warning)} (answers cover what was decodable before it)</p>`);
   for (const e of r.errors) parts.push(`<p class="warning">${escapeHtml(e)}</p>`);
+  for (const o of r.omitted) parts.push(`<p class="muted">Not in this file: ${escapeHtml(o)}.</p>`);
   parts.push(summarySection(r));
   if (r.summary.kind === 'trace') parts.push(overTimeSection(r, r.summary.summary.durationNs));
   if (r.leaks) parts.push(leaksSection(r.leaks));

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { Library } from '../../src-main/index/library.ts';
-import { escapeHtml, gatherReport, reportHtml, type ReportData } from '../../src-main/service/report.ts';
+import { escapeHtml, gatherReport, REPORT_KEPT_ROWS, reportHtml, type ReportData } from '../../src-main/service/report.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
 import { BLOCKING_KIND_NAMES } from '../../src-main/service/types.ts';
 
@@ -179,6 +179,29 @@ test('strings from an artefact are escaped wherever the report shows them', asyn
     assert.ok(html.includes(escapeHtml(evil)), 'the name is shown, escaped');
     // The JSON block gives the values back unchanged.
     assert.equal(reportData(html).artefacts[0].leaks!.groups.find((g) => !g.system)!.site, evil);
+  } finally {
+    await svc.close();
+    lib.close();
+  }
+});
+
+test('a list longer than the file keeps is cut there, saying what is left out and which command has it whole', async () => {
+  const lib = new Library(dir);
+  const svc = new GoroscopeService(lib);
+  try {
+    const hash = lib.index(path.resolve(LEAK_TRACE)).artefact.hash;
+    // The fixture's sched sites, repeated past what a report keeps (a trace of a large service has that many).
+    const source = Object.assign(Object.create(svc) as GoroscopeService, {
+      blockingProfile: async (ref: string, kind: 'sync' | 'net' | 'syscall' | 'sched') => {
+        const p = await svc.blockingProfile(ref, kind);
+        return kind === 'sched' ? { ...p, sites: Array.from({ length: REPORT_KEPT_ROWS + 7 }, (_, i) => p.sites[i % p.sites.length]) } : p;
+      },
+    });
+    const data = await gatherReport(source, [hash]);
+    const sched = data.artefacts[0].blocking!.find((b) => b.kind === 'sched')!;
+    assert.equal(sched.sites.length, REPORT_KEPT_ROWS);
+    assert.deepEqual(data.artefacts[0].omitted, [`7 more sched blocking sites than the 2,000 kept here (goroscope blocking ${path.basename(LEAK_TRACE)} --kind sched --json lists them all)`]);
+    assert.ok(reportHtml(data).includes(`Not in this file: ${escapeHtml(data.artefacts[0].omitted[0])}.`));
   } finally {
     await svc.close();
     lib.close();
