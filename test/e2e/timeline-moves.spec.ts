@@ -4,7 +4,7 @@
 // over names and stacks, in the list's order, as a SQL query over the index finds them.
 
 import { expect, fixtureFile, screenshot, test } from './fixtures.ts';
-import { artefactOf, openTimeline, queryRows, requestedWindow, settledStage, stageData } from './timeline-helpers.ts';
+import { artefactOf, canvasPixels, openTimeline, queryRows, requestedWindow, settledStage, stageData } from './timeline-helpers.ts';
 import type { Page } from '@playwright/test';
 
 const GCCHURN = 'traces/gcchurn.go127.trace';
@@ -138,4 +138,29 @@ test('/ finds goroutines by a regular expression over names and stacks, in the r
   await search.fill('(unclosed');
   await search.press('Enter');
   await expect(status).toHaveAttribute('data-state', 'error');
+});
+
+test('the theme switch repaints the canvas at once, in the new theme\'s colours', async ({ page, server }) => {
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openTimeline(page, server, fixtureFile(GCCHURN).path);
+  const box = (await page.getByTestId('timeline-canvas').boundingBox())!;
+  await page.mouse.move(box.x + 5, box.y + 5);
+  const s = await settledStage(page);
+  expect((await stageData(page)).theme).toBe('light');
+  const canvasBytes = () => page.getByTestId('timeline-canvas').evaluate((el) => (el as HTMLCanvasElement).toDataURL());
+  const before = await canvasBytes();
+  const [r0, g0, b0] = await canvasPixels(page, s.plotLeft + 2, 2, 1, 1);
+  expect(r0 + g0 + b0).toBeGreaterThan(600);
+  // t cycles system → light → dark; the canvas draws the dark palette in its next frame, with no other input.
+  await page.keyboard.press('t');
+  await page.keyboard.press('t');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect.poll(async () => (await stageData(page)).theme).toBe('dark');
+  const [r1, g1, b1] = await canvasPixels(page, s.plotLeft + 2, 2, 1, 1);
+  expect(r1 + g1 + b1).toBeLessThan(200);
+  expect(await canvasBytes()).not.toBe(before);
+  // The legend follows too: its Running colour is the dark theme's CSS variable.
+  const running = await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--state-running').trim());
+  await expect(page.getByTestId('timeline-legend').locator('li[data-key="Running"]')).toHaveAttribute('data-color', running);
+  await screenshot(page, 'timeline-theme-switched-dark');
 });
