@@ -458,6 +458,7 @@ svg .grid { stroke: var(--border); stroke-width: 1; } svg .line { fill: none; st
 svg .series { fill: none; stroke-width: 1.5; } svg .s0 { stroke: #d1495b; fill: #d1495b; } svg .s1 { stroke: #e0a030; fill: #e0a030; }
 svg .s2 { stroke: #2e9e5b; fill: #2e9e5b; } svg .s3 { stroke: #7b61c4; fill: #7b61c4; } svg path.series { fill: none; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(480px, 1fr)); gap: 10px; }
+@media print { body { max-width: none; padding: 0; } .scroll { overflow: visible; } th { position: static; } figure.chart, tr { break-inside: avoid; } }
 nav ul { padding-left: 18px; } ul.notes { color: var(--muted); } a { color: var(--accent); }
 .scroll { overflow-x: auto; } tr.has-detail td { border-bottom: none; } tr.detail td { color: var(--muted); padding-top: 0; }
 td .file { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; color: var(--muted); word-break: break-all; }
