@@ -9,11 +9,16 @@ export interface TimelineFocus {
   t1: number;
   /** A goroutine to select. */
   goroutine?: number;
+  /** The rows to show: goroutines in this state at the end (Waiting with this reason), whose name contains `name`. */
+  rows?: { state?: string; reason?: string; name?: string };
 }
 
 export function timelineHash(artefact: string, focus: TimelineFocus): string {
   const g = focus.goroutine === undefined ? '' : `/g${focus.goroutine}`;
-  return `#/timeline/${artefact}/${Math.floor(focus.t0)}-${Math.ceil(focus.t1)}${g}`;
+  const r = focus.rows;
+  const rows = (r?.reason !== undefined ? `/w${encodeURIComponent(r.reason)}` : r?.state ? `/s${encodeURIComponent(r.state)}` : '')
+    + (r?.name ? `/n${encodeURIComponent(r.name)}` : '');
+  return `#/timeline/${artefact}/${Math.floor(focus.t0)}-${Math.ceil(focus.t1)}${g}${rows}`;
 }
 
 /** Opens the Timeline of `artefact` showing `focus`. */
@@ -33,6 +38,17 @@ export function timelineFocus(hash: string = window.location.hash): TimelineFocu
   if (parts[0] !== 'timeline') return null;
   const w = /^(\d+)-(\d+)$/.exec(parts[2] ?? '');
   if (!w) return null;
-  const g = /^g(\d+)$/.exec(parts[3] ?? '');
-  return { t0: Number(w[1]), t1: Number(w[2]), goroutine: g ? Number(g[1]) : undefined };
+  const focus: TimelineFocus = { t0: Number(w[1]), t1: Number(w[2]) };
+  for (const part of parts.slice(3)) {
+    const g = /^g(\d+)$/.exec(part);
+    if (g) focus.goroutine = Number(g[1]);
+    try {
+      if (part.startsWith('w')) focus.rows = { ...focus.rows, state: 'Waiting', reason: decodeURIComponent(part.slice(1)) };
+      else if (part.startsWith('s')) focus.rows = { ...focus.rows, state: decodeURIComponent(part.slice(1)) };
+      else if (part.startsWith('n')) focus.rows = { ...focus.rows, name: decodeURIComponent(part.slice(1)) };
+    } catch {
+      // A malformed escape: that part is ignored.
+    }
+  }
+  return focus;
 }

@@ -164,3 +164,41 @@ test('the theme switch repaints the canvas at once, in the new theme\'s colours'
   await expect(page.getByTestId('timeline-legend').locator('li[data-key="Running"]')).toHaveAttribute('data-color', running);
   await screenshot(page, 'timeline-theme-switched-dark');
 });
+
+test('a leak group and a goroutine open the timeline on what they name: rows filtered, range framed, item selected', async ({ page, server }) => {
+  const trace = fixtureFile('traces/chanleak.go127.trace');
+  await openTimeline(page, server, trace.path);
+  const artefact = await artefactOf(page);
+  const duration = (await settledStage(page)).t1;
+  await page.getByTestId('nav-leaks').click();
+  const group = page.getByTestId('leak-group').filter({ has: page.locator('[data-system="false"]') }).or(page.locator('[data-testid="leak-group"][data-system="false"]')).first();
+  const reason = (await group.getAttribute('data-reason'))!;
+  await group.locator('tr.main').click();
+  const link = group.getByTestId('leak-timeline');
+  const hash = (await link.getAttribute('href'))!;
+  const sample = Number(/\/g(\d+)/.exec(hash)![1]);
+  const name = decodeURIComponent(/\/n([^/]+)/.exec(hash)?.[1] ?? '');
+  await link.click();
+  const stage = await settledStage(page);
+  expect(stage.t1).toBe(duration);
+  await expect(page.getByTestId('row-filter')).toHaveValue(`reason:${reason}`);
+  await expect(page.getByTestId('row-name')).toHaveValue(name);
+  const q = (s: string) => s.replaceAll("'", "''");
+  const [expected] = queryRows(server, artefact, `SELECT count(*) AS n FROM goroutines g JOIN strings n ON n.id = g.name
+    LEFT JOIN strings r ON r.id = g.last_reason WHERE g.last_state = 4 AND coalesce(r.value, '') = '${q(reason)}' AND instr(n.value, '${q(name)}') > 0`);
+  await expect(page.getByTestId('row-count')).toHaveText(`${expected.n} goroutines`);
+  await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-goroutine', String(sample));
+  await screenshot(page, 'timeline-from-leak-group-light');
+
+  // A goroutine of the Goroutines view: its life framed, it selected.
+  await page.getByTestId('nav-goroutines').click();
+  const row = page.getByTestId('goroutine-row').nth(5);
+  const id = Number(await row.getAttribute('data-id'));
+  await row.click();
+  await page.getByTestId('goroutine-timeline').click();
+  const framed = await settledStage(page);
+  const [life] = queryRows(server, artefact, `SELECT start_ns, coalesce(end_ns, ${duration}) AS end_ns FROM goroutines WHERE id = ${id}`);
+  expect(framed.t0).toBeLessThanOrEqual(Number(life.start_ns));
+  expect(framed.t1).toBeGreaterThanOrEqual(Math.min(duration, Number(life.end_ns)) - 1);
+  await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-goroutine', String(id));
+});
