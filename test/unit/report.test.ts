@@ -208,6 +208,22 @@ test('a list longer than the file keeps is cut there, saying what is left out an
   }
 });
 
+test('a damaged trace is reported up to the damage, with the warning in the file and exit status 2', () => {
+  const cut = path.join(dir, 'cut.trace');
+  // A trace of several generations cut in its last ones: the first are whole.
+  const bytes = fs.readFileSync('test/fixtures/traces/chanleak-gens.go127.trace');
+  fs.writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.8)));
+  const out = path.join(dir, 'cut.html');
+  const run = spawnSync(process.execPath, ['bin/goroscope.mjs', 'report', cut, '-o', out, '--library', dir], { encoding: 'utf8' });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /^goroscope: warning: .*cut\.trace at byte \d+/m);
+  const html = fs.readFileSync(out, 'utf8');
+  const a = reportData(html).artefacts[0];
+  assert.ok(a.artefact.warning);
+  assert.ok(html.includes(`<p class="warning">Damaged file: ${escapeHtml(a.artefact.warning)}`));
+  assert.ok(a.summary.kind === 'trace' && a.summary.summary.events > 0, 'what was decodable is summarised');
+});
+
 test('goroscope report without -o, or on a file that is no artefact, says so in one line (exit 2)', () => {
   const noOutput = spawnSync(process.execPath, ['bin/goroscope.mjs', 'report', DUMP, '--library', dir], { encoding: 'utf8' });
   assert.equal(noOutput.status, 2);
