@@ -23,25 +23,30 @@ export function blockingPprof(idx: BlockingIndexReader, kind: BlockingKind): Pro
   const code = BLOCKING_KINDS.indexOf(kind) + 1;
   const rows = idx.db.prepare('SELECT stack, sum(count) AS count, sum(total_ns) AS total_ns FROM blocking_sites WHERE kind = ? GROUP BY stack ORDER BY 3 DESC, 1')
     .all(code) as { stack: number; count: number; total_ns: number }[];
+  // Two stacks with the same PCs are one sample, as cmd/trace's stackMap keys them: by their
+  // first 128 PCs padded with zeros, so a stack ending in unknown frames (PC 0) and the same stack
+  // without them are one sample. go tool trace writes it with the frames of the stack it met last
+  // (map order); this writes the unknown frames, which go tool pprof shows as <unknown>, where the
+  // time is, rather than leaving the time out of every node.
+  const byKey = new Map<string, { frames: StackFrameInfo[]; count: number; totalNs: number }>();
+  for (const r of rows) {
+    const frames = idx.stack(r.stack).slice(0, MAX_STACK);
+    let known = frames.length;
+    while (known > 0 && frames[known - 1].pc === 0) known--;
+    const key = frames.slice(0, known).map((f) => f.pc).join(',');
+    const merged = byKey.get(key);
+    if (!merged) byKey.set(key, { frames, count: r.count, totalNs: r.total_ns });
+    else {
+      merged.count += r.count;
+      merged.totalNs += r.total_ns;
+      if (frames.length > merged.frames.length) merged.frames = frames;
+    }
+  }
   const locations: Location[] = [];
   const functions: ProfileFunction[] = [];
   const locationByPc = new Map<number, number>();
   const functionByName = new Map<string, number>();
-  const samples: Sample[] = [];
-  const sampleByStack = new Map<string, Sample>();
-  for (const r of rows) {
-    const frames = idx.stack(r.stack).slice(0, MAX_STACK);
-    // Two stacks with the same PCs are one sample, as cmd/trace's stackMap keys them: by their
-    // first 128 PCs padded with zeros, so unknown frames (PC 0) at the end key as no frame at all
-    // (the sample is written with no location, as go tool trace writes it).
-    while (frames.length > 0 && frames[frames.length - 1].pc === 0 && frames[frames.length - 1].func === '') frames.pop();
-    const key = frames.map((f) => f.pc).join(',');
-    const known = sampleByStack.get(key);
-    if (known) {
-      known.values[0] += r.count;
-      known.values[1] += r.total_ns;
-      continue;
-    }
+  const samples: Sample[] = [...byKey.values()].map(({ frames, count, totalNs }) => {
     const locationIds = frames.map((f) => {
       let loc = locationByPc.get(f.pc);
       if (loc === undefined) {
@@ -58,10 +63,8 @@ export function blockingPprof(idx: BlockingIndexReader, kind: BlockingKind): Pro
       }
       return loc;
     });
-    const sample: Sample = { locationIds, values: [r.count, r.total_ns], labels: [] };
-    samples.push(sample);
-    sampleByStack.set(key, sample);
-  }
+    return { locationIds, values: [count, totalNs], labels: [] };
+  });
   return {
     sampleTypes: [{ type: 'contentions', unit: 'count' }, { type: 'delay', unit: 'nanoseconds' }],
     samples, mappings: [], locations, functions, dropFrames: '', keepFrames: '', timeNanos: 0, durationNanos: 0,
