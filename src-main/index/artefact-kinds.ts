@@ -29,6 +29,28 @@ export interface IndexContext {
    * the indexing (the content was indexed already): let it propagate.
    */
   idle(): boolean;
+  /** When a kind that reads in generations (traces) stops early, leaving a partial index (see PartialStop). */
+  readonly stop?: PartialStop;
+}
+
+/**
+ * Stopping an indexing early at a generation boundary, keeping what was read: the index of the
+ * trace's first generations, marked partial (IndexedContent.partial). Only traces have generations.
+ */
+export interface PartialStop {
+  /** Stop once this many generations are indexed (tests, and `goroscope index --stop-after-generations`). */
+  readonly afterGenerations?: number;
+  /** One Int32 in shared memory, read at each generation boundary: 1 stops there (Ctrl-C). */
+  readonly flag?: SharedArrayBuffer;
+}
+
+/** What a partial index covers: its first `generations` generations, up to the indexed frontier. */
+export interface PartialContent {
+  /** The frontier: time of the last event indexed (ns since the first event); nothing after it was read. */
+  readonly indexedUntilNs: number;
+  readonly generations: number;
+  /** Bytes of the input read up to the frontier (to say how much is left). */
+  readonly bytesIndexed: number;
 }
 
 /** What a kind's indexer hands back once its rows are written. */
@@ -47,6 +69,8 @@ export interface IndexedContent {
   readonly warning: string | null;
   /** Extra key/value rows for the index's `meta` table. */
   readonly meta?: Readonly<Record<string, string>>;
+  /** Set when the indexing stopped early (IndexContext.stop) before the input's end. */
+  readonly partial?: PartialContent;
 }
 
 export interface ArtefactIndexer {

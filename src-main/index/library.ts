@@ -19,12 +19,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DecodeError } from '../decode/errors.ts';
 import type { TraceSummary } from '../analyze/trace-summary.ts';
-import { SNIFF_BYTES, type ArtefactIndexer, type ArtefactKind, type IndexedContent } from './artefact-kinds.ts';
+import { SNIFF_BYTES, type ArtefactIndexer, type ArtefactKind, type IndexedContent, type PartialContent, type PartialStop } from './artefact-kinds.ts';
 import { indexerFor } from './artefact-registry.ts';
 import type { IndexTestHooks } from './test-hooks.ts';
 import { META_TABLE, SCHEMA_VERSION } from './schema.ts';
 
-export type { ArtefactKind };
+export type { ArtefactKind, PartialContent, PartialStop };
 
 /** One catalogue entry. */
 export interface Artefact {
@@ -51,6 +51,12 @@ export interface Artefact {
   readonly label: string;
   /** When it was last opened in the UI (ISO 8601), null when never: the recent artefacts. */
   readonly openedAt: string | null;
+  /**
+   * Set when the index holds only the trace's first generations (`goroscope index --keep-partial`
+   * interrupted): nothing after `indexedUntilNs` was read, goroutines alive there continue, and
+   * its "at the end" figures (blocked at end, leaks) are at that frontier. Null when complete.
+   */
+  readonly partial: PartialContent | null;
 }
 
 /** Longest label kept, in characters. */
@@ -73,6 +79,13 @@ export interface IndexOptions {
   shouldCancel?: () => boolean;
   /** Re-index even when an up-to-date index exists. */
   force?: boolean;
+  /**
+   * Stop a trace's indexing early at a generation boundary (see PartialStop). What was read is
+   * then catalogued marked partial with `keepPartial`, and otherwise thrown away: index() throws
+   * IndexStopped, which carries the partial summary.
+   */
+  stop?: PartialStop;
+  keepPartial?: boolean;
 }
 
 export interface IndexOutcome {
@@ -97,6 +110,13 @@ export class IndexCancelled extends Error {
   }
 }
 
+/** An indexing stopped early (IndexOptions.stop) and not kept: what it had read, nothing of which stays in the library. */
+export class IndexStopped extends Error {
+  constructor(file: string, readonly content: IndexedContent & { partial: PartialContent }, readonly totalBytes: number) {
+    super(`${file}: indexing stopped after ${content.partial.generations} generations`);
+  }
+}
+
 const CATALOGUE = `
 CREATE TABLE IF NOT EXISTS artefacts (
   items INTEGER NOT NULL,
@@ -113,13 +133,15 @@ CREATE TABLE IF NOT EXISTS artefacts (
   summary TEXT NOT NULL,
   warning TEXT,
   label TEXT NOT NULL DEFAULT '',
-  opened_at TEXT
+  opened_at TEXT,
+  partial TEXT
 );`;
 
 /** Columns added to the catalogue after its first version, added in place to older catalogues (labels and opening times survive re-indexing). */
 const CATALOGUE_MIGRATIONS: readonly [column: string, ddl: string][] = [
   ['label', "ALTER TABLE artefacts ADD COLUMN label TEXT NOT NULL DEFAULT ''"],
   ['opened_at', 'ALTER TABLE artefacts ADD COLUMN opened_at TEXT'],
+  ['partial', 'ALTER TABLE artefacts ADD COLUMN partial TEXT'],
 ];
 
 /** The per-user application data directory of this OS, where the library lives by default. */
@@ -317,7 +339,8 @@ export class Library {
     /** The artefact already indexed from this content, reused. */
     const reuse = (hash: string): IndexOutcome | null => {
       const existing = this.get(hash);
-      if (!existing || options.force || !this.isCurrent(existing)) return null;
+      // A partial index never stands for the file: indexing it again completes it.
+      if (!existing || options.force || !this.isCurrent(existing) || existing.partial) return null;
       if (existing.path !== path.resolve(file)) {
         this.db.prepare('UPDATE artefacts SET path = ?, name = ? WHERE hash = ?').run(path.resolve(file), path.basename(file), hash);
       }
@@ -360,6 +383,7 @@ export class Library {
       };
       let hash = '';
       const content = writeIndexFile(tmp, kind, file, stat.size, progress, idle, (loaded) => {
+        if (loaded.partial && !options.keepPartial) throw new IndexStopped(file, loaded as IndexedContent & { partial: PartialContent }, stat.size);
         report('finishing', stat.size, loaded.items); // the index builds that follow the load take a while
         hash = hasher.finish();
         return {
@@ -367,7 +391,7 @@ export class Library {
           source_path: path.resolve(file), size: String(stat.size), summary: JSON.stringify(loaded.summary),
           warning: loaded.warning ?? '',
         };
-      });
+      }, options.stop);
       // Hashed to the end only now (no idle time to do it in): indexed already after all?
       const reused = reuse(hash);
       if (reused) return reused;
@@ -376,13 +400,14 @@ export class Library {
         hash, path: path.resolve(file), name: path.basename(file), size: stat.size, kind: kind.kind, format: content.format,
         indexedAt: new Date().toISOString(), schemaVersion: SCHEMA_VERSION, summary: content.summary,
         items: content.items, durationNs: content.durationNs, goroutines: content.goroutines, warning: content.warning,
-        label: previous?.label ?? '', openedAt: previous?.openedAt ?? null,
+        label: previous?.label ?? '', openedAt: previous?.openedAt ?? null, partial: content.partial ?? null,
       };
       this.catalogue(tmp, artefact);
       report('done', stat.size, content.items);
       return { artefact, reused: false };
     } catch (e) {
       if (e instanceof AlreadyIndexed) return e.outcome;
+      if (e instanceof IndexStopped) throw e;
       throw storageFailure(e, `${file}: cannot index into ${this.dir}`);
     } finally {
       hasher.close();
@@ -402,12 +427,13 @@ export class Library {
       this.db.exec('BEGIN IMMEDIATE');
       // A re-index keeps the row's label and opening time.
       this.db.prepare(`INSERT INTO artefacts (hash, path, name, size, kind, format, indexed_at, schema_version,
-        summary, items, duration_ns, goroutines, warning) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        summary, items, duration_ns, goroutines, warning, partial) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (hash) DO UPDATE SET path = excluded.path, name = excluded.name, size = excluded.size, kind = excluded.kind,
           format = excluded.format, indexed_at = excluded.indexed_at, schema_version = excluded.schema_version, summary = excluded.summary,
-          items = excluded.items, duration_ns = excluded.duration_ns, goroutines = excluded.goroutines, warning = excluded.warning`).run(
+          items = excluded.items, duration_ns = excluded.duration_ns, goroutines = excluded.goroutines, warning = excluded.warning,
+          partial = excluded.partial`).run(
         a.hash, a.path, a.name, a.size, a.kind, a.format, a.indexedAt, a.schemaVersion, JSON.stringify(a.summary), a.items,
-        a.durationNs, a.goroutines, a.warning);
+        a.durationNs, a.goroutines, a.warning, a.partial ? JSON.stringify(a.partial) : null);
       fs.renameSync(tmp, target);
       renamed = true;
       stallForCrashTest(this.testHooks, 'renamed');
@@ -459,7 +485,7 @@ function catalogueColumns(db: Database.Database): string[] {
  * a failing one, permissions) as one line naming what failed; other errors are returned as they are.
  */
 function storageFailure(e: unknown, what: string): unknown {
-  if (e instanceof LibraryError || e instanceof DecodeError || e instanceof IndexCancelled || !(e instanceof Error)) return e;
+  if (e instanceof LibraryError || e instanceof DecodeError || e instanceof IndexCancelled || e instanceof IndexStopped || !(e instanceof Error)) return e;
   const code = (e as { code?: unknown }).code;
   if (typeof code !== 'string') return e;
   if (!(e instanceof Database.SqliteError) && !/^E[A-Z]+$/.test(code)) return e;
@@ -488,6 +514,8 @@ interface CatalogueRow {
   /** Absent in a read-only catalogue from before labels. */
   label?: string;
   opened_at?: string | null;
+  /** JSON of a PartialContent; absent in a read-only catalogue from before partial indexes. */
+  partial?: string | null;
 }
 
 function fromRow(r: CatalogueRow): Artefact {
@@ -495,6 +523,7 @@ function fromRow(r: CatalogueRow): Artefact {
     hash: r.hash, path: r.path, name: r.name, size: r.size, kind: r.kind, format: r.format, indexedAt: r.indexed_at,
     schemaVersion: r.schema_version, summary: JSON.parse(r.summary) as object, items: r.items, durationNs: r.duration_ns,
     goroutines: r.goroutines, warning: r.warning, label: r.label ?? '', openedAt: r.opened_at ?? null,
+    partial: r.partial ? JSON.parse(r.partial) as PartialContent : null,
   };
 }
 
@@ -506,7 +535,7 @@ function fromRow(r: CatalogueRow): Artefact {
  */
 export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: string, size: number,
   progress: (bytes: number, items: number) => void, idle: () => boolean,
-  metaFor: (content: IndexedContent) => Record<string, string>): IndexedContent {
+  metaFor: (content: IndexedContent) => Record<string, string>, stop?: PartialStop): IndexedContent {
   const db = new Database(dbFile);
   try {
     // A temporary file that is discarded on failure needs no journal and no fsync.
@@ -521,7 +550,7 @@ export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: stri
     db.exec(META_TABLE);
     db.exec(kind.tables);
     db.exec('BEGIN');
-    const content = kind.index({ db, file, size, progress, idle });
+    const content = kind.index({ db, file, size, progress, idle, stop });
     const insert = db.prepare('INSERT INTO meta VALUES (?, ?)');
     for (const [k, v] of Object.entries({ ...content.meta, ...metaFor(content) })) insert.run(k, v);
     db.exec('COMMIT');

@@ -11,7 +11,7 @@ import { withGoroutineFigures, type TraceSummary } from '../analyze/trace-summar
 import { DecodeError } from '../decode/errors.ts';
 import { openTrace } from '../decode/gotrace/reader.ts';
 import { startWorker } from '../runtime/start-worker.ts';
-import type { ArtefactIndexer, IndexContext, IndexedContent } from './artefact-kinds.ts';
+import type { ArtefactIndexer, IndexContext, IndexedContent, PartialContent, PartialStop } from './artefact-kinds.ts';
 import { sqliteSinks, type RowSinks } from './batch-insert.ts';
 import { collectGoroutineOrders, GOROUTINE_ORDER_COLUMNS, type GoroutineOrderColumn } from './goroutine-orders.ts';
 import { directSlabs, type SlabChannel } from './goroutine-events.ts';
@@ -42,6 +42,7 @@ export interface TraceIndexWorkerData {
   file: string;
   port: MessagePort;
   signals: SharedArrayBuffer;
+  stop?: PartialStop;
 }
 
 export const traceIndexer: ArtefactIndexer = {
@@ -58,12 +59,12 @@ export const traceIndexer: ArtefactIndexer = {
     const consume = (slab: Float64Array, records: number) => goroutines.consume(slab, records);
     let content: IndexedContent;
     if (ctx.size < THREAD_MIN_BYTES) {
-      content = indexTraceFile(ctx.file, sinks, directSlabs(consume), (bytes, n) => ctx.progress(bytes, n));
+      content = indexTraceFile(ctx.file, sinks, directSlabs(consume), (bytes, n) => ctx.progress(bytes, n), ctx.stop);
       orders.write(ctx.db);
     } else {
       const { port1, port2 } = new MessageChannel();
       const signals = new SharedArrayBuffer(SIGNAL_BYTES);
-      const data: TraceIndexWorkerData = { file: ctx.file, port: port2, signals };
+      const data: TraceIndexWorkerData = { file: ctx.file, port: port2, signals, stop: ctx.stop };
       const worker = startWorker(import.meta.url, 'trace-index-worker', { workerData: data, transferList: [port2] });
       try {
         content = new RowReceiver(sinks, port1, signals, consume).receive(
@@ -109,16 +110,43 @@ function withGoroutineTotals(content: IndexedContent, totals: GoroutineTotals, d
  * the whole of indexing but the writes and the GoroutineIndexer's work, whose figures the content
  * lacks (see withGoroutineTotals). A damaged trace keeps what was decodable before the damage,
  * with a warning; one with nothing decodable throws.
+ *
+ * With `stop`, it may stop at a generation boundary (the Sync event that begins the next
+ * generation, never before the first generation is read): what was read is finished as if the
+ * trace ended at its last event (the frontier), and the content says `partial`. Stopping at the
+ * trace's final Sync (no generation follows) is no stop: the index is then complete.
  */
 export function indexTraceFile(file: string, sinks: RowSinks, goroutineSlabs: SlabChannel,
-  progress: (bytes: number, events: number) => void): IndexedContent {
+  progress: (bytes: number, events: number) => void, stop?: PartialStop): IndexedContent {
   const reader = openTrace(file);
   try {
     const indexer = new TraceIndexer(sinks, goroutineSlabs, reader.format, () => reader.nsPerTick);
     let warning: string | null = null;
     let n = 0;
+    let partial: PartialContent | undefined;
+    const stopFlag = stop?.flag ? new Int32Array(stop.flag) : null;
+    const stopAfter = stop?.afterGenerations ?? Infinity;
     try {
       for (let ev = reader.next(); ev !== null; ev = reader.next()) {
+        // A Sync numbered k begins generation k (or ends the trace): k − 1 generations are read.
+        if (ev.kind === 'Sync' && ev.data.n > 1 && (ev.data.n - 1 >= stopAfter || (stopFlag !== null && Atomics.load(stopFlag, 0) === 1))) {
+          const frontier = { indexedUntilNs: indexer.lastTime, generations: ev.data.n - 1, bytesIndexed: reader.bytesRead };
+          let next;
+          try {
+            next = reader.next();
+          } catch (e) {
+            indexer.add(ev); // as a complete indexing would have, before the error that follows it
+            throw e;
+          }
+          if (next !== null) {
+            partial = frontier;
+            break;
+          }
+          // The trace's final Sync: nothing was left to stop before.
+          indexer.add(ev);
+          n++;
+          break;
+        }
         indexer.add(ev);
         if (++n % PROGRESS_EVERY === 0) progress(reader.bytesRead, n);
       }
@@ -138,7 +166,9 @@ export function indexTraceFile(file: string, sinks: RowSinks, goroutineSlabs: Sl
         time_origin: String(reader.timeOrigin),
         start_ns: String(indexer.startTime ?? 0),
         duration_ns: String(result.summary.durationNs),
+        ...(partial ? { partial: '1', indexed_until_ns: String(partial.indexedUntilNs), generations_indexed: String(partial.generations) } : {}),
       },
+      ...(partial ? { partial } : {}),
     };
   } finally {
     reader.close();

@@ -6,10 +6,10 @@ import { sortSharedOrders, type SharedGoroutineValues } from './goroutine-orders
 import { RowForwarder } from './row-channel.ts';
 import { DECODER_SORTED_ORDERS, indexTraceFile, type TraceIndexWorkerData } from './trace-artefact.ts';
 
-const { file, port, signals } = workerData as TraceIndexWorkerData;
+const { file, port, signals, stop } = workerData as TraceIndexWorkerData;
 const forwarder = new RowForwarder(port, signals);
 try {
-  const content = indexTraceFile(file, forwarder.sinks, forwarder.goroutineSlabs, (bytes, events) => forwarder.progress(bytes, events));
+  const content = indexTraceFile(file, forwarder.sinks, forwarder.goroutineSlabs, (bytes, events) => forwarder.progress(bytes, events), stop);
   // The writing thread replies with the goroutines' values it collected, and sorts some of their orders meanwhile.
   const values = forwarder.rowsComplete() as SharedGoroutineValues | null;
   if (values) sortSharedOrders(values, DECODER_SORTED_ORDERS, forwarder.sinks);

@@ -109,6 +109,11 @@ export class TraceIndexer {
     return this.first;
   }
 
+  /** Index time of the last event added (0 before any): a partial index's frontier. */
+  get lastTime(): number {
+    return this.last;
+  }
+
   string(s: string): number {
     let id = this.strings.get(s);
     if (id === undefined) {
