@@ -1,15 +1,14 @@
 // `goroscope report FILE|ARTEFACT... -o report.html`: the self-contained HTML report of a set of
 // artefacts (service/report.ts), indexing files into the library first when they are not there.
 
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { DecodeError } from '../../decode/errors.ts';
-import { defaultLibraryDir, Library, LibraryError, type Artefact } from '../../index/library.ts';
+import { defaultLibraryDir, Library, LibraryError } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { InvalidArgument } from '../../service/validate.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
-import { ProgressLine } from './progress.ts';
+import { artefactArgument } from './artefact-argument.ts';
 
 export const reportUsage = `usage: goroscope report FILE|ARTEFACT... -o report.html [--library DIR]
 
@@ -30,19 +29,6 @@ function normalize(argv: string[]): string[] {
   return argv.map((a) => (a === '-o' ? '--output' : a.startsWith('-o=') ? `--output=${a.slice(3)}` : a));
 }
 
-/** The artefact `ref` names: a file (indexed now if it is not yet) or a reference to the library. */
-function artefactFor(lib: Library, ref: string): Artefact {
-  if (existsSync(ref) && statSync(ref).isFile()) {
-    const progress = new ProgressLine(0);
-    try {
-      return lib.index(path.resolve(ref), { onProgress: (p) => progress.update(p.bytes, p.events, p.totalBytes) }).artefact;
-    } finally {
-      progress.done();
-    }
-  }
-  return lib.resolve(ref);
-}
-
 export async function reportCommand(argv: string[]): Promise<number> {
   const args = parseArgs(normalize(argv), { valued: ['library', 'output'] });
   if (args.positional.length === 0) throw new UsageError('report needs at least one FILE or ARTEFACT (see goroscope help report)');
@@ -54,7 +40,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
     let damaged = false;
     const hashes: string[] = [];
     for (const ref of args.positional) {
-      const a = artefactFor(lib, ref);
+      const a = artefactArgument(lib, ref);
       if (a.warning) {
         printErrorLine(`warning: ${a.warning} (the report covers what was decodable before it)`);
         damaged = true;

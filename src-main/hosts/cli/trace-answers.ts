@@ -1,7 +1,6 @@
 // `goroscope blocking TRACE|ARTEFACT` and `goroscope leaks TRACE|ARTEFACT`: answers over a trace's
 // index, indexing the file into the library first when it is not there yet.
 
-import { existsSync, statSync } from 'node:fs';
 import { DecodeError } from '../../decode/errors.ts';
 import { defaultLibraryDir, Library, LibraryError } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
@@ -10,7 +9,7 @@ import { BLOCKING_KIND_NAMES, type BlockingKind, type BlockingProfile, type Leak
 import { InvalidArgument } from '../../service/validate.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
-import { ProgressLine } from './progress.ts';
+import { artefactArgument } from './artefact-argument.ts';
 
 export const blockingUsage = `usage: goroscope blocking TRACE|ARTEFACT [--kind sync|net|syscall|sched] [--json] [--library DIR]
 
@@ -39,17 +38,7 @@ then goroutines × time blocked, growing groups first), each with one sentence s
  * reference. A damaged file's warning is printed here; the command then ends with exit status 2.
  */
 export function libraryArtefact(lib: Library, ref: string): { hash: string; damaged: boolean } {
-  let artefact;
-  if (existsSync(ref) && statSync(ref).isFile()) {
-    const progress = new ProgressLine(0);
-    try {
-      artefact = lib.index(ref, { onProgress: (p) => progress.update(p.bytes, p.events, p.totalBytes) }).artefact;
-    } finally {
-      progress.done();
-    }
-  } else {
-    artefact = lib.resolve(ref);
-  }
+  const artefact = artefactArgument(lib, ref);
   if (artefact.warning) printErrorLine(`warning: ${artefact.warning} (answers cover what was decodable before it)`);
   return { hash: artefact.hash, damaged: artefact.warning !== null && artefact.warning !== '' };
 }
