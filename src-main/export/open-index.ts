@@ -11,7 +11,14 @@ export function withTraceIndex<T>(file: string, use: (db: Database.Database) => 
     registerPackedTables(db, source);
     return use(db);
   } finally {
-    db.close();
-    source.close();
+    // A scan cut short by an error leaves the source connection busy: closing fails then, and
+    // must not hide that error (the process ends soon after; the handles go with it).
+    for (const c of [db, source]) {
+      try {
+        c.close();
+      } catch {
+        // busy: see above
+      }
+    }
   }
 }

@@ -1,6 +1,6 @@
 // A trace's index as Parquet files, one per table, for querying many traces together (DuckDB,
-// Spark, Trino): the goroutines, their state intervals (unpacked from the index's chunks through
-// the goroutine_intervals SQL table), unblock edges, blocking, GC ranges, user regions, tasks and
+// Spark, Trino): the goroutines, their state intervals (the goroutine_intervals SQL table's rows,
+// unpacked from the index's chunks), unblock edges, blocking, GC ranges, user regions, tasks and
 // logs, stacks and frames. Interned strings are written as their text, states and kinds as their
 // names; the schema is docs/parquet.md (kept equal to PARQUET_TABLES by a test).
 
@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import { ParquetWriter, fileWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
 import { BLOCKING_KINDS } from '../analyze/blocking-kinds.ts';
+import { decodeChunk, indexNsPerTick } from '../index/interval-codec.ts';
 import { GO_STATES, SCOPE_KINDS } from '../index/schema.ts';
 
 /**
@@ -177,11 +178,7 @@ export function writeParquetTables(db: Database.Database, dir: string, metadata:
       const file = path.join(dir, `${table.name}.parquet`);
       const temp = path.join(dir, `.${table.name}.parquet.${process.pid}.part`);
       temps.push([temp, file]);
-      const empty = (): ColumnSource[] => table.columns.map((c) => ({
-        name: c.name, data: [] as unknown[], type: basicType(c.kind), nullable: c.nullable,
-        // IDs and times grow or repeat: delta encoding is smaller than plain or dictionary pages and faster to write.
-        ...(c.kind === 'INT64' ? { encoding: 'DELTA_BINARY_PACKED' as const } : {}),
-      }));
+      const empty = (): ColumnSource[] => table.columns.map((c) => ({ name: c.name, data: [] as unknown[], type: basicType(c.kind), nullable: c.nullable }));
       const writer = new ParquetWriter({
         writer: fileWriter(temp), schema: schemaFromColumnData({ columnData: empty() }), kvMetadata, createdBy: 'goroscope',
       });
@@ -194,8 +191,8 @@ export function writeParquetTables(db: Database.Database, dir: string, metadata:
         batch = empty();
         n = 0;
       };
-      const stmt = db.prepare(table.sql).raw().safeIntegers(true);
-      for (const row of stmt.iterate() as IterableIterator<unknown[]>) {
+      const source = table.name === 'intervals' ? intervalRows(db) : db.prepare(table.sql).raw().safeIntegers(true).iterate() as IterableIterator<unknown[]>;
+      for (const row of source) {
         for (let i = 0; i < row.length; i++) (batch[i].data as unknown[]).push(convert(table.columns[i].kind, row[i]));
         n++;
         rows++;
@@ -211,6 +208,28 @@ export function writeParquetTables(db: Database.Database, dir: string, metadata:
     return result;
   } finally {
     for (const [temp] of temps) fs.rmSync(temp, { force: true });
+  }
+}
+
+/**
+ * The rows of `SELECT goroutine, start_ns, end_ns, state, reason, stack, open, thread, proc FROM
+ * goroutine_intervals` (service/packed-tables.ts), decoded from the same chunks in the same order
+ * without going through the SQL table, which costs ~35 µs a row (a 30 M-interval trace: 18 min).
+ */
+function* intervalRows(db: Database.Database): IterableIterator<unknown[]> {
+  const nsPerTick = indexNsPerTick(db);
+  const sources = [
+    db.prepare('SELECT id AS goroutine, start_ns, interval_data AS data FROM goroutines WHERE interval_data IS NOT NULL ORDER BY id'),
+    db.prepare('SELECT goroutine, start_ns, data FROM goroutine_interval_chunks ORDER BY goroutine, start_ns'),
+  ];
+  const out: unknown[][] = [];
+  for (const stmt of sources) {
+    for (const { goroutine: g, start_ns, data } of stmt.iterate() as IterableIterator<{ goroutine: number; start_ns: number; data: Uint8Array }>) {
+      decodeChunk(data, start_ns, nsPerTick, (s, e, state, reason, stack, open, thread, proc) => {
+        out.push([g, s, e, GO_STATES[state], reason, stack, open ? 1 : 0, thread >= 0 ? thread : null, proc >= 0 ? proc : null]);
+      });
+      yield* out.splice(0);
+    }
   }
 }
 
