@@ -60,8 +60,15 @@ function valueAt(points: readonly MetricPoint[], t: number): number | null {
 
 /** The first value at or after `t`, or null. */
 function valueFrom(points: readonly MetricPoint[], t: number): number | null {
-  for (const p of points) if (p.time >= t) return p.value;
-  return null;
+  // A binary search: a walk from the start for each cycle took 20 s on bench:timeline's trace (1.9 M heap points).
+  let lo = 0;
+  let hi = points.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid].time < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < points.length ? points[lo].value : null;
 }
 
 /** Nearest-rank percentile of sorted values. */
