@@ -25,7 +25,7 @@ const randomWindow = () => {
   return [t0, t0 + Math.max(width, 1000)] as const;
 };
 const timings: Record<string, number[]> = {
-  timeline: [], goroutineList: [], goroutineDetail: [], ranges: [], metric: [], goroutineCounts: [], blocking: [], stuckGoroutines: [],
+  timeline: [], goroutineList: [], goroutineDetail: [], ranges: [], metric: [], goroutineCounts: [], blocking: [], blockingProfile: [], leaks: [],
 };
 const time = async (name: string, f: () => Promise<unknown>) => {
   const t = performance.now();
