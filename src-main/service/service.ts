@@ -370,8 +370,8 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async timelineSearch(request: TimelineSearchRequest): Promise<TimelineSearchResult> {
-    const { pattern, offset, ...list } = timelineSearchRequest(request);
-    const matches = matchingGoroutines(this.index(list.artefact).idx.db, pattern);
+    const { pattern, goroutine, offset, ...list } = timelineSearchRequest(request);
+    const matches = goroutine !== undefined ? new Set([goroutine]) : matchingGoroutines(this.index(list.artefact).idx.db, pattern ?? '');
     const found = await nextMatch(matches, offset ?? 0, (o, limit) => this.goroutines({ ...list, offset: o, limit }));
     return { matching: matches.size, match: found && { index: found.index, row: found.row }, wrapped: found?.wrapped ?? false };
   }

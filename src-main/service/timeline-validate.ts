@@ -55,6 +55,11 @@ export function timeArgument(name: string, v: unknown): number {
 export function timelineSearchRequest(v: unknown): TimelineSearchRequest {
   const o = plainObject('timeline search request', v);
   const { limit: _limit, ...list } = goroutineListRequest(o);
+  const goroutine = optional(field(o, 'goroutine'), (g) => integer('goroutine', g, 0));
+  if (goroutine !== undefined) {
+    if (field(o, 'pattern') !== undefined) throw new InvalidArgument('a search names a pattern or a goroutine, not both');
+    return { ...list, goroutine };
+  }
   const pattern = text('pattern', field(o, 'pattern'), 1000);
   if (pattern.length === 0) throw new InvalidArgument('pattern must not be empty');
   return { ...list, pattern };

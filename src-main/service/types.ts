@@ -224,7 +224,9 @@ export interface TimelineRangeStats {
 /** A goroutine search on the timeline: the list's order and filter (as `goroutines`), a pattern, where to start. */
 export interface TimelineSearchRequest extends Omit<GoroutineListRequest, 'limit'> {
   /** A regular expression (JavaScript syntax, case-sensitive) over the goroutine's name and the functions and files of its creation, start and last stacks. */
-  pattern: string;
+  pattern?: string;
+  /** Instead of a pattern: this goroutine (where its row is in the list). */
+  goroutine?: number;
   /** `offset`: the first row of the list to look at (the search wraps around to the top). */
 }
 

@@ -11,13 +11,15 @@ export interface TimelineFocus {
   goroutine?: number;
   /** The rows to show: goroutines in this state at the end (Waiting with this reason), whose name contains `name`. */
   rows?: { state?: string; reason?: string; name?: string };
+  /** A goroutine search (a regular expression over names and stacks) to run: its first match is selected. */
+  search?: string;
 }
 
 export function timelineHash(artefact: string, focus: TimelineFocus): string {
   const g = focus.goroutine === undefined ? '' : `/g${focus.goroutine}`;
   const r = focus.rows;
   const rows = (r?.reason !== undefined ? `/w${encodeURIComponent(r.reason)}` : r?.state ? `/s${encodeURIComponent(r.state)}` : '')
-    + (r?.name ? `/n${encodeURIComponent(r.name)}` : '');
+    + (r?.name ? `/n${encodeURIComponent(r.name)}` : '') + (focus.search ? `/q${encodeURIComponent(focus.search)}` : '');
   return `#/timeline/${artefact}/${Math.floor(focus.t0)}-${Math.ceil(focus.t1)}${g}${rows}`;
 }
 
@@ -46,6 +48,7 @@ export function timelineFocus(hash: string = window.location.hash): TimelineFocu
       if (part.startsWith('w')) focus.rows = { ...focus.rows, state: 'Waiting', reason: decodeURIComponent(part.slice(1)) };
       else if (part.startsWith('s')) focus.rows = { ...focus.rows, state: decodeURIComponent(part.slice(1)) };
       else if (part.startsWith('n')) focus.rows = { ...focus.rows, name: decodeURIComponent(part.slice(1)) };
+      else if (part.startsWith('q')) focus.search = decodeURIComponent(part.slice(1));
     } catch {
       // A malformed escape: that part is ignored.
     }

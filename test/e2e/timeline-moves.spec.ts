@@ -202,3 +202,35 @@ test('a leak group and a goroutine open the timeline on what they name: rows fil
   expect(framed.t1).toBeGreaterThanOrEqual(Math.min(duration, Number(life.end_ns)) - 1);
   await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-goroutine', String(id));
 });
+
+test('a blocking site finds its goroutines on the timeline; a linked goroutine\'s row is scrolled into view', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile('traces/chanleak.go127.trace').path);
+  const artefact = await artefactOf(page);
+  const duration = (await settledStage(page)).t1;
+  // The last goroutine by start time: far below the rows first shown.
+  const [last] = queryRows(server, artefact, 'SELECT id FROM goroutines ORDER BY start_ns DESC, id DESC');
+  await page.getByTestId('nav-library').click();
+  await page.evaluate((h) => { window.location.hash = h; }, `#/timeline/${artefact}/0-${duration}/g${last.id}`);
+  await settledStage(page);
+  await expect(page.locator(`[data-testid="timeline-rows"] li[data-goroutine="${last.id}"]`)).toBeAttached();
+  await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-goroutine', String(last.id));
+
+  await page.getByTestId('nav-blocking').click();
+  const site = page.locator('tbody').filter({ has: page.locator('tr.main') }).first();
+  await site.locator('tr.main').click();
+  const link = site.getByTestId('blocking-timeline');
+  const pattern = decodeURIComponent(/\/q([^/]+)/.exec((await link.getAttribute('href'))!)![1]);
+  const func = pattern.slice(1, -1).replace(/\\(.)/g, '$1');
+  await link.click();
+  const q = func.replaceAll("'", "''");
+  const expected = queryRows(server, artefact, `SELECT g.id FROM goroutines g JOIN strings n ON n.id = g.name
+    WHERE n.value = '${q}' OR EXISTS (SELECT 1 FROM stack_frames sf JOIN frames f ON f.id = sf.frame
+      JOIN strings a ON a.id = f.func JOIN strings b ON b.id = f.file
+      WHERE sf.stack IN (g.creation_stack, g.start_stack, g.last_stack) AND (a.value = '${q}' OR b.value = '${q}'))
+    ORDER BY g.start_ns, g.id`).map((r) => Number(r.id));
+  expect(expected.length).toBeGreaterThan(0);
+  await expect(page.getByTestId('search-status')).toHaveAttribute('data-goroutine', String(expected[0]));
+  await expect(page.getByTestId('goroutine-detail')).toHaveAttribute('data-goroutine', String(expected[0]));
+  await expect(page.getByTestId('timeline-search')).toHaveValue(pattern);
+  await screenshot(page, 'timeline-from-blocking-site-light');
+});
