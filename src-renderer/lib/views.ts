@@ -18,6 +18,6 @@ export const ARTEFACT_VIEWS: readonly ViewEntry[] = [
   { id: 'blocking', label: 'Blocking', about: 'Where goroutines waited, by reason and stack.' },
   { id: 'leaks', label: 'Leaks', about: 'Goroutines that never ended, grouped by the stack they are stuck on.' },
   { id: 'profiles', label: 'Profiles', about: 'Top functions and call trees of pprof profiles.' },
-  { id: 'diff', label: 'Diff', about: 'Two dumps or profiles compared: what grew, what appeared.' },
+  { id: 'diff', label: 'Diff', about: 'Two dumps, profiles or traces (or windows of traces) compared: what grew, what appeared.' },
   { id: 'sql', label: 'SQL', about: 'Read-only SQL over the artefact’s index.' },
 ];
