@@ -16,7 +16,7 @@
 //
 // --root DIR runs `goroscope serve` and its built renderer from another checkout (its own
 // dist/renderer), for A/B runs of two commits on one library. --profile records the page's
-// JavaScript during the steps (CDP Profiler), --serve-cpu-prof the serve process (node --cpu-prof).
+// JavaScript from navigation to the last step (CDP Profiler), --serve-cpu-prof the serve process (node --cpu-prof).
 
 import { chromium, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -185,6 +185,13 @@ export async function measureTimeline(page: Page, o: BenchOptions): Promise<{ fi
   await page.addInitScript(INSTRUMENT);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // Profiled from navigation on: the opening, then the steps.
+  const cdp = o.profile ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+    await cdp.send('Profiler.start');
+  }
   await page.goto(`${o.url}#/timeline/${o.hash}`);
   const first = await page.evaluate(`__timelineBench.settle(${timeout})`) as { settledAt: number };
   if (o.sort && o.sort !== 'startNs') {
@@ -210,12 +217,6 @@ export async function measureTimeline(page: Page, o: BenchOptions): Promise<{ fi
   await page.mouse.move(at.x, at.y);
   await page.evaluate(`__timelineBench.settle(${timeout})`);
 
-  const cdp = o.profile ? await page.context().newCDPSession(page) : null;
-  if (cdp) {
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
-    await cdp.send('Profiler.start');
-  }
   await page.evaluate('__timelineBench.startFrames()');
   const steps: StepResult[] = [];
   for (const [i, step] of STEPS.entries()) {
