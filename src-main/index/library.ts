@@ -371,6 +371,7 @@ export class Library {
       const progress = (bytes: number, items: number) => {
         if (!stalled) {
           stalled = true;
+          if (this.testHooks.announceProgress) process.stderr.write('indexing\n');
           stallForCrashTest(this.testHooks, '1');
         }
         const slowMs = this.testHooks.slowStepMs;

@@ -15,6 +15,11 @@ export interface IndexTestHooks {
    * a small fixture is still running when the test cancels it.
    */
   slowStepMs?: number;
+  /**
+   * GOROSCOPE_TEST_ANNOUNCE_PROGRESS=1: indexing says "indexing" on stderr at its first progress
+   * step, so that a test can interrupt it (Ctrl-C) once it is under way, without waiting for time.
+   */
+  announceProgress?: boolean;
 }
 
 /** The hooks set in `env` (none in normal use). */
@@ -23,5 +28,6 @@ export function testHooksFromEnv(env: NodeJS.ProcessEnv = process.env): IndexTes
   return {
     stallAt: stall === '1' || stall === 'renamed' ? stall : undefined,
     slowStepMs: Number(env.GOROSCOPE_TEST_SLOW_INDEXING ?? 0) || undefined,
+    announceProgress: env.GOROSCOPE_TEST_ANNOUNCE_PROGRESS === '1' || undefined,
   };
 }

@@ -6,7 +6,9 @@
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startWorker } from '../runtime/start-worker.ts';
-import type { Artefact, IndexProgress } from '../index/library.ts';
+import type { Artefact, IndexProgress, PartialContent, PartialStop } from '../index/library.ts';
+import type { TraceSummary } from '../analyze/trace-summary.ts';
+import type { DecodeErrorCode } from '../decode/errors.ts';
 import type { ArtefactInfo, IndexJob } from './types.ts';
 
 export interface IndexWorkerData {
@@ -18,13 +20,21 @@ export interface IndexWorkerJob {
   file: string;
   /** One Int32: set to 1 to cancel. */
   cancelFlag: SharedArrayBuffer;
+  /** Re-index even when indexed already. */
+  force?: boolean;
+  /** Stop a trace at a generation boundary (Ctrl-C in the CLI); what was read is kept, marked partial, only with keepPartial. */
+  stop?: PartialStop;
+  keepPartial?: boolean;
 }
 
 export type IndexWorkerMessage =
   | { type: 'progress'; progress: IndexProgress }
   | { type: 'done'; artefact: Artefact; reused: boolean }
   | { type: 'cancelled' }
-  | { type: 'failed'; error: string };
+  /** Stopped early (IndexWorkerJob.stop) and not kept: the summary of what was read. */
+  | { type: 'stopped'; summary: TraceSummary; partial: PartialContent; totalBytes: number }
+  /** `kind` says which error it was: bad input (decode), the library's storage, or a bug. */
+  | { type: 'failed'; error: string; kind?: 'decode' | 'library' | 'other'; decode?: { file: string; offset: number; code: DecodeErrorCode; detail: string } };
 
 /** Finished jobs kept for indexJobs(). */
 const KEEP_FINISHED = 100;
@@ -163,6 +173,23 @@ export class IndexJobs {
     const copy = { ...s.job };
     for (const l of this.listeners) l(copy);
   }
+}
+
+/**
+ * Indexes one file in a worker thread of its own and stops the worker (the CLI's `index`): this
+ * thread's event loop stays free for Ctrl-C, which raises `job.stop`'s flag.
+ */
+export function indexInWorker(libraryDir: string, job: IndexWorkerJob, onProgress: (p: IndexProgress) => void): Promise<IndexWorkerMessage> {
+  const worker = startIndexWorker({ libraryDir }, undefined);
+  return new Promise<IndexWorkerMessage>((resolve, reject) => {
+    worker.on('message', (m: IndexWorkerMessage) => {
+      if (m.type === 'progress') onProgress(m.progress);
+      else resolve(m);
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => reject(new Error(`the indexing worker stopped unexpectedly (exit ${code})`)));
+    worker.postMessage(job);
+  }).finally(() => void worker.terminate());
 }
 
 /** Starts the worker: an explicit file (a bundled app's), or index-worker beside this module. */

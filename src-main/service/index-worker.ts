@@ -3,7 +3,8 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { DecodeError } from '../decode/errors.ts';
-import { IndexCancelled, Library, LibraryError } from '../index/library.ts';
+import { IndexCancelled, IndexStopped, Library, LibraryError } from '../index/library.ts';
+import type { TraceSummary } from '../analyze/trace-summary.ts';
 import { testHooksFromEnv } from '../index/test-hooks.ts';
 import type { IndexWorkerData, IndexWorkerJob, IndexWorkerMessage } from './index-jobs.ts';
 
@@ -11,17 +12,22 @@ const { libraryDir } = workerData as IndexWorkerData;
 const post = (m: IndexWorkerMessage) => parentPort!.postMessage(m);
 const library = new Library(libraryDir, { testHooks: testHooksFromEnv() });
 
-parentPort!.on('message', ({ file, cancelFlag }: IndexWorkerJob) => {
+parentPort!.on('message', ({ file, cancelFlag, force, stop, keepPartial }: IndexWorkerJob) => {
   const cancelled = new Int32Array(cancelFlag);
   try {
     const { artefact, reused } = library.index(file, {
       onProgress: (progress) => post({ type: 'progress', progress }),
       shouldCancel: () => Atomics.load(cancelled, 0) === 1,
+      force, stop, keepPartial,
     });
     post({ type: 'done', artefact, reused });
   } catch (e) {
     if (e instanceof IndexCancelled) post({ type: 'cancelled' });
-    else if (e instanceof DecodeError || e instanceof LibraryError) post({ type: 'failed', error: e.message });
-    else post({ type: 'failed', error: `${file}: indexing failed: ${e instanceof Error ? e.message : String(e)}` });
+    else if (e instanceof IndexStopped) {
+      post({ type: 'stopped', summary: e.content.summary as TraceSummary, partial: e.content.partial, totalBytes: e.totalBytes });
+    } else if (e instanceof DecodeError || e instanceof LibraryError) {
+      post({ type: 'failed', error: e.message, kind: e instanceof DecodeError ? 'decode' : 'library',
+        decode: e instanceof DecodeError ? { file: e.file, offset: e.offset, code: e.code, detail: e.detail } : undefined });
+    } else post({ type: 'failed', error: `${file}: indexing failed: ${e instanceof Error ? e.message : String(e)}`, kind: 'other' });
   }
 });

@@ -4,6 +4,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import type { Artefact, Library } from '../../index/library.ts';
+import { notePartial } from './partial.ts';
 import { ProgressLine } from './progress.ts';
 
 export function artefactArgument(lib: Library, ref: string): Artefact {
@@ -15,5 +16,8 @@ export function artefactArgument(lib: Library, ref: string): Artefact {
       progress.done();
     }
   }
-  return lib.resolve(ref);
+  // A file is indexed whole (a partial index never stands for it); a reference may name a partial index: say so.
+  const artefact = lib.resolve(ref);
+  notePartial(artefact);
+  return artefact;
 }

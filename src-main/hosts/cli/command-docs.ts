@@ -38,7 +38,7 @@ const BLOCKING_KINDS = ['sync', 'net', 'syscall', 'sched'];
 export const COMMAND_DOCS: Readonly<Record<string, CommandDoc>> = {
   stats: { operands: 'files', options: [json, library, { name: '--partial' }], seeAlso: ['events', 'index', 'gc'] },
   events: { operands: 'files', options: [{ name: '--format', value: 'go|compact', choices: ['go', 'compact'] }, { name: '--limit', value: 'N' }], seeAlso: ['stats'] },
-  index: { operands: 'files', options: [library, { name: '--force' }, json], seeAlso: ['ls', 'rm', 'query'] },
+  index: { operands: 'files', options: [library, { name: '--force' }, json, { name: '--keep-partial' }, { name: '--stop-after-generations', value: 'N' }], seeAlso: ['ls', 'rm', 'query'] },
   ls: { operands: 'none', options: [library, json], seeAlso: ['index', 'rm'] },
   rm: { operands: 'none', options: [library], seeAlso: ['ls', 'index'] },
   query: { operands: 'none', options: [library, json, { name: '--csv' }, { name: '--limit', value: 'N' }, { name: '--timeout', value: 'MS' }], seeAlso: ['index', 'ls'] },

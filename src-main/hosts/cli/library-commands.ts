@@ -2,7 +2,10 @@
 
 import * as path from 'node:path';
 import { testHooksFromEnv } from '../../index/test-hooks.ts';
-import { Library, LibraryError, defaultLibraryDir, type Artefact } from '../../index/library.ts';
+import { IndexCancelled, Library, LibraryError, defaultLibraryDir, traceSummary, type Artefact } from '../../index/library.ts';
+import { EXIT_INTERRUPTED, indexInterruptibly } from './index-interruptible.ts';
+import { notePartial, partialJson, partialText } from './partial.ts';
+import { renderSummary } from './stats.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { InvalidArgument } from '../../service/validate.ts';
 import type { IndexProgressEvent } from '../../service/types.ts';
@@ -12,12 +15,17 @@ import { ProgressLine } from './progress.ts';
 import { formatBytes, formatCount, formatDuration } from './units.ts';
 import { DecodeError } from '../../decode/errors.ts';
 
-export const indexUsage = `usage: goroscope index FILE... [--library DIR] [--force] [--json]
+export const indexUsage = `usage: goroscope index FILE... [--library DIR] [--force] [--json] [--keep-partial] [--stop-after-generations N]
 
 Indexes execution traces, pprof profiles and goroutine dumps (the kind is told from the bytes)
 into the artefact library (default ${defaultLibraryDir()}), once per content: a file indexed
 before is reused. Shows progress on a terminal; --json prints one JSON object per
-file instead. --force re-indexes. A damaged file is indexed up to the damage, with a warning.`;
+file instead. --force re-indexes. A damaged file is indexed up to the damage, with a warning.
+Ctrl-C stops a trace at its next generation boundary (about a second of the trace) and prints
+the summary of what was indexed, marked partial; nothing is kept unless --keep-partial was
+given: the partial index then goes into the library marked partial (ls, stats and the answers
+say so), and indexing the file again completes it. Exit status 130. A second Ctrl-C cancels.
+--stop-after-generations N stops so after N generations, as if Ctrl-C was pressed then.`;
 
 export const lsUsage = `usage: goroscope ls [--library DIR] [--json]
 
@@ -59,8 +67,12 @@ function describeFormat(a: Artefact): string {
 }
 
 export async function indexCommand(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { flags: ['json', 'force'], valued: ['library'] });
+  const args = parseArgs(argv, { flags: ['json', 'force', 'keep-partial'], valued: ['library', 'stop-after-generations'] });
   if (args.positional.length === 0) throw new UsageError('index needs at least one FILE (see goroscope help index)');
+  const stopAfter = args.options.get('stop-after-generations');
+  if (stopAfter !== undefined && !/^[1-9]\d{0,8}$/.test(stopAfter)) {
+    throw new UsageError(`--stop-after-generations takes a number of generations (1 or more), not ${JSON.stringify(stopAfter)}`);
+  }
   const lib = library(args);
   const out = new Output();
   let status = 0;
@@ -68,22 +80,42 @@ export async function indexCommand(argv: string[]): Promise<number> {
     for (const file of args.positional) {
       const progress = new ProgressLine(0, !args.flags.has('json') && process.stderr.isTTY === true);
       try {
-        const { artefact, reused } = lib.index(file, {
-          force: args.flags.has('force'),
-          onProgress: (p: IndexProgressEvent) => progress.update(p.bytes, p.events, p.totalBytes),
-        });
+        const indexed = await indexInterruptibly(lib.dir, file, {
+          force: args.flags.has('force'), keepPartial: args.flags.has('keep-partial'),
+          afterGenerations: stopAfter === undefined ? undefined : Number(stopAfter),
+        }, (p: IndexProgressEvent) => progress.update(p.bytes, p.events, p.totalBytes));
         progress.done();
+        if (indexed.type === 'stopped') {
+          // Interrupted and not kept: what was read, and nothing in the library.
+          const note = partialText(indexed.partial, indexed.totalBytes);
+          if (args.flags.has('json')) {
+            await out.write(JSON.stringify({ file, hash: null, reused: false, kept: false, ...partialJson({ partial: indexed.partial }),
+              summary: indexed.summary }) + '\n');
+          } else {
+            await out.write(`stopped ${file}: ${note}, not kept (--keep-partial keeps it)\n${renderSummary(indexed.summary)}`);
+          }
+          return EXIT_INTERRUPTED;
+        }
+        const { artefact, reused } = indexed;
         if (args.flags.has('json')) {
           await out.write(JSON.stringify({ file, hash: artefact.hash, reused, format: artefact.format, warning: artefact.warning,
-            summary: artefact.summary }) + '\n');
+            ...partialJson(artefact), summary: artefact.summary }) + '\n');
         } else {
           await out.write(`${reused ? 'reused ' : 'indexed'} ${artefact.hash.slice(0, 12)}  ${file}  (${describeFormat(artefact)}, ` +
-            `${contents(artefact)})\n`);
+            `${contents(artefact)})${artefact.partial ? `  ${partialText(artefact.partial, artefact.size)}` : ''}\n`);
         }
         // The library now holds what was decodable: indexing succeeded, with one line of warning.
         if (artefact.warning) printErrorLine(`warning: ${artefact.warning} (indexed what was decodable before it)`);
+        if (artefact.partial) {
+          if (!args.flags.has('json')) await out.write(renderSummary(traceSummary(artefact)));
+          return EXIT_INTERRUPTED;
+        }
       } catch (e) {
         progress.done();
+        if (e instanceof IndexCancelled) {
+          printErrorLine(e.message);
+          return EXIT_INTERRUPTED;
+        }
         if (!(e instanceof DecodeError)) throw e;
         printErrorLine(e.message);
         status = EXIT_BAD_INPUT;
@@ -103,7 +135,7 @@ export async function lsCommand(argv: string[]): Promise<number> {
     const all = lib?.list() ?? [];
     const out = new Output();
     if (args.flags.has('json')) {
-      await out.write(JSON.stringify(all.map(({ summary: _, ...a }) => a), null, 2) + '\n');
+      await out.write(JSON.stringify(all.map(({ summary: _, partial, ...a }) => ({ ...a, ...partialJson({ partial }) })), null, 2) + '\n');
     } else if (all.length === 0) {
       await out.write(`no artefacts in ${lib?.dir ?? path.resolve(args.options.get('library') ?? defaultLibraryDir())}\n`);
     } else {
@@ -112,7 +144,7 @@ export async function lsCommand(argv: string[]): Promise<number> {
           `${(a.durationNs > 0 ? formatDuration(a.durationNs) : '—').padStart(8)}  ` +
           `${a.kind === 'profile' ? `${formatCount(a.items).padStart(9)} samples   ` : `${formatCount(a.goroutines).padStart(9)} goroutines`}  ` +
           `${a.indexedAt.slice(0, 19)}  ${a.path}` +
-          `${a.warning ? '  (damaged: partial)' : ''}\n`);
+          `${a.warning ? '  (damaged: partial)' : ''}${a.partial ? `  ${partialText(a.partial, a.size)}` : ''}\n`);
       }
     }
     await out.flush();
@@ -165,6 +197,8 @@ export async function queryCommand(argv: string[]): Promise<number> {
     }
     await out.flush();
     if (result.truncated) process.stderr.write(`goroscope: showing the first ${result.rows.length} rows (--limit)\n`);
+    // Rows of a partial index (the query's output keeps its shape): said on stderr.
+    notePartial(lib.resolve(args.positional[0]));
     return 0;
   } catch (e) {
     if (e instanceof InvalidArgument || e instanceof LibraryError) {

@@ -4,7 +4,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { sniffDump } from '../../decode/gdump/reader.ts';
 import { sniffProfile } from '../../decode/pprof/decode.ts';
-import { defaultLibraryDir, Library, LibraryError, readHead, traceSummary } from '../../index/library.ts';
+import { defaultLibraryDir, Library, LibraryError, readHead, traceSummary, type Artefact } from '../../index/library.ts';
+import { notePartial, partialJson, partialText } from './partial.ts';
 import { summarizeTrace, type TraceSummary } from '../../analyze/trace-summary.ts';
 import { openTrace } from '../../decode/gotrace/reader.ts';
 import { parseArgs } from './args.ts';
@@ -30,7 +31,10 @@ export async function statsCommand(argv: string[]): Promise<number> {
   const fromIndex = indexedSummary(args.positional[0], args.options.get('library'));
   if (fromIndex) {
     const out = new Output();
-    await out.write(args.flags.has('json') ? JSON.stringify(fromIndex.summary, null, 2) + '\n' : renderSummary(fromIndex.summary));
+    // A partial index (goroscope index --keep-partial) says so: a line on stderr, and "partial": true in JSON.
+    if (fromIndex.artefact.partial) notePartial(fromIndex.artefact);
+    await out.write(args.flags.has('json') ? JSON.stringify({ ...partialJson(fromIndex.artefact), ...fromIndex.summary }, null, 2) + '\n'
+      : (fromIndex.artefact.partial ? `${partialText(fromIndex.artefact.partial, fromIndex.artefact.size)}\n` : '') + renderSummary(fromIndex.summary));
     await out.flush();
     if (fromIndex.warning) {
       printErrorLine(fromIndex.warning);
@@ -75,7 +79,7 @@ function otherKind(ref: string, kind: 'profile' | 'dump'): string {
 }
 
 /** The summary from the library, when the file (or hash) is indexed there; opens it read-only, never creates one. */
-function indexedSummary(ref: string, dir: string | undefined): { summary: TraceSummary; warning: string | null } | null {
+function indexedSummary(ref: string, dir: string | undefined): { summary: TraceSummary; warning: string | null; artefact: Artefact } | null {
   const isFile = existsSync(ref) && statSync(ref).isFile();
   const lib = Library.openReadOnly(dir);
   if (!lib) {
@@ -83,9 +87,11 @@ function indexedSummary(ref: string, dir: string | undefined): { summary: TraceS
     return null;
   }
   try {
-    const artefact = isFile ? lib.findByContent(ref) : /^[0-9a-f]{4,64}$/.test(ref) ? lib.resolve(ref) : null;
+    let artefact = isFile ? lib.findByContent(ref) : /^[0-9a-f]{4,64}$/.test(ref) ? lib.resolve(ref) : null;
+    // A file whose index is partial is read whole instead: a partial index never stands for its file.
+    if (isFile && artefact?.partial) artefact = null;
     if (artefact && artefact.kind !== 'trace') throw new UsageError(otherKind(ref, artefact.kind));
-    return artefact ? { summary: traceSummary(artefact), warning: artefact.warning } : null;
+    return artefact ? { summary: traceSummary(artefact), warning: artefact.warning, artefact } : null;
   } finally {
     lib.close();
   }

@@ -2,7 +2,8 @@
 // index, indexing the file into the library first when it is not there yet.
 
 import { DecodeError } from '../../decode/errors.ts';
-import { defaultLibraryDir, Library, LibraryError } from '../../index/library.ts';
+import { defaultLibraryDir, Library, LibraryError, type Artefact } from '../../index/library.ts';
+import { partialJson } from './partial.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { humanDuration } from '../../service/trace-answers.ts';
 import { BLOCKING_KIND_NAMES, type BlockingKind, type BlockingProfile, type LeakReport, type StackFrameInfo } from '../../service/types.ts';
@@ -37,10 +38,10 @@ then goroutines × time blocked, growing groups first), each with one sentence s
  * An artefact of the library: `ref` is a file (indexed now if it is not yet) or an artefact
  * reference. A damaged file's warning is printed here; the command then ends with exit status 2.
  */
-export function libraryArtefact(lib: Library, ref: string): { hash: string; damaged: boolean } {
+export function libraryArtefact(lib: Library, ref: string): { hash: string; damaged: boolean; artefact: Artefact } {
   const artefact = artefactArgument(lib, ref);
   if (artefact.warning) printErrorLine(`warning: ${artefact.warning} (answers cover what was decodable before it)`);
-  return { hash: artefact.hash, damaged: artefact.warning !== null && artefact.warning !== '' };
+  return { hash: artefact.hash, damaged: artefact.warning !== null && artefact.warning !== '', artefact };
 }
 
 /** Runs `body` with a service over the library (`--library DIR` or the default), bad input reported in one line (exit 2). */
@@ -67,9 +68,14 @@ export async function withTrace(argv: string[], valued: string[], answer: (servi
   const args = parseArgs(argv, { flags: ['json'], valued: ['library', ...valued] });
   if (args.positional.length !== 1) throw new UsageError('needs exactly one TRACE file or ARTEFACT (see goroscope help)');
   return withLibrary(args.options.get('library'), async (service, lib) => {
-    const { hash, damaged } = libraryArtefact(lib, args.positional[0]);
+    const { hash, damaged, artefact } = libraryArtefact(lib, args.positional[0]);
     const out = new Output();
-    await out.write(await answer(service, hash, args.flags.has('json'), args.options));
+    let text = await answer(service, hash, args.flags.has('json'), args.options);
+    // A partial index's answers say so in JSON too (on stderr for text: artefactArgument).
+    if (artefact.partial && args.flags.has('json') && text.trimStart().startsWith('{')) {
+      text = JSON.stringify({ ...partialJson(artefact), ...(JSON.parse(text) as object) }, null, 2) + '\n';
+    }
+    await out.write(text);
     await out.flush();
     return damaged ? EXIT_BAD_INPUT : 0;
   });
