@@ -7,7 +7,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
-import { ParquetWriter, fileWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer';
+// The package's entry without its Node helper, whose bare `import fs from 'fs'` the app's bundles
+// must not carry (they require Node built-ins as node:…); parquetFileWriter below replaces it.
+import { ByteWriter, ParquetWriter, schemaFromColumnData, type ColumnSource } from 'hyparquet-writer/src/index.js';
 import { BLOCKING_KINDS } from '../analyze/blocking-kinds.ts';
 import { decodeChunk, indexNsPerTick } from '../index/interval-codec.ts';
 import { GO_STATES, SCOPE_KINDS } from '../index/schema.ts';
@@ -180,7 +182,7 @@ export function writeParquetTables(db: Database.Database, dir: string, metadata:
       temps.push([temp, file]);
       const empty = (): ColumnSource[] => table.columns.map((c) => ({ name: c.name, data: [] as unknown[], type: basicType(c.kind), nullable: c.nullable }));
       const writer = new ParquetWriter({
-        writer: fileWriter(temp), schema: schemaFromColumnData({ columnData: empty() }), kvMetadata, createdBy: 'goroscope',
+        writer: parquetFileWriter(temp), schema: schemaFromColumnData({ columnData: empty() }), kvMetadata, createdBy: 'goroscope',
       });
       let batch = empty();
       let n = 0;
@@ -248,4 +250,24 @@ function fixEmptyRowGroups(file: string): void {
   if (at < 0) return;
   bytes[start + at + 3] = 0x0c;
   fs.writeFileSync(file, bytes);
+}
+
+/** A hyparquet-writer Writer that appends to `file` in chunks of about 1 MB, as its own file writer does. */
+function parquetFileWriter(file: string): ByteWriter {
+  const writer = new ByteWriter();
+  const fd = fs.openSync(file, 'w');
+  const flush = () => {
+    fs.writeSync(fd, new Uint8Array(writer.buffer, 0, writer.index));
+    writer.index = 0;
+  };
+  const grow = writer.ensure.bind(writer);
+  writer.ensure = (size: number) => {
+    if (writer.index > 1_000_000) flush();
+    grow(size);
+  };
+  writer.finish = () => {
+    flush();
+    fs.closeSync(fd);
+  };
+  return writer;
 }
