@@ -29,6 +29,8 @@ test('--version prints the package version', () => {
 });
 
 test('every command has a manual page, and the table knows exactly the options its usage names', async () => {
+  const undocumented = Object.keys(COMMANDS).filter((c) => !(c in COMMAND_DOCS));
+  assert.deepEqual(undocumented, [], `add an entry to COMMAND_DOCS (src-main/hosts/cli/command-docs.ts) for: ${undocumented.join(', ')}`);
   assert.deepEqual(Object.keys(COMMANDS).sort(), Object.keys(COMMAND_DOCS).sort(), 'one table entry per command');
   for (const [name, command] of Object.entries(COMMANDS)) {
     const r = goroscope('help', name);

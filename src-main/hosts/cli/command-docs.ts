@@ -61,6 +61,7 @@ export const COMMAND_DOCS: Readonly<Record<string, CommandDoc>> = {
   },
   triage: { operands: 'files', options: [{ name: '--max', value: 'N' }, json, library], exit: '1 when a proven or likely suspect holds more than --max goroutines', seeAlso: ['leaks', 'dump'] },
   gc: { operands: 'files', options: [{ name: '--window', value: 'DURATION' }, json, library], seeAlso: ['stats'] },
+  compare: { operands: 'files', options: [json, library], seeAlso: ['stats', 'gc', 'blocking'] },
   goroutines: { operands: 'files', options: [{ name: '--by', value: 'start', choices: ['start'] }, { name: '--group', value: 'NAME' }, json, library], seeAlso: ['leaks', 'blocking'] },
   report: { operands: 'files', options: [{ name: '-o', value: 'FILE', path: true }, { name: '--output', value: 'FILE', path: true }, library], seeAlso: ['export', 'top', 'leaks'] },
   export: {
