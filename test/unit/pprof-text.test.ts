@@ -124,6 +124,9 @@ test('goroscope top reads text profiles; goroscope dump still reads goroutine de
   const top = run('top', '--sample-type=delay', path.join(TEXT_DIR, 'mutex.go127.txt'));
   assert.equal(top.status, 0, top.stderr);
   assert.equal(top.stdout, comparable(blocks('mutex.go127').find((b) => b.args === '-top -sample_index=delay')!.output));
+  const stats = run('stats', path.join(TEXT_DIR, 'heap.go127.txt'));
+  assert.equal(stats.status, 2);
+  assert.match(stats.stderr, /heap\.go127\.txt is a pprof profile, not an execution trace: see goroscope top /);
   const dump = run('dump', '--json', path.join(TEXT_DIR, 'goroutine.go127.txt'));
   assert.equal(dump.status, 0, dump.stderr);
   const groups = JSON.parse(dump.stdout) as { goroutines: number };

@@ -4,6 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { sniffDump } from '../../decode/gdump/reader.ts';
 import { sniffProfile } from '../../decode/pprof/decode.ts';
+import { sniffTextProfile } from '../../decode/pprof/text-profile.ts';
 import { defaultLibraryDir, Library, LibraryError, readHead, traceSummary, type Artefact } from '../../index/library.ts';
 import { notePartial, partialJson, partialText } from './partial.ts';
 import { summarizeTrace, type TraceSummary } from '../../analyze/trace-summary.ts';
@@ -69,7 +70,7 @@ function redirectOtherKinds(file: string): void {
   } catch {
     return; // the trace decoder says what is wrong with the path
   }
-  if (sniffProfile(head)) throw new UsageError(otherKind(file, 'profile'));
+  if (sniffProfile(head) || sniffTextProfile(head)) throw new UsageError(otherKind(file, 'profile'));
   if (sniffDump(head)) throw new UsageError(otherKind(file, 'dump'));
 }
 
