@@ -81,6 +81,7 @@ export function artefactInfo(a: Artefact): ArtefactInfo {
   return {
     hash: a.hash, name: a.name, path: a.path, size: a.size, kind: a.kind, format: a.format, indexedAt: a.indexedAt,
     durationNs: a.durationNs, goroutines: a.goroutines, items: a.items, warning: a.warning, label: a.label, openedAt: a.openedAt,
+    ...(a.partial ? { partial: { ...a.partial } } : {}),
   };
 }
 

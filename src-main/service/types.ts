@@ -41,6 +41,12 @@ export interface ArtefactInfo {
   label: string;
   /** When it was last opened in the UI (ISO 8601), null when never. */
   openedAt: string | null;
+  /**
+   * Present when the index holds only the trace's first generations (kept from an interrupted
+   * indexing): up to `indexedUntilNs` (ns since the first event), `bytesIndexed` of `size`.
+   * Goroutines alive there continue; "at the end" means at that frontier.
+   */
+  partial?: { indexedUntilNs: number; generations: number; bytesIndexed: number };
 }
 
 /** A change to a catalogue entry: its label ("" clears it), or a note that it was opened now. */

@@ -15,6 +15,7 @@ import { IndexStopped, Library, writeIndexFile } from '../../src-main/index/libr
 import { traceIndexer } from '../../src-main/index/trace-artefact.ts';
 import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
 import { withTraceIndex } from '../../src-main/export/open-index.ts';
+import { GoroscopeService } from '../../src-main/service/service.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8')) as { file: string }[];
@@ -169,7 +170,7 @@ test('a trace indexed for N generations is the single-pass index up to its front
   }
 });
 
-test('the library keeps a partial index only when asked, marks it partial, and completes it when the file is indexed again', () => {
+test('the library keeps a partial index only when asked, marks it partial, and completes it when the file is indexed again', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-partial-lib-'));
   const file = path.join(FIXTURES, 'traces/chanleak-gens.go127.trace');
   const lib = new Library(dir);
@@ -186,6 +187,16 @@ test('the library keeps a partial index only when asked, marks it partial, and c
     assert.equal(kept.reused, false);
     assert.equal(kept.artefact.partial?.generations, 1);
     assert.equal(lib.get(kept.artefact.hash)?.partial?.indexedUntilNs, kept.artefact.partial?.indexedUntilNs);
+    // The service's summary says partial, with the frontier (the overview's "partial — indexed to T").
+    const service = new GoroscopeService(lib);
+    try {
+      const summary = await service.summary(kept.artefact.hash);
+      assert.equal(summary.artefact.partial?.indexedUntilNs, kept.artefact.partial?.indexedUntilNs);
+      assert.equal(summary.artefact.partial?.generations, 1);
+      assert.equal(summary.artefact.durationNs, summary.artefact.partial?.indexedUntilNs);
+    } finally {
+      await service.close();
+    }
     // A stop flag raised before the indexing starts stops at the first generation boundary.
     const flag = new SharedArrayBuffer(4);
     Atomics.store(new Int32Array(flag), 0, 1);
@@ -196,6 +207,12 @@ test('the library keeps a partial index only when asked, marks it partial, and c
     const complete = lib.index(file);
     assert.equal(complete.reused, false, 'a partial index does not count as indexed');
     assert.equal(complete.artefact.partial, null);
+    const after = new GoroscopeService(lib);
+    try {
+      assert.equal((await after.summary(complete.artefact.hash)).artefact.partial, undefined);
+    } finally {
+      await after.close();
+    }
     assert.equal(lib.get(complete.artefact.hash)?.partial, null);
     assert.ok(complete.artefact.durationNs > kept.artefact.durationNs);
     assert.equal(lib.index(file).reused, true);
