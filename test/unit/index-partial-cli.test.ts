@@ -76,6 +76,9 @@ test('--keep-partial: the partial index is listed partial, answers say partial, 
     assert.equal(json.partial, true, command);
     assert.equal(json.indexedUntilNs, kept.indexedUntilNs, command);
   }
+  const triage = goroscope({}, 'triage', hash, '--library', lib, '--json');
+  assert.match(triage.stderr, /is partial \(indexed to /);
+  assert.deepEqual((JSON.parse(triage.stdout) as { partialArtefacts: string[] }).partialArtefacts, [kept.hash]);
   const query = goroscope({}, 'query', hash, "SELECT value FROM meta WHERE key = 'partial'", '--library', lib, '--json');
   assert.equal(query.status, 0, query.stderr);
   assert.deepEqual(JSON.parse(query.stdout), [{ value: '1' }]);

@@ -44,7 +44,10 @@ export async function triageCommand(argv: string[]): Promise<number> {
     const refs = args.positional.map((ref) => libraryArtefact(lib, ref));
     const report = await service.triage(refs.map((r) => r.hash));
     const out = new Output();
-    await out.write(args.flags.has('json') ? JSON.stringify(triageJson(report), null, 2) + '\n' : renderTriage(report, max));
+    // Partial indexes among the sources (each also noted on stderr): "partial": true, and which.
+    const partial = refs.filter((r) => r.artefact.partial).map((r) => r.hash);
+    const json = () => (partial.length > 0 ? { partial: true, partialArtefacts: partial, ...triageJson(report) } : triageJson(report));
+    await out.write(args.flags.has('json') ? JSON.stringify(json(), null, 2) + '\n' : renderTriage(report, max));
     await out.flush();
     if (refs.some((r) => r.damaged)) return EXIT_BAD_INPUT;
     return max !== null && overLimit(report, max).length > 0 ? EXIT_SUSPECT : 0;
