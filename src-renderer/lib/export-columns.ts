@@ -3,7 +3,8 @@
 // equals what `goroscope … --json` and the API give.
 
 import type {
-  BlockingSite, GcCycle, GcPause, GoroutineGroup, GoroutineRow, GroupDelta, LeakGroup, StackFrameInfo, TopRow, TriageSuspect,
+  BlockingSite, GcCycle, GcPause, GoroutineGroup, GoroutineGroupStats, GoroutineRow, GroupDelta, LeakGroup, StackFrameInfo, TimelineRangeStats,
+  TopRow, TraceComparison, TriageSuspect,
 } from '../../src-main/service/types.ts';
 import type { ExportColumn } from './export-table.ts';
 
@@ -79,3 +80,23 @@ export function sqlExport(columns: readonly string[]): ExportColumn<unknown[]>[]
     },
   }));
 }
+
+/** The goroutines grouped by start function (goroutineGroups), as `goroscope goroutines TRACE --by start --json` gives them; blocked time by reason as "reason ns" lines. */
+export const GOROUTINE_GROUP_STATS_EXPORT: ExportColumn<GoroutineGroupStats>[] = [
+  field('name'), field('count'), field('totalNs'), field('execNs'), field('gcAssistNs'), field('schedWaitNs'), field('syscallNs'),
+  { key: 'blockedNs', header: 'blocked_ns', value: (g) => Object.values(g.blockNsByReason).reduce((a, b) => a + b, 0) },
+  { key: 'blockNsByReason', header: 'block_ns_by_reason', value: (g) => Object.entries(g.blockNsByReason).map(([r, ns]) => `${r || '(none)'} ${ns}`) },
+  field('unknownNs'),
+];
+
+/** A trace comparison's tables (compareTraces), as `goroscope compare --json` names their fields. */
+export const COMPARE_SITES_EXPORT: ExportColumn<TraceComparison['sites'][number]>[] = [field('site'), field('a'), field('b'), field('change')];
+export const COMPARE_REASONS_EXPORT: ExportColumn<TraceComparison['reasons'][number]>[] = [field('reason'), field('aNs'), field('bNs'), field('change')];
+export const COMPARE_BLOCKING_EXPORT: ExportColumn<TraceComparison['blockingSites'][number]>[] = [
+  field('reason'), field('site'), field('aNs'), field('bNs'), field('change'),
+];
+
+/** The timeline's range statistics (timelineRangeStats): Waiting by reason, goroutines by name, top blocking sites. */
+export const RANGE_REASONS_EXPORT: ExportColumn<TimelineRangeStats['waitingByReason'][number]>[] = [field('reason'), field('ns')];
+export const RANGE_NAMES_EXPORT: ExportColumn<TimelineRangeStats['goroutinesByName'][number]>[] = [field('name'), field('count'), field('runningNs')];
+export const RANGE_BLOCKING_EXPORT: ExportColumn<TimelineRangeStats['blockingSites'][number]>[] = [field('reason'), field('site'), field('ns'), field('count')];

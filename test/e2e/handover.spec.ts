@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Download, Page } from '@playwright/test';
-import type { GoroutinePage, LeakReport } from '../../src-main/service/types.ts';
+import type { GoroutineGroupReport, GoroutinePage, LeakReport } from '../../src-main/service/types.ts';
 import { expect, fixtureFile, openApp, openByPath, screenshot, test } from './fixtures.ts';
 import { freshJson, type ServeProcess } from './serve-process.ts';
 import { parseCsv } from '../support/csv.ts';
@@ -149,4 +149,26 @@ test('a chart saves as a PNG: its canvas, or the bars of an element-drawn chart'
   const hpng = fs.readFileSync(await h.path());
   expect(hpng.subarray(1, 4).toString('latin1')).toBe('PNG');
   expect([hpng.readUInt32BE(16), hpng.readUInt32BE(20)]).toEqual([(24 + buckets * 80 - 10) * 2, 264 * 2 + 60]);
+});
+
+test('the goroutine groups download as CSV and JSON equal to the service goroutineGroups', async ({ page, server }) => {
+  const hash = await openTrace(page, server);
+  await page.getByTestId('nav-goroutines').click();
+  await page.getByTestId('group-by-start').click();
+  await expect(page.getByTestId('goroutine-groups')).toBeVisible();
+  const report = await service<GoroutineGroupReport>(server, 'goroutineGroups', [hash]);
+  await expect(page.getByTestId('goroutine-groups')).toHaveAttribute('data-groups', String(report.groups.length));
+  const exports = page.getByTestId('table-export');
+  await expect(exports).toHaveAttribute('data-name', `${TRACE.name}.goroutine-groups`);
+  const csv = await saved(Promise.all([page.waitForEvent('download'), exports.getByTestId('export-csv').click()]).then(([d]) => d));
+  expect(csv.name).toBe(`${TRACE.name}.goroutine-groups.csv`);
+  const [header, ...records] = parseCsv(csv.text);
+  expect(header).toEqual(['name', 'count', 'total_ns', 'exec_ns', 'gc_assist_ns', 'sched_wait_ns', 'syscall_ns', 'blocked_ns', 'block_ns_by_reason', 'unknown_ns']);
+  const blocked = (g: GoroutineGroupReport['groups'][number]) => Object.values(g.blockNsByReason).reduce((a, b) => a + b, 0);
+  expect(records).toEqual(report.groups.map((g) => [g.name, g.count, g.totalNs, g.execNs, g.gcAssistNs, g.schedWaitNs, g.syscallNs, blocked(g),
+    Object.entries(g.blockNsByReason).map(([r, ns]) => `${r || '(none)'} ${ns}`).join('\n'), g.unknownNs].map(String)));
+  const json = await saved(Promise.all([page.waitForEvent('download'), exports.getByTestId('export-json').click()]).then(([d]) => d));
+  expect(json.name).toBe(`${TRACE.name}.goroutine-groups.json`);
+  expect((JSON.parse(json.text) as Record<string, unknown>[]).map((g) => [g.name, g.count, g.execNs, g.schedWaitNs, g.blockedNs]))
+    .toEqual(report.groups.map((g) => [g.name, g.count, g.execNs, g.schedWaitNs, blocked(g)]));
 });
