@@ -12,7 +12,7 @@ export interface TrackSettings {
 
 const KEY = 'goroscope.timeline.tracks';
 export const DEFAULT_TRACKS: TrackSettings = {
-  tracks: { counts: true, heap: true, procs: true, threads: false, arrows: true, regions: true, tasks: true, logs: true, cpuSamples: true, gcWork: true, gcCpu: true },
+  tracks: { counts: true, heap: true, procs: true, threads: false, arrows: true, regions: true, tasks: true, logs: true, cpuSamples: true, gcWork: true, gcCpu: false },
   colorBy: 'goroutine',
   clock: 'relative',
 };

@@ -103,3 +103,18 @@ test('the axis shows wall-clock time from the trace\'s clock snapshot, as go too
   expect(ticks[0].label!.startsWith(first)).toBe(true);
   await screenshot(page, 'timeline-wall-clock-light');
 });
+
+test('the GC CPU share lane, off by default, draws one step per cycle of goroscope gc --json once turned on', async ({ page, server }) => {
+  await openTimeline(page, server, fixtureFile('traces/gcchurn.go127.trace').path);
+  const artefact = await artefactOf(page);
+  await settledStage(page);
+  // Off by default: the share comes from the whole GC report, seconds of work on a large trace.
+  expect((await stageData(page)).gcCpuCycles).toBe('');
+  await page.getByTestId('tracks-menu').click();
+  await page.getByTestId('track-gcCpu').check();
+  const report = await callService<{ cycles: { gcCpuFraction: number | null }[] }>(page, server, 'gc', [artefact]);
+  const withShare = report.cycles.filter((c) => c.gcCpuFraction !== null).length;
+  expect(withShare).toBeGreaterThan(0);
+  await expect.poll(async () => (await stageData(page)).gcCpuCycles).toBe(String(withShare));
+  await screenshot(page, 'timeline-gc-cpu-light');
+});
