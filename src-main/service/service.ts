@@ -36,7 +36,8 @@ import { artefactRefs, goroutineIds } from './report-validate.ts';
 import type { GoroutineDumpText } from './types.ts';
 import { dumpAt } from './trace-dump-at.ts';
 import { goroutineGroups } from './goroutine-groups.ts';
-import type { CompareSide, DumpAt, GoroutineGroupReport, TraceComparison } from './types.ts';
+import { durationHistograms } from './duration-histograms.ts';
+import type { CompareSide, DumpAt, DurationHistograms, GoroutineGroupReport, TraceComparison } from './types.ts';
 import { compareSides, sideFigures } from './trace-compare.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
@@ -621,6 +622,11 @@ export class GoroscopeService implements GoroscopeApi {
   async goroutineGroups(ref: string): Promise<GoroutineGroupReport> {
     const { artefact, idx } = this.index(ref);
     return goroutineGroups(idx, traceSummary(artefact).durationNs);
+  }
+
+  async durationHistograms(ref: string): Promise<DurationHistograms> {
+    const { artefact, idx } = this.index(ref);
+    return durationHistograms(idx, traceSummary(artefact).durationNs);
   }
 
   async compareTraces(a: CompareSide, b: CompareSide): Promise<TraceComparison> {

@@ -594,6 +594,8 @@ export interface GoroscopeApi {
   dumpAt(ref: string, timeNs: number): Promise<DumpAt>;
   /** Goroutines grouped by start function with their execution, scheduler wait, syscall and block time, as go tool trace's goroutines page (service/goroutine-groups.ts). */
   goroutineGroups(ref: string): Promise<GoroutineGroupReport>;
+  /** Histograms of a trace's scheduler latency (each Runnable→Running wait) and of its user regions' and tasks' durations. */
+  durationHistograms(ref: string): Promise<DurationHistograms>;
   /** Two traces, or two windows of traces, side by side with what changed from a to b (service/trace-compare.ts). */
   compareTraces(a: CompareSide, b: CompareSide): Promise<TraceComparison>;
   /** A profile's `go tool pprof -top` report. */
@@ -663,6 +665,19 @@ export interface GcCycle {
   trigger: 'heap goal' | 'runtime.GC' | 'periodic' | 'unknown';
   /** Share of the CPU (all Ps) the collector took from start to end, as the MMU counts it; null when unknown. */
   gcCpuFraction: number | null;
+}
+
+/** Durations (ns) by log-spaced buckets (1-2-5 per decade, shortest's to longest's), with their percentiles. */
+export interface DurationHistogram extends GcPausePercentiles {
+  buckets: { fromNs: number; toNs: number; count: number }[];
+}
+
+/** durationHistograms: scheduler waits as internal/trace/summary.go counts SchedWaitTime, and the regions and tasks the trace saw begin and end. */
+export interface DurationHistograms {
+  durationNs: number;
+  schedLatency: DurationHistogram;
+  regions: DurationHistogram;
+  tasks: DurationHistogram;
 }
 
 export interface GcPausePercentiles {

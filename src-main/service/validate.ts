@@ -282,6 +282,7 @@ export const HOST_ARGUMENTS = {
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
   triage: (a) => [triageRefs(arity('triage', a, 1)[0])],
   goroutineGroups: (a) => [artefactRef(arity('goroutineGroups', a, 1)[0])],
+  durationHistograms: (a) => [artefactRef(arity('durationHistograms', a, 1)[0])],
   compareTraces: (a) => {
     const [x, y] = arity('compareTraces', a, 2);
     return [compareSide(x, 'a'), compareSide(y, 'b')];

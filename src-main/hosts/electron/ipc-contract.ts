@@ -14,7 +14,7 @@ export const INVOKE_METHODS = [
   'listArtefacts', 'removeArtefact', 'updateArtefact', 'summary', 'timeline', 'goroutine', 'goroutines', 'ranges', 'metric', 'query',
   'startIndex', 'indexJobs', 'cancelIndex', 'goroutineCounts', 'profileTop', 'profileFlame', 'dumpGroups', 'diffDumps',
   'report', 'goroutinesDump',
-  'dumpAt', 'goroutineGroups', 'compareTraces',
+  'dumpAt', 'goroutineGroups', 'durationHistograms', 'compareTraces',
   'blocking', 'blockingProfile', 'blockingFlame', 'exportPprof', 'leaks', 'triage', 'gc',
   'timelineLanes', 'timelineInterval', 'timelineEdges', 'timelineRangeStats', 'timelineSearch', 'timelineAnnotations', 'timelineClock',
 ] as const satisfies readonly HostMethod[];
