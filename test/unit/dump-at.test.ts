@@ -8,16 +8,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { fromSite } from '../../src-main/analyze/dump-from-trace.ts';
 import { stackKey } from '../../src-main/analyze/dump-groups.ts';
 import type { DumpGoroutine } from '../../src-main/decode/gdump/model.ts';
 import { decodeDumpFile } from '../../src-main/decode/gdump/reader.ts';
-import { Library } from '../../src-main/index/library.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
 import type { DumpAt } from '../../src-main/service/types.ts';
+import { tempService } from '../support/temp-service.ts';
 
 const FIXTURES = path.resolve('test/fixtures/dump-at');
 const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'traced.go127.expected.json'), 'utf8')) as
@@ -25,14 +23,7 @@ const expected = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'traced.go127.ex
 const TRACE = path.join(FIXTURES, expected.trace);
 const DUMP = path.join(FIXTURES, expected.dump);
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-dump-at-'));
-const lib = new Library(dir);
-const svc = new GoroscopeService(lib);
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { dir, lib, svc } = tempService('goroscope-dump-at-');
 const hash = lib.index(TRACE).artefact.hash;
 
 function realDump(): DumpGoroutine[] {

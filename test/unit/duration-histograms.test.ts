@@ -6,22 +6,13 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { Library } from '../../src-main/index/library.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
 import type { DurationHistogram } from '../../src-main/service/types.ts';
+import { tempService } from '../support/temp-service.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-histograms-'));
-const lib = new Library(dir);
-const svc = new GoroscopeService(lib);
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { lib, svc } = tempService('goroscope-histograms-');
 
 /** The value at quantile q of sorted durations, nearest rank (Go's and gc-report's definition). */
 function direct(sorted: readonly number[], q: number): number {

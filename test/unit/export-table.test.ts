@@ -4,23 +4,14 @@
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
-import { Library } from '../../src-main/index/library.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
+import { test } from 'node:test';
 import { BLOCKING_EXPORT, frameLines, LEAK_EXPORT } from '../../src-renderer/lib/export-columns.ts';
 import { csvField, exportName, toCsv, toJson, type ExportColumn } from '../../src-renderer/lib/export-table.ts';
 import { parseCsv } from '../support/csv.ts';
+import { tempService } from '../support/temp-service.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-export-'));
-const lib = new Library(dir);
-const svc = new GoroscopeService(lib);
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { lib, svc } = tempService('goroscope-export-');
 
 test('CSV fields are quoted as RFC 4180 says, numbers raw', () => {
   assert.equal(csvField('plain'), 'plain');

@@ -5,22 +5,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
-import { Library } from '../../src-main/index/library.ts';
+import { test } from 'node:test';
 import { pauseHistogram, pausePercentiles } from '../../src-main/service/gc-report.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
 import { expectedGc, fixtureTraces } from '../support/fixtures.ts';
+import { tempService } from '../support/temp-service.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-gc-'));
-const lib = new Library(dir);
-const svc = new GoroscopeService(lib);
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { dir, lib, svc } = tempService('goroscope-gc-');
 
 const GC_FIXTURES = fixtureTraces().filter((f) => f.scenario.startsWith('gcchurn'));
 

@@ -4,22 +4,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { decodeDumpFile } from '../../src-main/decode/gdump/reader.ts';
 import type { DumpGoroutine } from '../../src-main/decode/gdump/model.ts';
-import { Library } from '../../src-main/index/library.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
+import { tempService } from '../support/temp-service.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-gdump-'));
-const lib = new Library(dir);
-const svc = new GoroscopeService(lib);
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { dir, lib, svc } = tempService('goroscope-gdump-');
 
 for (const name of ['chanleak.go127', 'chanleak.go122', 'chanleak.go119', 'gcchurn.go126']) {
   test(`the goroutines of ${name} alive at its end, as a dump, read back the same`, async () => {

@@ -10,12 +10,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
-import { Library } from '../../src-main/index/library.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
+import { test } from 'node:test';
 import type { GoroutineStats } from '../../src-main/service/types.ts';
+import { tempService } from '../support/temp-service.ts';
 
 interface GoGroups {
   groups: { name: string; count: number; execNs: number; goroutines: { id: number; totalNs: number; stats: Record<string, number>; ranges?: Record<string, number> }[] }[];
@@ -24,14 +22,7 @@ interface GoGroups {
 const EXPECTED = path.resolve('test/fixtures/expected');
 const TRACES = fs.readdirSync(EXPECTED).filter((f) => f.endsWith('.goroutines.json')).map((f) => f.slice(0, -'.goroutines.json'.length));
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-groups-'));
-const lib = new Library(dir);
-const svc = new GoroscopeService(lib);
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { dir, lib, svc } = tempService('goroscope-groups-');
 
 /** Ours in the names go tool trace's page gives its columns (zero entries omitted, as Go's page shows them blank). */
 function asGoStats(s: GoroutineStats): Record<string, number> {

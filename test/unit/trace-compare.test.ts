@@ -8,25 +8,16 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, test } from 'node:test';
-import { Library } from '../../src-main/index/library.ts';
+import { test } from 'node:test';
 import { pausePercentiles } from '../../src-main/service/gc-report.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
 import type { TraceSideFigures } from '../../src-main/service/types.ts';
+import { tempService } from '../support/temp-service.ts';
 
 const trace = (name: string) => path.resolve('test/fixtures/traces', `${name}.trace`);
 const expected = <T>(file: string) => JSON.parse(fs.readFileSync(path.resolve('test/fixtures/expected', file), 'utf8')) as T;
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-compare-'));
-const lib = new Library(dir);
-const svc = new GoroscopeService(lib);
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { dir, lib, svc } = tempService('goroscope-compare-');
 const hashOf = (name: string) => lib.index(trace(name)).artefact.hash;
 
 async function sql(hash: string, query: string): Promise<unknown[][]> {
