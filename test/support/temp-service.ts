@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { Library } from '../../src-main/index/library.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
 
-export function tempService(prefix: string): { dir: string; lib: Library; svc: GoroscopeService } {
+/** `librarySubdir`: the library in that folder of the temporary directory, leaving the rest to the test's own files. */
+export function tempService(prefix: string, librarySubdir?: string): { dir: string; lib: Library; svc: GoroscopeService } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  const lib = new Library(dir);
+  const lib = new Library(librarySubdir === undefined ? dir : path.join(dir, librarySubdir));
   const svc = new GoroscopeService(lib);
   after(async () => {
     await svc.close();

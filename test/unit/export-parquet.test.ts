@@ -2,35 +2,20 @@
 // parquet-wasm and apache-arrow; the writer is hyparquet-writer) and compared row for row with
 // SQLite over the index; the schema in docs/parquet.md is the one written.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm';
 import type Database from 'better-sqlite3';
 import { withTraceIndex } from '../../src-main/export/open-index.ts';
 import { PARQUET_TABLES } from '../../src-main/export/parquet.ts';
-import { Library } from '../../src-main/index/library.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
 import { FIXTURES } from '../support/fixtures.ts';
+import { tempService } from '../support/temp-service.ts';
 
-let dir: string;
-let lib: Library;
-let svc: GoroscopeService;
-
-before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-export-parquet-'));
-  lib = new Library(path.join(dir, 'library'));
-  svc = new GoroscopeService(lib);
-});
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { dir, lib, svc } = tempService('goroscope-export-parquet-', 'library');
 
 type Row = Record<string, unknown>;
 

@@ -4,37 +4,22 @@
 // a window of it are exactly the index's rows: counted by SQL over the index, and for a window
 // clipped to it.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { withTraceIndex } from '../../src-main/export/open-index.ts';
 import { PID_GC, PID_GOROUTINES, PID_PROCS, PID_THREADS } from '../../src-main/export/perfetto.ts';
-import { Library } from '../../src-main/index/library.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
 import { FIXTURES } from '../support/fixtures.ts';
+import { tempService } from '../support/temp-service.ts';
 
 interface TraceEvent {
   ph: string; name: string; cat?: string; pid: number; tid: number; ts: number; dur?: number; id?: number; bp?: string;
   args?: Record<string, unknown>;
 }
 
-let dir: string;
-let lib: Library;
-let svc: GoroscopeService;
-
-before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-export-perfetto-'));
-  lib = new Library(path.join(dir, 'library'));
-  svc = new GoroscopeService(lib);
-});
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { dir, lib, svc } = tempService('goroscope-export-perfetto-', 'library');
 
 /** The slice counts SQL over the index gives for the window [t0, t1). */
 function sqlCounts(hash: string, t0: number, t1: number) {

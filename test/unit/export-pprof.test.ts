@@ -5,41 +5,26 @@
 // prints what `go tool pprof -top` printed over the original. Where Go 1.27 is installed, `go tool
 // pprof -top` itself reads each export and prints the rows it printed for the original.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { decodeProfile, readProfileFile } from '../../src-main/decode/pprof/decode.ts';
 import type { Profile } from '../../src-main/decode/pprof/model.ts';
 import { profileTop, renderTop } from '../../src-main/analyze/profile-top.ts';
 import { encodeProfile } from '../../src-main/export/pprof-encode.ts';
-import { Library } from '../../src-main/index/library.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
 import { BLOCKING_KIND_NAMES, type PprofExport } from '../../src-main/service/types.ts';
 import { invokeChecked } from '../../src-main/service/validate.ts';
 import { FIXTURES, fixtureTraces } from '../support/fixtures.ts';
 import { expectedTops, fixtureProfiles } from '../support/profile-fixtures.ts';
+import { tempService } from '../support/temp-service.ts';
 
 process.env.TZ = 'UTC';
 const GO = '/usr/lib/go-1.27/bin/go';
 
-let dir: string;
-let lib: Library;
-let svc: GoroscopeService;
-
-before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-export-pprof-'));
-  lib = new Library(path.join(dir, 'library'));
-  svc = new GoroscopeService(lib);
-});
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { dir, lib, svc } = tempService('goroscope-export-pprof-', 'library');
 
 function decodeExport(e: PprofExport): Profile {
   const bytes = Buffer.from(e.base64, 'base64');

@@ -5,33 +5,18 @@
 // it; a goroutine woken by another shows its waker; and every figure a user reads (waiting at the
 // end, leak groups, blocking totals, goroutine rows) comes from the same lifecycles.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readProfileFile } from '../../src-main/decode/pprof/decode.ts';
-import { Library } from '../../src-main/index/library.ts';
 import { registerPackedTables } from '../../src-main/service/packed-tables.ts';
-import { GoroscopeService } from '../../src-main/service/service.ts';
 import { BLOCKING_KIND_NAMES, type TraceSummary } from '../../src-main/service/types.ts';
 import { FIXTURES, fixtureTraces } from '../support/fixtures.ts';
+import { tempService } from '../support/temp-service.ts';
 
-let dir: string;
-let lib: Library;
-let svc: GoroscopeService;
-
-before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-waits-'));
-  lib = new Library(path.join(dir, 'library'));
-  svc = new GoroscopeService(lib);
-});
-after(async () => {
-  await svc.close();
-  lib.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+const { lib, svc } = tempService('goroscope-waits-', 'library');
 
 function index(file: string): string {
   return lib.index(file).artefact.hash;
