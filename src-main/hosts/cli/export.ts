@@ -1,16 +1,13 @@
 // `goroscope export ARTEFACT (--pprof [KIND] | --perfetto | --parquet DIR) [-o FILE] [--from T0 --to T1]`:
 // an artefact of the library in the formats of the tools people already use.
 
-import { existsSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DecodeError } from '../../decode/errors.ts';
-import { defaultLibraryDir, Library, LibraryError } from '../../index/library.ts';
-import { GoroscopeService } from '../../service/service.ts';
 import { BLOCKING_KIND_NAMES, type BlockingKind } from '../../service/types.ts';
-import { InvalidArgument } from '../../service/validate.ts';
 import { parseArgs } from './args.ts';
+import { artefactArgument } from './artefact-argument.ts';
 import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
-import { ProgressLine } from './progress.ts';
+import { withLibrary } from './trace-answers.ts';
 import { formatBytes, parseDurationNs } from './units.ts';
 
 export const exportUsage = `usage: goroscope export FILE|ARTEFACT (--pprof [KIND] | --perfetto | --parquet DIR) [-o FILE] [--from T0 --to T1] [--library DIR]
@@ -61,22 +58,9 @@ export async function exportCommand(argv: string[]): Promise<number> {
   const output = args.options.get('output');
   if (output !== undefined && format === 'parquet') throw new UsageError('--parquet takes its directory as its value; -o does not apply');
 
-  const lib = new Library(args.options.get('library') ?? defaultLibraryDir());
-  const service = new GoroscopeService(lib);
-  const out = new Output();
-  try {
-    const ref = args.positional[0];
-    let artefact;
-    if (existsSync(ref) && statSync(ref).isFile()) {
-      const progress = new ProgressLine(0);
-      try {
-        artefact = lib.index(ref, { onProgress: (p) => progress.update(p.bytes, p.events, p.totalBytes) }).artefact;
-      } finally {
-        progress.done();
-      }
-    } else {
-      artefact = lib.resolve(ref);
-    }
+  return withLibrary(args.options.get('library'), async (service, lib) => {
+    const out = new Output();
+    const artefact = artefactArgument(lib, args.positional[0]);
     if (artefact.warning) printErrorLine(`warning: ${artefact.warning} (the export covers what was decodable before it)`);
     const stem = path.basename(artefact.name);
     if (format === 'pprof') {
@@ -111,16 +95,7 @@ export async function exportCommand(argv: string[]): Promise<number> {
     }
     await out.flush();
     return artefact.warning ? EXIT_BAD_INPUT : 0;
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof InvalidArgument || e instanceof LibraryError) {
-      printErrorLine(e.message);
-      return EXIT_BAD_INPUT;
-    }
-    throw e;
-  } finally {
-    await service.close();
-    lib.close();
-  }
+  });
 }
 
 function writeAtomically(file: string, bytes: Uint8Array): void {

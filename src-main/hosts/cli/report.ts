@@ -2,13 +2,10 @@
 // artefacts (service/report.ts), indexing files into the library first when they are not there.
 
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { DecodeError } from '../../decode/errors.ts';
-import { defaultLibraryDir, Library, LibraryError } from '../../index/library.ts';
-import { GoroscopeService } from '../../service/service.ts';
-import { InvalidArgument } from '../../service/validate.ts';
 import { parseArgs } from './args.ts';
-import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 import { artefactArgument } from './artefact-argument.ts';
+import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
+import { withLibrary } from './trace-answers.ts';
 
 export const reportUsage = `usage: goroscope report FILE|ARTEFACT... -o report.html [--library DIR]
 
@@ -34,9 +31,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (args.positional.length === 0) throw new UsageError('report needs at least one FILE or ARTEFACT (see goroscope help report)');
   const output = args.options.get('output');
   if (output === undefined || output === '') throw new UsageError('report needs -o FILE (the HTML file to write, "-" for standard output)');
-  const lib = new Library(args.options.get('library') ?? defaultLibraryDir());
-  const service = new GoroscopeService(lib);
-  try {
+  return withLibrary(args.options.get('library'), async (service, lib) => {
     let damaged = false;
     const hashes: string[] = [];
     for (const ref of args.positional) {
@@ -65,14 +60,5 @@ export async function reportCommand(argv: string[]): Promise<number> {
       process.stderr.write(`wrote ${output} (${hashes.length} artefact${hashes.length === 1 ? '' : 's'}, ${Math.ceil(Buffer.byteLength(html) / 1024)} KB)\n`);
     }
     return damaged ? EXIT_BAD_INPUT : 0;
-  } catch (e) {
-    if (e instanceof DecodeError || e instanceof InvalidArgument || e instanceof LibraryError) {
-      printErrorLine(e.message);
-      return EXIT_BAD_INPUT;
-    }
-    throw e;
-  } finally {
-    await service.close();
-    lib.close();
-  }
+  });
 }
