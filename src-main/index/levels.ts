@@ -16,7 +16,7 @@ import { ByteReader, ByteWriter } from './varint.ts';
 
 /** Bucket widths of levels 1, 2, 3. */
 export const LEVEL_NS = [1_000_000, 16_000_000, 256_000_000] as const;
-const BUCKETS_PER_ROW = 4096;
+export const BUCKETS_PER_ROW = 4096;
 /** State codes (GO_STATE) of the four accumulated states, in stored order. */
 const STATES: readonly number[] = [GO_STATE.Runnable, GO_STATE.Running, GO_STATE.Waiting, GO_STATE.Syscall];
 /** Each state code (0–7) to its index in STATES, −1 for the states not accumulated. */

@@ -13,7 +13,7 @@ import { profileFlame, profileTop, profileTopDiff } from './profile-queries.ts';
 import { TopError } from '../analyze/profile-top.ts';
 import { IncompatibleProfiles } from '../analyze/profile-merge.ts';
 import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
-import { decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
+import { BUCKETS_PER_ROW, decodeLevelRow, LEVEL_NS } from '../index/levels.ts';
 import { decodePoints } from '../index/point-codec.ts';
 import { ByteReader } from '../index/varint.ts';
 import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
@@ -144,8 +144,8 @@ class ArtefactIndex {
     const level = coarsestLevel(LEVEL_NS, nsPerPx);
     if (level === 0) return false;
     const width = LEVEL_NS[level - 1];
-    // Rows hold up to 4096 buckets from their start bucket.
-    const rows = this.levelStmt.all(goroutine, level, Math.floor(t0 / width) - 4096, Math.floor(t1 / width)) as { start_bucket: number; data: Uint8Array }[];
+    // Rows hold up to BUCKETS_PER_ROW buckets from their start bucket.
+    const rows = this.levelStmt.all(goroutine, level, Math.floor(t0 / width) - BUCKETS_PER_ROW, Math.floor(t1 / width)) as { start_bucket: number; data: Uint8Array }[];
     if (rows.length === 0) return false;
     for (const r of rows) {
       decodeLevelRow({ level, startBucket: r.start_bucket, data: r.data }, (s, e, stateNs) => {
