@@ -1,4 +1,11 @@
 // npm run bench:index [-- --trace FILE] [--regen] [--size-mb N] [--runs N] [--skip-go-tool-trace] [--json]
+// npm run bench:index -- --scaling [--runs N] [--regen]
+//
+// --json prints one line with, among others, { "traceBytes", "goReaderS", "indexS", "ratio",
+// "peakRssMB", "indexBytes" } (ratio = indexS ÷ goReaderS). --scaling generates (once, kept in
+// bench/out/) traces of ~200 MB and ~1000 MB with bigtrace, measures both without go tool trace,
+// and prints one JSON line each and then { "ratioOfRatios" }: the 1 GB ratio ÷ the 200 MB ratio
+// (target ≤ 1.2: indexing that grows linearly with the trace).
 //
 // Indexes a large Go 1.27 trace and prints, side by side in one run: our full index time and
 // peak RSS; `go tool trace -http`'s time until it prints its URL and its peak RSS; the time Go's
@@ -67,8 +74,24 @@ async function goToolTrace(go: string, trace: string): Promise<{ seconds: number
   }
 }
 
+const SCALING_SIZES_MB = [200, 1000];
+
 async function main(): Promise<number> {
-  const trace = benchTrace(args);
+  if (!args.includes('--scaling')) {
+    await measure(benchTrace(args), args.includes('--skip-go-tool-trace'), json);
+    return 0;
+  }
+  const ratios: number[] = [];
+  for (const mb of SCALING_SIZES_MB) {
+    const trace = benchTrace(['--size-mb', String(mb), ...(args.includes('--regen') ? ['--regen'] : [])], `scale-${mb}.trace`);
+    ratios.push(await measure(trace, true, true));
+  }
+  process.stdout.write(JSON.stringify({ ratioOfRatios: ratios[1] / ratios[0] }) + '\n');
+  return 0;
+}
+
+/** Measures one trace, prints its report (one JSON line with `asJson`), and returns index time ÷ Go's reader time. */
+async function measure(trace: string, skipGoToolTrace: boolean, json: boolean): Promise<number> {
   const traceBytes = fs.statSync(trace).size;
   const go = findGo();
   if (!go) throw new Error('Go 1.22+ is needed for the baselines: see ../shared/docs/go-toolchains.md');
@@ -97,9 +120,14 @@ async function main(): Promise<number> {
     const perQuery = (pick: (r: QueryReport) => Record<string, number>) =>
       Object.fromEntries(Object.keys(pick(reports[0])).map((name) => [name, middle(reports.map((r) => pick(r)[name]))]));
     const q: QueryReport = { reopenMs: middle(reports.map((r) => r.reopenMs)), queryP50Ms: perQuery((r) => r.queryP50Ms), queryP95Ms: perQuery((r) => r.queryP95Ms) };
-    const gtt = args.includes('--skip-go-tool-trace') ? null : await goToolTrace(go, trace);
+    const gtt = skipGoToolTrace ? null : await goToolTrace(go, trace);
     const result = {
       traceBytes,
+      trace,
+      goReaderS: goRead.seconds,
+      indexS: indexRun.seconds,
+      ratio: indexRun.seconds / goRead.seconds,
+      indexBytes: indexRun.report.dbBytes,
       indexSeconds: indexRun.seconds,
       decodeSeconds: goRead.seconds,
       goToolTraceSeconds: gtt ? gtt.seconds : null,
@@ -111,7 +139,7 @@ async function main(): Promise<number> {
     };
     if (json) {
       process.stdout.write(JSON.stringify(result) + '\n');
-      return 0;
+      return result.ratio;
     }
     console.log(`trace: ${trace} (${fmt(traceBytes / 1e6, 1)} MB); median of ${runs} alternating run(s) of the index and Go's reader\n`);
     console.log(`goroscope index        ${fmt(result.indexSeconds).padStart(8)} s   peak RSS ${fmt(result.peakRssMB, 0).padStart(6)} MB`);
@@ -128,7 +156,7 @@ async function main(): Promise<number> {
     for (const [name, p95] of Object.entries(q.queryP95Ms)) {
       console.log(`${`query ${name} p50/p95`.padEnd(28)}${fmt(q.queryP50Ms[name], 1).padStart(7)} / ${fmt(p95, 1)} ms  target p95 ≤ 100 ms ${verdict(p95 <= 100)}`);
     }
-    return 0;
+    return result.ratio;
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
