@@ -3,27 +3,8 @@
 // table of host methods refers to them, and this module imports its primitives from there.
 
 import type { TimelineAnnotationsRequest, TimelineEdgesRequest, TimelineLanesRequest, TimelineSearchRequest } from './types.ts';
-import { finiteNumber, goroutineListRequest, integer, InvalidArgument, oneOf, optional, text, window } from './validate.ts';
+import { artefactRef, field, finiteNumber, goroutineListRequest, integer, InvalidArgument, oneOf, optional, plainObject, text, timelineGoroutines, window } from './validate.ts';
 import { MAX_TIMELINE_EDGES } from './timeline-answers.ts';
-
-function field(o: Readonly<Record<string, unknown>>, key: string): unknown {
-  return Object.hasOwn(o, key) ? o[key] : undefined;
-}
-
-/** A plain object (not an array, not null, not a class instance) whose own fields are read. */
-function plainObject(name: string, v: unknown): Readonly<Record<string, unknown>> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidArgument(`${name} must be an object`);
-  const proto = Object.getPrototypeOf(v) as unknown;
-  if (proto !== Object.prototype && proto !== null) throw new InvalidArgument(`${name} must be a plain object`);
-  return v as Record<string, unknown>;
-}
-
-/** An artefact reference: a content hash, a unique prefix or an indexed file's path. */
-function artefactRef(v: unknown): string {
-  const ref = text('artefact', v, 4096);
-  if (ref.length === 0) throw new InvalidArgument('artefact must not be empty');
-  return ref;
-}
 
 export function timelineLanesRequest(v: unknown): TimelineLanesRequest {
   const o = plainObject('timeline lanes request', v);
@@ -65,15 +46,8 @@ export function timelineSearchRequest(v: unknown): TimelineSearchRequest {
   return { ...list, pattern };
 }
 
-/** Most goroutine rows an annotations request may name. */
-const MAX_ANNOTATION_ROWS = 2000;
-
 export function timelineAnnotationsRequest(v: unknown): TimelineAnnotationsRequest {
   const o = plainObject('timeline annotations request', v);
   const [t0, t1] = window(field(o, 't0'), field(o, 't1'));
-  const goroutines = field(o, 'goroutines');
-  if (!Array.isArray(goroutines) || goroutines.length > MAX_ANNOTATION_ROWS) {
-    throw new InvalidArgument(`goroutines must be an array of at most ${MAX_ANNOTATION_ROWS} IDs`);
-  }
-  return { artefact: artefactRef(field(o, 'artefact')), t0, t1, goroutines: goroutines.map((g: unknown, i) => integer(`goroutines[${i}]`, g, 0)) };
+  return { artefact: artefactRef(field(o, 'artefact')), t0, t1, goroutines: timelineGoroutines(field(o, 'goroutines')) };
 }

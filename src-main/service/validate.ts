@@ -105,8 +105,17 @@ export function plainObject(name: string, v: unknown): Readonly<Record<string, u
   return v as Record<string, unknown>;
 }
 
-function field(o: Readonly<Record<string, unknown>>, key: string): unknown {
+/** A request object's own field (never one it inherits). */
+export function field(o: Readonly<Record<string, unknown>>, key: string): unknown {
   return Object.hasOwn(o, key) ? o[key] : undefined;
+}
+
+/** The goroutine IDs of a request for the rows in view: at most MAX_TIMELINE_ROWS. */
+export function timelineGoroutines(v: unknown): number[] {
+  if (!Array.isArray(v) || v.length > MAX_TIMELINE_ROWS) {
+    throw new InvalidArgument(`goroutines must be an array of at most ${MAX_TIMELINE_ROWS} IDs`);
+  }
+  return v.map((g: unknown, i) => integer(`goroutines[${i}]`, g, 0));
 }
 
 function optionalBoolean(name: string, v: unknown): boolean | undefined {
@@ -116,14 +125,10 @@ function optionalBoolean(name: string, v: unknown): boolean | undefined {
 export function timelineRequest(v: unknown): TimelineRequest {
   const o = plainObject('timeline request', v);
   const [t0, t1] = window(field(o, 't0'), field(o, 't1'));
-  const goroutines = field(o, 'goroutines');
-  if (!Array.isArray(goroutines) || goroutines.length > MAX_TIMELINE_ROWS) {
-    throw new InvalidArgument(`goroutines must be an array of at most ${MAX_TIMELINE_ROWS} IDs`);
-  }
   return {
     artefact: artefactRef(field(o, 'artefact')),
     t0, t1,
-    goroutines: goroutines.map((g, i) => integer(`goroutines[${i}]`, g, 0)),
+    goroutines: timelineGoroutines(field(o, 'goroutines')),
     widthPx: integer('widthPx', field(o, 'widthPx'), 1, 100_000),
   };
 }
