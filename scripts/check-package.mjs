@@ -48,7 +48,7 @@ try {
 const resources = path.join(output, 'linux-unpacked', 'resources');
 const inAsar = asar.listPackage(path.join(resources, 'app.asar')).map((f) => f.replaceAll('\\', '/').replace(/^\//, ''));
 const problems = [];
-for (const needed of ['package.json', 'dist/main/electron-main.cjs', 'dist/main/preload.cjs', 'dist/main/index-worker.js', 'dist/main/sql-worker.js',
+for (const needed of ['package.json', 'dist/main/electron-main.cjs', 'dist/main/preload.cjs', 'dist/main/index-worker.js', 'dist/main/sql-worker.js', 'dist/main/read-worker.js',
   'dist/main/package.json', 'dist/renderer/index.html', 'assets/icons/png/512x512.png', 'node_modules/better-sqlite3/lib/index.js', 'node_modules/bindings/bindings.js']) {
   if (!inAsar.includes(needed)) problems.push(`app.asar lacks ${needed}`);
 }

@@ -5,6 +5,7 @@
 // a cookie for 127.0.0.1 would go to every server on that address (see src-main/hosts/http/access.ts).
 
 import { ApiError, apiMethods, type ApiClient, type IndexJob } from './client.ts';
+import { decodeTimelineWindow, TIMELINE_BYTES_TYPE } from '../../src-main/service/timeline-codec.ts';
 
 /** The token of the printed URL, kept for this tab (sessionStorage is per origin, so per port) once the page has seen it. */
 function pageToken(): string | null {
@@ -42,9 +43,12 @@ export function createHttpClient(): ApiClient {
 
   return {
     ...apiMethods(async (method, args) => {
+      // Timeline windows come as bytes (a third of the JSON, and no text to parse) when the host can.
+      const accept: Record<string, string> = method === 'timeline' ? { Accept: TIMELINE_BYTES_TYPE } : {};
       const res = await fetch(`/api/${method}`, {
-        method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: JSON.stringify(args),
+        method: 'POST', headers: { 'Content-Type': 'application/json', ...accept, ...auth }, body: JSON.stringify(args),
       });
+      if (res.ok && res.headers.get('Content-Type') === TIMELINE_BYTES_TYPE) return decodeTimelineWindow(await res.arrayBuffer());
       return parseResponse(res, method);
     }),
     host: 'http',

@@ -5,7 +5,7 @@
 // (goroutines) independently, so scrolling fetches only the rows that were never seen.
 //
 // Requests are debounced (a wheel zoom passes many levels in a second: only where it stops is
-// fetched) and at most two are in flight; queued requests for tiles no longer on screen are
+// fetched) and at most four are in flight; queued requests for tiles no longer on screen are
 // dropped before they are sent. While a tile loads, rows are drawn from the nearest level
 // already cached, so the previous frame stays on screen, only coarser or finer: at most
 // MAX_FINER_LEVELS finer (a level finer has twice the tiles and spans to draw: zoomed out to the
@@ -18,7 +18,8 @@ import type { TimelineSpan } from '../../src-main/service/types.ts';
 export const TILE_PX = 512;
 /** The service's limit of rows per request. */
 const MAX_ROWS_PER_REQUEST = 2000;
-const MAX_IN_FLIGHT = 2;
+/** The hosts answer tiles on a pool of query workers (service/read-pool.ts): a window's tiles go at once. */
+const MAX_IN_FLIGHT = 4;
 const DEBOUNCE_MS = 40;
 /** Tiles kept (least recently drawn dropped first): about 40 visible rows × 400 tiles of spans. */
 const MAX_TILES = 400;

@@ -3,7 +3,8 @@
 // TypeError over HTTP, relative and NUL paths accepted by startIndex, and failures quoting the
 // first bytes of any readable file); SQL results are capped in bytes as well as rows, and the
 // memory of a huge result never reaches the host; queries run in a bounded pool; the token is
-// never put in a cookie.
+// never put in a cookie. Both hosts answer read-only methods from a read pool's workers, as
+// `goroscope serve` and the desktop app do.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -17,6 +18,8 @@ import { dispatch } from '../../src-main/hosts/electron/ipc-dispatch.ts';
 import { INVOKE_METHODS } from '../../src-main/hosts/electron/ipc-contract.ts';
 import { startServer, type RunningServer } from '../../src-main/hosts/http/server.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
+import { pooledApi, ReadPool } from '../../src-main/service/read-pool.ts';
+import { decodeTimelineWindow, TIMELINE_BYTES_TYPE } from '../../src-main/service/timeline-codec.ts';
 import { forkQueryProcess, MAX_RESULT_BYTES, QueryPool, queryPool, ServiceBusy, type QueryProcess, type QueryReply } from '../../src-main/service/sql-pool.ts';
 import type { IndexJob, QueryResult } from '../../src-main/service/types.ts';
 import { HOST_ARGUMENTS } from '../../src-main/service/validate.ts';
@@ -32,6 +35,9 @@ const gc = runInNewContext('gc') as () => void;
 let dir: string;
 let library: Library;
 let service: GoroscopeService;
+let readPool: ReadPool;
+/** What the desktop app's IPC calls: the service with the pool's methods answered by the pool. */
+let ipcApi: Pick<GoroscopeService, (typeof INVOKE_METHODS)[number]>;
 let server: RunningServer;
 let trace: string;
 let profile: string;
@@ -44,11 +50,14 @@ before(async () => {
   trace = (await service.indexFile(SAMPLE)).artefact.hash;
   profile = (await service.indexFile(PROFILE)).artefact.hash;
   dump = (await service.indexFile(DUMP)).artefact.hash;
-  server = await startServer({ service, rendererDir: path.join(ROOT, 'dist', 'renderer'), uploadsDir: path.join(dir, 'uploads'), host: '127.0.0.1', port: 0 });
+  readPool = new ReadPool(library.dir, 2);
+  ipcApi = pooledApi(service, readPool);
+  server = await startServer({ service, readPool, rendererDir: path.join(ROOT, 'dist', 'renderer'), uploadsDir: path.join(dir, 'uploads'), host: '127.0.0.1', port: 0 });
 });
 
 after(async () => {
   await server.close();
+  await readPool.close();
   await service.close();
   library.close();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -62,7 +71,7 @@ function post(method: string, body: string, headers: Record<string, string> = {}
 
 /** The same call through both hosts: IPC's dispatch (structured-cloned, as IPC does) and the HTTP API (as JSON). */
 async function bothHosts(method: string, args: unknown[]): Promise<{ ipc: { ok: boolean; error?: string }; http: { status: number; error?: string } }> {
-  const ipc = structuredClone(await dispatch(service, method, structuredClone(args)));
+  const ipc = structuredClone(await dispatch(ipcApi, method, structuredClone(args)));
   const res = await post(method, JSON.stringify(args));
   const body = await res.json() as { error?: string };
   return { ipc: ipc.ok ? { ok: true } : { ok: false, error: ipc.error }, http: { status: res.status, error: res.status === 200 ? undefined : body.error } };
@@ -118,12 +127,23 @@ describe('one validation for both hosts', () => {
       ['profileFlame', [{ artefact: profile }]], ['dumpGroups', [dump]], ['leaks', [trace]], ['cancelIndex', ['job-999']],
     ];
     for (const [method, args] of good) {
-      const ipc = structuredClone(await dispatch(service, method, structuredClone(args)));
+      const ipc = structuredClone(await dispatch(ipcApi, method, structuredClone(args)));
       const res = await post(method, JSON.stringify(args));
       assert.ok(ipc.ok, `${method}: ${ipc.ok ? '' : ipc.error}`);
       assert.equal(res.status, 200, `${method}: ${await res.clone().text()}`);
       assert.deepEqual(await res.json(), JSON.parse(JSON.stringify(ipc.value)), method);
     }
+  });
+
+  test('a timeline window asked for as bytes is the JSON window exactly; a bad one is refused in JSON alike', async () => {
+    const request = { artefact: trace, t0: 0, t1: 2e9, goroutines: [1, 2, 3, 4, 5, 6, 7, 8], widthPx: 700 };
+    const json = await (await post('timeline', JSON.stringify([request]))).json();
+    const res = await post('timeline', JSON.stringify([request]), { Accept: TIMELINE_BYTES_TYPE });
+    assert.equal(res.headers.get('Content-Type'), TIMELINE_BYTES_TYPE);
+    assert.deepEqual(decodeTimelineWindow(await res.arrayBuffer()), json);
+    const bad = await post('timeline', JSON.stringify([{ ...request, widthPx: 1e9 }]), { Accept: TIMELINE_BYTES_TYPE });
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json() as { error: string }).error, /widthPx/);
   });
 
   test('a failed indexing never quotes the file it read (/proc/self/environ, a file of secrets)', async () => {

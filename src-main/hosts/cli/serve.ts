@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultLibraryDir, Library } from '../../index/library.ts';
 import { sampleFiles } from '../../service/bundled-sample.ts';
+import { ReadPool } from '../../service/read-pool.ts';
 import { GoroscopeService } from '../../service/service.ts';
 import { isLoopback } from '../http/access.ts';
 import { startServer } from '../http/server.ts';
@@ -74,7 +75,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const library = new Library(args.options.get('library') ?? defaultLibraryDir());
   const service = new GoroscopeService(library);
-  const server = await startServer({ service, rendererDir, uploadsDir: path.join(library.dir, 'uploads'), host, port, maxUploadMb });
+  const readPool = new ReadPool(library.dir);
+  const server = await startServer({ service, readPool, rendererDir, uploadsDir: path.join(library.dir, 'uploads'), host, port, maxUploadMb });
   process.stdout.write(`goroscope serve: ${server.url}\n`);
 
   const files = args.positional.length > 0 ? args.positional
@@ -88,6 +90,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await server.close();
+  await readPool.close();
   await service.close();
   library.close();
   return 0;

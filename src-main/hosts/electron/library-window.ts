@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import { BrowserWindow, nativeTheme } from 'electron';
 import { Library } from '../../index/library.ts';
 import { GoroscopeService } from '../../service/service.ts';
+import { defaultPoolSize, pooledApi, ReadPool } from '../../service/read-pool.ts';
 import { sampleFiles } from '../../service/bundled-sample.ts';
-import { INDEX_JOB_CHANNEL } from './ipc-contract.ts';
+import { INDEX_JOB_CHANNEL, type InvokableApi } from './ipc-contract.ts';
 import { APP_ENTRY_URL, windowPreferences } from './security-policy.ts';
 
 export interface LibraryWindowFiles {
@@ -15,6 +16,8 @@ export interface LibraryWindowFiles {
   preload: string;
   /** The bundled index worker (dist/main/index-worker.js). */
   indexWorker: string;
+  /** The bundled read worker (dist/main/read-worker.js). */
+  readWorker: string;
   /** The window icon (Linux, Windows); macOS takes the bundle's. */
   icon: string | null;
   /** assets/sample (or the packaged copy), indexed into a library created by this window. */
@@ -26,12 +29,17 @@ export interface LibraryWindowFiles {
 export class LibraryWindow {
   readonly window: BrowserWindow;
   readonly service: GoroscopeService;
+  /** What the window's IPC calls: the service, its read-only queries on worker threads (read-pool.ts). */
+  readonly api: InvokableApi;
+  private readonly readPool: ReadPool;
   private readonly unsubscribe: () => void;
 
   constructor(readonly libraryDir: string, title: string, files: LibraryWindowFiles, openOnLoad: readonly string[]) {
     // A library directory that does not exist yet is a first run: show the sample in it.
     const firstRun = !fs.existsSync(path.join(libraryDir, 'library.db'));
     this.service = new GoroscopeService(new Library(libraryDir), files.indexWorker);
+    this.readPool = new ReadPool(libraryDir, defaultPoolSize(), files.readWorker);
+    this.api = pooledApi(this.service, this.readPool);
     this.window = new BrowserWindow({
       title,
       width: 1280,
@@ -57,6 +65,7 @@ export class LibraryWindow {
     });
     this.window.on('closed', () => {
       this.unsubscribe();
+      void this.readPool.close();
       void this.service.close();
     });
     void this.window.loadURL(APP_ENTRY_URL);

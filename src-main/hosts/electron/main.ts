@@ -29,6 +29,7 @@ const appRoot = app.getAppPath();
 const files: LibraryWindowFiles = {
   preload: path.join(bundleDir, 'preload.cjs'),
   indexWorker: path.join(bundleDir, 'index-worker.js'),
+  readWorker: path.join(bundleDir, 'read-worker.js'),
   icon: process.platform === 'darwin' ? null : path.join(appRoot, 'assets', 'icons', 'png', '512x512.png'),
   // Packaged, electron-builder copies assets/sample to resources/sample (extraResources).
   sampleDir: app.isPackaged ? path.join(process.resourcesPath, 'sample') : path.join(appRoot, 'assets', 'sample'),
@@ -170,7 +171,7 @@ function hardenContents(contents: WebContents): void {
 }
 
 function serviceFor(sender: WebContents) {
-  for (const w of windows.values()) if (w.window.webContents === sender) return w.service;
+  for (const w of windows.values()) if (w.window.webContents === sender) return w.api;
   return null;
 }
 

@@ -6,10 +6,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DecodeError } from '../../decode/errors.ts';
 import { LibraryError } from '../../index/library.ts';
+import { isPooledMethod, type ReadPool } from '../../service/read-pool.ts';
+import { TIMELINE_BYTES_TYPE } from '../../service/timeline-codec.ts';
 import { ServiceBusy } from '../../service/sql-pool.ts';
 import type { GoroscopeApi } from '../../service/types.ts';
 import { invokeChecked, InvalidArgument, isHostMethod, type HostMethod } from '../../service/validate.ts';
-import { sendError, sendJson } from './responses.ts';
+import { sendBytes, sendError, sendJson, sendJsonText } from './responses.ts';
 
 const MAX_BODY_BYTES = 1 << 20;
 
@@ -18,8 +20,14 @@ function isClientError(e: unknown): boolean {
   return e instanceof InvalidArgument || e instanceof LibraryError || e instanceof DecodeError;
 }
 
-/** Callable over HTTP: the methods of the hosts' table (not `indexFile`, which would block the server; startIndex runs in a worker). */
-export async function handleApiCall(service: Pick<GoroscopeApi, HostMethod>, method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/**
+ * Callable over HTTP: the methods of the hosts' table (not `indexFile`, which would block the
+ * server; startIndex runs in a worker). With `pool`, its methods are answered by its workers as
+ * JSON text, validated there by the same table; the timeline as bytes when the client accepts
+ * them (timeline-codec.ts: the renderer does, tools and tests get JSON).
+ */
+export async function handleApiCall(service: Pick<GoroscopeApi, HostMethod>, method: string, req: IncomingMessage, res: ServerResponse,
+  pool?: ReadPool): Promise<void> {
   if (!isHostMethod(method)) {
     sendError(res, 404, `no API method "${method}"`);
     return;
@@ -46,7 +54,10 @@ export async function handleApiCall(service: Pick<GoroscopeApi, HostMethod>, met
     return;
   }
   try {
-    sendJson(res, 200, await invokeChecked(service, method, args));
+    if (pool && method === 'timeline' && req.headers.accept === TIMELINE_BYTES_TYPE) {
+      sendBytes(res, 200, TIMELINE_BYTES_TYPE, await pool.callBytes(method, args));
+    } else if (pool && isPooledMethod(method)) sendJsonText(res, 200, await pool.callJson(method, args));
+    else sendJson(res, 200, await invokeChecked(service, method, args));
   } catch (e) {
     if (isClientError(e)) {
       sendError(res, 400, (e as Error).message);

@@ -8,6 +8,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import type { ReadPool } from '../../service/read-pool.ts';
 import type { GoroscopeApi, IndexJob } from '../../service/types.ts';
 import { AccessToken, hostAllowed, isPublicAsset } from './access.ts';
 import { handleApiCall } from './api-routes.ts';
@@ -24,6 +25,8 @@ export interface HostedService extends GoroscopeApi {
 
 export interface ServeOptions {
   service: HostedService;
+  /** Answers the service's read-only methods on worker threads (see read-pool.ts); without it, `service` answers all. */
+  readPool?: ReadPool;
   /** The built renderer (dist/renderer). */
   rendererDir: string;
   /** Where uploads are written (the library's uploads/ directory). */
@@ -107,7 +110,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       }
     } else if (p.startsWith('/api/')) {
       const method = p.slice('/api/'.length);
-      await handleApiCall(options.service, method, req, res);
+      await handleApiCall(options.service, method, req, res, options.readPool);
       // Removing an artefact that came from an upload deletes the uploaded file too.
       if (method === 'removeArtefact') await sweep();
     } else if (req.method === 'GET' || req.method === 'HEAD') {
