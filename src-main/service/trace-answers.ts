@@ -177,7 +177,9 @@ export async function unblockEdges(idx: TraceIndexReader, goroutine: number, t0:
   const nsPerTick = indexNsPerTick(idx.db);
   const woken: UnblockEdge[] = [];
   const woke: UnblockEdge[] = [];
-  let after = -1;
+  // From the last chunk starting before t0 (see EDGE_CHUNKS_FROM): not every chunk before the goroutine's life.
+  const first = idx.db.prepare('SELECT start_ns FROM unblock_chunks WHERE start_ns < ? ORDER BY start_ns DESC LIMIT 1').pluck().get(t0) as number | undefined;
+  let after = (first ?? t0) - 1;
   let slice = performance.now();
   for (;;) {
     const chunks = batch.all(after, t1, t0) as { start_ns: number; data: Uint8Array }[];
