@@ -38,8 +38,7 @@ export interface LaneTables {
 
 const built = new WeakMap<Database.Database, LaneTables>();
 /**
- * Why an index has no lanes, once found: counting its intervals scans every goroutine (1.3 s on
- * bench:timeline's 2.8 M goroutines), and each lane tile asked again, holding up the rows' tiles.
+ * Why an index has no lanes, once found: each lane tile asked again, holding up the rows' tiles.
  */
 const unavailable = new WeakMap<Database.Database, string>();
 
@@ -58,7 +57,9 @@ export function laneTables(db: Database.Database): LaneTables {
   if (!t) {
     const known = unavailable.get(db);
     if (known) throw new LanesUnavailable(known);
-    const intervals = (db.prepare('SELECT sum(intervals) FROM goroutines').pluck().get() as number | null) ?? 0;
+    // The indexer's count (meta 'intervals'); summed over the goroutines (a scan of every row) only if absent.
+    const counted = db.prepare("SELECT value FROM meta WHERE key = 'intervals'").pluck().get() as string | number | undefined;
+    const intervals = counted !== undefined ? Number(counted) : ((db.prepare('SELECT sum(intervals) FROM goroutines').pluck().get() as number | null) ?? 0);
     if (intervals > MAX_LANE_INTERVALS) {
       const why = `processor and thread lanes are not drawn for traces of more than ${MAX_LANE_INTERVALS.toLocaleString('en')} goroutine intervals (this one has ${intervals.toLocaleString('en')})`;
       unavailable.set(db, why);
