@@ -203,7 +203,9 @@ describe('SQL results and the query pool', () => {
       return child;
     });
     try {
-      const slow = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) SELECT count(*) FROM n`;
+      // Long enough to outlast the arrival of every call (a query process takes longer to start), short
+      // enough that the last of the queue's 16 still runs inside its 60 s on a loaded machine.
+      const slow = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) SELECT count(*) FROM n`;
       const calls = Array.from({ length: queryPool.maxRunning + queryPool.maxWaiting + 6 },
         () => post('query', JSON.stringify([{ artefact: trace, sql: slow, timeLimitMs: 60_000 }])));
       const statuses = await Promise.all(calls.map(async (c) => (await c).status));
