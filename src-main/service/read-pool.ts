@@ -6,7 +6,8 @@
 //
 // Each worker (read-worker.ts) runs its own GoroscopeService over the same library, opening the
 // indexes read-only; calls go to an idle worker, and wait in two queues when every worker is
-// busy: the timeline's own requests (tiles, lanes, the row list) first, everything else after.
+// busy: the timeline canvas's own requests (tiles, lanes, the row list...) first, everything else
+// after, and never on the last idle worker, which stays for the canvas.
 // Library changes (indexing, removing, renaming) stay on the host's service: the workers see
 // them through the catalogue, which every call reads.
 
@@ -30,8 +31,12 @@ export const POOLED_METHODS = [
 ] as const satisfies readonly HostMethod[];
 export type PooledMethod = (typeof POOLED_METHODS)[number];
 
-/** What the timeline draws with: served before anything else waiting. */
-const URGENT: ReadonlySet<string> = new Set<PooledMethod>(['timeline', 'timelineLanes', 'goroutines', 'summary']);
+/**
+ * What the timeline's canvas draws with (its rows, lanes, arrows, annotations, hover, summary
+ * lanes and GC bands): served before anything else waiting, and never left without a worker.
+ */
+const URGENT: ReadonlySet<string> = new Set<PooledMethod>(['timeline', 'timelineLanes', 'goroutines', 'summary', 'timelineEdges',
+  'timelineAnnotations', 'timelineInterval', 'ranges', 'metric', 'goroutineCounts']);
 
 export function defaultPoolSize(): number {
   return Math.min(4, Math.max(1, os.availableParallelism()));
@@ -133,6 +138,11 @@ export class ReadPool {
     return this.submit({ id: this.nextId++, method, args, validated: false, encoding: 'bytes' }) as Promise<Uint8Array>;
   }
 
+  /** Calls running on a worker, and waiting for one. */
+  get load(): { running: number; waiting: number } {
+    return { running: this.slots.filter((s) => s.busy).length, waiting: this.urgent.length + this.other.length };
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     for (const p of [...this.urgent.splice(0), ...this.other.splice(0)]) p.reject(new ServiceBusy('the service is closing'));
@@ -150,7 +160,10 @@ export class ReadPool {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.busy) continue;
-      const next = this.urgent.shift() ?? this.other.shift();
+      // The others leave one worker free for the canvas (a goroutine's detail or a GC report can
+      // take seconds on a large trace, and two of them held up every tile behind them).
+      const idle = this.slots.filter((s) => !s.busy).length;
+      const next = this.urgent.shift() ?? (idle > 1 || this.slots.length === 1 ? this.other.shift() : undefined);
       if (!next) return;
       slot.busy = next;
       slot.worker.ref();

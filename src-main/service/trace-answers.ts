@@ -198,7 +198,8 @@ export async function unblockEdges(idx: TraceIndexReader, goroutine: number, t0:
         slice = performance.now();
       }
     }
-    if (chunks.length < EDGE_CHUNK_BATCH) break;
+    // Both lists full: the rest of its life would add nothing.
+    if (chunks.length < EDGE_CHUNK_BATCH || (woken.length >= MAX_EDGES && woke.length >= MAX_EDGES)) break;
     after = chunks[chunks.length - 1].start_ns;
   }
   return { woken, woke };

@@ -87,6 +87,21 @@ describe('read pool', () => {
     assert.deepEqual(await api.listArtefacts(), await svc.listArtefacts());
   });
 
+  test('the others never take the last idle worker: it stays for the canvas', async () => {
+    const two = new ReadPool(lib.dir, 2);
+    try {
+      const end = (await svc.summary(trace)).artefact.durationNs;
+      const calls = [two.call('gc', [trace]), two.call('blocking', [trace])];
+      assert.deepEqual(two.load, { running: 1, waiting: 1 }, 'a report runs, the next waits with one worker idle');
+      calls.push(two.call('timeline', [{ artefact: trace, t0: 0, t1: end, goroutines: [1], widthPx: 100 }]));
+      assert.deepEqual(two.load, { running: 2, waiting: 1 }, 'a tile takes the idle worker at once');
+      await Promise.all(calls);
+      assert.deepEqual(two.load, { running: 0, waiting: 0 });
+    } finally {
+      await two.close();
+    }
+  });
+
   test('with every worker busy, the timeline\'s requests go before the others waiting', async () => {
     const one = new ReadPool(lib.dir, 1);
     try {
