@@ -1,10 +1,7 @@
-// Answers about a file as it is on disk, for a host running on the same machine (the CLI's stats,
-// events, top, dump and leaks): read straight from the file, no library needed and nothing
-// indexed, so `goroscope stats x.trace` works on a machine that never made a library. These are
-// functions of the service layer, not GoroscopeService methods: they need no Library (the service
-// is built over one), read any path of the local machine, and `events` is a stream of millions
-// of lines — the HTTP and IPC hosts' pages reach the same answers by artefact (summary,
-// profileTop, dumpGroups) after indexing a file (docs/architecture.md, "Answers about files").
+// Answers about a file as it is on disk, for the CLI (stats, events, top, dump, leaks): read
+// straight from the file, no library needed and nothing indexed, so `goroscope stats x.trace`
+// works on a machine that never made a library. Functions of the service layer rather than
+// GoroscopeService methods, and not on HTTP or IPC: docs/architecture.md, "Answers about files".
 
 import { existsSync, statSync } from 'node:fs';
 import { DecodeError } from '../decode/errors.ts';
@@ -27,6 +24,7 @@ import { compactEventLine } from './compact-event-line.ts';
 import type { DumpDiff, DumpFrame, DumpGroups, ProfileTop, TraceSummary } from './types.ts';
 import { InvalidArgument } from './validate.ts';
 
+/** pprof -top's text for a ProfileTop: what `goroscope top` prints (--json aside). */
 export { renderTop } from '../analyze/profile-top.ts';
 
 /** Thrown when a trace was asked for and the file or artefact is a profile or a dump. */
