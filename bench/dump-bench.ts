@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { groupDumpFile } from '../src-main/analyze/dump-groups.ts';
+import { groupDumpFile } from '../src-main/service/file-answers.ts';
 import { dumpIndexer } from '../src-main/index/dump-indexer.ts';
 import { writeIndexFile } from '../src-main/index/library.ts';
 import { findGo, generateWithGo, OUT, warmPageCache } from './lib.ts';

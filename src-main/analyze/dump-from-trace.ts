@@ -12,7 +12,8 @@ import { isInternalFrame, siteFrameIndex } from './blocking-kinds.ts';
 import { DumpGrouper } from './dump-groups.ts';
 import type { DumpGroups } from './dump-types.ts';
 import type { DumpFrame, DumpItem } from '../decode/gdump/model.ts';
-import { decodeDumpFile } from '../decode/gdump/reader.ts';
+import { decodeDump } from '../decode/gdump/reader.ts';
+import type { ByteSource } from '../decode/source.ts';
 
 /** A goroutine state as the trace index names it. */
 export type TraceGoState = 'Undetermined' | 'NotExist' | 'Runnable' | 'Running' | 'Waiting' | 'Syscall';
@@ -78,11 +79,11 @@ export function fromSite<F extends { func: string }>(stack: readonly F[]): F[] {
 }
 
 /**
- * Decodes and groups a dump file by the stacks from their sites outward, like a dump
- * reconstructed from a trace (see the top of this file), so that diffDumpGroups lines the two up.
+ * Decodes and groups a dump by the stacks from their sites outward, like a dump reconstructed
+ * from a trace (see the top of this file), so that diffDumpGroups lines the two up.
  */
-export function groupDumpFileFromSite(path: string): DumpGroups {
+export function groupDumpSourceFromSite(source: ByteSource): DumpGroups {
   const grouper = new DumpGrouper();
-  const info = decodeDumpFile(path, (item: DumpItem) => grouper.add({ ...item, frames: fromSite<DumpFrame>(item.frames) }));
+  const info = decodeDump(source, (item: DumpItem) => grouper.add({ ...item, frames: fromSite<DumpFrame>(item.frames) }));
   return grouper.finish(info);
 }

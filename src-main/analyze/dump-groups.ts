@@ -6,7 +6,7 @@
 // Go 1.26+'s leak detector, or a stack that the goroutineleak profile lists.
 
 import type { DumpFrame, DumpInfo, DumpItem } from '../decode/gdump/model.ts';
-import { decodeDump, decodeDumpFile } from '../decode/gdump/reader.ts';
+import { decodeDump } from '../decode/gdump/reader.ts';
 import type { ByteSource } from '../decode/source.ts';
 
 export type { DumpGroups, GoroutineGroup, StackFrame } from './dump-types.ts';
@@ -104,23 +104,16 @@ function toStackFrame(f: DumpFrame): StackFrame {
   return { func: f.func, file: f.file, line: f.line };
 }
 
-/** Decodes and groups a dump file. */
-export function groupDumpFile(path: string, onProgress?: (bytes: number, items: number) => void): DumpGroups {
+/** Decodes and groups a dump from a byte source (a file's: service/file-answers.ts groupDumpFile). */
+export function groupDumpSource(source: ByteSource, onProgress?: (bytes: number, items: number) => void): DumpGroups {
   const grouper = new DumpGrouper();
-  const info = decodeDumpFile(path, (item) => grouper.add(item), onProgress);
-  return grouper.finish(info);
-}
-
-/** Decodes and groups a dump from a byte source. */
-export function groupDumpSource(source: ByteSource): DumpGroups {
-  const grouper = new DumpGrouper();
-  const info = decodeDump(source, (item) => grouper.add(item));
+  const info = decodeDump(source, (item) => grouper.add(item), onProgress);
   return grouper.finish(info);
 }
 
 /**
  * Marks as proven leaks the groups whose stack a goroutineleak profile lists (`leakStacks`:
- * its stacks, see dump-leak-profile.ts). Leading runtime frames are
+ * its stacks: dump-leak-profile.ts, service/file-answers.ts readLeakProfileStacks). Leading runtime frames are
  * compared loosely, because debug=1 and profile.proto hide them where a traceback may show them.
  * Returns how many groups were newly marked.
  */

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { diffDumpGroups } from '../../src-main/analyze/dump-diff.ts';
-import { groupDumpFile } from '../../src-main/analyze/dump-groups.ts';
+import { groupDumpFile } from '../../src-main/service/file-answers.ts';
 import type { IndexedContent } from '../../src-main/index/artefact-kinds.ts';
 import { dumpIndexer, type DumpSummary } from '../../src-main/index/dump-indexer.ts';
 import { META_TABLE } from '../../src-main/index/schema.ts';

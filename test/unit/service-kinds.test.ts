@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { diffDumpGroups } from '../../src-main/analyze/dump-diff.ts';
-import { groupDumpFile } from '../../src-main/analyze/dump-groups.ts';
+import { groupDumpFile } from '../../src-main/service/file-answers.ts';
 import { profileTop } from '../../src-main/analyze/profile-top.ts';
 import { readProfileFile } from '../../src-main/decode/pprof/decode.ts';
 import { Library } from '../../src-main/index/library.ts';

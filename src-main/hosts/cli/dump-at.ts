@@ -2,10 +2,9 @@
 // `goroscope dump` groups a real one; with --against DUMP, how it differs from a real dump taken
 // then (both grouped by their stacks from the site outward, where traces and dumps agree).
 
-import { diffDumpGroups, type DumpDiff } from '../../analyze/dump-diff.ts';
-import { groupDumpFileFromSite } from '../../analyze/dump-from-trace.ts';
+import { dumpFileAgainstTrace } from '../../service/file-answers.ts';
 import { humanDuration } from '../../service/trace-answers.ts';
-import type { DumpAt, DumpAtGoroutine } from '../../service/types.ts';
+import type { DumpAt, DumpAtGoroutine, DumpDiff } from '../../service/types.ts';
 import { UsageError } from './output.ts';
 import { withTrace } from './trace-answers.ts';
 import { parseDurationNs } from './units.ts';
@@ -17,7 +16,7 @@ export async function dumpAtCommand(argv: string[]): Promise<number> {
     if (timeNs === null) throw new UsageError(`--at must be a time such as 935ms, 1.5s or 1000 (ns), got "${text}"`);
     const at = await service.dumpAt(hash, timeNs);
     const dumpFile = options.get('against');
-    const against = dumpFile === undefined ? null : diffDumpGroups(groupDumpFileFromSite(dumpFile), at.dump, 0);
+    const against = dumpFile === undefined ? null : dumpFileAgainstTrace(dumpFile, at.dump);
     return json ? JSON.stringify(dumpAtJson(at, against), null, 2) + '\n' : renderDumpAt(at, against);
   });
 }

@@ -1,7 +1,8 @@
 // `goroscope dump FILE [--json]`: a goroutine dump grouped by identical stacks, biggest group
 // first (panicparse's view): what the goroutines are doing, how many, since when.
 
-import { groupDumpFile, type DumpGroups, type GoroutineGroup } from '../../analyze/dump-groups.ts';
+import { groupDumpFile } from '../../service/file-answers.ts';
+import type { DumpGroups, GoroutineGroup } from '../../service/types.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 

@@ -5,7 +5,7 @@
 
 import { DecodeError } from '../../decode/errors.ts';
 import { IndexCancelled, LibraryError, type Artefact, type IndexProgress, type PartialContent } from '../../index/library.ts';
-import type { TraceSummary } from '../../analyze/trace-summary.ts';
+import type { TraceSummary } from '../../service/types.ts';
 import { indexInWorker } from '../../service/index-jobs.ts';
 
 /** The shell's status for a command ended by SIGINT (128 + 2). */

@@ -3,15 +3,12 @@
 // groups of identical stacks that grew are printed, and the exit status says whether any grew
 // by more than N — so a CI job can fail on a goroutine leak the way the seeds' delta checks do.
 
-import { diffDumpGroups, type DumpDiff, type GroupDelta } from '../../analyze/dump-diff.ts';
-import { groupDumpFile, markProfiledLeaks } from '../../analyze/dump-groups.ts';
-import { readLeakProfileStacks } from '../../analyze/dump-leak-profile.ts';
+import { dumpFilesGrowth, isDumpFile } from '../../service/file-answers.ts';
+import type { DumpDiff, GroupDelta } from '../../service/types.ts';
 import { parseArgs } from './args.ts';
 import { frameStrings, reportDumpWarnings } from './dump.ts';
 import { EXIT_BAD_INPUT, Output, UsageError } from './output.ts';
 import { traceLeaksCommand, traceLeaksUsage } from './trace-answers.ts';
-import { sniffDump } from '../../decode/gdump/reader.ts';
-import { readHead } from '../../index/library.ts';
 
 /** Exit status when some group grew by more than --max-growth. */
 export const EXIT_LEAK = 1;
@@ -41,23 +38,14 @@ export async function leaksCommand(argv: string[]): Promise<number> {
   if (args.positional.length === 1) {
     // One argument is a trace; a dump needs a second, earlier or later, to compare with.
     const file = args.positional[0];
-    let head: Uint8Array | null = null;
-    try {
-      head = readHead(file);
-    } catch {
-      // the trace command says what is wrong with the path
-    }
-    if (head && sniffDump(head)) throw new UsageError(`leaks needs BEFORE and AFTER dumps to compare: ${file} is a goroutine dump (one argument must be an execution trace)`);
+    // (A path that cannot be read is no dump: the trace command says what is wrong with it.)
+    if (isDumpFile(file)) throw new UsageError(`leaks needs BEFORE and AFTER dumps to compare: ${file} is a goroutine dump (one argument must be an execution trace)`);
     return traceLeaksCommand(argv);
   }
   if (args.positional.length !== 2) throw new UsageError('leaks needs one TRACE, or BEFORE and AFTER dump files (see goroscope help leaks)');
   const maxGrowth = nonNegativeInteger(args.options.get('max-growth'), 'max-growth', DEFAULT_MAX_GROWTH);
   const longWait = nonNegativeInteger(args.options.get('long-wait'), 'long-wait', 10);
-  const before = groupDumpFile(args.positional[0]);
-  const after = groupDumpFile(args.positional[1]);
-  const leakProfile = args.options.get('leak-profile');
-  if (leakProfile !== undefined) markProfiledLeaks(after, readLeakProfileStacks(leakProfile));
-  const diff = diffDumpGroups(before, after, longWait);
+  const { before, after, diff } = dumpFilesGrowth(args.positional[0], args.positional[1], longWait, args.options.get('leak-profile'));
   const out = new Output();
   await out.write(args.flags.has('json') ? JSON.stringify(leaksJson(diff), null, 2) + '\n' : renderLeaks(diff, maxGrowth));
   await out.flush();

@@ -1,14 +1,9 @@
 // `goroscope stats FILE [--json]`: the summary of a trace. A damaged one is summarised up to the
 // damage, as the library and the UI open it, with the damage on stderr and exit status 2.
 
-import { existsSync, statSync } from 'node:fs';
-import { sniffDump } from '../../decode/gdump/reader.ts';
-import { sniffProfile } from '../../decode/pprof/decode.ts';
-import { sniffTextProfile } from '../../decode/pprof/text-profile.ts';
-import { defaultLibraryDir, Library, LibraryError, readHead, traceSummary, type Artefact } from '../../index/library.ts';
 import { notePartial, partialJson, partialText } from './partial.ts';
-import { summarizeTrace, type TraceSummary } from '../../analyze/trace-summary.ts';
-import { openTrace } from '../../decode/gotrace/reader.ts';
+import { indexedTraceSummary, NotATrace, profileOrDumpFile, summarizeTraceFile, type IndexedTraceSummary } from '../../service/file-answers.ts';
+import type { TraceSummary } from '../../service/types.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 import { ProgressLine } from './progress.ts';
@@ -43,58 +38,37 @@ export async function statsCommand(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  redirectOtherKinds(args.positional[0]);
-  const reader = openTrace(args.positional[0]);
-  const progress = new ProgressLine(statSync(args.positional[0]).size);
-  const { summary, warning } = summarizeTrace(reader, (bytes, events) => progress.update(bytes, events));
+  // Profiles and dumps have commands of their own: say which, rather than "not a trace".
+  const otherKind = profileOrDumpFile(args.positional[0]);
+  if (otherKind) throw new UsageError(otherKindText(args.positional[0], otherKind));
+  const progress = new ProgressLine(0);
+  const { summary, warning } = summarizeTraceFile(args.positional[0], (bytes, events, totalBytes) => progress.update(bytes, events, totalBytes));
   progress.done();
-  // What was decodable before the damage, as indexing keeps it; when that is nothing but the
-  // reader's Sync markers, only the error.
-  if (!warning || summary.events > (summary.eventsByKind.Sync ?? 0)) {
+  // What was decodable before the damage, as indexing keeps it (none: only the error).
+  if (summary) {
     const out = new Output();
     await out.write(args.flags.has('json') ? JSON.stringify(summary, null, 2) + '\n' : renderSummary(summary));
     await out.flush();
   }
   if (warning) {
-    printErrorLine(warning.message);
+    printErrorLine(warning);
     return EXIT_BAD_INPUT;
   }
   return 0;
 }
 
-/** Profiles and dumps have commands of their own: say which, rather than "not a trace". */
-function redirectOtherKinds(file: string): void {
-  let head: Uint8Array;
-  try {
-    head = readHead(file);
-  } catch {
-    return; // the trace decoder says what is wrong with the path
-  }
-  if (sniffProfile(head) || sniffTextProfile(head)) throw new UsageError(otherKind(file, 'profile'));
-  if (sniffDump(head)) throw new UsageError(otherKind(file, 'dump'));
-}
-
-function otherKind(ref: string, kind: 'profile' | 'dump'): string {
+function otherKindText(ref: string, kind: 'profile' | 'dump'): string {
   return kind === 'profile' ? `${ref} is a pprof profile, not an execution trace: see goroscope top ${ref}`
     : `${ref} is a goroutine dump, not an execution trace: see goroscope dump ${ref}`;
 }
 
-/** The summary from the library, when the file (or hash) is indexed there; opens it read-only, never creates one. */
-function indexedSummary(ref: string, dir: string | undefined): { summary: TraceSummary; warning: string | null; artefact: Artefact } | null {
-  const isFile = existsSync(ref) && statSync(ref).isFile();
-  const lib = Library.openReadOnly(dir);
-  if (!lib) {
-    if (!isFile && /^[0-9a-f]{4,64}$/.test(ref)) throw new LibraryError(`no artefact library in ${dir ?? defaultLibraryDir()}`);
-    return null;
-  }
+/** The summary from the library when the file (or hash) is indexed there; a profile or dump artefact is a usage error. */
+function indexedSummary(ref: string, libraryDir: string | undefined): IndexedTraceSummary | null {
   try {
-    let artefact = isFile ? lib.findByContent(ref) : /^[0-9a-f]{4,64}$/.test(ref) ? lib.resolve(ref) : null;
-    // A file whose index is partial is read whole instead: a partial index never stands for its file.
-    if (isFile && artefact?.partial) artefact = null;
-    if (artefact && artefact.kind !== 'trace') throw new UsageError(otherKind(ref, artefact.kind));
-    return artefact ? { summary: traceSummary(artefact), warning: artefact.warning, artefact } : null;
-  } finally {
-    lib.close();
+    return indexedTraceSummary(ref, libraryDir);
+  } catch (e) {
+    if (e instanceof NotATrace) throw new UsageError(otherKindText(e.ref, e.kind));
+    throw e;
   }
 }
 

@@ -1,10 +1,9 @@
 // `goroscope top PROFILE [--sample-type T] [-n N] [--cum] [--base OTHER] [--json]`: the rows of
 // `go tool pprof -top`, read straight from the profile file (no library needed).
 
-import { readProfileFile } from '../../decode/pprof/decode.ts';
-import { readAnyProfileFile } from '../../decode/pprof/text-profile.ts';
-import { IncompatibleProfiles } from '../../analyze/profile-merge.ts';
-import { profileTop, renderTop, TopError, type ProfileTop } from '../../analyze/profile-top.ts';
+import { profileFileTop, renderTop } from '../../service/file-answers.ts';
+import type { ProfileTop } from '../../service/types.ts';
+import { InvalidArgument } from '../../service/validate.ts';
 import { parseArgs } from './args.ts';
 import { EXIT_BAD_INPUT, Output, printErrorLine, UsageError } from './output.ts';
 
@@ -30,23 +29,24 @@ export async function topCommand(argv: string[]): Promise<number> {
   if (args.positional.length !== 1) throw new UsageError('top needs exactly one PROFILE (see goroscope help top)');
   const n = args.options.get('n');
   if (n !== undefined && !/^\d+$/.test(n)) throw new UsageError(`-n needs a non-negative whole number, got "${n}"`);
-  const read = readAnyProfileFile(args.positional[0], readProfileFile);
-  const profile = read.profile;
   const baseFile = args.options.get('base');
-  const base = baseFile !== undefined ? readAnyProfileFile(baseFile, readProfileFile).profile : undefined;
-  let top: ProfileTop;
+  let answer: { top: ProfileTop; warning: string | null };
   try {
-    top = profileTop(profile, { sampleType: args.options.get('sample-type') ?? '', nodeCount: n === undefined ? 0 : Number(n), cum: args.flags.has('cum'), base });
+    answer = profileFileTop(args.positional[0], {
+      sampleType: args.options.get('sample-type') ?? '', nodeCount: n === undefined ? 0 : Number(n), cum: args.flags.has('cum'),
+      ...(baseFile !== undefined ? { baseFile } : {}),
+    });
   } catch (e) {
-    if (e instanceof TopError || e instanceof IncompatibleProfiles) throw new UsageError(`${args.positional[0]}: ${e.message}`);
+    if (e instanceof InvalidArgument) throw new UsageError(e.message);
     throw e;
   }
+  const { top, warning } = answer;
   const out = new Output();
   await out.write(args.flags.has('json') ? JSON.stringify(topJson(top), null, 2) + '\n' : renderTop(top));
   await out.flush();
   // A cut text profile: the answer for what was read, then what was lost.
-  if (read.warning !== null) {
-    printErrorLine(read.warning);
+  if (warning !== null) {
+    printErrorLine(warning);
     return EXIT_BAD_INPUT;
   }
   return 0;
