@@ -4,9 +4,9 @@
 // so a tile is drawn at between 1 and 2 screen pixels per tile pixel. Tiles hold rows
 // (goroutines) independently, so scrolling fetches only the rows that were never seen.
 //
-// Requests are debounced (a wheel zoom passes many levels in a second: only where it stops is
-// fetched) and at most four are in flight; queued requests for tiles no longer on screen are
-// dropped before they are sent. While a tile loads, rows are drawn from the nearest level
+// Requests of a stream of moves are debounced (a wheel zoom passes many levels in a second: only
+// where it stops is fetched; a lone key press is fetched at once) and at most four are in
+// flight; queued requests for tiles no longer on screen are dropped before they are sent. While a tile loads, rows are drawn from the nearest level
 // already cached, so the previous frame stays on screen, only coarser or finer: at most
 // MAX_FINER_LEVELS finer (a level finer has twice the tiles and spans to draw: zoomed out to the
 // whole trace after zooming in, twelve levels finer was 4 096 tiles per row to look up and
@@ -73,6 +73,8 @@ export class SpanTiles {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private useClock = 0;
   private closed = false;
+  /** When want() last queued requests (ms, performance.now()), −∞ before. */
+  private lastWantAt = -Infinity;
   readonly timings: TileTiming[] = [];
   /** Bumped whenever a response arrives (what a frame shows may have changed). */
   version = 0;
@@ -119,7 +121,17 @@ export class SpanTiles {
     this.queue = this.queue.filter((r) => wanted.has(tileKey(r.tile.level, r.tile.index)));
     if (requests.length === 0) return;
     this.queue.push(...requests);
+    // A lone move (a key, a click, the first view) is fetched at once; one of a stream (a wheel
+    // passing levels) waits until the stream pauses.
+    const now = performance.now();
+    const streaming = now - this.lastWantAt < DEBOUNCE_MS;
+    this.lastWantAt = now;
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (!streaming) {
+      this.pump();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = null;
       this.pump();
