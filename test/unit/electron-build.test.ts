@@ -1,8 +1,8 @@
 // The esbuild bundles of the Electron host (scripts/build-main.mjs), checked with plain Node: the
 // preload requires nothing but 'electron', the main bundle nothing but electron, better-sqlite3 and
 // Node built-ins, and the bundled workers do the service's real work — an index job run by the
-// bundled index worker gives the same artefact as indexing in-process, and the bundled SQL worker
-// answers a query.
+// bundled index worker gives the same artefact as indexing in-process, the bundled read worker
+// answers as the service does, and the bundled SQL worker answers a query.
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Library } from '../../src-main/index/library.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
+import { ReadPool } from '../../src-main/service/read-pool.ts';
 import type { IndexJob } from '../../src-main/service/types.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -33,11 +34,11 @@ after(() => fs.rmSync(out, { recursive: true, force: true }));
 
 test('the bundles: CommonJS beside each other, preload needing only electron', () => {
   assert.deepEqual(fs.readdirSync(out).filter((f) => !f.endsWith('.map')).sort(),
-    ['electron-main.cjs', 'index-worker.js', 'package.json', 'preload.cjs', 'sql-worker.js', 'trace-index-worker.js']);
+    ['electron-main.cjs', 'index-worker.js', 'package.json', 'preload.cjs', 'read-worker.js', 'sql-worker.js', 'trace-index-worker.js']);
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(out, 'package.json'), 'utf8')), { type: 'commonjs' });
   assert.deepEqual(requiredModules(path.join(out, 'preload.cjs')), ['electron']);
   const builtins = new Set(builtinModules.map((m) => `node:${m}`));
-  for (const bundle of ['electron-main.cjs', 'index-worker.js', 'sql-worker.js', 'trace-index-worker.js']) {
+  for (const bundle of ['electron-main.cjs', 'index-worker.js', 'read-worker.js', 'sql-worker.js', 'trace-index-worker.js']) {
     const external = requiredModules(path.join(out, bundle)).filter((m) => !builtins.has(m));
     assert.ok(external.every((m) => m === 'electron' || m === 'better-sqlite3'), `${bundle} requires ${external.join(', ')}`);
     const check = spawnSync(process.execPath, ['--check', path.join(out, bundle)], { encoding: 'utf8' });
@@ -73,6 +74,25 @@ test('the bundled index worker (and its trace-decoding worker) indexes the sampl
     await reference.close();
     fs.rmSync(workerDir, { recursive: true, force: true });
     fs.rmSync(inProcessDir, { recursive: true, force: true });
+  }
+});
+
+test('the bundled read worker answers the timeline and the goroutine list as the service does', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-bundle-read-'));
+  const library = new Library(dir);
+  const service = new GoroscopeService(library);
+  const pool = new ReadPool(dir, 1, path.join(out, 'read-worker.js'));
+  try {
+    const { artefact } = await service.indexFile(SAMPLE);
+    const window = { artefact: artefact.hash, t0: 0, t1: artefact.durationNs, goroutines: [1, 2, 3, 4], widthPx: 400 };
+    assert.deepEqual(await pool.call('timeline', [window]), await service.timeline(window));
+    assert.equal(await pool.callJson('goroutines', [{ artefact: artefact.hash, limit: 10 }]),
+      JSON.stringify(await service.goroutines({ artefact: artefact.hash, limit: 10 })));
+  } finally {
+    await pool.close();
+    await service.close();
+    library.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 
