@@ -1,8 +1,8 @@
 // Child process of the decode benchmark: opens a trace with our decoder, iterates every event
 // doing nothing but counting, and prints {"events", "seconds" (in-process: open to last event),
 // "maxRssKB" (getrusage, used when GNU time is unavailable), "mainThreadCpuSeconds" (user+system
-// CPU of the decoding thread alone, without the wire-parsing thread's; null where /proc has no
-// thread-self)}. `--wire-thread` decodes with openTrace's wireThread option on.
+// CPU of the decoding thread alone, without V8's garbage-collector and compiler threads; on a
+// loaded machine steadier than wall time; null where /proc has no thread-self)}.
 import * as fs from 'node:fs';
 import { openTrace } from '../src-main/decode/gotrace/reader.ts';
 
@@ -22,9 +22,8 @@ if (!file) {
   process.stderr.write('usage: node --import tsx bench/decode-child.ts FILE\n');
   process.exit(2);
 }
-const wireThread = process.argv.includes('--wire-thread');
 const started = performance.now();
-const reader = openTrace(file, { wireThread });
+const reader = openTrace(file);
 let events = 0;
 while (reader.next() !== null) events++;
 reader.close();

@@ -1,4 +1,4 @@
-// npm run bench:decode [-- --trace FILE] [--regen] [--size-mb N] [--runs N] [--wire-thread] [--json]
+// npm run bench:decode [-- --trace FILE] [--regen] [--size-mb N] [--runs N] [--json]
 //
 // Decodes a large Go trace with our decoder (bench/decode-child.ts: openTrace, iterate every
 // event) and with Go's reference reader (bench/go/readtrace: golang.org/x/exp/trace), each in its
@@ -6,15 +6,13 @@
 // with the ratios. Targets: throughput ≥ 2.0× Go's reader, our peak RSS ≤ 256 MB. The two
 // readers run alternately `--runs` times (default 3) on a warm page cache and the median run of
 // each is reported: timings on a shared 2-core VM vary by ±25% from run to run.
-// Exits 1 if the two readers count different numbers of events. `--wire-thread` decodes with the
-// wire format parsed on a worker thread (openTrace's wireThread option).
+// Exits 1 if the two readers count different numbers of events.
 
 import * as fs from 'node:fs';
 import { benchTrace, compiledChild, fmt, goReader, median, peakRssMethod, readHeader, runsArg, timeChild, verdict, warmPageCache, type ChildRun } from './lib.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const wireThread = args.includes('--wire-thread');
 
 const TARGET_RATIO = 2.0;
 const TARGET_RSS_MB = 256;
@@ -31,7 +29,7 @@ function main(): number {
   for (let i = 0; i < runs; i++) {
     if (!json) process.stderr.write(`run ${i + 1}/${runs} …\r`);
     goRuns.push(timeChild(readtrace, [trace]));
-    ourRuns.push(timeChild(process.execPath, compiledChild('decode-child', trace, ...(wireThread ? ['--wire-thread'] : []))));
+    ourRuns.push(timeChild(process.execPath, compiledChild('decode-child', trace)));
   }
   if (!json) process.stderr.write('\n');
   const goRun = median(goRuns);
@@ -65,7 +63,7 @@ function main(): number {
     console.log(`       ${fmt(mb, 1)} MB, header "${readHeader(trace)}", ${goEvents.toLocaleString('en-US')} events (Go's reader)`);
     console.log(`median of ${runs} alternating run(s) each; peak RSS: ${peakRssMethod() === 'gnu-time' ? "GNU time %M (child's ru_maxrss)" : "each child's own getrusage maxrss"}\n`);
     console.log(header);
-    console.log(row(wireThread ? 'goroscope + wire thr' : 'goroscope decoder', ours));
+    console.log(row('goroscope decoder', ours));
     console.log(row('Go x/exp/trace', goRun));
     console.log('\n(MB/s and events/s use wall time, spawn to exit; in-proc is open to last event, without process start-up)');
     if (result.oursMainThreadCpuSeconds !== null) console.log(`(our decoding thread's CPU time, user + system: ${fmt(result.oursMainThreadCpuSeconds)} s)`);

@@ -13,8 +13,6 @@
 //   index-worker.js        worker thread of index jobs (src-main/service/index-worker.ts)
 //   trace-index-worker.js  worker thread decoding a large trace (src-main/index/trace-index-worker.ts)
 //   sql-worker.js          child process of SQL queries (src-main/service/sql-worker.ts)
-//   wire-parse-worker.js   worker thread parsing a large trace's batches ahead of its decoder
-//                          (src-main/decode/gotrace/v2/wire-parse-worker.ts)
 //   decode-child.mjs, index-child.mjs, query-child.mjs   the benchmarks' children (bench/)
 // Workers are found beside the module that starts them (src-main/runtime/start-worker.ts), so
 // they are bundled under the same names as in dist/main. The benchmark children are ES modules
@@ -30,7 +28,6 @@ const COMMONJS_ENTRIES = {
   'index-worker': 'src-main/service/index-worker.ts',
   'trace-index-worker': 'src-main/index/trace-index-worker.ts',
   'sql-worker': 'src-main/service/sql-worker.ts',
-  'wire-parse-worker': 'src-main/decode/gotrace/v2/wire-parse-worker.ts',
 };
 const MODULE_ENTRIES = {
   'decode-child': 'bench/decode-child.ts',

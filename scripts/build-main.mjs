@@ -6,7 +6,6 @@
 //   index-worker.js    worker-thread entry of index jobs (src-main/service/index-jobs.ts)
 //   trace-index-worker.js  worker-thread entry decoding a large trace (src-main/index/trace-artefact.ts)
 //   sql-worker.js      child-process entry of SQL queries (src-main/service/service.ts forks it)
-//   wire-parse-worker.js  worker-thread entry parsing a large trace's batches ahead of its decoder
 // `electron` is provided by the runtime; `better-sqlite3` stays external because it loads a
 // native addon that electron-builder rebuilds for Electron's ABI and unpacks from the asar.
 
@@ -44,7 +43,6 @@ const bundles = [
   ['src-main/service/index-worker.ts', 'index-worker.js', nodeBundle],
   ['src-main/index/trace-index-worker.ts', 'trace-index-worker.js', nodeBundle],
   ['src-main/service/sql-worker.ts', 'sql-worker.js', nodeBundle],
-  ['src-main/decode/gotrace/v2/wire-parse-worker.ts', 'wire-parse-worker.js', nodeBundle],
   // A sandboxed preload has no Node: built for the browser, so a Node import fails the build.
   ['src-main/hosts/electron/preload.ts', 'preload.cjs', {
     bundle: true, platform: 'browser', format: 'cjs', target: 'chrome130', external: ['electron'], sourcemap: 'inline', logLevel: 'warning',

@@ -27,7 +27,6 @@ export interface Batch {
 
 export type BatchOrEnd = Batch | 'end-of-generation' | 'eof';
 
-/** Read-ahead chunk size, by default. */
 const CHUNK = 8 << 20;
 const TWO_POW_64 = 18446744073709551616;
 
@@ -51,8 +50,7 @@ export class BatchReader {
   private retired: RetiredChunk[] = [];
   private readonly free: Uint8Array[] = [];
 
-  /** `chunkSize`: bytes read at a time (a reader that keeps no batch past the next one needs little). */
-  constructor(private readonly source: ByteSource, start: number, private readonly chunkSize = CHUNK) {
+  constructor(private readonly source: ByteSource, start: number) {
     this.chunkStart = start;
   }
 
@@ -69,13 +67,12 @@ export class BatchReader {
     if (fileOffset >= this.source.size) return avail;
     // Start a fresh chunk at the unread byte. Views handed out earlier keep the old chunk alive
     // until their generation is dropped.
-    if (this.chunkBuffer.length === this.chunkSize) this.retired.push({ buffer: this.chunkBuffer, lastGen: this.chunkLastGen });
+    if (this.chunkBuffer.length === CHUNK) this.retired.push({ buffer: this.chunkBuffer, lastGen: this.chunkLastGen });
     // The rest of a small file gets a buffer of its own size: a fresh 8 MB one cost more in page
     // faults than the decoding (the 4.6 KB annotations.go122 trace cut at each of its bytes:
     // 5.5 ms per decode with it, 0.4 ms without).
     const rest = this.source.size - fileOffset;
-    const size = this.chunkSize;
-    const buffer = n > size ? new Uint8Array(n) : rest < size ? new Uint8Array(Math.max(n, rest)) : (this.free.pop() ?? new Uint8Array(size));
+    const buffer = n > CHUNK ? new Uint8Array(n) : rest < CHUNK ? new Uint8Array(Math.max(n, rest)) : (this.free.pop() ?? new Uint8Array(CHUNK));
     const got = this.source.readInto(buffer, fileOffset);
     this.chunkBuffer = buffer;
     this.chunk = got === buffer.length ? buffer : buffer.subarray(0, got);

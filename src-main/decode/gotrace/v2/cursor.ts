@@ -6,8 +6,6 @@ import { DecodeError } from '../../errors.ts';
 import type { Batch } from './batch.ts';
 import type { MState, WireEvent } from './order.ts';
 import { TIMED_ARG_COUNT, TIMED_SPECS } from './spec.ts';
-import { WIDE, type ParsedBatch } from './wire-events.ts';
-import type { ParsedBatchSource } from './wire-parse-thread.ts';
 
 const EMPTY = new Uint8Array(0);
 
@@ -26,11 +24,6 @@ export class BatchCursor {
   private bodyOffset = 0;
   /** Time of the previous event of the current batch (its base time at a batch start). */
   private lastTs = 0;
-  /** The current batch parsed by the wire-parsing thread, or null: decode `data` here. */
-  private parsed: ParsedBatch | null = null;
-  /** Read positions in `parsed`'s ints and wide values. */
-  private parsedPos = 0;
-  private widePos = 0;
 
   constructor(
     readonly m: number,
@@ -40,48 +33,11 @@ export class BatchCursor {
     private readonly baseNs: (units: number) => number,
     /** ns per trace unit. */
     private readonly nsPerUnit: number,
-    /** Batches parsed ahead on another thread, if any. */
-    private readonly parsedBatches: ParsedBatchSource | null = null,
   ) {}
 
   /** Reads the next event into `ev`. Returns false when the thread has no more events. */
   next(): boolean {
-    if (this.parsed !== null) {
-      if (this.parsedPos < this.parsed.length) return this.nextParsed();
-    } else if (this.dataOff < this.data.length) {
-      return this.nextWire();
-    }
-    if (!this.nextBatch()) return false;
-    return this.parsed !== null ? this.nextParsed() : this.nextWire();
-  }
-
-  /** The next event of a batch parsed by the wire-parsing thread (see wire-events.ts). */
-  private nextParsed(): boolean {
-    const parsed = this.parsed!;
-    const ints = parsed.ints;
-    let p = this.parsedPos;
-    const head = ints[p++];
-    const typ = head & 0xff;
-    const nargs = TIMED_ARG_COUNT[typ];
-    let dt = ints[p++];
-    if (dt === WIDE) dt = parsed.wide[this.widePos++];
-    const args = this.ev.args;
-    for (let i = 0; i < nargs; i++) {
-      const v = ints[p++];
-      args[i] = v === WIDE ? parsed.wide[this.widePos++] : v;
-    }
-    this.parsedPos = p;
-    // Go converts each delta separately, then adds (matters for non-integral ns per unit).
-    this.lastTs += Math.trunc(dt * this.nsPerUnit);
-    this.ev.typ = typ;
-    this.ev.time = this.lastTs;
-    this.time = this.lastTs;
-    this.ev.offset = this.bodyOffset + (head >>> 8);
-    return true;
-  }
-
-  /** The next event of the current batch, decoded from its bytes. */
-  private nextWire(): boolean {
+    if (this.dataOff === this.data.length && !this.nextBatch()) return false;
     const data = this.data;
     const start = this.dataOff;
     const typ = data[start];
@@ -130,23 +86,13 @@ export class BatchCursor {
   /** Moves to the next non-empty batch; false when there is none. */
   private nextBatch(): boolean {
     const batches = this.batches;
-    if (this.parsed !== null) {
-      this.parsedBatches!.recycle(this.parsed);
-      this.parsed = null;
-    }
     do {
       if (this.idx + 1 >= batches.length) return false;
       this.idx++;
     } while (batches[this.idx].data.length === 0);
     const batch = batches[this.idx];
-    if (this.parsedBatches !== null) {
-      this.parsed = this.parsedBatches.take(batch.dataOffset);
-      this.parsedPos = 0;
-      this.widePos = 0;
-    }
     this.data = batch.data;
-    // A parsed batch's bytes are not read here.
-    this.dataOff = this.parsed !== null ? batch.data.length : 0;
+    this.dataOff = 0;
     this.bodyOffset = batch.dataOffset;
     this.lastTs = this.baseNs(batch.time);
     return true;

@@ -15,7 +15,6 @@ import { heapInsert, heapRemove, heapUpdate } from '../time-heap.ts';
 import { Generation, type CPUSample } from './generation.ts';
 import { Ordering, UnresolvedReference } from './order.ts';
 import { Version } from './spec.ts';
-import { WireParseThread } from './wire-parse-thread.ts';
 
 const EMPTY_EXPERIMENTS: ReadonlyMap<string, readonly ExperimentalBatch[]> = new Map();
 /** No thread's next event can be ordered: what a generation missing some of its batches looks like. */
@@ -24,9 +23,8 @@ class OrderingStalled extends DecodeError {}
 /** Absolute times below this stay absolute (origin 0): 2^52 ns ≈ 52 days of host uptime. */
 const ORIGIN_THRESHOLD_NS = 2 ** 52;
 
-/** `wireThreadPath`: the trace file, to decode its batches' wire format on a worker thread; null: here. */
-export function createV2Reader(source: ByteSource, format: TraceFormat, wireThreadPath: string | null = null): TraceReader {
-  return new V2Reader(source, format, wireThreadPath);
+export function createV2Reader(source: ByteSource, format: TraceFormat): TraceReader {
+  return new V2Reader(source, format);
 }
 
 class V2Reader implements TraceReader {
@@ -61,16 +59,13 @@ class V2Reader implements TraceReader {
    */
   private genEndsWithoutStrings = false;
   private closed = false;
-  /** The thread decoding the wire format of the batches ahead, if any. */
-  private readonly wireThread: WireParseThread | null;
 
-  constructor(private readonly source: ByteSource, readonly format: TraceFormat, wireThreadPath: string | null) {
+  constructor(private readonly source: ByteSource, readonly format: TraceFormat) {
     this.version = Number(format.slice(2));
     this.batches = new BatchReader(source, HEADER_SIZE);
     this.order = new Ordering(source.name);
     this.timeOrigin = this.chooseOrigin();
     this.lastTs = Number(-this.timeOrigin);
-    this.wireThread = wireThreadPath === null ? null : new WireParseThread(wireThreadPath);
   }
 
   get bytesRead(): number {
@@ -80,7 +75,6 @@ class V2Reader implements TraceReader {
   close(): void {
     if (!this.closed) {
       this.closed = true;
-      this.wireThread?.close();
       this.source.close();
     }
   }
@@ -392,7 +386,7 @@ class V2Reader implements TraceReader {
     this.nsPerTick = nsPerUnit;
     const baseNs = (units: number) => this.toRelNs(units, nsPerUnit);
     for (const [m, batches] of gen.batches) {
-      const bc = new BatchCursor(m, batches, this.source.name, baseNs, nsPerUnit, this.wireThread);
+      const bc = new BatchCursor(m, batches, this.source.name, baseNs, nsPerUnit);
       if (bc.next()) heapInsert(this.frontier, bc);
     }
     return this.syncEvent(this.toRelNs(gen.minTs, nsPerUnit), gen);
