@@ -47,6 +47,8 @@ function main(): number {
     throughputRatio: mb / ours.seconds / (mb / goRun.seconds),
     oursPeakRssMB: ours.peakRssKB / 1024,
     goPeakRssMB: goRun.peakRssKB / 1024,
+    /** CPU time of our decoding thread alone (null where /proc cannot tell), of the median run. */
+    oursMainThreadCpuSeconds: ours.report.mainThreadCpuSeconds ?? null,
   };
 
   if (json) {
@@ -63,7 +65,9 @@ function main(): number {
     console.log(header);
     console.log(row('goroscope decoder', ours));
     console.log(row('Go x/exp/trace', goRun));
-    console.log('\n(MB/s and events/s use wall time, spawn to exit; in-proc is open to last event, without process start-up)\n');
+    console.log('\n(MB/s and events/s use wall time, spawn to exit; in-proc is open to last event, without process start-up)');
+    if (result.oursMainThreadCpuSeconds !== null) console.log(`(our decoding thread's CPU time, user + system: ${fmt(result.oursMainThreadCpuSeconds)} s)`);
+    console.log('');
     const rssRatio = result.oursPeakRssMB / result.goPeakRssMB;
     console.log(`throughput ratio (ours ÷ Go)  ${`${fmt(result.throughputRatio)}×`.padStart(9)}   target ≥ ${fmt(TARGET_RATIO)}×    ${verdict(result.throughputRatio >= TARGET_RATIO)}`);
     console.log(`our peak RSS                  ${`${fmt(result.oursPeakRssMB, 0)} MB`.padStart(9)}   target ≤ ${TARGET_RSS_MB} MB  ${verdict(result.oursPeakRssMB <= TARGET_RSS_MB)}`);
