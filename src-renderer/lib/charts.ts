@@ -6,11 +6,7 @@ import { CategoryScale, Chart, Filler, Legend, LinearScale, LineController, Line
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Filler, Legend, Tooltip);
 
 export { Chart };
-
-/** The colour of a CSS variable of the current theme. */
-export function cssColor(name: string): string {
-  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-}
+export { cssColor } from './css-color.ts';
 
 /** One line of a time-series chart; x is ns since the trace began. */
 export interface Series {

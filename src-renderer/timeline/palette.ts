@@ -2,7 +2,7 @@
 // running green, runnable light green, syscall blue, waiting red); waiting gets one colour per
 // family of reasons (states.ts). Canvas needs resolved colours, so they are read from the theme.
 
-import { cssColor } from '../lib/charts.ts';
+import { cssColor } from '../lib/css-color.ts';
 import type { PaintKey } from './states.ts';
 
 export interface Palette {
