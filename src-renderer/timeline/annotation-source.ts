@@ -1,6 +1,7 @@
 // The annotations of the rows shown (regions, logs, CPU samples, GC work) and the tasks of the
 // window, from the service's timelineAnnotations. A fetch covers the window and half a window
-// either side for the rows asked, and is reused while the view stays inside it with those rows.
+// either side for the rows asked, and is reused while the view stays inside it with rows among
+// those (a track that appears takes a row or two off the screen: the same answer still serves).
 
 import type { ApiClient } from '../api/client.ts';
 import type { TimelineAnnotations } from '../../src-main/service/types.ts';
@@ -10,7 +11,7 @@ const DEBOUNCE_MS = 60;
 interface Wanted {
   t0: number;
   t1: number;
-  rows: string;
+  rows: ReadonlySet<number>;
 }
 
 export class AnnotationSource {
@@ -34,8 +35,7 @@ export class AnnotationSource {
   }
 
   want(t0: number, t1: number, goroutines: readonly number[]): void {
-    const rows = goroutines.join(',');
-    const covers = (w: Wanted | null) => w !== null && w.t0 <= t0 && w.t1 >= t1 && w.rows === rows;
+    const covers = (w: Wanted | null) => w !== null && w.t0 <= t0 && w.t1 >= t1 && goroutines.every((g) => w.rows.has(g));
     if (covers(this.fetched) || covers(this.loading)) {
       if (this.timer && covers(this.fetched)) {
         clearTimeout(this.timer);
@@ -57,7 +57,7 @@ export class AnnotationSource {
 
   private async fetch(t0: number, t1: number, goroutines: readonly number[]): Promise<void> {
     const span = t1 - t0;
-    const wanted: Wanted = { t0: Math.max(0, t0 - span / 2), t1: t1 + span / 2, rows: goroutines.join(',') };
+    const wanted: Wanted = { t0: Math.max(0, t0 - span / 2), t1: t1 + span / 2, rows: new Set(goroutines) };
     this.loading = wanted;
     try {
       const data = await this.api.timelineAnnotations({ artefact: this.artefact, t0: wanted.t0, t1: wanted.t1, goroutines: [...goroutines] });
