@@ -4,7 +4,7 @@
 //   electron-main.cjs  the main process (package.json "main")
 //   preload.cjs        the sandboxed preload: one CommonJS file that requires only 'electron'
 //   index-worker.js    worker-thread entry of index jobs (src-main/service/index-jobs.ts)
-//   trace-index-worker.js  worker-thread entry decoding a large trace (src-main/index/trace-artefact.ts)
+//   trace-index-worker.js  worker-thread entry decoding a large trace (src-main/index/trace-pipeline.ts)
 //   sql-worker.js      child-process entry of SQL queries (src-main/service/service.ts forks it)
 //   read-worker.js     worker-thread entry of the service's read-only queries (src-main/service/read-pool.ts)
 // `electron` is provided by the runtime; `better-sqlite3` stays external because it loads a

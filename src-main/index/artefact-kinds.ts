@@ -24,14 +24,19 @@ export interface IndexContext {
   progress(bytes: number, items: number): void;
   /**
    * For an indexer that waits for another thread: call it instead of waiting. It does a step of
-   * the library's own work (hashing the input, see ArtefactIndexer.hashesWhileIndexing) and
-   * returns true when it did any; false means there is nothing left to do. It may throw to stop
-   * the indexing (the content was indexed already): let it propagate.
+   * the library's own work (hashing the input, see ArtefactIndexer.hashesWhileIndexing); see IdleStep.
    */
-  idle(): boolean;
+  idle(): IdleStep;
   /** When a kind that reads in generations (traces) stops early, leaving a partial index (see PartialStop). */
   readonly stop?: PartialStop;
 }
+
+/**
+ * What a step of the library's idle work says: true when it did some, false when nothing is left
+ * to do, 'stop' when the content turned out to be indexed already: the indexer then stops at once
+ * and returns null (its index is not needed).
+ */
+export type IdleStep = boolean | 'stop';
 
 /**
  * Stopping an indexing early at a generation boundary, keeping what was read: the index of the
@@ -81,8 +86,11 @@ export interface ArtefactIndexer {
   readonly tables: string;
   /** DDL run after the load commits (CREATE INDEX …): building indexes after a bulk load is 3–4× faster. */
   readonly indexes: string;
-  /** Decodes the file and writes its rows. Throws DecodeError when nothing usable could be read. */
-  index(ctx: IndexContext): IndexedContent;
+  /**
+   * Decodes the file and writes its rows. Throws DecodeError when nothing usable could be read.
+   * Null when `ctx.idle` said 'stop' (only kinds that call it, see hashesWhileIndexing).
+   */
+  index(ctx: IndexContext): IndexedContent | null;
   /**
    * True when indexing a file of this size calls `ctx.idle` while it waits: the library then
    * hashes the file meanwhile instead of before (the hash tells whether it was indexed already).

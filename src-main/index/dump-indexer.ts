@@ -85,7 +85,8 @@ export interface DumpSummary {
   readonly warnings: number;
 }
 
-export const dumpIndexer: ArtefactIndexer = {
+// `satisfies`: a dump is never stopped (it does not hash while indexing), so its index() returns content, never null.
+export const dumpIndexer = {
   kind: 'dump',
   sniff: sniffDump,
   hashesWhileIndexing: () => false,
@@ -109,7 +110,7 @@ export const dumpIndexer: ArtefactIndexer = {
       meta: { [DUMP_INFO_META]: JSON.stringify(info) },
     };
   },
-};
+} satisfies ArtefactIndexer;
 
 /** Writes goroutine rows as they stream by, then the groups and their frames. */
 class DumpRowWriter {

@@ -1,24 +1,23 @@
 // The goroutine list's sort orders, precomputed: for each sortable column, every goroutine ID in
-// ascending order of (column, ID), packed in pages of ORDER_PAGE_IDS (table goroutine_orders).
+// ascending order of (column, ID), packed in pages of ORDER_PAGE_IDS (table goroutine_orders,
+// pages as order-pages.ts packs them). This module collects the values from the goroutine rows as
+// they are written, and sorts (radix-sort.ts, in order-sort-memory.ts's memory) once all are in.
 //
 // Why not SQL indexes: a busy 168 MB trace has 2.1 M goroutines, and an index on (column, id)
 // takes 10–17 bytes an entry (four of them took 107 MB, a fifth of the index) and 1–3 s each to
 // build after the load; the list also pages by OFFSET, which walks an index entry by entry. A
 // packed order takes 1–3 bytes per goroutine, sorts in tens of milliseconds (radix sort), and
 // serves any page of any order by reading one or two rows.
-//
-// A page is the IDs in order as uvarints of the zigzag difference from the previous ID (the
-// first from 0): orders by ID, start and name are nearly ID-ordered and take a byte or so each.
 
 import type Database from 'better-sqlite3';
 import { tapSinks, type RowSinks } from './batch-insert.ts';
-import { ByteReader, ByteWriter } from './varint.ts';
+import { OrderPages } from './order-pages.ts';
+import { SortScratch } from './order-sort-memory.ts';
+import type { RadixSorter } from './radix-sort.ts';
 
 /** The sortable columns of the goroutines table, as named in goroutine_orders.sort. */
 export const GOROUTINE_ORDER_COLUMNS = ['id', 'name', 'start_ns', 'end_ns', 'running_ns', 'runnable_ns', 'waiting_ns', 'syscall_ns'] as const;
 export type GoroutineOrderColumn = (typeof GOROUTINE_ORDER_COLUMNS)[number];
-
-export const ORDER_PAGE_IDS = 1024;
 
 /**
  * Goroutines whose orders are sorted in memory (~180 bytes each: their values, and sorting memory
@@ -128,77 +127,6 @@ function writeOrdersBySql(db: Database.Database, push: PushPage): void {
     for (const id of db.prepare(sql).pluck().iterate() as IterableIterator<number>) pages.add(id);
     pages.finish();
     packed.forEach((data, page) => push(column, page, data));
-  }
-}
-
-/** Packs IDs in order into pages of ORDER_PAGE_IDS. */
-class OrderPages {
-  private readonly writer = new ByteWriter();
-  private page = 0;
-  private inPage = 0;
-  private prev = 0;
-
-  constructor(private readonly out: (page: number, data: Uint8Array) => void) {}
-
-  add(id: number): void {
-    this.writer.svarint(id - this.prev);
-    this.prev = id;
-    if (++this.inPage === ORDER_PAGE_IDS) this.finish();
-  }
-
-  /** Writes the page being filled, if any. */
-  finish(): void {
-    if (this.inPage === 0) return;
-    this.out(this.page++, this.writer.view());
-    this.inPage = 0;
-    this.prev = 0;
-  }
-}
-
-/**
- * Memory to sort the orders of up to `capacity` goroutines in, shared between threads. First
- * touches of fresh memory cost ~3 ms a MB on the VMs measured, a third of the time the sorts
- * took at the end of a 168 MB trace: the writing thread touches it while it would wait, for this
- * thread and the one sorting the other orders, as the goroutines come. Untouched memory costs
- * nothing, so it is reserved for the most goroutines sorted in memory.
- */
-class SortScratch {
-  /** Bytes per goroutine: keys, sorted IDs and arrivals by ID (Float64), and the RadixSorter's. */
-  private static get BYTES(): number {
-    return 3 * 8 + RadixSorter.BYTES;
-  }
-  readonly capacity: number;
-  readonly keys: Float64Array;
-  readonly sortedIds: Float64Array;
-  readonly byId: Float64Array;
-  readonly sorter: RadixSorter;
-  /** The arrays above, one after the other, each of `capacity` elements. */
-  private readonly regions: Uint8Array[];
-  /** Goroutines whose memory is touched in every region. */
-  private touched = 0;
-
-  constructor(readonly memory: SharedArrayBuffer) {
-    const capacity = (this.capacity = memory.byteLength / SortScratch.BYTES);
-    const f64 = (i: number) => new Float64Array(memory, i * 8 * capacity, capacity);
-    [this.keys, this.sortedIds, this.byId] = [f64(0), f64(1), f64(2)];
-    this.sorter = new RadixSorter(capacity, memory, 3 * 8 * capacity);
-    this.regions = [new Uint8Array(memory, 0, 3 * 8 * capacity), ...this.sorter.regions()];
-  }
-
-  static reserve(capacity: number): SortScratch {
-    return new SortScratch(new SharedArrayBuffer(capacity * SortScratch.BYTES));
-  }
-
-  /** Touches the memory of up to `step` more goroutines, up to `count`; false when that much was touched already. */
-  touch(count: number, step: number): boolean {
-    const to = Math.min(count, this.touched + step, this.capacity);
-    if (to <= this.touched) return false;
-    for (const r of this.regions) {
-      const per = r.byteLength / this.capacity;
-      for (let b = this.touched * per; b < to * per; b += 4096) r[b] = 0;
-    }
-    this.touched = to;
-    return true;
   }
 }
 
@@ -313,107 +241,3 @@ function arrivalsById(ids: Float64Array, sorter: RadixSorter, sortedIds: Float64
   return byId;
 }
 
-/** The IDs of an order page. */
-export function decodeOrderPage(data: Uint8Array): number[] {
-  const r = new ByteReader(data);
-  const out: number[] = [];
-  let id = 0;
-  while (!r.done) {
-    id += r.svarint();
-    out.push(id);
-  }
-  return out;
-}
-
-const DIGIT_BITS = 11;
-const DIGITS = 1 << DIGIT_BITS;
-const MASK = DIGITS - 1;
-
-/**
- * Sorts payloads by keys ascending, stably: a least-significant-digit radix sort on 11-bit digits
- * (at most 5 passes for keys up to 2^53), keys moving with their payload so that each pass reads
- * in order; passes whose digit is the same for every key are skipped. Keys are integers in
- * [0, 2^53). One sorter serves many sorts of up to `capacity` entries: fresh typed arrays cost
- * more than the sort here (first touches of their pages), so its buffers are reused.
- */
-export class RadixSorter {
-  private lo: Uint32Array;
-  private hi: Uint32Array;
-  private pay: Float64Array;
-  private lo2: Uint32Array;
-  private hi2: Uint32Array;
-  private pay2: Float64Array;
-  private readonly counts = Array.from({ length: 5 }, () => new Uint32Array(DIGITS));
-
-  /** Bytes of buffers per entry of capacity. */
-  static readonly BYTES = 4 * 4 + 2 * 8;
-
-  /** The buffers are in `memory` from byte `offset` on (capacity × BYTES bytes) when given. */
-  constructor(private readonly capacity: number, memory: ArrayBufferLike = new ArrayBuffer(capacity * RadixSorter.BYTES), offset = 0) {
-    [this.pay, this.pay2] = [0, 1].map((i) => new Float64Array(memory, offset + i * 8 * capacity, capacity));
-    [this.lo, this.hi, this.lo2, this.hi2] = [0, 1, 2, 3].map((i) => new Uint32Array(memory, offset + 16 * capacity + i * 4 * capacity, capacity));
-  }
-
-  /** Its buffers' bytes, one view per buffer. */
-  regions(): Uint8Array[] {
-    return [this.pay, this.pay2, this.lo, this.hi, this.lo2, this.hi2].map((a) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  }
-
-  /**
-   * The payloads in the order of their keys (arrays of the same length, at most the capacity), and
-   * optionally the keys in that order into `sortedKeys`. The result is a view of the sorter's
-   * buffer: valid until the next sort.
-   */
-  sort(keys: Float64Array, payload: Float64Array, sortedKeys?: Float64Array): Float64Array {
-    const n = keys.length;
-    if (n > this.capacity || payload.length !== n) throw new Error(`RadixSorter: ${n} keys and ${payload.length} payloads for a capacity of ${this.capacity}`);
-    const counts = this.counts;
-    for (const c of counts) c.fill(0);
-    let { lo, hi, pay, lo2, hi2, pay2 } = this;
-    pay.set(payload);
-    // One pass for every digit's histogram: 0–1 in lo, 2 across lo and hi, 3–4 in hi.
-    const [c0, c1, c2, c3, c4] = counts;
-    for (let i = 0; i < n; i++) {
-      const k = keys[i];
-      const l = k >>> 0; // k mod 2^32
-      const h = Math.floor(k / 4294967296);
-      lo[i] = l;
-      hi[i] = h;
-      c0[l & MASK]++;
-      c1[(l >>> 11) & MASK]++;
-      c2[(l >>> 22) | ((h & 1) << 10)]++;
-      c3[(h >>> 1) & MASK]++;
-      c4[(h >>> 12) & MASK]++;
-    }
-    for (let pass = 0; pass < 5; pass++) {
-      const c = counts[pass];
-      if (n === 0 || c.includes(n)) continue; // one digit value for all: this pass moves nothing
-      let sum = 0;
-      for (let d = 0; d < DIGITS; d++) {
-        const x = c[d];
-        c[d] = sum;
-        sum += x;
-      }
-      scatter(pass, n, c, lo, hi, pay, lo2, hi2, pay2);
-      [lo, lo2, hi, hi2, pay, pay2] = [lo2, lo, hi2, hi, pay2, pay];
-    }
-    Object.assign(this, { lo, hi, pay, lo2, hi2, pay2 });
-    if (sortedKeys) for (let i = 0; i < n; i++) sortedKeys[i] = hi[i] * 4294967296 + lo[i];
-    return pay.subarray(0, n);
-  }
-}
-
-/** One pass: entries to their digit's next slot. */
-function scatter(pass: number, n: number, c: Uint32Array, lo: Uint32Array, hi: Uint32Array, pay: Float64Array,
-  lo2: Uint32Array, hi2: Uint32Array, pay2: Float64Array): void {
-  for (let i = 0; i < n; i++) {
-    const l = lo[i];
-    const h = hi[i];
-    const d = pass === 0 ? l & MASK : pass === 1 ? (l >>> 11) & MASK : pass === 2 ? (l >>> 22) | ((h & 1) << 10)
-      : pass === 3 ? (h >>> 1) & MASK : (h >>> 12) & MASK;
-    const j = c[d]++;
-    lo2[j] = l;
-    hi2[j] = h;
-    pay2[j] = pay[i];
-  }
-}

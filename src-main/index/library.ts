@@ -19,7 +19,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DecodeError } from '../decode/errors.ts';
 import type { TraceSummary } from '../analyze/trace-summary.ts';
-import { SNIFF_BYTES, type ArtefactIndexer, type ArtefactKind, type IndexedContent, type PartialContent, type PartialStop } from './artefact-kinds.ts';
+import {
+  SNIFF_BYTES, type ArtefactIndexer, type ArtefactKind, type IdleStep, type IndexedContent, type PartialContent, type PartialStop,
+} from './artefact-kinds.ts';
 import { indexerFor } from './artefact-registry.ts';
 import type { IndexTestHooks } from './test-hooks.ts';
 import { META_TABLE, SCHEMA_VERSION } from './schema.ts';
@@ -359,13 +361,13 @@ export class Library {
         const reused = reuse(hasher.finish());
         if (reused) return reused;
       }
-      const idle = () => {
+      /** The index that exists already, found by hashing while the indexer waited (it then stops). */
+      let indexedAlready: IndexOutcome | null = null;
+      const idle = (): IdleStep => {
         if (hasher.done) return false;
-        if (hasher.step()) {
-          const reused = reuse(hasher.finish());
-          if (reused) throw new AlreadyIndexed(reused);
-        }
-        return true;
+        if (!hasher.step()) return true;
+        indexedAlready = reuse(hasher.finish());
+        return indexedAlready ? 'stop' : true;
       };
       let stalled = false;
       const progress = (bytes: number, items: number) => {
@@ -393,6 +395,7 @@ export class Library {
           warning: loaded.warning ?? '',
         };
       }, options.stop);
+      if (content === null) return indexedAlready!;
       // Hashed to the end only now (no idle time to do it in): indexed already after all?
       const reused = reuse(hash);
       if (reused) return reused;
@@ -407,7 +410,6 @@ export class Library {
       report('done', stat.size, content.items);
       return { artefact, reused: false };
     } catch (e) {
-      if (e instanceof AlreadyIndexed) return e.outcome;
       if (e instanceof IndexStopped) throw e;
       throw storageFailure(e, `${file}: cannot index into ${this.dir}`);
     } finally {
@@ -535,8 +537,15 @@ function fromRow(r: CatalogueRow): Artefact {
  * through it; the benchmarks time indexing alone with it.
  */
 export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: string, size: number,
-  progress: (bytes: number, items: number) => void, idle: () => boolean,
-  metaFor: (content: IndexedContent) => Record<string, string>, stop?: PartialStop): IndexedContent {
+  progress: (bytes: number, items: number) => void, idle: () => false,
+  metaFor: (content: IndexedContent) => Record<string, string>, stop?: PartialStop): IndexedContent;
+/** With an `idle` that may say 'stop' (IdleStep): null when it did, and nothing was written. */
+export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: string, size: number,
+  progress: (bytes: number, items: number) => void, idle: () => IdleStep,
+  metaFor: (content: IndexedContent) => Record<string, string>, stop?: PartialStop): IndexedContent | null;
+export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: string, size: number,
+  progress: (bytes: number, items: number) => void, idle: () => IdleStep,
+  metaFor: (content: IndexedContent) => Record<string, string>, stop?: PartialStop): IndexedContent | null {
   const db = new Database(dbFile);
   try {
     // A temporary file that is discarded on failure needs no journal and no fsync.
@@ -552,6 +561,7 @@ export function writeIndexFile(dbFile: string, kind: ArtefactIndexer, file: stri
     db.exec(kind.tables);
     db.exec('BEGIN');
     const content = kind.index({ db, file, size, progress, idle, stop });
+    if (content === null) return null; // the transaction is rolled back as the database closes
     const insert = db.prepare('INSERT INTO meta VALUES (?, ?)');
     for (const [k, v] of Object.entries({ ...content.meta, ...metaFor(content) })) insert.run(k, v);
     db.exec('COMMIT');
@@ -672,9 +682,3 @@ class FileHasher {
   }
 }
 
-/** Thrown from the indexer's idle work to stop indexing content that turned out to be indexed already. */
-class AlreadyIndexed extends Error {
-  constructor(readonly outcome: IndexOutcome) {
-    super('already indexed');
-  }
-}

@@ -75,7 +75,8 @@ export interface ProfileSummary {
   readonly topFunctions: readonly { readonly name: string; readonly flat: number }[];
 }
 
-export const profileIndexer: ArtefactIndexer = {
+// `satisfies`: a profile is never stopped (it does not hash while indexing), so its index() returns content, never null.
+export const profileIndexer = {
   kind: 'profile',
   // runtime/pprof's debug=1 text is a profile too, "goroutine profile: total N" included: a file
   // that starts with it is indexed as a profile (top, flame graph), while `goroscope dump` and
@@ -104,7 +105,7 @@ export const profileIndexer: ArtefactIndexer = {
       },
     };
   },
-};
+} satisfies ArtefactIndexer;
 
 function writeProfile(db: Database.Database, p: Profile, kind: string, progress: (samples: number) => void): void {
   db.prepare('INSERT INTO profile VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(

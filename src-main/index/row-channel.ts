@@ -1,13 +1,13 @@
-// Rows across threads: an indexer running in a worker thread writes into forwarding sinks,
-// which send its rows in batches over a MessagePort; the thread that owns the database receives
-// them synchronously (receiveMessageOnPort) and inserts them. Decoding and SQLite writes then
-// run on two cores. Messages in flight are bounded, so memory is too.
+// The transport of trace-pipeline.ts's messages between its two threads: an indexer running in a
+// worker thread writes into forwarding sinks, which send its rows in batches over a MessagePort;
+// the thread that owns the database receives them synchronously (receiveMessageOnPort) and
+// inserts them. Decoding and SQLite writes then run on two cores. Messages in flight are bounded,
+// so memory is too.
 //
-// Batches travel packed (PackedBatch): numbers in a Float64Array, blobs in one byte buffer,
-// only strings as JS values, the typed arrays transferred rather than copied, instead of
-// structured clones of rows with millions of small blobs among them. On a 168 MB trace the
-// decoding thread then spends 0.5 s posting messages; the gain in total index time was within
-// the VM's run-to-run noise.
+// A batch is the rows' values as a plain array (structured clone, each blob copied into its own
+// buffer). Batches packed into transferred typed arrays (numbers in a Float64Array, blobs in one
+// byte buffer, value tags) cost ~120 lines more and gave no measurable gain in CPU time: see
+// docs/architecture.md, issue 18 step 4.
 //
 // The channel also carries slabs of goroutine records (goroutine-events.ts) for the receiving
 // thread's GoroutineIndexer: a pool of slabs in shared memory, filled in turn; a message names
@@ -15,10 +15,11 @@
 // it has read so that the sender reuses only those.
 
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { DecodeError, type DecodeErrorCode } from '../decode/errors.ts';
+import { DecodeError } from '../decode/errors.ts';
+import type { IdleStep } from './artefact-kinds.ts';
 import { ROWS_PER_STATEMENT, type RowSink, type RowSinks } from './batch-insert.ts';
 import { RECORD_SLOTS, SLAB_RECORDS, type SlabChannel } from './goroutine-events.ts';
-import { ByteWriter } from './varint.ts';
+import type { DecoderMessage, ForwardedError, RowBatch, SlabRef, WriterReply } from './trace-pipeline.ts';
 
 /**
  * Slots of the shared Int32Array: messages sent but not yet taken, messages ever sent, replies
@@ -48,49 +49,11 @@ const PROGRESS_INTERVAL_MS = 50;
 /** The writer gives up when the worker sends nothing for this long. */
 const SILENCE_LIMIT_MS = 120_000;
 
-export type ForwardedError =
-  | { kind: 'decode'; file: string; offset: number; code: DecodeErrorCode; detail: string }
-  | { kind: 'other'; message: string };
-
-/** Value tags of a packed batch. */
-const NUMBER = 0;
-const NULL = 1;
-const STRING = 2;
-const BLOB = 3;
-
-/** Whole rows of one table: per value a tag, and its number, string or blob (in order). */
-interface PackedBatch {
-  readonly table: number;
-  readonly tags: Uint8Array;
-  /** NUMBER: the value; BLOB: its length in `bytes`. */
-  readonly numbers: Float64Array;
-  readonly bytes: Uint8Array;
-  readonly strings: string[];
-}
-
-/** A slab of goroutine records: its sequence number (its place in the pool is seq mod SLAB_POOL) and records. */
-interface SlabRef {
-  readonly seq: number;
-  readonly records: number;
-}
-
-type ChannelMessage =
-  | {
-    type: 'rows'; tables: { index: number; table: string; columns: readonly string[] }[]; batches: PackedBatch[]; progress: [number, number] | null;
-    /** The slab pool, in the first message that carries a slab. */
-    slabMemory: SharedArrayBuffer | null;
-    /** Read after the batches, which were made before it. */
-    slab: SlabRef | null;
-  }
-  | { type: 'rows-complete' }
-  | { type: 'done'; result: unknown }
-  | { type: 'failed'; error: ForwardedError };
-
-/** The worker's end: sinks for the indexer, goroutine slabs, progress, and the outcome. */
-export class RowForwarder {
+/** The worker's end: sinks for the indexer, goroutine slabs, progress, and the outcome (`Result`). */
+export class RowForwarder<Result = unknown> {
   private readonly signals: Int32Array;
   private newTables: { index: number; table: string; columns: readonly string[] }[] = [];
-  private batches: PackedBatch[] = [];
+  private batches: RowBatch[] = [];
   private tableCount = 0;
   private latestProgress: [number, number] | null = null;
   private lastSent = 0;
@@ -136,18 +99,18 @@ export class RowForwarder {
    * Sends what is buffered, tells the writer that every row is sent, and waits for its reply (see
    * RowReceiver.receive): the two threads may then share the work that derives from all rows.
    */
-  rowsComplete(): unknown {
+  rowsComplete(): WriterReply {
     this.send();
     this.post({ type: 'rows-complete' });
     for (;;) {
       const replies = Atomics.load(this.signals, REPLIED);
       const reply = receiveMessageOnPort(this.port);
-      if (reply) return reply.message;
+      if (reply) return reply.message as WriterReply;
       Atomics.wait(this.signals, REPLIED, replies, 1000);
     }
   }
 
-  finish(result: unknown): void {
+  finish(result: Result): void {
     this.send();
     this.post({ type: 'done', result });
     this.port.close();
@@ -163,10 +126,8 @@ export class RowForwarder {
 
   private send(): void {
     if (this.batches.length === 0 && this.latestProgress === null && this.pendingSlab === null) return;
-    const transfer = this.batches.flatMap((b) => [b.tags.buffer, b.numbers.buffer, b.bytes.buffer] as ArrayBuffer[]);
     const slabMemory = this.pendingSlab && !this.slabMemorySent ? this.slabMemory : null;
-    this.post({ type: 'rows', tables: this.newTables, batches: this.batches, progress: this.latestProgress, slabMemory, slab: this.pendingSlab },
-      transfer);
+    this.post({ type: 'rows', tables: this.newTables, batches: this.batches, progress: this.latestProgress, slabMemory, slab: this.pendingSlab });
     if (slabMemory) this.slabMemorySent = true;
     this.newTables = [];
     this.batches = [];
@@ -175,11 +136,11 @@ export class RowForwarder {
     this.lastSent = performance.now();
   }
 
-  private post(m: ChannelMessage, transfer: ArrayBuffer[] = []): void {
+  private post(m: DecoderMessage<Result>): void {
     // Backpressure: wait while the writer is behind.
     this.waitWhile(IN_FLIGHT, (n) => n >= MAX_IN_FLIGHT);
     Atomics.add(this.signals, IN_FLIGHT, 1);
-    this.port.postMessage(m, transfer);
+    this.port.postMessage(m);
     Atomics.add(this.signals, POSTED, 1);
     Atomics.notify(this.signals, POSTED);
   }
@@ -191,19 +152,12 @@ export class RowForwarder {
 }
 
 class ForwardingSink implements RowSink {
-  private values = 0;
-  private tags: Uint8Array;
-  private numbers: Float64Array;
-  private readonly bytes = new ByteWriter();
-  private strings: string[] = [];
-
+  private values: unknown[] = [];
   /** Values in a full batch. */
   private readonly capacity: number;
 
-  constructor(private readonly index: number, private readonly columns: number, private readonly emit: (batch: PackedBatch) => void) {
+  constructor(private readonly index: number, private readonly columns: number, private readonly emit: (batch: RowBatch) => void) {
     this.capacity = ROWS_PER_STATEMENT * columns;
-    this.tags = new Uint8Array(this.capacity);
-    this.numbers = new Float64Array(this.capacity);
   }
 
   push(...values: unknown[]): void {
@@ -215,70 +169,22 @@ class ForwardingSink implements RowSink {
     if (values.length % this.columns !== 0) throw new Error(`${values.length} values are not whole rows of ${this.columns} columns`);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      const k = this.values++;
-      if (typeof v === 'number') {
-        this.tags[k] = NUMBER;
-        this.numbers[k] = v;
-      } else if (v === null || v === undefined) {
-        this.tags[k] = NULL;
-      } else if (typeof v === 'string') {
-        this.tags[k] = STRING;
-        this.strings.push(v);
-      } else if (v instanceof Uint8Array) {
-        this.tags[k] = BLOB;
-        this.numbers[k] = v.length;
-        this.bytes.bytes(v);
-      } else {
-        throw new Error(`cannot forward a ${typeof v} value`);
-      }
+      // A blob is read during the call (RowSink.push): copied into a buffer of its own, which the message clones.
+      this.values.push(v instanceof Uint8Array ? v.slice() : v);
       // A full batch ends on a row: the capacity is whole rows.
-      if (this.values === this.capacity) this.flush();
+      if (this.values.length === this.capacity) this.flush();
     }
   }
 
   flush(): void {
-    if (this.values === 0) return;
-    // Full batches hand over their arrays (transferred); a partial one hands over copies. Sizes
-    // come from `capacity`: `emit` may post the batch at once, which detaches the arrays.
-    const full = this.values === this.capacity;
-    this.emit({
-      table: this.index,
-      tags: full ? this.tags : this.tags.slice(0, this.values),
-      numbers: full ? this.numbers : this.numbers.slice(0, this.values),
-      bytes: this.bytes.take(),
-      strings: this.strings,
-    });
-    if (full) {
-      this.tags = new Uint8Array(this.capacity);
-      this.numbers = new Float64Array(this.capacity);
-    }
-    this.values = 0;
-    this.strings = [];
+    if (this.values.length === 0) return;
+    this.emit({ table: this.index, values: this.values });
+    this.values = [];
   }
 }
 
-/** A packed batch's rows as one flat array of values, in column order. */
-function unpack(b: PackedBatch): unknown[] {
-  const out = new Array<unknown>(b.tags.length);
-  let s = 0;
-  let offset = 0;
-  for (let i = 0; i < b.tags.length; i++) {
-    switch (b.tags[i]) {
-      case NUMBER: out[i] = b.numbers[i]; break;
-      case NULL: out[i] = null; break;
-      case STRING: out[i] = b.strings[s++]; break;
-      default: {
-        const n = b.numbers[i];
-        out[i] = Buffer.from(b.bytes.buffer, b.bytes.byteOffset + offset, n);
-        offset += n;
-      }
-    }
-  }
-  return out;
-}
-
-/** The database's end: inserts forwarded rows, and hands on goroutine slabs, until the worker is done. */
-export class RowReceiver {
+/** The database's end: inserts forwarded rows, and hands on goroutine slabs, until the worker is done with its `Result`. */
+export class RowReceiver<Result = unknown> {
   private readonly signals: Int32Array;
   private readonly inserters: RowSink[] = [];
   private slabMemory: SharedArrayBuffer | null = null;
@@ -297,18 +203,20 @@ export class RowReceiver {
   /**
    * Inserts rows as they come, reporting progress, until the worker's result arrives (returned)
    * or its error (thrown). While no rows wait, `idle` is called (and the wait skipped when it did
-   * some work). When the worker says every row is sent (RowForwarder.rowsComplete), they are
+   * some work); when it says 'stop', this returns null at once (the caller ends the worker). When the worker says every row is sent (RowForwarder.rowsComplete), they are
    * all written, and `onRowsComplete` gets the function that replies to it; it may go on working
    * after replying, while the worker does too.
    */
-  receive(onProgress: (bytes: number, items: number) => void, idle: () => boolean = () => false,
-    onRowsComplete: (reply: (value: unknown) => void) => void = (reply) => reply(null)): unknown {
+  receive(onProgress: (bytes: number, items: number) => void, idle: () => IdleStep = () => false,
+    onRowsComplete: (reply: (value: WriterReply) => void) => void = (reply) => reply({ type: 'sort-orders', values: null })): Result | null {
     let silentSince = performance.now();
     for (;;) {
       const posted = Atomics.load(this.signals, POSTED);
       const received = receiveMessageOnPort(this.port);
       if (!received) {
-        if (idle()) continue;
+        const step = idle();
+        if (step === 'stop') return null;
+        if (step) continue;
         if (Atomics.wait(this.signals, POSTED, posted, 1000) === 'timed-out' && performance.now() - silentSince > SILENCE_LIMIT_MS) {
           throw new Error(`the indexing thread sent nothing for ${SILENCE_LIMIT_MS / 1000} s`);
         }
@@ -317,11 +225,11 @@ export class RowReceiver {
       silentSince = performance.now();
       Atomics.sub(this.signals, IN_FLIGHT, 1);
       Atomics.notify(this.signals, IN_FLIGHT);
-      const m = received.message as ChannelMessage;
+      const m = received.message as DecoderMessage<Result>;
       switch (m.type) {
         case 'rows':
           for (const t of m.tables) this.inserters[t.index] = this.sinks(t.table, t.columns);
-          for (const b of m.batches) this.inserters[b.table].pushRows(unpack(b));
+          for (const b of m.batches) this.inserters[b.table].pushRows(b.values);
           if (m.slabMemory) this.slabMemory = m.slabMemory;
           if (m.slab) this.takeSlab(m.slab);
           if (m.progress) onProgress(m.progress[0], m.progress[1]);

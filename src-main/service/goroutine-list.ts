@@ -1,10 +1,11 @@
 // Pages of a trace's goroutine list in any sort order, read from the precomputed orders
-// (goroutine_orders, see index/goroutine-orders.ts): a page of the unfiltered list is one or
-// two order pages away, however deep; a filtered list walks the order a page of IDs at a time,
-// remembering how many of each page match, so that paging on skips what it has counted.
+// (goroutine_orders, see index/goroutine-orders.ts and order-pages.ts): a page of the unfiltered
+// list is one or two order pages away, however deep; a filtered list walks the order a page of IDs
+// at a time, remembering how many of each page match, so that paging on skips what it has counted.
 
 import type Database from 'better-sqlite3';
-import { decodeOrderPage, ORDER_PAGE_IDS, type GoroutineOrderColumn } from '../index/goroutine-orders.ts';
+import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
+import { decodeOrderPage, ORDER_PAGE_IDS } from '../index/order-pages.ts';
 
 /** A filter as SQL over GOROUTINE_JOINS. */
 export interface GoroutineFilter {

@@ -8,9 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { sqliteSinks } from '../../src-main/index/batch-insert.ts';
-import {
-  collectGoroutineOrders, ORDER_PAGE_IDS, RadixSorter, GOROUTINE_ORDER_COLUMNS, sortSharedOrders,
-} from '../../src-main/index/goroutine-orders.ts';
+import { collectGoroutineOrders, GOROUTINE_ORDER_COLUMNS, sortSharedOrders } from '../../src-main/index/goroutine-orders.ts';
+import { ORDER_PAGE_IDS } from '../../src-main/index/order-pages.ts';
+import { RadixSorter } from '../../src-main/index/radix-sort.ts';
 import { TRACE_TABLES } from '../../src-main/index/schema.ts';
 import { GOROUTINE_JOINS, GoroutineList } from '../../src-main/service/goroutine-list.ts';
 
