@@ -17,9 +17,9 @@ import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
 import { TraceIndex } from './trace-index.ts';
 import { coarsestLevel } from './downsample.ts';
 import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
-import { PixelMerger } from './timeline.ts';
 import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, rangeStats } from './timeline-answers.ts';
-import { lanesWindow, LanesUnavailable } from './timeline-lanes.ts';
+import { LanesUnavailable } from './timeline-lanes.ts';
+import { timelineLanesWindow, timelineWindow } from './trace-queries.ts';
 import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
 import { matchingGoroutines, nextMatch } from './timeline-search.ts';
 import { annotationsInWindow } from './timeline-annotations.ts';
@@ -41,8 +41,8 @@ import { compareSides, sideFigures } from './trace-compare.ts';
 import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
 import type {
   ArtefactInfo, ArtefactSummary, BlockingKind, PprofExport, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
-  GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow, StackFrameInfo,
-  TimelineRequest, TimelineRow, TimelineWindow,
+  GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow,
+  TimelineRequest, TimelineWindow,
   TimelineEdges, TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats,
   TimelineSearchRequest, TimelineSearchResult, TimelineAnnotationsRequest, TimelineAnnotations, TimelineClock,
 } from './types.ts';
@@ -197,38 +197,15 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async timeline(request: TimelineRequest): Promise<TimelineWindow> {
-    const { t0, t1, widthPx, goroutines: ids, artefact } = timelineRequest(request);
-    const { idx } = this.index(artefact);
-    const nsPerPx = (t1 - t0) / widthPx;
-    const stmt = idx.db.prepare(`SELECT g.id, n.value AS name, g.start_ns, g.interval_data FROM goroutines g
-      JOIN strings n ON n.id = g.name WHERE g.id = ?`);
-    const rows: TimelineRow[] = [];
-    for (const id of ids) {
-      const g = stmt.get(id) as { id: number; name: string; start_ns: number; interval_data: Uint8Array | null } | undefined;
-      if (!g) continue;
-      const merger = new PixelMerger(t0, t1, nsPerPx);
-      // Zoomed out on a long-lived goroutine: its precomputed levels, not its intervals.
-      if (!g.interval_data && idx.levelBuckets(g.id, t0, t1, nsPerPx, (s, e, stateNs) => merger.addFolded(s, e, stateNs))) {
-        merger.flush();
-        rows.push({ goroutine: g.id, name: g.name, spans: merger.spans });
-        continue;
-      }
-      idx.intervals(g, t0, t1, (s, e, state, reason) => {
-        if (s >= t1) return false;
-        if (e > t0) merger.add(s, e, state, idx.string(reason));
-      });
-      merger.flush();
-      rows.push({ goroutine: g.id, name: g.name, spans: merger.spans });
-    }
-    return { t0, t1, nsPerPx, rows };
+    const req = timelineRequest(request);
+    return timelineWindow(this.index(req.artefact).idx, req);
   }
 
   async timelineLanes(request: TimelineLanesRequest): Promise<TimelineLanesWindow> {
-    const { artefact, kind, t0, t1, widthPx } = timelineLanesRequest(request);
-    const { idx } = this.index(artefact);
-    const nameStmt = idx.db.prepare('SELECT n.value FROM goroutines g JOIN strings n ON n.id = g.name WHERE g.id = ?').pluck();
+    const req = timelineLanesRequest(request);
+    const { idx } = this.index(req.artefact);
     try {
-      return lanesWindow(idx.db, kind, t0, t1, widthPx, (g) => (nameStmt.get(g) as string | undefined) ?? '');
+      return timelineLanesWindow(idx, req);
     } catch (e) {
       if (e instanceof LanesUnavailable) throw new InvalidArgument(e.message);
       throw e;
