@@ -3,68 +3,56 @@
 // from a page against (validate.ts), so any caller may pass what it receives.
 
 import Database from 'better-sqlite3';
-import { Library, LibraryError, traceSummary, type Artefact, type ArtefactKind } from '../index/library.ts';
-import type { ArtefactChange } from './types.ts';
-import { artefactChange } from './validate.ts';
-import { IndexJobs } from './index-jobs.ts';
-import { diffDumps, dumpGroups } from './dump-queries.ts';
-import { profileFlame, profileTop, profileTopDiff } from './profile-queries.ts';
 import { TopError } from '../analyze/profile-top.ts';
 import { IncompatibleProfiles } from '../analyze/profile-merge.ts';
-import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
-import { ByteReader } from '../index/varint.ts';
-import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
-import { TraceIndex } from './trace-index.ts';
-import { coarsestLevel } from './downsample.ts';
-import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
-import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, rangeStats } from './timeline-answers.ts';
-import { LanesUnavailable } from './timeline-lanes.ts';
-import { timelineLanesWindow, timelineWindow } from './trace-queries.ts';
-import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
-import { matchingGoroutines, nextMatch } from './timeline-search.ts';
-import { annotationsInWindow } from './timeline-annotations.ts';
-import { withPointBefore } from './timeline-series.ts';
-import { traceClock } from './timeline-clock.ts';
-import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
-import { gcReport } from './gc-report.ts';
-import { triageArtefacts, type TriageInput } from './triage.ts';
-import type { TriageReport } from './types.ts';
-import { gatherReport, reportHtml } from './report.ts';
-import { goroutinesDump } from './goroutine-dump.ts';
-import { artefactRefs, goroutineIds } from './report-validate.ts';
-import type { GoroutineDumpText } from './types.ts';
-import { dumpAt } from './trace-dump-at.ts';
-import { goroutineGroups } from './goroutine-groups.ts';
-import { durationHistograms } from './duration-histograms.ts';
-import type { CompareSide, DumpAt, DurationHistograms, GoroutineGroupReport, TraceComparison } from './types.ts';
-import { compareSides, sideFigures } from './trace-compare.ts';
-import { BLOCKING_KIND_NAMES, GOROUTINE_STATES } from './types.ts';
-import type {
-  ArtefactInfo, ArtefactSummary, BlockingKind, PprofExport, BlockingProfile, BlockingRow, GcReport, LeakReport, DumpDiff, DumpGroups, GoroscopeApi, GoroutineCountPoint, IndexJob, FlameGraph, ProfileFlameRequest, ProfileTop, ProfileTopRequest, GoroutineDetail, GoroutineInterval, GoroutineListRequest, GoroutinePage, GoroutineRow,
-  GoroutineSortKey, IndexProgressEvent, MetricPoint, QueryRequest, QueryResult, RangeRow,
-  TimelineRequest, TimelineWindow,
-  TimelineEdges, TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats,
-  TimelineSearchRequest, TimelineSearchResult, TimelineAnnotationsRequest, TimelineAnnotations, TimelineClock,
-} from './types.ts';
-import { MAX_RESULT_BYTES, queryPool } from './sql-pool.ts';
-import { blockingFlame, pprofExport } from '../export/pprof-export.ts';
-import { withTraceIndex } from '../export/open-index.ts';
-import { writePerfettoJson, WHOLE_TRACE, type PerfettoCounts } from '../export/perfetto.ts';
-import { writeParquetTables, type ParquetExportResult } from '../export/parquet.ts';
-import { blockingPprof } from '../export/blocking-pprof.ts';
+import { Library, LibraryError, traceSummary, type Artefact, type ArtefactKind } from '../index/library.ts';
 import { loadIndexedProfile } from '../index/profile-indexer.ts';
+import { blockingPprof } from '../export/blocking-pprof.ts';
+import { withTraceIndex } from '../export/open-index.ts';
+import { writeParquetTables, type ParquetExportResult } from '../export/parquet.ts';
+import { writePerfettoJson, WHOLE_TRACE, type PerfettoCounts } from '../export/perfetto.ts';
+import { blockingFlame, pprofExport } from '../export/pprof-export.ts';
+import { diffDumps, dumpGroups } from './dump-queries.ts';
+import { durationHistograms } from './duration-histograms.ts';
+import { gcReport } from './gc-report.ts';
+import { goroutinesDump } from './goroutine-dump.ts';
+import { goroutineGroups } from './goroutine-groups.ts';
+import { IndexJobs } from './index-jobs.ts';
+import { profileFlame, profileTop, profileTopDiff } from './profile-queries.ts';
+import { gatherReport, reportHtml } from './report.ts';
+import { artefactRefs, goroutineIds } from './report-validate.ts';
+import { MAX_RESULT_BYTES, queryPool } from './sql-pool.ts';
+import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, rangeStats } from './timeline-answers.ts';
+import { annotationsInWindow } from './timeline-annotations.ts';
+import { traceClock } from './timeline-clock.ts';
+import { LanesUnavailable } from './timeline-lanes.ts';
+import { matchingGoroutines, nextMatch } from './timeline-search.ts';
+import { withPointBefore } from './timeline-series.ts';
+import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelineLanesRequest, timelineSearchRequest } from './timeline-validate.ts';
+import { blockingProfile, leakReport } from './trace-answers.ts';
+import { compareSides, sideFigures } from './trace-compare.ts';
+import { dumpAt } from './trace-dump-at.ts';
+import { TraceIndex } from './trace-index.ts';
 import {
-  absolutePath, artefactRef, blockingLimit, compareSide, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
-  namePrefixes as validNamePrefixes, oneOf, optional, profileFlameRequest, profileTopRequest, queryRequest, text, timelineRequest, triageRefs, window,
+  blockingRows, goroutineCountsWindow, goroutineDetail, goroutinePage, metricWindow, rangesInWindow, timelineLanesWindow, timelineWindow, traceStartNs,
+} from './trace-queries.ts';
+import { triageArtefacts, type TriageInput } from './triage.ts';
+import { BLOCKING_KIND_NAMES } from './types.ts';
+import type {
+  ArtefactChange, ArtefactInfo, ArtefactSummary, BlockingKind, BlockingProfile, BlockingRow, CompareSide, DumpAt, DumpDiff, DumpGroups,
+  DurationHistograms, FlameGraph, GcReport, GoroscopeApi, GoroutineCountPoint, GoroutineDetail, GoroutineDumpText, GoroutineGroupReport,
+  GoroutineListRequest, GoroutinePage, IndexJob, IndexProgressEvent, LeakReport, MetricPoint, PprofExport, ProfileFlameRequest, ProfileTop,
+  ProfileTopRequest, QueryRequest, QueryResult, RangeRow, TimelineAnnotations, TimelineAnnotationsRequest, TimelineClock, TimelineEdges,
+  TimelineEdgesRequest, TimelineInterval, TimelineLanesRequest, TimelineLanesWindow, TimelineRangeStats, TimelineRequest, TimelineSearchRequest,
+  TimelineSearchResult, TimelineWindow, TraceComparison, TriageReport,
+} from './types.ts';
+import {
+  absolutePath, artefactChange, artefactRef, blockingLimit, compareSide, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
+  namePrefixes as validNamePrefixes, oneOf, profileFlameRequest, profileTopRequest, queryRequest, text, timelineRequest, triageRefs, window,
 } from './validate.ts';
 
-const MAX_DETAIL_INTERVALS = 20_000;
 /** How errors name a kind an artefact is not. */
 const KIND_NAMES: Record<ArtefactKind, string> = { trace: 'an execution trace', profile: 'a profile', dump: 'a goroutine dump' };
-const SORT_COLUMNS: Record<GoroutineSortKey, GoroutineOrderColumn> = {
-  id: 'id', name: 'name', startNs: 'start_ns', endNs: 'end_ns', runningNs: 'running_ns',
-  waitingNs: 'waiting_ns', runnableNs: 'runnable_ns', syscallNs: 'syscall_ns',
-};
 
 /** What a host may show of a catalogue entry. */
 export function artefactInfo(a: Artefact): ArtefactInfo {
@@ -74,22 +62,6 @@ export function artefactInfo(a: Artefact): ArtefactInfo {
     ...(a.partial ? { partial: { ...a.partial } } : {}),
   };
 }
-
-interface GoroutineDbRow {
-  id: number; name: string; created_ns: number | null; creator: number | null; start_ns: number; end_ns: number | null;
-  last_state: number; last_reason: string; running_ns: number; runnable_ns: number; waiting_ns: number; syscall_ns: number;
-}
-
-function goroutineRow(r: GoroutineDbRow): GoroutineRow {
-  return {
-    id: r.id, name: r.name, createdNs: r.created_ns, creator: r.creator, startNs: r.start_ns, endNs: r.end_ns,
-    lastState: GO_STATES[r.last_state], lastReason: r.last_reason, runningNs: r.running_ns, runnableNs: r.runnable_ns,
-    waitingNs: r.waiting_ns, syscallNs: r.syscall_ns,
-  };
-}
-
-const GOROUTINE_COLUMNS = `g.id, n.value AS name, CASE WHEN g.created THEN g.start_ns END AS created_ns, g.creator, g.start_ns, g.end_ns, g.last_state,
-  COALESCE(r.value, '') AS last_reason, g.running_ns, g.runnable_ns, g.waiting_ns, g.syscall_ns`;
 
 export class GoroscopeService implements GoroscopeApi {
   private readonly open = new Map<string, TraceIndex>();
@@ -237,8 +209,7 @@ export class GoroscopeService implements GoroscopeApi {
 
   async timelineClock(ref: string): Promise<TimelineClock | null> {
     const { artefact, idx } = this.index(ref);
-    const startNs = Number(idx.db.prepare("SELECT value FROM meta WHERE key = 'start_ns'").pluck().get() ?? 0);
-    return traceClock(artefact.path, artefact.format, startNs);
+    return traceClock(artefact.path, artefact.format, traceStartNs(idx));
   }
 
   async timelineAnnotations(request: TimelineAnnotationsRequest): Promise<TimelineAnnotations> {
@@ -248,95 +219,19 @@ export class GoroscopeService implements GoroscopeApi {
 
   async goroutine(ref: string, id: number): Promise<GoroutineDetail> {
     const gid = integer('id', id, 0);
-    const { idx } = this.index(ref);
-    const r = idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS}, g.creation_stack, g.start_stack, g.wait_ns_by_reason, g.interval_data, g.intervals
-      ${GOROUTINE_JOINS} WHERE g.id = ?`).get(gid) as (GoroutineDbRow & { creation_stack: number; start_stack: number;
-      wait_ns_by_reason: Uint8Array | null; interval_data: Uint8Array | null; intervals: number }) | undefined;
-    if (!r) throw new InvalidArgument(`no goroutine ${gid} in this trace`);
-    const intervals: GoroutineInterval[] = [];
-    idx.intervals({ id: r.id, start_ns: r.start_ns, interval_data: r.interval_data }, -Infinity, Infinity, (s, e, state, reason, stack, open, thread, proc) => {
-      if (intervals.length === MAX_DETAIL_INTERVALS) return false;
-      intervals.push({ start: s, end: e, state: GOROUTINE_STATES[state], reason: idx.string(reason), stack: idx.stack(stack), open,
-        thread: thread >= 0 ? thread : null, proc: proc >= 0 ? proc : null });
-    });
-    // Stored for goroutines with chunks of intervals; the others' intervals are all at hand.
-    const waitNsByReason: Record<string, number> = {};
-    if (r.wait_ns_by_reason) {
-      const pairs = new ByteReader(r.wait_ns_by_reason);
-      while (!pairs.done) {
-        const reason = idx.string(pairs.uvarint());
-        waitNsByReason[reason] = pairs.uvarint();
-      }
-    } else {
-      for (const iv of intervals) if (iv.state === 'Waiting' && iv.end > iv.start) waitNsByReason[iv.reason] = (waitNsByReason[iv.reason] ?? 0) + iv.end - iv.start;
-    }
-    // How long each wait that another goroutine ended had lasted: the Waiting interval ending at the edge.
-    const { woken: unblockedBy, woke: unblocked } = await unblockEdges(idx, gid, r.start_ns, r.end_ns ?? Number.MAX_SAFE_INTEGER);
-    const waitEnds = new Map(intervals.filter((iv) => iv.state === 'Waiting').map((iv) => [iv.end, iv]));
-    for (const e of unblockedBy) {
-      const wait = waitEnds.get(e.time);
-      if (wait && (wait.start > r.start_ns || r.created_ns !== null)) e.waitedNs = wait.end - wait.start;
-    }
-    return {
-      ...goroutineRow(r), creationStack: idx.stack(r.creation_stack), startStack: idx.stack(r.start_stack), waitNsByReason,
-      intervals, intervalsTruncated: r.intervals > intervals.length, unblockedBy, unblocked,
-    };
+    return goroutineDetail(this.index(ref).idx, gid);
   }
 
   async goroutines(request: GoroutineListRequest): Promise<GoroutinePage> {
     const req = goroutineListRequest(request);
-    const { idx } = this.index(req.artefact);
-    const sort = oneOf('sort', req.sort ?? 'id', Object.keys(SORT_COLUMNS) as GoroutineSortKey[]);
-    const limit = integer('limit', req.limit ?? 100, 1, 10_000);
-    const offset = integer('offset', req.offset ?? 0, 0);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const state = optional(req.state, (v) => oneOf('state', v, GO_STATES));
-    if (state) {
-      where.push('g.last_state = ?');
-      params.push(GO_STATES.indexOf(state));
-    }
-    const reason = optional(req.reason, (v) => text('reason', v, 1000));
-    if (reason !== undefined) {
-      where.push("COALESCE(r.value, '') = ?");
-      params.push(reason);
-    }
-    const name = optional(req.nameContains, (v) => text('nameContains', v, 1000));
-    if (name) {
-      where.push("instr(n.value, ?) > 0");
-      params.push(name);
-    }
-    if (req.aliveAtEnd === true) where.push('g.end_ns IS NULL');
-    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    // Unfiltered, the total is the summary's (a count over millions of rows takes a while).
-    const goroutines = this.artefact(req.artefact).goroutines;
-    let total = where.length === 0 ? goroutines : idx.filteredTotals.get(JSON.stringify([filter, params]));
-    if (total === undefined) {
-      total = idx.db.prepare(`SELECT count(*) ${GOROUTINE_JOINS} ${filter}`).pluck().get(...params) as number;
-      if (idx.filteredTotals.size >= 100) idx.filteredTotals.clear();
-      idx.filteredTotals.set(JSON.stringify([filter, params]), total);
-    }
-    // Ties are broken by ID in the sort's direction.
-    idx.list ??= new GoroutineList(idx.db, goroutines);
-    const ids = idx.list.ids(SORT_COLUMNS[sort], req.descending === true, { where, params }, offset, limit);
-    const byId = new Map((idx.db.prepare(`SELECT ${GOROUTINE_COLUMNS} ${GOROUTINE_JOINS} WHERE g.id IN (SELECT value FROM json_each(?))`)
-      .all(JSON.stringify(ids)) as GoroutineDbRow[]).map((r) => [r.id, r]));
-    return { total, rows: ids.map((id) => goroutineRow(byId.get(id)!)) };
+    const { artefact, idx } = this.index(req.artefact);
+    return goroutinePage(idx, req, artefact.goroutines);
   }
 
   async ranges(ref: string, t0: number, t1: number, namePrefixes?: string[]): Promise<RangeRow[]> {
     const [a, b] = window(t0, t1);
     const prefixes = validNamePrefixes(namePrefixes);
-    const { idx } = this.index(ref);
-    // Range names are few: pick their string IDs first, so the scan of ranges filters on integers.
-    const nameFilter = prefixes ? `AND r.name IN (SELECT id FROM strings WHERE ${prefixes.map(() => 'substr(value, 1, ?) = ?').join(' OR ') || '0'})` : '';
-    // Rows as arrays and names from the string cache: a zoomed-out window holds 100 000 ranges.
-    const rows = idx.db.prepare(`SELECT r.name, r.scope_kind, r.scope_id, r.start_ns, r.end_ns, r.began_before, r.open
-      FROM ranges r WHERE r.start_ns < ? AND r.end_ns > ? ${nameFilter} ORDER BY r.start_ns`).raw()
-      .all(b, a, ...(prefixes ?? []).flatMap((p) => [p.length, p])) as number[][];
-    return rows.map(([name, scopeKind, scopeId, start, end, beganBefore, open]) => ({
-      name: idx.string(name), scope: SCOPE_KINDS[scopeKind], scopeId, start, end, beganBefore: beganBefore === 1, open: open === 1,
-    }));
+    return rangesInWindow(this.index(ref).idx, a, b, prefixes);
   }
 
   async metric(ref: string, name: string, t0: number, t1: number, maxPoints: number, holdBefore?: boolean): Promise<MetricPoint[]> {
@@ -344,70 +239,18 @@ export class GoroscopeService implements GoroscopeApi {
     const [a, b] = window(t0, t1);
     const max = integer('maxPoints', maxPoints, 2, 100_000);
     const { idx } = this.index(ref);
-    const nameId = idx.db.prepare('SELECT id FROM strings WHERE value = ?').pluck().get(text('name', name, 1000)) as number | undefined;
-    if (nameId === undefined) return [];
-    // The coarsest precomputed level whose buckets are no wider than a point (so between max and
-    // 16 × max rows, reduced below); raw points for windows narrower than that.
-    const perPoint = (b - a) / max;
-    const level = coarsestLevel(METRIC_LEVEL_NS, perPoint);
-    const points = level === 0
-      ? idx.metricPoints(nameId, a, b)
-      : idx.db.prepare('SELECT time_ns AS time, value FROM metric_levels WHERE name = ? AND level = ? AND time_ns >= ? AND time_ns <= ? ORDER BY time_ns')
-        .all(nameId, level, a - METRIC_LEVEL_NS[level - 1], b) as MetricPoint[];
-    if (points.length <= max) return points;
-    // Keep the largest value of each bucket: peaks (heap, goroutines) are what matters.
-    const out: MetricPoint[] = [];
-    const bucket = (b - a) / max;
-    for (const p of points) {
-      const last = out[out.length - 1];
-      if (last && Math.floor((p.time - a) / bucket) === Math.floor((last.time - a) / bucket)) {
-        if (p.value > last.value) out[out.length - 1] = p;
-      } else {
-        out.push(p);
-      }
-    }
-    return out;
+    return metricWindow(idx, text('name', name, 1000), a, b, max);
   }
 
   async goroutineCounts(ref: string, t0: number, t1: number, maxPoints: number): Promise<GoroutineCountPoint[]> {
     const [a, b] = window(t0, t1);
     const max = integer('maxPoints', maxPoints, 2, 100_000);
-    const { idx } = this.index(ref);
-    // One point per bucket of the window, each state's peak in it; read from the coarsest level
-    // whose buckets are no wider than a point (raw samples, every 100 µs, for narrow windows).
-    const bucket = Math.max((b - a) / max, 1);
-    const level = coarsestLevel(COUNT_LEVEL_NS, bucket);
-    if (level > 0) {
-      return idx.db.prepare(`SELECT max(time_ns) AS time, max(running) AS running, max(runnable) AS runnable, max(waiting) AS waiting,
-        max(syscall) AS syscall FROM goroutine_count_levels WHERE level = ? AND time_ns >= ? AND time_ns <= ?
-        GROUP BY CAST((max(time_ns, ?) - ?) / ? AS INTEGER) ORDER BY 1`)
-        .all(level, a - COUNT_LEVEL_NS[level - 1], b, a, a, bucket) as GoroutineCountPoint[];
-    }
-    const out: GoroutineCountPoint[] = [];
-    let last = -1;
-    idx.countSamples(a, b, (time, [running, runnable, waiting, syscall]) => {
-      const key = Math.floor((time - a) / bucket);
-      const p = out[out.length - 1];
-      if (key !== last) {
-        out.push({ time, running, runnable, waiting, syscall });
-        last = key;
-      } else {
-        p.time = time;
-        p.running = Math.max(p.running, running);
-        p.runnable = Math.max(p.runnable, runnable);
-        p.waiting = Math.max(p.waiting, waiting);
-        p.syscall = Math.max(p.syscall, syscall);
-      }
-    });
-    return out;
+    return goroutineCountsWindow(this.index(ref).idx, a, b, max);
   }
 
   async blocking(ref: string, limit?: number): Promise<BlockingRow[]> {
     const max = blockingLimit(limit) ?? 100;
-    const { idx } = this.index(ref);
-    const rows = idx.db.prepare(`SELECT reason, stack, total_ns, count, max_ns FROM blocking ORDER BY total_ns DESC LIMIT ?`).all(max) as
-      { reason: number; stack: number; total_ns: number; count: number; max_ns: number }[];
-    return rows.map((r) => ({ reason: idx.string(r.reason), stack: idx.stack(r.stack), totalNs: r.total_ns, count: r.count, maxNs: r.max_ns }));
+    return blockingRows(this.index(ref).idx, max);
   }
 
   async blockingProfile(ref: string, kind: BlockingKind): Promise<BlockingProfile> {
