@@ -5,7 +5,7 @@
 import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
 import { ByteReader } from '../index/varint.ts';
-import { coarsestLevel } from './downsample.ts';
+import { coarsestLevel, PeakPerBucket } from './downsample.ts';
 import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
 import { lanesWindow } from './timeline-lanes.ts';
 import { PixelMerger } from './timeline.ts';
@@ -184,18 +184,10 @@ export function metricWindow(idx: TraceIndex, name: string, a: number, b: number
     : idx.db.prepare('SELECT time_ns AS time, value FROM metric_levels WHERE name = ? AND level = ? AND time_ns >= ? AND time_ns <= ? ORDER BY time_ns')
       .all(nameId, level, a - METRIC_LEVEL_NS[level - 1], b) as MetricPoint[];
   if (points.length <= max) return points;
-  // Keep the largest value of each bucket: peaks (heap, goroutines) are what matters.
-  const out: MetricPoint[] = [];
-  const bucket = (b - a) / max;
-  for (const p of points) {
-    const last = out[out.length - 1];
-    if (last && Math.floor((p.time - a) / bucket) === Math.floor((last.time - a) / bucket)) {
-      if (p.value > last.value) out[out.length - 1] = p;
-    } else {
-      out.push(p);
-    }
-  }
-  return out;
+  // Each bucket's point of largest value (the earliest of equal ones).
+  const peaks = new PeakPerBucket<MetricPoint>(a, (b - a) / max, (kept, p) => (p.value > kept.value ? p : kept));
+  for (const p of points) peaks.add(p);
+  return peaks.points;
 }
 
 /** Goroutines by state over [a, b], at most `max` points, each state's peak in its span. */
@@ -210,23 +202,17 @@ export function goroutineCountsWindow(idx: TraceIndex, a: number, b: number, max
       GROUP BY CAST((max(time_ns, ?) - ?) / ? AS INTEGER) ORDER BY 1`)
       .all(level, a - COUNT_LEVEL_NS[level - 1], b, a, a, bucket) as GoroutineCountPoint[];
   }
-  const out: GoroutineCountPoint[] = [];
-  let last = -1;
-  idx.countSamples(a, b, (time, [running, runnable, waiting, syscall]) => {
-    const key = Math.floor((time - a) / bucket);
-    const p = out[out.length - 1];
-    if (key !== last) {
-      out.push({ time, running, runnable, waiting, syscall });
-      last = key;
-    } else {
-      p.time = time;
-      p.running = Math.max(p.running, running);
-      p.runnable = Math.max(p.runnable, runnable);
-      p.waiting = Math.max(p.waiting, waiting);
-      p.syscall = Math.max(p.syscall, syscall);
-    }
+  // As the levels' query: each state's largest count, at the bucket's last sample.
+  const peaks = new PeakPerBucket<GoroutineCountPoint>(a, bucket, (kept, p) => {
+    kept.time = p.time;
+    kept.running = Math.max(kept.running, p.running);
+    kept.runnable = Math.max(kept.runnable, p.runnable);
+    kept.waiting = Math.max(kept.waiting, p.waiting);
+    kept.syscall = Math.max(kept.syscall, p.syscall);
+    return kept;
   });
-  return out;
+  idx.countSamples(a, b, (time, [running, runnable, waiting, syscall]) => peaks.add({ time, running, runnable, waiting, syscall }));
+  return peaks.points;
 }
 
 /** Total Waiting time by wait reason and blocking stack, largest first, at most `max` rows. */
