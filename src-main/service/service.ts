@@ -48,11 +48,14 @@ import type {
 } from './types.ts';
 import {
   absolutePath, artefactChange, artefactRef, blockingLimit, compareSide, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
-  namePrefixes as validNamePrefixes, oneOf, profileFlameRequest, profileTopRequest, queryRequest, text, timelineRequest, triageRefs, window,
+  namePrefixes as validNamePrefixes, oneOf, profileFlameRequest, profileTopRequest, queryRequest, refusingAsInvalid, text, timelineRequest, triageRefs, window,
 } from './validate.ts';
 
 /** How errors name a kind an artefact is not. */
 const KIND_NAMES: Record<ArtefactKind, string> = { trace: 'an execution trace', profile: 'a profile', dump: 'a goroutine dump' };
+
+/** What a profile query throws for a request it cannot answer: an unknown sample type, a base of another type. */
+const PROFILE_REQUEST_ERRORS = [TopError, IncompatibleProfiles];
 
 /** What a host may show of a catalogue entry. */
 export function artefactInfo(a: Artefact): ArtefactInfo {
@@ -126,13 +129,10 @@ export class GoroscopeService implements GoroscopeApi {
   async updateArtefact(ref: string, change: ArtefactChange): Promise<ArtefactInfo> {
     const { label, opened } = artefactChange(change);
     let a = this.artefact(ref);
-    try {
+    refusingAsInvalid([LibraryError], () => {
       if (label !== undefined) a = this.library.setLabel(a.hash, label);
       if (opened) a = this.library.markOpened(a.hash);
-    } catch (e) {
-      if (e instanceof LibraryError) throw new InvalidArgument(e.message);
-      throw e;
-    }
+    });
     return artefactInfo(a);
   }
 
@@ -176,12 +176,7 @@ export class GoroscopeService implements GoroscopeApi {
   async timelineLanes(request: TimelineLanesRequest): Promise<TimelineLanesWindow> {
     const req = timelineLanesRequest(request);
     const { idx } = this.index(req.artefact);
-    try {
-      return timelineLanesWindow(idx, req);
-    } catch (e) {
-      if (e instanceof LanesUnavailable) throw new InvalidArgument(e.message);
-      throw e;
-    }
+    return refusingAsInvalid([LanesUnavailable], () => timelineLanesWindow(idx, req));
   }
 
   async timelineInterval(ref: string, goroutine: number, time: number): Promise<TimelineInterval | null> {
@@ -352,23 +347,14 @@ export class GoroscopeService implements GoroscopeApi {
   async profileTop(req: ProfileTopRequest): Promise<ProfileTop> {
     const { artefact, base, ...request } = profileTopRequest(req);
     const db = this.plainIndex(artefact, 'profile');
-    try {
-      return base === undefined ? profileTop(db, request) : profileTopDiff(db, this.plainIndex(base, 'profile'), request);
-    } catch (e) {
-      if (e instanceof TopError || e instanceof IncompatibleProfiles) throw new InvalidArgument(e.message);
-      throw e;
-    }
+    return refusingAsInvalid(PROFILE_REQUEST_ERRORS,
+      () => (base === undefined ? profileTop(db, request) : profileTopDiff(db, this.plainIndex(base, 'profile'), request)));
   }
 
   async profileFlame(req: ProfileFlameRequest): Promise<FlameGraph> {
     const { artefact, base, ...request } = profileFlameRequest(req);
     const db = this.plainIndex(artefact, 'profile');
-    try {
-      return profileFlame(db, base === undefined ? null : this.plainIndex(base, 'profile'), request);
-    } catch (e) {
-      if (e instanceof TopError || e instanceof IncompatibleProfiles) throw new InvalidArgument(e.message);
-      throw e;
-    }
+    return refusingAsInvalid(PROFILE_REQUEST_ERRORS, () => profileFlame(db, base === undefined ? null : this.plainIndex(base, 'profile'), request));
   }
 
   async dumpGroups(ref: string): Promise<DumpGroups> {

@@ -18,6 +18,19 @@ import type {
 
 export class InvalidArgument extends Error {}
 
+/** A kind of error a lower layer throws when what it was asked for cannot be (an unknown sample type, a label too long). */
+export type RequestErrorKind = abstract new (...args: never[]) => Error;
+
+/** `run()`, with an error of one of `kinds` thrown again as InvalidArgument: the request's fault, not the service's. */
+export function refusingAsInvalid<T>(kinds: readonly RequestErrorKind[], run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (kinds.some((kind) => e instanceof kind)) throw new InvalidArgument((e as Error).message);
+    throw e;
+  }
+}
+
 /** Longest path or artefact reference accepted. */
 const MAX_PATH = 4096;
 /** Most goroutine rows a timeline request may ask for. */
@@ -195,7 +208,6 @@ export function profileFlameRequest(v: unknown): ProfileFlameRequest {
   return req;
 }
 
-/** `args` when it has `required` to `required + optionals` arguments (a host passes exactly what its page gave). */
 /** A label of at most MAX_LABEL_LENGTH characters, and/or opened: true. */
 export function artefactChange(v: unknown): ArtefactChange {
   const o = plainObject('change', v);
@@ -206,6 +218,7 @@ export function artefactChange(v: unknown): ArtefactChange {
   return { label, opened };
 }
 
+/** `args` when it has `required` to `required + optionals` arguments (a host passes exactly what its page gave). */
 function arity(method: string, args: readonly unknown[], required: number, optionals = 0): readonly unknown[] {
   if (args.length < required || args.length > required + optionals) {
     const n = optionals === 0 ? `${required}` : `${required} to ${required + optionals}`;
