@@ -4,7 +4,7 @@
 
 import type { GoroutineOrderColumn } from '../index/goroutine-orders.ts';
 import { COUNT_LEVEL_NS, GO_STATES, METRIC_LEVEL_NS, SCOPE_KINDS } from '../index/schema.ts';
-import { ByteReader } from '../index/varint.ts';
+import { readWaitByReason } from '../index/wait-by-reason.ts';
 import { coarsestLevel, PeakPerBucket } from './downsample.ts';
 import { GOROUTINE_JOINS, GoroutineList } from './goroutine-list.ts';
 import { lanesWindow } from './timeline-lanes.ts';
@@ -98,11 +98,7 @@ export async function goroutineDetail(idx: TraceIndex, gid: number): Promise<Gor
   // Stored for goroutines with chunks of intervals; the others' intervals are all at hand.
   const waitNsByReason: Record<string, number> = {};
   if (r.wait_ns_by_reason) {
-    const pairs = new ByteReader(r.wait_ns_by_reason);
-    while (!pairs.done) {
-      const reason = idx.string(pairs.uvarint());
-      waitNsByReason[reason] = pairs.uvarint();
-    }
+    readWaitByReason(r.wait_ns_by_reason, (reason, ns) => void (waitNsByReason[idx.string(reason)] = ns));
   } else {
     for (const iv of intervals) if (iv.state === 'Waiting' && iv.end > iv.start) waitNsByReason[iv.reason] = (waitNsByReason[iv.reason] ?? 0) + iv.end - iv.start;
   }
