@@ -37,7 +37,6 @@ import {
   blockingRows, goroutineCountsWindow, goroutineDetail, goroutinePage, metricWindow, rangesInWindow, timelineLanesWindow, timelineWindow, traceStartNs,
 } from './trace-queries.ts';
 import { triageArtefacts, type TriageInput } from './triage.ts';
-import { BLOCKING_KIND_NAMES } from './types.ts';
 import type {
   ArtefactChange, ArtefactInfo, ArtefactSummary, BlockingKind, BlockingProfile, BlockingRow, CompareSide, DumpAt, DumpDiff, DumpGroups,
   DurationHistograms, FlameGraph, GcReport, GoroscopeApi, GoroutineCountPoint, GoroutineDetail, GoroutineDumpText, GoroutineGroupReport,
@@ -47,8 +46,9 @@ import type {
   TimelineSearchResult, TimelineWindow, TraceComparison, TriageReport,
 } from './types.ts';
 import {
-  absolutePath, artefactChange, artefactRef, blockingLimit, compareSide, filePath, goroutineListRequest, integer, InvalidArgument, jobId as validJobId,
-  namePrefixes as validNamePrefixes, oneOf, profileFlameRequest, profileTopRequest, queryRequest, refusingAsInvalid, text, timelineRequest, triageRefs, window,
+  absolutePath, artefactChange, artefactRef, blockingKind, blockingLimit, compareSide, filePath, gcWindowNs, goroutineListRequest, integer, InvalidArgument,
+  jobId as validJobId, metricName, namePrefixes as validNamePrefixes, profileFlameRequest, profileTopRequest, queryRequest, refusingAsInvalid, seriesPoints,
+  timelineRequest, triageRefs, window,
 } from './validate.ts';
 
 /** How errors name a kind an artefact is not. */
@@ -232,14 +232,14 @@ export class GoroscopeService implements GoroscopeApi {
   async metric(ref: string, name: string, t0: number, t1: number, maxPoints: number, holdBefore?: boolean): Promise<MetricPoint[]> {
     if (holdBefore === true) return withPointBefore(this.index(ref).idx.db, name, t0, await this.metric(ref, name, t0, t1, maxPoints));
     const [a, b] = window(t0, t1);
-    const max = integer('maxPoints', maxPoints, 2, 100_000);
+    const max = seriesPoints(maxPoints);
     const { idx } = this.index(ref);
-    return metricWindow(idx, text('name', name, 1000), a, b, max);
+    return metricWindow(idx, metricName(name), a, b, max);
   }
 
   async goroutineCounts(ref: string, t0: number, t1: number, maxPoints: number): Promise<GoroutineCountPoint[]> {
     const [a, b] = window(t0, t1);
-    const max = integer('maxPoints', maxPoints, 2, 100_000);
+    const max = seriesPoints(maxPoints);
     return goroutineCountsWindow(this.index(ref).idx, a, b, max);
   }
 
@@ -249,19 +249,19 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async blockingProfile(ref: string, kind: BlockingKind): Promise<BlockingProfile> {
-    const k = oneOf('kind', kind, BLOCKING_KIND_NAMES);
+    const k = blockingKind(kind);
     return blockingProfile(this.index(ref).idx, k);
   }
 
   async blockingFlame(ref: string, kind: BlockingKind): Promise<FlameGraph> {
-    const k = oneOf('kind', kind, BLOCKING_KIND_NAMES);
+    const k = blockingKind(kind);
     return blockingFlame(this.index(ref).idx, k);
   }
 
   async exportPprof(ref: string, kind?: BlockingKind): Promise<PprofExport> {
     const artefact = this.artefact(artefactRef(ref));
     if (artefact.kind === 'trace') {
-      const k = oneOf('kind', kind, BLOCKING_KIND_NAMES);
+      const k = blockingKind(kind);
       return pprofExport(blockingPprof(this.index(ref).idx, k), artefact.name, `.${k}`);
     }
     if (artefact.kind !== 'profile') throw new InvalidArgument(`${artefact.name} is a goroutine dump: only traces and profiles export as pprof`);
@@ -309,7 +309,7 @@ export class GoroscopeService implements GoroscopeApi {
   }
 
   async gc(ref: string, windowNs?: number): Promise<GcReport> {
-    const window = windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER);
+    const window = gcWindowNs(windowNs);
     const { artefact, idx } = this.index(ref);
     return gcReport(idx, traceSummary(artefact).durationNs, window);
   }

@@ -6,7 +6,7 @@
 
 import * as path from 'node:path';
 import { GO_STATES } from '../index/schema.ts';
-import { BLOCKING_KIND_NAMES, type ArtefactChange } from './types.ts';
+import { BLOCKING_KIND_NAMES, type ArtefactChange, type BlockingKind } from './types.ts';
 
 /** Longest artefact label (the library's MAX_LABEL_LENGTH; the library is not imported here). */
 const MAX_LABEL_LENGTH = 200;
@@ -218,6 +218,28 @@ export function artefactChange(v: unknown): ArtefactChange {
   return { label, opened };
 }
 
+/** Most points a metric or goroutine-count series may be asked for. */
+export const MAX_SERIES_POINTS = 100_000;
+
+/** How many points a series is reduced to: 2 to MAX_SERIES_POINTS. */
+export function seriesPoints(v: unknown): number {
+  return integer('maxPoints', v, 2, MAX_SERIES_POINTS);
+}
+
+/** A runtime/metrics name, as the trace's metric events carry it. */
+export function metricName(v: unknown): string {
+  return text('name', v, 1000);
+}
+
+export function blockingKind(v: unknown): BlockingKind {
+  return oneOf('kind', v, BLOCKING_KIND_NAMES);
+}
+
+/** The GC report's MMU window in ns (absent: its default; null is refused like any non-number). */
+export function gcWindowNs(v: unknown): number | undefined {
+  return v === undefined ? undefined : integer('windowNs', v, 1, Number.MAX_SAFE_INTEGER);
+}
+
 /** `args` when it has `required` to `required + optionals` arguments (a host passes exactly what its page gave). */
 function arity(method: string, args: readonly unknown[], required: number, optionals = 0): readonly unknown[] {
   if (args.length < required || args.length > required + optionals) {
@@ -267,7 +289,7 @@ export const HOST_ARGUMENTS = {
   },
   metric: (a) => {
     const [ref, name, t0, t1, maxPoints, holdBefore] = arity('metric', a, 5, 1);
-    return [artefactRef(ref), text('name', name, 1000), ...window(t0, t1), integer('maxPoints', maxPoints, 2, 100_000),
+    return [artefactRef(ref), metricName(name), ...window(t0, t1), seriesPoints(maxPoints),
       holdBefore === undefined ? undefined : boolean('holdBefore', holdBefore)];
   },
   query: (a) => [queryRequest(arity('query', a, 1)[0])],
@@ -276,7 +298,7 @@ export const HOST_ARGUMENTS = {
   cancelIndex: (a) => [jobId(arity('cancelIndex', a, 1)[0])],
   goroutineCounts: (a) => {
     const [ref, t0, t1, maxPoints] = arity('goroutineCounts', a, 4);
-    return [artefactRef(ref), ...window(t0, t1), integer('maxPoints', maxPoints, 2, 100_000)];
+    return [artefactRef(ref), ...window(t0, t1), seriesPoints(maxPoints)];
   },
   profileTop: (a) => [profileTopRequest(arity('profileTop', a, 1)[0])],
   profileFlame: (a) => [profileFlameRequest(arity('profileFlame', a, 1)[0])],
@@ -287,15 +309,15 @@ export const HOST_ARGUMENTS = {
   },
   blockingProfile: (a) => {
     const [ref, kind] = arity('blockingProfile', a, 2);
-    return [artefactRef(ref), oneOf('kind', kind, BLOCKING_KIND_NAMES)];
+    return [artefactRef(ref), blockingKind(kind)];
   },
   blockingFlame: (a) => {
     const [ref, kind] = arity('blockingFlame', a, 2);
-    return [artefactRef(ref), oneOf('kind', kind, BLOCKING_KIND_NAMES)];
+    return [artefactRef(ref), blockingKind(kind)];
   },
   exportPprof: (a) => {
     const [ref, kind] = arity('exportPprof', a, 1, 1);
-    return [artefactRef(ref), optional(kind, (k) => oneOf('kind', k, BLOCKING_KIND_NAMES))];
+    return [artefactRef(ref), optional(kind, blockingKind)];
   },
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
   triage: (a) => [triageRefs(arity('triage', a, 1)[0])],
@@ -311,7 +333,7 @@ export const HOST_ARGUMENTS = {
   },
   gc: (a) => {
     const [ref, windowNs] = arity('gc', a, 1, 1);
-    return [artefactRef(ref), windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER)];
+    return [artefactRef(ref), gcWindowNs(windowNs)];
   },
   diffDumps: (a) => {
     const [before, after] = arity('diffDumps', a, 2);
