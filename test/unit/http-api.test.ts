@@ -68,6 +68,19 @@ async function bothHosts(method: string, args: unknown[]): Promise<{ ipc: { ok: 
   return { ipc: ipc.ok ? { ok: true } : { ok: false, error: ipc.error }, http: { status: res.status, error: res.status === 200 ? undefined : body.error } };
 }
 
+/** Each call refused by both hosts with the same one-line message (a 400 over HTTP, no internal error), and no job started. */
+async function refusedByBoth(bad: readonly [string, unknown[]][]): Promise<void> {
+  for (const [method, args] of bad) {
+    const { ipc, http } = await bothHosts(method, args);
+    const what = `${method}(${JSON.stringify(args).slice(0, 60)})`;
+    assert.equal(ipc.ok, false, `${what} accepted over IPC`);
+    assert.equal(http.status, 400, `${what} over HTTP: ${http.status} ${http.error}`);
+    assert.equal(http.error, ipc.error, what);
+    assert.ok(!/TypeError|Cannot read prop|undefined/.test(http.error!), `${what}: ${http.error}`);
+  }
+  assert.deepEqual(await service.indexJobs(), [], 'no refused call started a job');
+}
+
 async function finished(id: string): Promise<IndexJob> {
   for (;;) {
     const job = (await service.indexJobs()).find((j) => j.id === id)!;
@@ -100,15 +113,7 @@ describe('one validation for both hosts', () => {
       ['blockingProfile', [trace, 'cpu']], ['cancelIndex', ['../x']], ['diffDumps', [dump, null]], ['removeArtefact', [{}]],
       ['listArtefacts', [1]], ['indexJobs', [null]], ['dumpGroups', [trace]], ['leaks', [profile]],
     ];
-    for (const [method, args] of bad) {
-      const { ipc, http } = await bothHosts(method, args);
-      const what = `${method}(${JSON.stringify(args).slice(0, 60)})`;
-      assert.equal(ipc.ok, false, `${what} accepted over IPC`);
-      assert.equal(http.status, 400, `${what} over HTTP: ${http.status} ${http.error}`);
-      assert.equal(http.error, ipc.error, what);
-      assert.ok(!/TypeError|Cannot read prop|undefined/.test(http.error!), `${what}: ${http.error}`);
-    }
-    assert.deepEqual(await service.indexJobs(), [], 'no refused call started a job');
+    await refusedByBoth(bad);
   });
 
   test('every method of the table is refused the same by both: bad arguments, the wrong kind of artefact, what the index lacks', async () => {
@@ -142,15 +147,7 @@ describe('one validation for both hosts', () => {
       ['goroutinesDump', [trace, 'all']], ['goroutinesDump', [profile, [1]]],
     ];
     assert.deepEqual([...new Set(bad.map(([method]) => method))].sort(), Object.keys(HOST_ARGUMENTS).sort(), 'every method is tried');
-    for (const [method, args] of bad) {
-      const { ipc, http } = await bothHosts(method, args);
-      const what = `${method}(${JSON.stringify(args).slice(0, 60)})`;
-      assert.equal(ipc.ok, false, `${what} accepted over IPC`);
-      assert.equal(http.status, 400, `${what} over HTTP: ${http.status} ${http.error}`);
-      assert.equal(http.error, ipc.error, what);
-      assert.ok(!/TypeError|Cannot read prop|undefined/.test(http.error!), `${what}: ${http.error}`);
-    }
-    assert.deepEqual(await service.indexJobs(), [], 'no refused call started a job');
+    await refusedByBoth(bad);
   });
 
   test('good requests are answered the same by both', async () => {
