@@ -123,6 +123,12 @@ export function field(o: Readonly<Record<string, unknown>>, key: string): unknow
   return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
+/** Sets `req[key]` to `o`'s own field `key`, checked, when the field is there (absent, undefined and null leave it unset). */
+export function copyOptional<R, K extends keyof R & string>(req: R, o: Readonly<Record<string, unknown>>, key: K, check: (v: unknown) => R[K]): void {
+  const v = optional(field(o, key), check);
+  if (v !== undefined) req[key] = v;
+}
+
 /** The goroutine IDs of a request for the rows in view: at most MAX_TIMELINE_ROWS. */
 export function timelineGoroutines(v: unknown): number[] {
   if (!Array.isArray(v) || v.length > MAX_TIMELINE_ROWS) {
@@ -153,58 +159,41 @@ const SORT_KEYS: Record<GoroutineSortKey, true> = {
 export function goroutineListRequest(v: unknown): GoroutineListRequest {
   const o = plainObject('goroutine list request', v);
   const req: GoroutineListRequest = { artefact: artefactRef(field(o, 'artefact')) };
-  const sort = optional(field(o, 'sort'), (s) => oneOf('sort', s, Object.keys(SORT_KEYS) as GoroutineSortKey[]));
-  if (sort !== undefined) req.sort = sort;
-  const descending = optionalBoolean('descending', field(o, 'descending'));
-  if (descending !== undefined) req.descending = descending;
-  const state = optional(field(o, 'state'), (s) => oneOf('state', s, GO_STATES));
-  if (state !== undefined) req.state = state;
-  const reason = optional(field(o, 'reason'), (s) => text('reason', s, 1000));
-  if (reason !== undefined) req.reason = reason;
-  const nameContains = optional(field(o, 'nameContains'), (s) => text('nameContains', s, 1000));
-  if (nameContains !== undefined) req.nameContains = nameContains;
-  const aliveAtEnd = optionalBoolean('aliveAtEnd', field(o, 'aliveAtEnd'));
-  if (aliveAtEnd !== undefined) req.aliveAtEnd = aliveAtEnd;
-  const offset = optional(field(o, 'offset'), (n) => integer('offset', n, 0));
-  if (offset !== undefined) req.offset = offset;
-  const limit = optional(field(o, 'limit'), (n) => integer('limit', n, 1, 10_000));
-  if (limit !== undefined) req.limit = limit;
+  copyOptional(req, o, 'sort', (s) => oneOf('sort', s, Object.keys(SORT_KEYS) as GoroutineSortKey[]));
+  copyOptional(req, o, 'descending', (b) => boolean('descending', b));
+  copyOptional(req, o, 'state', (s) => oneOf('state', s, GO_STATES));
+  copyOptional(req, o, 'reason', (s) => text('reason', s, 1000));
+  copyOptional(req, o, 'nameContains', (s) => text('nameContains', s, 1000));
+  copyOptional(req, o, 'aliveAtEnd', (b) => boolean('aliveAtEnd', b));
+  copyOptional(req, o, 'offset', (n) => integer('offset', n, 0));
+  copyOptional(req, o, 'limit', (n) => integer('limit', n, 1, 10_000));
   return req;
 }
 
 export function queryRequest(v: unknown): QueryRequest {
   const o = plainObject('query request', v);
   const req: QueryRequest = { artefact: artefactRef(field(o, 'artefact')), sql: text('sql', field(o, 'sql'), 100_000) };
-  const rowLimit = optional(field(o, 'rowLimit'), (n) => integer('rowLimit', n, 1, 100_000));
-  if (rowLimit !== undefined) req.rowLimit = rowLimit;
-  const timeLimitMs = optional(field(o, 'timeLimitMs'), (n) => integer('timeLimitMs', n, 1, 60_000));
-  if (timeLimitMs !== undefined) req.timeLimitMs = timeLimitMs;
+  copyOptional(req, o, 'rowLimit', (n) => integer('rowLimit', n, 1, 100_000));
+  copyOptional(req, o, 'timeLimitMs', (n) => integer('timeLimitMs', n, 1, 60_000));
   return req;
 }
 
 export function profileTopRequest(v: unknown): ProfileTopRequest {
   const o = plainObject('profile top request', v);
   const req: ProfileTopRequest = { artefact: artefactRef(field(o, 'artefact')) };
-  const sampleType = optional(field(o, 'sampleType'), (s) => text('sampleType', s, 200));
-  if (sampleType !== undefined) req.sampleType = sampleType;
-  const n = optional(field(o, 'n'), (x) => integer('n', x, 0, 100_000));
-  if (n !== undefined) req.n = n;
-  const cum = optionalBoolean('cum', field(o, 'cum'));
-  if (cum !== undefined) req.cum = cum;
-  const base = optional(field(o, 'base'), (b) => artefactRef(b, 'base'));
-  if (base !== undefined) req.base = base;
+  copyOptional(req, o, 'sampleType', (s) => text('sampleType', s, 200));
+  copyOptional(req, o, 'n', (x) => integer('n', x, 0, 100_000));
+  copyOptional(req, o, 'cum', (b) => boolean('cum', b));
+  copyOptional(req, o, 'base', (b) => artefactRef(b, 'base'));
   return req;
 }
 
 export function profileFlameRequest(v: unknown): ProfileFlameRequest {
   const o = plainObject('profile flame request', v);
   const req: ProfileFlameRequest = { artefact: artefactRef(field(o, 'artefact')) };
-  const sampleType = optional(field(o, 'sampleType'), (s) => text('sampleType', s, 200));
-  if (sampleType !== undefined) req.sampleType = sampleType;
-  const base = optional(field(o, 'base'), (b) => artefactRef(b, 'base'));
-  if (base !== undefined) req.base = base;
-  const minFraction = optional(field(o, 'minFraction'), (x) => fraction('minFraction', x));
-  if (minFraction !== undefined) req.minFraction = minFraction;
+  copyOptional(req, o, 'sampleType', (s) => text('sampleType', s, 200));
+  copyOptional(req, o, 'base', (b) => artefactRef(b, 'base'));
+  copyOptional(req, o, 'minFraction', (x) => fraction('minFraction', x));
   return req;
 }
 
