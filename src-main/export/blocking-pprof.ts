@@ -12,7 +12,7 @@ import type { BlockingKind, StackFrameInfo } from '../service/types.ts';
 /** cmd/trace's pprofMaxStack: stacks are told apart, and written, up to this many frames. */
 const MAX_STACK = 128;
 
-/** What the builder needs of an open trace index (the service's ArtefactIndex is one). */
+/** What the builder needs of an open trace index (the service's TraceIndex is one). */
 export interface BlockingIndexReader {
   readonly db: { prepare(sql: string): { all(...params: unknown[]): unknown[] } };
   stack(id: number): StackFrameInfo[];

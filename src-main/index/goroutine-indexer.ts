@@ -16,6 +16,7 @@ import { CHUNK_BYTES, CHUNK_INTERVALS, ChunkEncoder, decodeChunk } from './inter
 import { GoroutineLevels } from './levels.ts';
 import { COUNT_LEVEL_NS, GO_STATE, GOROUTINE_COUNT_STEP_NS, UNBLOCK_VALUES } from './schema.ts';
 import { ByteWriter } from './varint.ts';
+import { writeWaitByReason } from './wait-by-reason.ts';
 import { BlockingSites } from './blocking-sites.ts';
 
 const { NotExist: NOT_EXIST, Runnable: RUNNABLE, Running: RUNNING, Waiting: WAITING, Syscall: SYSCALL } = GO_STATE;
@@ -458,15 +459,11 @@ export class GoroutineIndexer {
       g.levels?.finish();
       g.levels = null;
     }
-    // Waiting time by reason, as (reason, ns) uvarint pairs, for goroutines whose intervals are
+    // Waiting time by reason (wait-by-reason.ts), for goroutines whose intervals are
     // not inline (a few long-lived ones): the others' is a decode of interval_data away, and a
     // blob per goroutine cost a second of indexing for millions of them.
     const wait = this.waitWriter;
-    for (let i = 0; inline === null && i < g.wait.length; i += 2) {
-      if (g.wait[i + 1] === 0) continue;
-      wait.uvarint(g.wait[i]);
-      wait.uvarint(g.wait[i + 1]);
-    }
+    if (inline === null) writeWaitByReason(wait, g.wait);
     const rows = this.goroutineRows;
     const at = this.goroutineRowsFilled++ * GOROUTINE_WIDTH;
     const c = GOROUTINE_COLUMN;

@@ -3,7 +3,7 @@
 // table of host methods refers to them, and this module imports its primitives from there.
 
 import type { TimelineAnnotationsRequest, TimelineEdgesRequest, TimelineLanesRequest, TimelineSearchRequest } from './types.ts';
-import { artefactRef, field, finiteNumber, goroutineListRequest, integer, InvalidArgument, oneOf, optional, plainObject, text, timelineGoroutines, window } from './validate.ts';
+import { artefactRef, copyOptional, field, finiteNumber, goroutineListRequest, integer, InvalidArgument, oneOf, optional, plainObject, text, timelineGoroutines, window } from './validate.ts';
 import { MAX_TIMELINE_EDGES } from './timeline-answers.ts';
 
 export function timelineLanesRequest(v: unknown): TimelineLanesRequest {
@@ -21,10 +21,8 @@ export function timelineEdgesRequest(v: unknown): TimelineEdgesRequest {
   const o = plainObject('timeline edges request', v);
   const [t0, t1] = window(field(o, 't0'), field(o, 't1'));
   const req: TimelineEdgesRequest = { artefact: artefactRef(field(o, 'artefact')), t0, t1 };
-  const goroutine = optional(field(o, 'goroutine'), (g) => integer('goroutine', g, 0));
-  if (goroutine !== undefined) req.goroutine = goroutine;
-  const limit = optional(field(o, 'limit'), (n) => integer('limit', n, 1, MAX_TIMELINE_EDGES));
-  if (limit !== undefined) req.limit = limit;
+  copyOptional(req, o, 'goroutine', (g) => integer('goroutine', g, 0));
+  copyOptional(req, o, 'limit', (n) => integer('limit', n, 1, MAX_TIMELINE_EDGES));
   return req;
 }
 

@@ -6,7 +6,7 @@
 
 import * as path from 'node:path';
 import { GO_STATES } from '../index/schema.ts';
-import { BLOCKING_KIND_NAMES, type ArtefactChange } from './types.ts';
+import { BLOCKING_KIND_NAMES, type ArtefactChange, type BlockingKind } from './types.ts';
 
 /** Longest artefact label (the library's MAX_LABEL_LENGTH; the library is not imported here). */
 const MAX_LABEL_LENGTH = 200;
@@ -17,6 +17,19 @@ import type {
 } from './types.ts';
 
 export class InvalidArgument extends Error {}
+
+/** A kind of error a lower layer throws when what it was asked for cannot be (an unknown sample type, a label too long). */
+export type RequestErrorKind = abstract new (...args: never[]) => Error;
+
+/** `run()`, with an error of one of `kinds` thrown again as InvalidArgument: the request's fault, not the service's. */
+export function refusingAsInvalid<T>(kinds: readonly RequestErrorKind[], run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (kinds.some((kind) => e instanceof kind)) throw new InvalidArgument((e as Error).message);
+    throw e;
+  }
+}
 
 /** Longest path or artefact reference accepted. */
 const MAX_PATH = 4096;
@@ -110,6 +123,12 @@ export function field(o: Readonly<Record<string, unknown>>, key: string): unknow
   return Object.hasOwn(o, key) ? o[key] : undefined;
 }
 
+/** Sets `req[key]` to `o`'s own field `key`, checked, when the field is there (absent, undefined and null leave it unset). */
+export function copyOptional<R, K extends keyof R & string>(req: R, o: Readonly<Record<string, unknown>>, key: K, check: (v: unknown) => R[K]): void {
+  const v = optional(field(o, key), check);
+  if (v !== undefined) req[key] = v;
+}
+
 /** The goroutine IDs of a request for the rows in view: at most MAX_TIMELINE_ROWS. */
 export function timelineGoroutines(v: unknown): number[] {
   if (!Array.isArray(v) || v.length > MAX_TIMELINE_ROWS) {
@@ -140,62 +159,44 @@ const SORT_KEYS: Record<GoroutineSortKey, true> = {
 export function goroutineListRequest(v: unknown): GoroutineListRequest {
   const o = plainObject('goroutine list request', v);
   const req: GoroutineListRequest = { artefact: artefactRef(field(o, 'artefact')) };
-  const sort = optional(field(o, 'sort'), (s) => oneOf('sort', s, Object.keys(SORT_KEYS) as GoroutineSortKey[]));
-  if (sort !== undefined) req.sort = sort;
-  const descending = optionalBoolean('descending', field(o, 'descending'));
-  if (descending !== undefined) req.descending = descending;
-  const state = optional(field(o, 'state'), (s) => oneOf('state', s, GO_STATES));
-  if (state !== undefined) req.state = state;
-  const reason = optional(field(o, 'reason'), (s) => text('reason', s, 1000));
-  if (reason !== undefined) req.reason = reason;
-  const nameContains = optional(field(o, 'nameContains'), (s) => text('nameContains', s, 1000));
-  if (nameContains !== undefined) req.nameContains = nameContains;
-  const aliveAtEnd = optionalBoolean('aliveAtEnd', field(o, 'aliveAtEnd'));
-  if (aliveAtEnd !== undefined) req.aliveAtEnd = aliveAtEnd;
-  const offset = optional(field(o, 'offset'), (n) => integer('offset', n, 0));
-  if (offset !== undefined) req.offset = offset;
-  const limit = optional(field(o, 'limit'), (n) => integer('limit', n, 1, 10_000));
-  if (limit !== undefined) req.limit = limit;
+  copyOptional(req, o, 'sort', (s) => oneOf('sort', s, Object.keys(SORT_KEYS) as GoroutineSortKey[]));
+  copyOptional(req, o, 'descending', (b) => boolean('descending', b));
+  copyOptional(req, o, 'state', (s) => oneOf('state', s, GO_STATES));
+  copyOptional(req, o, 'reason', (s) => text('reason', s, 1000));
+  copyOptional(req, o, 'nameContains', (s) => text('nameContains', s, 1000));
+  copyOptional(req, o, 'aliveAtEnd', (b) => boolean('aliveAtEnd', b));
+  copyOptional(req, o, 'offset', (n) => integer('offset', n, 0));
+  copyOptional(req, o, 'limit', (n) => integer('limit', n, 1, 10_000));
   return req;
 }
 
 export function queryRequest(v: unknown): QueryRequest {
   const o = plainObject('query request', v);
   const req: QueryRequest = { artefact: artefactRef(field(o, 'artefact')), sql: text('sql', field(o, 'sql'), 100_000) };
-  const rowLimit = optional(field(o, 'rowLimit'), (n) => integer('rowLimit', n, 1, 100_000));
-  if (rowLimit !== undefined) req.rowLimit = rowLimit;
-  const timeLimitMs = optional(field(o, 'timeLimitMs'), (n) => integer('timeLimitMs', n, 1, 60_000));
-  if (timeLimitMs !== undefined) req.timeLimitMs = timeLimitMs;
+  copyOptional(req, o, 'rowLimit', (n) => integer('rowLimit', n, 1, 100_000));
+  copyOptional(req, o, 'timeLimitMs', (n) => integer('timeLimitMs', n, 1, 60_000));
   return req;
 }
 
 export function profileTopRequest(v: unknown): ProfileTopRequest {
   const o = plainObject('profile top request', v);
   const req: ProfileTopRequest = { artefact: artefactRef(field(o, 'artefact')) };
-  const sampleType = optional(field(o, 'sampleType'), (s) => text('sampleType', s, 200));
-  if (sampleType !== undefined) req.sampleType = sampleType;
-  const n = optional(field(o, 'n'), (x) => integer('n', x, 0, 100_000));
-  if (n !== undefined) req.n = n;
-  const cum = optionalBoolean('cum', field(o, 'cum'));
-  if (cum !== undefined) req.cum = cum;
-  const base = optional(field(o, 'base'), (b) => artefactRef(b, 'base'));
-  if (base !== undefined) req.base = base;
+  copyOptional(req, o, 'sampleType', (s) => text('sampleType', s, 200));
+  copyOptional(req, o, 'n', (x) => integer('n', x, 0, 100_000));
+  copyOptional(req, o, 'cum', (b) => boolean('cum', b));
+  copyOptional(req, o, 'base', (b) => artefactRef(b, 'base'));
   return req;
 }
 
 export function profileFlameRequest(v: unknown): ProfileFlameRequest {
   const o = plainObject('profile flame request', v);
   const req: ProfileFlameRequest = { artefact: artefactRef(field(o, 'artefact')) };
-  const sampleType = optional(field(o, 'sampleType'), (s) => text('sampleType', s, 200));
-  if (sampleType !== undefined) req.sampleType = sampleType;
-  const base = optional(field(o, 'base'), (b) => artefactRef(b, 'base'));
-  if (base !== undefined) req.base = base;
-  const minFraction = optional(field(o, 'minFraction'), (x) => fraction('minFraction', x));
-  if (minFraction !== undefined) req.minFraction = minFraction;
+  copyOptional(req, o, 'sampleType', (s) => text('sampleType', s, 200));
+  copyOptional(req, o, 'base', (b) => artefactRef(b, 'base'));
+  copyOptional(req, o, 'minFraction', (x) => fraction('minFraction', x));
   return req;
 }
 
-/** `args` when it has `required` to `required + optionals` arguments (a host passes exactly what its page gave). */
 /** A label of at most MAX_LABEL_LENGTH characters, and/or opened: true. */
 export function artefactChange(v: unknown): ArtefactChange {
   const o = plainObject('change', v);
@@ -206,6 +207,29 @@ export function artefactChange(v: unknown): ArtefactChange {
   return { label, opened };
 }
 
+/** Most points a metric or goroutine-count series may be asked for. */
+export const MAX_SERIES_POINTS = 100_000;
+
+/** How many points a series is reduced to: 2 to MAX_SERIES_POINTS. */
+export function seriesPoints(v: unknown): number {
+  return integer('maxPoints', v, 2, MAX_SERIES_POINTS);
+}
+
+/** A runtime/metrics name, as the trace's metric events carry it. */
+export function metricName(v: unknown): string {
+  return text('name', v, 1000);
+}
+
+export function blockingKind(v: unknown): BlockingKind {
+  return oneOf('kind', v, BLOCKING_KIND_NAMES);
+}
+
+/** The GC report's MMU window in ns (absent: its default; null is refused like any non-number). */
+export function gcWindowNs(v: unknown): number | undefined {
+  return v === undefined ? undefined : integer('windowNs', v, 1, Number.MAX_SAFE_INTEGER);
+}
+
+/** `args` when it has `required` to `required + optionals` arguments (a host passes exactly what its page gave). */
 function arity(method: string, args: readonly unknown[], required: number, optionals = 0): readonly unknown[] {
   if (args.length < required || args.length > required + optionals) {
     const n = optionals === 0 ? `${required}` : `${required} to ${required + optionals}`;
@@ -254,7 +278,7 @@ export const HOST_ARGUMENTS = {
   },
   metric: (a) => {
     const [ref, name, t0, t1, maxPoints, holdBefore] = arity('metric', a, 5, 1);
-    return [artefactRef(ref), text('name', name, 1000), ...window(t0, t1), integer('maxPoints', maxPoints, 2, 100_000),
+    return [artefactRef(ref), metricName(name), ...window(t0, t1), seriesPoints(maxPoints),
       holdBefore === undefined ? undefined : boolean('holdBefore', holdBefore)];
   },
   query: (a) => [queryRequest(arity('query', a, 1)[0])],
@@ -263,7 +287,7 @@ export const HOST_ARGUMENTS = {
   cancelIndex: (a) => [jobId(arity('cancelIndex', a, 1)[0])],
   goroutineCounts: (a) => {
     const [ref, t0, t1, maxPoints] = arity('goroutineCounts', a, 4);
-    return [artefactRef(ref), ...window(t0, t1), integer('maxPoints', maxPoints, 2, 100_000)];
+    return [artefactRef(ref), ...window(t0, t1), seriesPoints(maxPoints)];
   },
   profileTop: (a) => [profileTopRequest(arity('profileTop', a, 1)[0])],
   profileFlame: (a) => [profileFlameRequest(arity('profileFlame', a, 1)[0])],
@@ -274,15 +298,15 @@ export const HOST_ARGUMENTS = {
   },
   blockingProfile: (a) => {
     const [ref, kind] = arity('blockingProfile', a, 2);
-    return [artefactRef(ref), oneOf('kind', kind, BLOCKING_KIND_NAMES)];
+    return [artefactRef(ref), blockingKind(kind)];
   },
   blockingFlame: (a) => {
     const [ref, kind] = arity('blockingFlame', a, 2);
-    return [artefactRef(ref), oneOf('kind', kind, BLOCKING_KIND_NAMES)];
+    return [artefactRef(ref), blockingKind(kind)];
   },
   exportPprof: (a) => {
     const [ref, kind] = arity('exportPprof', a, 1, 1);
-    return [artefactRef(ref), optional(kind, (k) => oneOf('kind', k, BLOCKING_KIND_NAMES))];
+    return [artefactRef(ref), optional(kind, blockingKind)];
   },
   leaks: (a) => [artefactRef(arity('leaks', a, 1)[0])],
   triage: (a) => [triageRefs(arity('triage', a, 1)[0])],
@@ -298,7 +322,7 @@ export const HOST_ARGUMENTS = {
   },
   gc: (a) => {
     const [ref, windowNs] = arity('gc', a, 1, 1);
-    return [artefactRef(ref), windowNs === undefined ? undefined : integer('windowNs', windowNs, 1, Number.MAX_SAFE_INTEGER)];
+    return [artefactRef(ref), gcWindowNs(windowNs)];
   },
   diffDumps: (a) => {
     const [before, after] = arity('diffDumps', a, 2);

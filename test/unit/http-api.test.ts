@@ -77,6 +77,19 @@ async function bothHosts(method: string, args: unknown[]): Promise<{ ipc: { ok: 
   return { ipc: ipc.ok ? { ok: true } : { ok: false, error: ipc.error }, http: { status: res.status, error: res.status === 200 ? undefined : body.error } };
 }
 
+/** Each call refused by both hosts with the same one-line message (a 400 over HTTP, no internal error), and no job started. */
+async function refusedByBoth(bad: readonly [string, unknown[]][]): Promise<void> {
+  for (const [method, args] of bad) {
+    const { ipc, http } = await bothHosts(method, args);
+    const what = `${method}(${JSON.stringify(args).slice(0, 60)})`;
+    assert.equal(ipc.ok, false, `${what} accepted over IPC`);
+    assert.equal(http.status, 400, `${what} over HTTP: ${http.status} ${http.error}`);
+    assert.equal(http.error, ipc.error, what);
+    assert.ok(!/TypeError|Cannot read prop|undefined/.test(http.error!), `${what}: ${http.error}`);
+  }
+  assert.deepEqual(await service.indexJobs(), [], 'no refused call started a job');
+}
+
 async function finished(id: string): Promise<IndexJob> {
   for (;;) {
     const job = (await service.indexJobs()).find((j) => j.id === id)!;
@@ -109,15 +122,41 @@ describe('one validation for both hosts', () => {
       ['blockingProfile', [trace, 'cpu']], ['cancelIndex', ['../x']], ['diffDumps', [dump, null]], ['removeArtefact', [{}]],
       ['listArtefacts', [1]], ['indexJobs', [null]], ['dumpGroups', [trace]], ['leaks', [profile]],
     ];
-    for (const [method, args] of bad) {
-      const { ipc, http } = await bothHosts(method, args);
-      const what = `${method}(${JSON.stringify(args).slice(0, 60)})`;
-      assert.equal(ipc.ok, false, `${what} accepted over IPC`);
-      assert.equal(http.status, 400, `${what} over HTTP: ${http.status} ${http.error}`);
-      assert.equal(http.error, ipc.error, what);
-      assert.ok(!/TypeError|Cannot read prop|undefined/.test(http.error!), `${what}: ${http.error}`);
-    }
-    assert.deepEqual(await service.indexJobs(), [], 'no refused call started a job');
+    await refusedByBoth(bad);
+  });
+
+  test('every method of the table is refused the same by both: bad arguments, the wrong kind of artefact, what the index lacks', async () => {
+    const span = { artefact: trace, t0: 0, t1: 1000 };
+    const bad: [string, unknown[]][] = [
+      ['listArtefacts', [null]], ['removeArtefact', ['']], ['updateArtefact', [trace, { label: 'x'.repeat(201) }]],
+      ['updateArtefact', [trace, { colour: 'red' }]], ['updateArtefact', [trace]], ['summary', ['no-such-artefact']],
+      ['timeline', [{ ...span, goroutines: [1], widthPx: 0 }]], ['timeline', [{ ...span, t1: -1, goroutines: [1], widthPx: 10 }]],
+      ['timelineLanes', [{ ...span, kind: 'gpu', widthPx: 10 }]], ['timelineLanes', [{ ...span, artefact: profile, kind: 'proc', widthPx: 10 }]],
+      ['timelineInterval', [trace, -1, 0]], ['timelineInterval', [trace, 1, 'x']], ['timelineInterval', [dump, 1, 0]],
+      ['timelineEdges', [{ ...span, limit: 0 }]], ['timelineEdges', [{ ...span, goroutine: 1.5 }]],
+      ['timelineRangeStats', [trace, 5, 1]], ['timelineRangeStats', [profile, 0, 1]],
+      ['timelineSearch', [{ artefact: trace, pattern: '' }]], ['timelineSearch', [{ artefact: trace, pattern: 'x', goroutine: 1 }]],
+      ['timelineAnnotations', [{ ...span, goroutines: 'all' }]], ['timelineAnnotations', [{ ...span, goroutines: [-1] }]],
+      ['timelineClock', [profile]], ['timelineClock', [trace, trace]],
+      ['goroutine', [trace, 1e15]], ['goroutine', [profile, 1]], ['goroutines', [{ artefact: trace, sort: 'size' }]],
+      ['goroutines', [{ artefact: trace, limit: 0 }]], ['goroutines', [{ artefact: trace, state: 'Sleeping' }]],
+      ['ranges', [trace, 0, 1, ['x'.repeat(201)]]], ['ranges', [dump, 0, 1]],
+      ['metric', [trace, '/gc/heap/goal:bytes', 0, 1, 100_001]], ['metric', [trace, 7, 0, 1, 10]], ['metric', [trace, 'x', 0, 1, 10, 'yes']],
+      ['metric', [profile, 'x', 0, 1, 10, true]],
+      ['query', [{ artefact: profile, sql: 'SELECT 1' }]], ['startIndex', ['']], ['indexJobs', [{}]], ['cancelIndex', ['a b']],
+      ['goroutineCounts', [trace, 0, 1, 1]], ['goroutineCounts', [dump, 0, 1, 10]],
+      ['profileTop', [{ artefact: profile, sampleType: 'no_such_type' }]], ['profileTop', [{ artefact: trace }]],
+      ['profileFlame', [{ artefact: profile, sampleType: 'no_such_type' }]], ['profileFlame', [{ artefact: dump }]],
+      ['dumpGroups', [profile]], ['blocking', [trace, 10_001]], ['blocking', [dump]], ['blockingProfile', [trace]],
+      ['blockingFlame', [trace, 'cpu']], ['blockingFlame', [profile, 'sync']], ['exportPprof', [trace, 'cpu']], ['exportPprof', [profile, 'sync']],
+      ['exportPprof', [dump]], ['leaks', [dump]], ['triage', [[]]], ['triage', [[trace, '']]], ['gc', [trace, 0]], ['gc', [profile]],
+      ['goroutineGroups', [profile]], ['durationHistograms', [dump]],
+      ['compareTraces', [{ ref: trace, t0: 0 }, { ref: trace }]], ['compareTraces', [{ ref: trace }, { ref: profile }]],
+      ['dumpAt', [trace, -1]], ['dumpAt', [trace, 'now']], ['diffDumps', [trace, dump]], ['report', [[]]], ['report', [['']]],
+      ['goroutinesDump', [trace, 'all']], ['goroutinesDump', [profile, [1]]],
+    ];
+    assert.deepEqual([...new Set(bad.map(([method]) => method))].sort(), Object.keys(HOST_ARGUMENTS).sort(), 'every method is tried');
+    await refusedByBoth(bad);
   });
 
   test('good requests are answered the same by both', async () => {
