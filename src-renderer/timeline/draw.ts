@@ -8,6 +8,7 @@ import { formatBytes, formatCount } from '../lib/format.ts';
 import { firstEndingAfter, type GcRanges } from './gc-ranges.ts';
 import { LANE_HEIGHT, MAX_LANES, ROW_HEIGHT, ROW_PAD, plotWidth, xAt, type Layout } from './layout.ts';
 import type { Palette } from './palette.ts';
+import { PixelLayer } from './pixel-layer.ts';
 import { paintKey, SHARE_ORDER } from './states.ts';
 import { timeTicks, type WallClock } from './viewport.ts';
 import type { SeriesWindow } from './window-series.ts';
@@ -182,6 +183,9 @@ function fillSnapped(ctx: CanvasRenderingContext2D, dpr: number, x0: number, x1:
   ctx.fillRect(a / dpr, y, (b - a) / dpr, h);
 }
 
+/** Each canvas's rows layer, kept from frame to frame (its pixels are reused). */
+const rowLayers = new WeakMap<CanvasRenderingContext2D, PixelLayer>();
+
 function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
   const { layout: l, palette: p, dpr } = f;
   const nsPerPx = (f.t1 - f.t0) / plotWidth(l);
@@ -202,7 +206,9 @@ function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
   // Mark phases under the spans (the goroutines keep running), pauses over them (nothing runs).
   drawBands(ctx, f, 'marks', l.rowsTop, l.height - l.rowsTop);
   const h = ROW_HEIGHT - 2 * ROW_PAD;
-  const batch = new RectBatch(dpr);
+  let batch = rowLayers.get(ctx);
+  if (!batch) rowLayers.set(ctx, (batch = new PixelLayer()));
+  batch.begin(l.gutter, l.rowsTop, l.width - l.gutter, l.height - l.rowsTop, dpr);
   const hairlines = new RectBatch(dpr);
   for (const r of f.rows) {
     if (!r.row) continue;
@@ -237,7 +243,7 @@ function drawRows(ctx: CanvasRenderingContext2D, f: Frame): void {
       }
     });
   }
-  batch.fill(ctx);
+  batch.drawTo(ctx);
   ctx.globalAlpha = 0.55;
   hairlines.fill(ctx);
   ctx.globalAlpha = 1;
