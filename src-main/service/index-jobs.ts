@@ -2,6 +2,8 @@
 // thread, so the host's event loop stays responsive, with progress events and cancellation. Jobs
 // run one at a time, in the order started (two indexings would only compete for the same cores),
 // in one long-lived worker: starting a worker from sources costs seconds on a busy machine.
+// A trace is indexed in passes (index-snapshots.ts): each partial pass is catalogued and reported
+// as the job's `snapshot`, so that its views open within seconds and grow while the job runs.
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -25,10 +27,14 @@ export interface IndexWorkerJob {
   /** Stop a trace at a generation boundary (Ctrl-C in the CLI); what was read is kept, marked partial, only with keepPartial. */
   stop?: PartialStop;
   keepPartial?: boolean;
+  /** Index a trace in passes, cataloguing a partial snapshot after each but the last (index-snapshots.ts): the app's jobs. */
+  snapshots?: boolean;
 }
 
 export type IndexWorkerMessage =
   | { type: 'progress'; progress: IndexProgress }
+  /** A snapshot of the job (a partial index) is catalogued: its views can open while the job goes on. */
+  | { type: 'snapshot'; artefact: Artefact }
   | { type: 'done'; artefact: Artefact; reused: boolean }
   | { type: 'cancelled' }
   /** Stopped early (IndexWorkerJob.stop) and not kept: the summary of what was read. */
@@ -112,7 +118,7 @@ export class IndexJobs {
     this.emit(next);
     const worker = this.ensureWorker();
     worker.ref();
-    const job: IndexWorkerJob = { file: next.job.file, cancelFlag: next.cancelFlag };
+    const job: IndexWorkerJob = { file: next.job.file, cancelFlag: next.cancelFlag, snapshots: true };
     worker.postMessage(job);
   }
 
@@ -125,6 +131,10 @@ export class IndexJobs {
       switch (m.type) {
         case 'progress':
           s.job.progress = m.progress;
+          this.emit(s);
+          return;
+        case 'snapshot':
+          s.job.snapshot = this.toInfo(m.artefact);
           this.emit(s);
           return;
         case 'done':

@@ -8,6 +8,7 @@ import { Library, LibraryError, traceSummary, type Artefact, type ArtefactKind }
 import type { ArtefactChange } from './types.ts';
 import { artefactChange } from './validate.ts';
 import { IndexJobs } from './index-jobs.ts';
+import { IndexVersions } from './index-versions.ts';
 import { diffDumps, dumpGroups } from './dump-queries.ts';
 import { profileFlame, profileTop, profileTopDiff } from './profile-queries.ts';
 import { TopError } from '../analyze/profile-top.ts';
@@ -216,6 +217,8 @@ export class GoroscopeService implements GoroscopeApi {
   /** Open indexes of profiles and dumps, which need no prepared statements of their own. */
   private readonly openPlain = new Map<string, Database.Database>();
   private readonly jobs: IndexJobs;
+  /** Which index each open one is: a snapshot replaced by a larger one or by the whole index is opened again. */
+  private readonly indexVersions = new IndexVersions();
 
   /** `indexWorkerFile`: see IndexJobs (bundled apps pass their built worker). */
   constructor(readonly library: Library, indexWorkerFile?: string) {
@@ -228,6 +231,7 @@ export class GoroscopeService implements GoroscopeApi {
     this.open.clear();
     for (const db of this.openPlain.values()) db.close();
     this.openPlain.clear();
+    this.indexVersions.close();
   }
 
   /** The open index of a profile or dump artefact. */
@@ -250,10 +254,16 @@ export class GoroscopeService implements GoroscopeApi {
     const artefact = this.artefact(ref);
     if (artefact.kind !== kind) throw new InvalidArgument(`${artefact.name} is a ${artefact.kind}, not ${KIND_NAMES[kind]}`);
     let index = cache.get(artefact.hash);
+    if (index !== undefined && this.indexVersions.isStale(artefact)) {
+      this.indexVersions.retire(index instanceof ArtefactIndex ? index.db : index as Database.Database);
+      cache.delete(artefact.hash);
+      index = undefined;
+    }
     if (index === undefined) {
       if (!this.library.isCurrent(artefact)) throw new InvalidArgument(`${artefact.name} must be re-indexed (index missing or from an older version)`);
       index = open(this.library.indexPath(artefact.hash));
       cache.set(artefact.hash, index);
+      this.indexVersions.opened(artefact);
     }
     return { artefact, index };
   }
