@@ -147,6 +147,8 @@ export class IndexJobs {
           this.finish(s, { state: 'failed', error: m.error });
           break;
       }
+      // Its passes after a snapshot ran below normal priority, which a thread may not undo: the next job gets a new worker.
+      if (s.job.snapshot) this.retireWorker(worker);
       this.running = null;
       this.runNext();
     });
@@ -154,6 +156,13 @@ export class IndexJobs {
     worker.on('exit', () => this.workerLost(worker, 'the indexing worker stopped unexpectedly'));
     this.worker = worker;
     return worker;
+  }
+
+  /** Stops the worker once it is idle; the next job starts a new one. */
+  private retireWorker(worker: Worker): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    void worker.terminate();
   }
 
   /** The worker died: its job fails, and the next job starts a new worker. */

@@ -12,6 +12,7 @@
 // first pass's time has no snapshot and costs nothing more.
 
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { IndexCancelled, type Artefact, type IndexOptions, type IndexOutcome, type Library, type PartialStop } from '../index/library.ts';
 import type { IndexTestHooks } from '../index/test-hooks.ts';
@@ -26,13 +27,21 @@ export interface SnapshotPlan {
   readonly firstGenerations?: number;
   /** Once the first snapshot is catalogued, wait until this file exists before going on (tests). */
   readonly holdUntil?: string;
+  /**
+   * Run the passes after the first snapshot below normal priority, so that the views it opened
+   * (the host's main thread) come first on a machine whose cores the indexing fills. Linux only,
+   * where a nice value belongs to a thread: this one, and the decoding threads it starts inherit
+   * it; elsewhere it would lower the whole host. A thread cannot raise it again unprivileged, so
+   * the index jobs retire their worker after such a job.
+   */
+  readonly background?: boolean;
 }
 
 /**
  * 2 s of decoding is 5–15 % of a busy 1 GB trace; with the index builds that follow, the hash and
  * the page's first requests, the first timeline is drawn well within the issue's 10 s.
  */
-export const SNAPSHOT_PLAN: SnapshotPlan = { firstMs: 2000, growth: 8 };
+export const SNAPSHOT_PLAN: SnapshotPlan = { firstMs: 2000, growth: 8, background: true };
 
 /** The plan with the test hooks' changes (index/test-hooks.ts). */
 export function snapshotPlan(hooks: IndexTestHooks): SnapshotPlan {
@@ -91,6 +100,7 @@ export function indexWithSnapshots(library: Library, file: string, plan: Snapsho
       floorBytes = snapshot.partial!.bytesIndexed;
       options.onSnapshot?.(snapshot);
       if (pass === 1 && plan.holdUntil) hold(plan.holdUntil, options.shouldCancel);
+      if (pass === 1 && plan.background) setThreadPriority(os.constants.priority.PRIORITY_BELOW_NORMAL);
       if (options.shouldCancel?.()) throw new IndexCancelled(file);
       if (generations !== undefined) {
         generations = Math.ceil(snapshot.partial!.generations * plan.growth);
@@ -112,6 +122,11 @@ function keptPartial(library: Library, file: string): Artefact | null {
   if (!library.list().some((a) => a.partial && a.path === abs)) return null;
   const found = library.findByContent(file);
   return found?.partial && library.isCurrent(found) ? found : null;
+}
+
+/** Sets this thread's nice value on Linux (lowering a thread's priority is always allowed; the index jobs start a new worker after such a job). */
+function setThreadPriority(priority: number): void {
+  if (process.platform === 'linux') os.setPriority(priority);
 }
 
 /** The test hook: waits until `file` exists (or the job is cancelled). */
