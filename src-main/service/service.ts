@@ -26,7 +26,7 @@ import { timeArgument, timelineAnnotationsRequest, timelineEdgesRequest, timelin
 import { matchingGoroutines, nextMatch } from './timeline-search.ts';
 import { annotationsInWindow } from './timeline-annotations.ts';
 import { withPointBefore } from './timeline-series.ts';
-import { traceClock } from './timeline-clock.ts';
+import { artefactClock } from './timeline-clock.ts';
 import { blockingProfile, leakReport, unblockEdges } from './trace-answers.ts';
 import { gcReport } from './gc-report.ts';
 import { triageArtefacts, type TriageInput } from './triage.ts';
@@ -391,7 +391,7 @@ export class GoroscopeService implements GoroscopeApi {
   async timelineClock(ref: string): Promise<TimelineClock | null> {
     const { artefact, idx } = this.index(ref);
     const startNs = Number(idx.db.prepare("SELECT value FROM meta WHERE key = 'start_ns'").pluck().get() ?? 0);
-    return traceClock(artefact.path, artefact.format, startNs);
+    return artefactClock(artefact.hash, artefact.path, artefact.format, startNs);
   }
 
   async timelineAnnotations(request: TimelineAnnotationsRequest): Promise<TimelineAnnotations> {

@@ -3,7 +3,7 @@
 // last pass exactly the single-pass index, on every multi-generation fixture. The service shows
 // each snapshot while the job runs and the whole index once it is done (same hash); a job
 // cancelled after a snapshot leaves nothing; a trace indexed within the first pass's time has no
-// snapshot at all.
+// snapshot at all; the timeline's wall clock is not decoded again as the index grows.
 
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,6 +14,7 @@ import { IndexCancelled, Library, writeIndexFile, type Artefact } from '../../sr
 import { traceIndexer } from '../../src-main/index/trace-artefact.ts';
 import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
 import { indexWithSnapshots, SNAPSHOT_PLAN } from '../../src-main/service/index-snapshots.ts';
+import { traceClock } from '../../src-main/service/timeline-clock.ts';
 import type { IndexJob } from '../../src-main/service/types.ts';
 import { indexDigests } from '../../bench/index-digests.ts';
 import { fixtureTraces } from '../support/fixtures.ts';
@@ -168,4 +169,17 @@ test('the service shows a job\'s snapshot while the job runs, then the whole ind
     delete process.env.GOROSCOPE_TEST_SNAPSHOT_GENERATIONS;
     delete process.env.GOROSCOPE_TEST_HOLD_SNAPSHOT;
   }
+});
+
+test('the timeline\'s wall clock is decoded from the trace once per artefact, not again as its index grows', async () => {
+  const { svc, dir } = tempService('goroscope-snapshot-clock-');
+  const copy = path.join(dir, 'copy.trace');
+  fs.copyFileSync(multiGeneration.find((f) => f.includes('tickerleak-gens.go127'))!, copy);
+  const { artefact } = await svc.indexFile(copy);
+  const start = Number((await svc.query({ artefact: artefact.hash, sql: "SELECT value FROM meta WHERE key = 'start_ns'" })).rows[0][0]);
+  const clock = await svc.timelineClock(artefact.hash);
+  assert.deepEqual(clock, traceClock(copy, artefact.format, start));
+  assert.ok(clock, 'a Go 1.26-format trace has a clock snapshot');
+  fs.rmSync(copy);
+  assert.deepEqual(await svc.timelineClock(artefact.hash), clock, 'answered again without reading the trace');
 });
