@@ -93,7 +93,7 @@ export const STEPS: Step[] = [
 // Runs in the page before the app (a string: tsx's helpers such as __name do not exist there).
 // The canvas writes data-drawn-at on every frame it draws and data-settled with it; a
 // MutationObserver sees each frame's attributes once the frame is done.
-const INSTRUMENT = String.raw`(() => {
+export const INSTRUMENT = String.raw`(() => {
   const bench = { frames: [], recording: false, lastFrame: 0, armed: null, inputAt: null, settledSince: null, wasSettled: false,
     lastDrawn: -1, waiter: null, quietTimer: null };
   window.__timelineBench = bench;

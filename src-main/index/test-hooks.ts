@@ -20,6 +20,16 @@ export interface IndexTestHooks {
    * step, so that a test can interrupt it (Ctrl-C) once it is under way, without waiting for time.
    */
   announceProgress?: boolean;
+  /**
+   * GOROSCOPE_TEST_SNAPSHOT_GENERATIONS=N: an index job's first snapshot (service/index-snapshots.ts)
+   * stops after N generations instead of after a time, so that what it shows is always the same.
+   */
+  snapshotGenerations?: number;
+  /**
+   * GOROSCOPE_TEST_HOLD_SNAPSHOT=FILE: once an index job has published its first snapshot, it waits
+   * until FILE exists before it goes on, so that a test sees the partial view for as long as it needs.
+   */
+  holdSnapshotUntil?: string;
 }
 
 /** The hooks set in `env` (none in normal use). */
@@ -29,5 +39,7 @@ export function testHooksFromEnv(env: NodeJS.ProcessEnv = process.env): IndexTes
     stallAt: stall === '1' || stall === 'renamed' ? stall : undefined,
     slowStepMs: Number(env.GOROSCOPE_TEST_SLOW_INDEXING ?? 0) || undefined,
     announceProgress: env.GOROSCOPE_TEST_ANNOUNCE_PROGRESS === '1' || undefined,
+    snapshotGenerations: Number(env.GOROSCOPE_TEST_SNAPSHOT_GENERATIONS ?? 0) || undefined,
+    holdSnapshotUntil: env.GOROSCOPE_TEST_HOLD_SNAPSHOT || undefined,
   };
 }

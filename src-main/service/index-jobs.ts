@@ -2,6 +2,8 @@
 // thread, so the host's event loop stays responsive, with progress events and cancellation. Jobs
 // run one at a time, in the order started (two indexings would only compete for the same cores),
 // in one long-lived worker: starting a worker from sources costs seconds on a busy machine.
+// A trace is indexed in passes (index-snapshots.ts): each partial pass is catalogued and reported
+// as the job's `snapshot`, so that its views open within seconds and grow while the job runs.
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -25,10 +27,14 @@ export interface IndexWorkerJob {
   /** Stop a trace at a generation boundary (Ctrl-C in the CLI); what was read is kept, marked partial, only with keepPartial. */
   stop?: PartialStop;
   keepPartial?: boolean;
+  /** Index a trace in passes, cataloguing a partial snapshot after each but the last (index-snapshots.ts): the app's jobs. */
+  snapshots?: boolean;
 }
 
 export type IndexWorkerMessage =
   | { type: 'progress'; progress: IndexProgress }
+  /** A snapshot of the job (a partial index) is catalogued: its views can open while the job goes on. */
+  | { type: 'snapshot'; artefact: Artefact }
   | { type: 'done'; artefact: Artefact; reused: boolean }
   | { type: 'cancelled' }
   /** Stopped early (IndexWorkerJob.stop) and not kept: the summary of what was read. */
@@ -112,7 +118,7 @@ export class IndexJobs {
     this.emit(next);
     const worker = this.ensureWorker();
     worker.ref();
-    const job: IndexWorkerJob = { file: next.job.file, cancelFlag: next.cancelFlag };
+    const job: IndexWorkerJob = { file: next.job.file, cancelFlag: next.cancelFlag, snapshots: true };
     worker.postMessage(job);
   }
 
@@ -127,6 +133,10 @@ export class IndexJobs {
           s.job.progress = m.progress;
           this.emit(s);
           return;
+        case 'snapshot':
+          s.job.snapshot = this.toInfo(m.artefact);
+          this.emit(s);
+          return;
         case 'done':
           this.finish(s, { state: 'done', artefact: this.toInfo(m.artefact), reused: m.reused });
           break;
@@ -137,6 +147,8 @@ export class IndexJobs {
           this.finish(s, { state: 'failed', error: m.error });
           break;
       }
+      // Its passes after a snapshot ran below normal priority, which a thread may not undo: the next job gets a new worker.
+      if (s.job.snapshot) this.retireWorker(worker);
       this.running = null;
       this.runNext();
     });
@@ -144,6 +156,13 @@ export class IndexJobs {
     worker.on('exit', () => this.workerLost(worker, 'the indexing worker stopped unexpectedly'));
     this.worker = worker;
     return worker;
+  }
+
+  /** Stops the worker once it is idle; the next job starts a new one. */
+  private retireWorker(worker: Worker): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    void worker.terminate();
   }
 
   /** The worker died: its job fails, and the next job starts a new worker. */

@@ -3,23 +3,25 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { DecodeError } from '../decode/errors.ts';
-import { IndexCancelled, IndexStopped, Library, LibraryError } from '../index/library.ts';
+import { IndexCancelled, IndexStopped, Library, LibraryError, type IndexProgress } from '../index/library.ts';
 import type { TraceSummary } from '../analyze/trace-summary.ts';
 import { testHooksFromEnv } from '../index/test-hooks.ts';
 import type { IndexWorkerData, IndexWorkerJob, IndexWorkerMessage } from './index-jobs.ts';
+import { indexWithSnapshots, snapshotPlan } from './index-snapshots.ts';
 
 const { libraryDir } = workerData as IndexWorkerData;
 const post = (m: IndexWorkerMessage) => parentPort!.postMessage(m);
-const library = new Library(libraryDir, { testHooks: testHooksFromEnv() });
+const testHooks = testHooksFromEnv();
+const library = new Library(libraryDir, { testHooks });
 
-parentPort!.on('message', ({ file, cancelFlag, force, stop, keepPartial }: IndexWorkerJob) => {
+parentPort!.on('message', ({ file, cancelFlag, force, stop, keepPartial, snapshots }: IndexWorkerJob) => {
   const cancelled = new Int32Array(cancelFlag);
+  const onProgress = (progress: IndexProgress) => post({ type: 'progress', progress });
+  const shouldCancel = () => Atomics.load(cancelled, 0) === 1;
   try {
-    const { artefact, reused } = library.index(file, {
-      onProgress: (progress) => post({ type: 'progress', progress }),
-      shouldCancel: () => Atomics.load(cancelled, 0) === 1,
-      force, stop, keepPartial,
-    });
+    const { artefact, reused } = snapshots
+      ? indexWithSnapshots(library, file, snapshotPlan(testHooks), { onProgress, shouldCancel, onSnapshot: (a) => post({ type: 'snapshot', artefact: a }) })
+      : library.index(file, { onProgress, shouldCancel, force, stop, keepPartial });
     post({ type: 'done', artefact, reused });
   } catch (e) {
     if (e instanceof IndexCancelled) post({ type: 'cancelled' });

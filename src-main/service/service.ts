@@ -18,13 +18,14 @@ import { gcReport } from './gc-report.ts';
 import { goroutinesDump } from './goroutine-dump.ts';
 import { goroutineGroups } from './goroutine-groups.ts';
 import { IndexJobs } from './index-jobs.ts';
+import { IndexVersions } from './index-versions.ts';
 import { profileFlame, profileTop, profileTopDiff } from './profile-queries.ts';
 import { gatherReport, reportHtml } from './report.ts';
 import { artefactRefs, goroutineIds } from './report-validate.ts';
 import { MAX_RESULT_BYTES, queryPool } from './sql-pool.ts';
 import { edgesInWindow, intervalAt, MAX_TIMELINE_EDGES, rangeStats } from './timeline-answers.ts';
 import { annotationsInWindow } from './timeline-annotations.ts';
-import { traceClock } from './timeline-clock.ts';
+import { artefactClock } from './timeline-clock.ts';
 import { LanesUnavailable } from './timeline-lanes.ts';
 import { matchingGoroutines, nextMatch } from './timeline-search.ts';
 import { withPointBefore } from './timeline-series.ts';
@@ -71,6 +72,8 @@ export class GoroscopeService implements GoroscopeApi {
   /** Open indexes of profiles and dumps, which need no prepared statements of their own. */
   private readonly openPlain = new Map<string, Database.Database>();
   private readonly jobs: IndexJobs;
+  /** Which index each open one is: a snapshot replaced by a larger one or by the whole index is opened again. */
+  private readonly indexVersions = new IndexVersions();
 
   /** `indexWorkerFile`: see IndexJobs (bundled apps pass their built worker). */
   constructor(readonly library: Library, indexWorkerFile?: string) {
@@ -83,6 +86,7 @@ export class GoroscopeService implements GoroscopeApi {
     this.open.clear();
     for (const db of this.openPlain.values()) db.close();
     this.openPlain.clear();
+    this.indexVersions.close();
   }
 
   /** The open index of a profile or dump artefact. */
@@ -105,10 +109,16 @@ export class GoroscopeService implements GoroscopeApi {
     const artefact = this.artefact(ref);
     if (artefact.kind !== kind) throw new InvalidArgument(`${artefact.name} is a ${artefact.kind}, not ${KIND_NAMES[kind]}`);
     let index = cache.get(artefact.hash);
+    if (index !== undefined && this.indexVersions.isStale(artefact)) {
+      this.indexVersions.retire(index instanceof TraceIndex ? index.db : index as Database.Database);
+      cache.delete(artefact.hash);
+      index = undefined;
+    }
     if (index === undefined) {
       if (!this.library.isCurrent(artefact)) throw new InvalidArgument(`${artefact.name} must be re-indexed (index missing or from an older version)`);
       index = open(this.library.indexPath(artefact.hash));
       cache.set(artefact.hash, index);
+      this.indexVersions.opened(artefact);
     }
     return { artefact, index };
   }
@@ -204,7 +214,7 @@ export class GoroscopeService implements GoroscopeApi {
 
   async timelineClock(ref: string): Promise<TimelineClock | null> {
     const { artefact, idx } = this.index(ref);
-    return traceClock(artefact.path, artefact.format, traceStartNs(idx));
+    return artefactClock(artefact.hash, artefact.path, artefact.format, traceStartNs(idx));
   }
 
   async timelineAnnotations(request: TimelineAnnotationsRequest): Promise<TimelineAnnotations> {

@@ -30,3 +30,21 @@ export function traceClock(path: string, format: string, startNs: number): Timel
     reader.close();
   }
 }
+
+/** Clocks found, by artefact hash: a trace's first clock snapshot is its content's (the same for its partial and whole index). */
+const clocks = new Map<string, TimelineClock | null>();
+/** Artefacts whose clock is remembered at most. */
+const MAX_CLOCKS = 64;
+
+/**
+ * traceClock of the artefact `hash`, decoded once: finding it decodes the trace's first generation
+ * on the caller's thread, and the Timeline asks again each time an index job's snapshot grows.
+ */
+export function artefactClock(hash: string, path: string, format: string, startNs: number): TimelineClock | null {
+  const key = `${hash}/${startNs}`;
+  if (clocks.has(key)) return clocks.get(key)!;
+  const clock = traceClock(path, format, startNs);
+  if (clocks.size >= MAX_CLOCKS) clocks.delete(clocks.keys().next().value!);
+  clocks.set(key, clock);
+  return clock;
+}

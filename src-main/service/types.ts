@@ -77,6 +77,12 @@ export interface IndexJob {
   file: string;
   state: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
   progress: IndexProgressEvent;
+  /**
+   * While it runs: the latest snapshot of a trace being indexed, a partial artefact (its `partial`
+   * says up to where) that the views show and reload as it grows; the whole index replaces it
+   * under the same hash when the job is done. Removed again if the job is cancelled or fails.
+   */
+  snapshot?: ArtefactInfo;
   /** When done: the artefact, and whether an existing index was reused. */
   artefact?: ArtefactInfo;
   reused?: boolean;
