@@ -1,16 +1,18 @@
 // Levels of detail (levels.ts) against the intervals they summarise, on real traces: each bucket
 // holds exactly the time the goroutine's intervals spent in each state inside it, rows cut short
-// by their byte limit say the same as whole rows, and the index holds what GoroutineLevels builds.
+// by their byte limit say the same as whole rows, and the index holds what GoroutineLevels builds;
+// the timeline zoomed out on a long-lived goroutine draws every level entry in its window.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { decodeChunk, indexNsPerTick } from '../../src-main/index/interval-codec.ts';
 import { BUCKETS_PER_ROW, decodeLevelRow, GoroutineLevels, LEVEL_NS, ROW_BYTES, type LevelRow } from '../../src-main/index/levels.ts';
+import { PixelMerger } from '../../src-main/service/timeline.ts';
 import { fixtureTraces } from '../support/fixtures.ts';
 import { tempService } from '../support/temp-service.ts';
 
-const { lib } = tempService('goroscope-levels-');
+const { lib, svc } = tempService('goroscope-levels-');
 
 interface Interval { start: number; end: number; state: number }
 
@@ -103,3 +105,47 @@ for (const name of ['gotestdata.stress_1_11_good', 'gcchurn-gens.go127']) {
     }
   });
 }
+
+test('the timeline zoomed out on a long-lived goroutine folds every level entry in its window, wherever the window begins', async () => {
+  const fixture = fixtureTraces().find((t) => t.name === 'gotestdata.stress_1_11_good')!;
+  const { artefact } = lib.index(fixture.path);
+  // Its levels rebuilt with rows of at most 40 bytes, so that a window's look-back meets many
+  // rows (the fixtures' goroutines live too short to fill a ROW_BYTES row): what the indexer
+  // writes for a goroutine living thousands of times longer.
+  const db = new Database(lib.indexPath(artefact.hash));
+  let g: number;
+  let start: number;
+  let end: number;
+  let rows: LevelRow[];
+  try {
+    g = db.prepare('SELECT goroutine FROM goroutine_levels GROUP BY goroutine ORDER BY sum(length(data)) DESC LIMIT 1').pluck().get() as number;
+    const nsPerTick = indexNsPerTick(db);
+    const intervals: Interval[] = [];
+    const chunks = db.prepare('SELECT start_ns, data FROM goroutine_interval_chunks WHERE goroutine = ? ORDER BY start_ns').all(g) as
+      { start_ns: number; data: Uint8Array }[];
+    for (const c of chunks) decodeChunk(c.data, c.start_ns, nsPerTick, (s, e, state) => void intervals.push({ start: s, end: e, state }));
+    start = intervals[0].start;
+    end = intervals[intervals.length - 1].end;
+    const small = build(start, intervals, 40);
+    db.prepare('DELETE FROM goroutine_levels WHERE goroutine = ?').run(g);
+    const insert = db.prepare('INSERT INTO goroutine_levels VALUES (?, ?, ?, ?)');
+    for (const r of small) insert.run(g, r.level, r.startBucket, r.data);
+    rows = small.filter((r) => r.level === 1).sort((a, b) => a.startBucket - b.startBucket);
+  } finally {
+    db.close();
+  }
+  assert.ok(rows.length >= 8, `the goroutine has many level 1 rows (${rows.length})`);
+  let windows = 0;
+  for (let i = 0; i < 16; i++) {
+    // Windows of 100 px at 1 ms a pixel (level 1), starting on and between bucket edges.
+    const t0 = Math.floor(start + ((end - start) * i) / 16) + (i % 2) * 333_333;
+    const t1 = t0 + 100 * LEVEL_NS[0];
+    const merger = new PixelMerger(t0, t1, LEVEL_NS[0]);
+    for (const row of rows) decodeLevelRow(row, (s, e, stateNs) => void (e > t0 && s < t1 && merger.addFolded(s, e, stateNs)));
+    merger.flush();
+    const tl = await svc.timeline({ artefact: artefact.hash, t0, t1, goroutines: [g], widthPx: 100 });
+    assert.deepEqual(tl.rows[0].spans, merger.spans, `window at ${t0}`);
+    if (merger.spans.length > 0) windows++;
+  }
+  assert.ok(windows >= 8, 'most windows draw something');
+});
