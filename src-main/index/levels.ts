@@ -3,8 +3,9 @@
 // bucket reads these instead of every interval: a goroutine with 200 000 intervals over 17 s is
 // 17 000 buckets at 1 ms, 1 000 at 16 ms.
 //
-// Stored as rows of buckets within [start_bucket, start_bucket + BUCKETS_PER_ROW), a row cut
-// short when its data would pass ROW_BYTES (the next row then starts at its next entry); per entry:
+// Stored as rows of buckets within [start_bucket, start_bucket + BUCKETS_PER_ROW), a run of
+// buckets split where it crosses a row's end; a row whose data would pass ROW_BYTES is stored in
+// pieces, each a row starting at its first entry (the entries are those of the whole row); per entry:
 //   uvarint (gap × 2 + isRun), gap = buckets since the previous entry's last bucket + 1 (the
 //     first entry's gap is relative to start_bucket)
 //   a bucket:  a layout byte: bit i (0–3) set when STATES[i] has time in the bucket; bit 4 set
@@ -64,8 +65,14 @@ class LevelBuilder {
   private runStart = -1;
   private runCount = 0;
   private runState = 0;
+  /**
+   * The row's first bucket: runs are split at its BUCKETS_PER_ROW-th. A row past ROW_BYTES is
+   * stored in pieces, each starting at its first entry's bucket (storedStart), with the entries
+   * and run splits the whole row would hold: what the levels say does not depend on ROW_BYTES.
+   */
   private rowStart = -1;
-  /** Bucket after the last one written in the row. */
+  private storedStart = -1;
+  /** Bucket after the last one written in the stored row. */
   private next = 0;
   private readonly bytes = new ByteWriter();
   /** The open bucket's ns per state, rounded as written. */
@@ -198,17 +205,19 @@ class LevelBuilder {
     for (let i = 0; i < 4; i++) if (ns[i] > 0 && i !== implied) this.bytes.uvarint(ns[i]);
   }
 
-  /** Starts a new row when `bucket` falls outside the current one or its entry might not fit in it. */
+  /** Starts a new row when `bucket` falls outside the current one, a new piece of it when its entry might not fit in this one. */
   private startEntry(bucket: number): void {
-    if (this.rowStart < 0 || bucket >= this.rowStart + BUCKETS_PER_ROW || this.bytes.length + MAX_ENTRY_BYTES > this.rowBytes) {
+    const newRow = this.rowStart < 0 || bucket >= this.rowStart + BUCKETS_PER_ROW;
+    if (newRow || this.bytes.length + MAX_ENTRY_BYTES > this.rowBytes) {
       this.flushRow();
-      this.rowStart = bucket;
+      if (newRow) this.rowStart = bucket;
+      this.storedStart = bucket;
       this.next = bucket;
     }
   }
 
   private flushRow(): void {
-    if (this.bytes.length > 0) this.out({ level: this.level, startBucket: this.rowStart, data: this.bytes.view() });
+    if (this.bytes.length > 0) this.out({ level: this.level, startBucket: this.storedStart, data: this.bytes.view() });
   }
 
   finish(): void {

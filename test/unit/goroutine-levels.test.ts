@@ -53,6 +53,13 @@ function bucketTimesFromIntervals(intervals: readonly Interval[], level: number)
   return out;
 }
 
+/** Every entry of `level`'s rows, in order: start, end and ns per state code. */
+function entries(rows: readonly LevelRow[], level: number): number[][] {
+  const out: number[][] = [];
+  for (const row of rows.filter((r) => r.level === level)) decodeLevelRow(row, (start, end, stateNs) => void out.push([start, end, ...stateNs]));
+  return out;
+}
+
 function build(start: number, intervals: readonly Interval[], rowBytes?: number): LevelRow[] {
   const rows: LevelRow[] = [];
   const levels = new GoroutineLevels(start, (r) => rows.push({ ...r, data: r.data.slice() }), rowBytes);
@@ -62,7 +69,7 @@ function build(start: number, intervals: readonly Interval[], rowBytes?: number)
 }
 
 for (const name of ['gotestdata.stress_1_11_good', 'gcchurn-gens.go127']) {
-  test(`levels of ${name}: buckets equal the intervals' time per state; rows cut at any byte limit say the same`, () => {
+  test(`levels of ${name}: buckets equal the intervals' time per state; rows stored in pieces at any byte limit hold the same entries`, () => {
     const fixture = fixtureTraces().find((t) => t.name === name)!;
     const { artefact } = lib.index(fixture.path);
     const db = new Database(lib.indexPath(artefact.hash), { readonly: true });
@@ -86,6 +93,7 @@ for (const name of ['gotestdata.stress_1_11_good', 'gcchurn-gens.go127']) {
         cutRows += small.length - stored.length;
         for (let level = 1; level <= LEVEL_NS.length; level++) {
           const whole = bucketTimes(stored, level);
+          assert.deepEqual(entries(small, level), entries(stored, level), `goroutine ${g} level ${level}: rows in pieces hold the whole rows' entries`);
           assert.deepEqual(bucketTimes(small, level), whole, `goroutine ${g} level ${level}: cut rows say what whole rows say`);
           // Coarser levels are fed the finer ones' rounded buckets: off by at most 1 ns per finer bucket.
           const tolerance = level === 1 ? 0 : LEVEL_NS[level - 1] / LEVEL_NS[0];
