@@ -22,6 +22,14 @@
 // cost 100 MB on a 168 MB trace). Which goroutine ran on which P when (the proc_intervals SQL
 // table) is read from the Running intervals: storing it a second time, per P, took a sixth of
 // the index.
+//
+// Short form: an interval with one of the four commonest heads (SHORT_HEADS: 86% of a 226 MB
+// trace's intervals) lasting whole ticks puts its head and the low bits of its duration in one
+// byte, whose state bits read 6 or 7 (no state has those codes):
+//   bit 0 more | bits 1–2 set | bits 3–4 its index in SHORT_HEADS | bits 5–7 ticks mod 8
+//   [uvarint ticks ÷ 8, when more], then the fields its head says, as above.
+// An interval of under 8 ticks, 64–1023 or 8192–131071 then takes a byte less: 0.4 bytes an interval,
+// 15 MB on that trace.
 
 import { GO_STATE } from '../decode/gotrace/go-states.ts';
 import { ByteReader, ByteWriter } from './varint.ts';
@@ -37,7 +45,14 @@ const OPEN = 1 << 5;
 const HAS_PROC = 1 << 6;
 const HAS_THREAD = 1 << 7;
 /** The states whose intervals carry a thread; Running ones carry a proc too. */
-const { Running: RUNNING, Syscall: SYSCALL } = GO_STATE;
+const { Running: RUNNING, Runnable: RUNNABLE, Waiting: WAITING, Syscall: SYSCALL } = GO_STATE;
+/** The heads with a short form, by their index in it: Running, Runnable, Waiting with a reason and stack, Syscall with a stack. */
+const SHORT_HEADS: readonly number[] = [RUNNING, RUNNABLE, WAITING | HAS_VALUE | HAS_STACK, SYSCALL | HAS_STACK];
+/** Each head byte's index in SHORT_HEADS, −1 for the others. */
+const SHORT_INDEX = Int8Array.from({ length: 256 }, (_, head) => SHORT_HEADS.indexOf(head));
+/** A short form's state bits (1–2 set), and its bit 0, set when ticks ÷ 8 follow. */
+const SHORT = 6;
+const SHORT_MORE = 1;
 
 /** A chunk is written out once it holds this many intervals or bytes (rows stay within a page). */
 export const CHUNK_INTERVALS = 256;
@@ -110,9 +125,18 @@ export class ChunkEncoder {
     const newThread = (state === RUNNING || state === SYSCALL) && thread !== this.thread;
     const newProc = state === RUNNING && proc !== this.proc;
     const w = this.bytes;
-    w.byte((state & 7) | (value !== 0 ? HAS_VALUE : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0) | (newProc ? HAS_PROC : 0)
-      | (newThread ? HAS_THREAD : 0));
-    writeDuration(w, duration, this.nsPerTick);
+    const head = (state & 7) | (value !== 0 ? HAS_VALUE : 0) | (stack !== 0 ? HAS_STACK : 0) | (open ? OPEN : 0) | (newProc ? HAS_PROC : 0)
+      | (newThread ? HAS_THREAD : 0);
+    const short = SHORT_INDEX[head];
+    const ticks = Math.round(duration / this.nsPerTick);
+    if (short >= 0 && duration === Math.round(ticks * this.nsPerTick)) {
+      const low = ticks % 8;
+      w.byte(SHORT | (ticks >= 8 ? SHORT_MORE : 0) | (short << 3) | (low << 5));
+      if (ticks >= 8) w.uvarint((ticks - low) / 8);
+    } else {
+      w.byte(head);
+      writeDuration(w, duration, this.nsPerTick);
+    }
     if (value !== 0) w.uvarint(value);
     if (stack !== 0) w.uvarint(stack);
     if (newProc) {
@@ -150,8 +174,15 @@ export function decodeChunk(data: Uint8Array, start: number, nsPerTick: number, 
   let lastThread = -1;
   let lastProc = -1;
   while (!r.done) {
-    const head = r.byte();
-    const end = t + readDuration(r, nsPerTick);
+    let head = r.byte();
+    let end: number;
+    if ((head & SHORT) === SHORT) {
+      const ticks = head & SHORT_MORE ? (head >> 5) + r.uvarint() * 8 : head >> 5;
+      end = t + Math.round(ticks * nsPerTick);
+      head = SHORT_HEADS[(head >> 3) & 3];
+    } else {
+      end = t + readDuration(r, nsPerTick);
+    }
     const value = head & HAS_VALUE ? r.uvarint() : 0;
     const stack = head & HAS_STACK ? r.uvarint() : 0;
     const state = head & 7;

@@ -6,7 +6,7 @@
 // integer comfortably. String and stack IDs are the index's own, deduplicated across generations.
 
 /** Bump on any change to tables, columns or their meaning: older indexes are then rebuilt. */
-export const SCHEMA_VERSION = 19;
+export const SCHEMA_VERSION = 20;
 
 /** Goroutine states as stored: a state's code is its index in GO_STATES (decode/gotrace/go-states.ts). */
 export { GO_STATE, GO_STATES } from '../decode/gotrace/go-states.ts';

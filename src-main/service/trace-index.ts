@@ -57,7 +57,12 @@ export class TraceIndex implements TraceIndexReader {
     // Rows hold up to BUCKETS_PER_ROW buckets from their start bucket.
     const rows = this.levelStmt.all(goroutine, level, Math.floor(t0 / width) - BUCKETS_PER_ROW, Math.floor(t1 / width)) as { start_bucket: number; data: Uint8Array }[];
     if (rows.length === 0) return false;
-    for (const r of rows) {
+    // Rows are in time order, each ending before the next begins: of those starting at or before
+    // t0's bucket only the last can reach the window (rows cut at ROW_BYTES are short, and the
+    // BUCKETS_PER_ROW look-back fetches a dozen that end before it).
+    let first = 0;
+    while (first + 1 < rows.length && rows[first + 1].start_bucket <= Math.floor(t0 / width)) first++;
+    for (const r of rows.slice(first)) {
       decodeLevelRow({ level, startBucket: r.start_bucket, data: r.data }, (s, e, stateNs) => {
         if (e > t0 && s < t1) visit(s, e, stateNs);
       });
