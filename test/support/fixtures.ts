@@ -2,6 +2,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
 
 export const FIXTURES = 'test/fixtures';
 
@@ -55,4 +56,16 @@ export interface ExpectedGc {
 
 export function expectedGc(name: string): ExpectedGc {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, 'expected', `${name}.gc.json`), 'utf8')) as ExpectedGc;
+}
+
+/** Generations of a trace: its Sync events but the final one (Go's reader emits one more Sync at the end). */
+export function traceGenerations(file: string): number {
+  const reader = openTrace(file);
+  try {
+    let syncs = 0;
+    for (let ev = reader.next(); ev !== null; ev = reader.next()) if (ev.kind === 'Sync') syncs++;
+    return syncs - 1;
+  } finally {
+    reader.close();
+  }
 }

@@ -12,30 +12,18 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { IndexCancelled, Library, writeIndexFile, type Artefact } from '../../src-main/index/library.ts';
 import { traceIndexer } from '../../src-main/index/trace-artefact.ts';
-import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
 import { indexWithSnapshots, SNAPSHOT_PLAN } from '../../src-main/service/index-snapshots.ts';
 import { traceClock } from '../../src-main/service/timeline-clock.ts';
 import type { IndexJob } from '../../src-main/service/types.ts';
 import { indexDigests } from '../../bench/index-digests.ts';
-import { fixtureTraces } from '../support/fixtures.ts';
+import { fixtureTraces, traceGenerations } from '../support/fixtures.ts';
 import { tempService } from '../support/temp-service.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'goroscope-snapshots-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** Generations of a trace: its Sync events but the final one. */
-function generations(file: string): number {
-  const reader = openTrace(file);
-  try {
-    let syncs = 0;
-    for (let ev = reader.next(); ev !== null; ev = reader.next()) if (ev.kind === 'Sync') syncs++;
-    return syncs - 1;
-  } finally {
-    reader.close();
-  }
-}
 
-const multiGeneration = fixtureTraces().map((t) => path.resolve(t.path)).filter((f) => generations(f) >= 2);
+const multiGeneration = fixtureTraces().map((t) => path.resolve(t.path)).filter((f) => traceGenerations(f) >= 2);
 
 /** The index of `file` in one pass, stopped after `afterGenerations` when given, as the library writes it but for its own meta rows. */
 function singlePass(file: string, afterGenerations?: number): string {
@@ -60,7 +48,7 @@ test('each snapshot of a job is the partial index after its generations, and its
   assert.ok(multiGeneration.length >= 10, 'the multi-generation fixtures');
   for (const file of multiGeneration) {
     const name = path.basename(file);
-    const total = generations(file);
+    const total = traceGenerations(file);
     const library = new Library(path.join(tmp, `lib-${name}`));
     try {
       const snapshots: { artefact: Artefact; copy: string }[] = [];

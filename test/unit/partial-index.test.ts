@@ -13,25 +13,14 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { IndexStopped, Library, writeIndexFile } from '../../src-main/index/library.ts';
 import { traceIndexer } from '../../src-main/index/trace-artefact.ts';
-import { openTrace } from '../../src-main/decode/gotrace/reader.ts';
 import { withTraceIndex } from '../../src-main/export/open-index.ts';
 import { GoroscopeService } from '../../src-main/service/service.ts';
+import { traceGenerations } from '../support/fixtures.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const manifest = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8')) as { file: string }[];
 const traces = manifest.map((m) => path.join(FIXTURES, m.file)).filter((f) => f.endsWith('.trace'));
 
-/** Generations of a trace: its Sync events but the final one (Go's reader emits one more Sync at the end). */
-function generations(file: string): number {
-  const reader = openTrace(file);
-  try {
-    let syncs = 0;
-    for (let ev = reader.next(); ev !== null; ev = reader.next()) if (ev.kind === 'Sync') syncs++;
-    return syncs - 1;
-  } finally {
-    reader.close();
-  }
-}
 
 function index(file: string, out: string, afterGenerations?: number) {
   const size = fs.statSync(file).size;
@@ -139,7 +128,7 @@ test('a trace indexed for N generations is the single-pass index up to its front
   let compared = 0;
   try {
     for (const file of traces) {
-      const gens = generations(file);
+      const gens = traceGenerations(file);
       if (gens < 2) continue;
       const full = path.join(dir, 'full.db');
       const content = index(file, full);
