@@ -5,6 +5,7 @@
 import type { ApiClient } from '../api/client.ts';
 import type { LaneSpan, TimelineLaneKind, TimelineLanesWindow } from '../../src-main/service/types.ts';
 import { levelFor, TILE_PX, tileNs } from './span-tiles.ts';
+import { MoveDebouncer } from './window-fetch.ts';
 
 const DEBOUNCE_MS = 40;
 const MAX_TILES = 200;
@@ -12,7 +13,7 @@ const MAX_TILES = 200;
 export class LaneTiles {
   private readonly tiles = new Map<string, TimelineLanesWindow | 'loading'>();
   private wanted: string[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly debouncer = new MoveDebouncer(DEBOUNCE_MS);
   private closed = false;
   /** Lane IDs, once the first tile arrived. */
   lanes: number[] | null = null;
@@ -27,7 +28,7 @@ export class LaneTiles {
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.debouncer.cancel();
   }
 
   /** Tiles of the last `want` not loaded yet. */
@@ -43,11 +44,9 @@ export class LaneTiles {
     this.wanted = this.unavailable ? [] : keys;
     if (this.unavailable) return;
     if (keys.every((k) => this.tiles.has(k))) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
+    this.debouncer.schedule(() => {
       for (const k of this.wanted) if (!this.tiles.has(k)) void this.fetch(k);
-    }, DEBOUNCE_MS);
+    });
   }
 
   private async fetch(key: string): Promise<void> {

@@ -14,6 +14,7 @@
 
 import type { ApiClient } from '../api/client.ts';
 import type { TimelineSpan } from '../../src-main/service/types.ts';
+import { MoveDebouncer } from './window-fetch.ts';
 
 export const TILE_PX = 512;
 /** The service's limit of rows per request. */
@@ -70,11 +71,9 @@ export class SpanTiles {
   private queue: Request[] = [];
   private inFlight = 0;
   private wanted = new Set<number>();
-  private timer: ReturnType<typeof setTimeout> | null = null;
+  private readonly debouncer = new MoveDebouncer(DEBOUNCE_MS);
   private useClock = 0;
   private closed = false;
-  /** When want() last queued requests (ms, performance.now()), −∞ before. */
-  private lastWantAt = -Infinity;
   readonly timings: TileTiming[] = [];
   /** Bumped whenever a response arrives (what a frame shows may have changed). */
   version = 0;
@@ -84,7 +83,7 @@ export class SpanTiles {
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.debouncer.cancel();
     this.queue = [];
   }
 
@@ -121,21 +120,7 @@ export class SpanTiles {
     this.queue = this.queue.filter((r) => wanted.has(tileKey(r.tile.level, r.tile.index)));
     if (requests.length === 0) return;
     this.queue.push(...requests);
-    // A lone move (a key, a click, the first view) is fetched at once; one of a stream (a wheel
-    // passing levels) waits until the stream pauses.
-    const now = performance.now();
-    const streaming = now - this.lastWantAt < DEBOUNCE_MS;
-    this.lastWantAt = now;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (!streaming) {
-      this.pump();
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.pump();
-    }, DEBOUNCE_MS);
+    this.debouncer.schedule(() => this.pump());
   }
 
   /**

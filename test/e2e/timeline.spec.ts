@@ -10,38 +10,9 @@ import { paintKey, spanShares, type PaintKey } from '../../src-renderer/timeline
 import { formatDuration } from '../../src-renderer/lib/format.ts';
 import { expect, fixtureFile, openApp, openByPath, screenshot, test } from './fixtures.ts';
 import { goroscope, ROOT, statsJson, type ServeProcess } from './serve-process.ts';
+import { artefactOf, openTimeline, queryRows, requestedWindow, settledStage, type StageState } from './timeline-helpers.ts';
 
 const SAMPLE = path.join(ROOT, 'assets', 'sample', 'sample.trace');
-
-interface StageState {
-  t0: number;
-  t1: number;
-  plotLeft: number;
-  plotWidth: number;
-}
-
-/**
- * The window and plot geometry once the canvas has settled: it drew the window currently
- * requested (the stage's data-t0/t1 are its data-requested-t0/t1), from loaded tiles, with every
- * visible row known and no frame to come. Read in one evaluation, so the facts are of one moment.
- */
-async function settledStage(page: Page): Promise<StageState> {
-  const stage = page.getByTestId('timeline-stage');
-  const read = () => stage.evaluate((el) => ({ ...(el as HTMLElement).dataset }));
-  await expect.poll(async () => {
-    const d = await read();
-    return d.settled === 'true' && d.t0 === d.requestedT0 && d.t1 === d.requestedT1;
-  }).toBe(true);
-  await expect(page.getByTestId('timeline-rows').locator('li').first()).toBeAttached();
-  const d = await read();
-  return { t0: Number(d.t0), t1: Number(d.t1), plotLeft: Number(d.plotLeft), plotWidth: Number(d.plotWidth) };
-}
-
-/** The window the canvas was last asked to show (drawn or not yet). */
-async function requestedWindow(page: Page): Promise<{ t0: number; t1: number }> {
-  const d = await page.getByTestId('timeline-stage').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
-  return { t0: Number(d.requestedT0), t1: Number(d.requestedT1) };
-}
 
 async function shownWindow(page: Page): Promise<{ t0: number; t1: number }> {
   const w = page.getByTestId('timeline-window');
@@ -77,14 +48,6 @@ async function legendColor(page: Page, key: PaintKey | 'stw'): Promise<[number, 
 
 function expectColor(actual: [number, number, number], expected: [number, number, number], what: string): void {
   for (let i = 0; i < 3; i++) expect(Math.abs(actual[i] - expected[i]), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(3);
-}
-
-async function openTimeline(page: Page, server: ServeProcess, file: string): Promise<void> {
-  await openApp(page, server);
-  await openByPath(page, file);
-  await expect(page.getByTestId('artefact-name')).toHaveText(path.basename(file), { timeout: 45_000 });
-  await page.getByTestId('nav-timeline').click();
-  await expect(page.getByTestId('timeline-canvas')).toBeVisible();
 }
 
 /** `goroscope query` on the server's library, as rows of numbers. */
@@ -306,20 +269,7 @@ test('dark theme: timeline and GC view', async ({ page, server }) => {
   await screenshot(page, 'gc-dark');
 });
 
-/** `goroscope query` on the server's library, as row objects. */
-function queryRows(server: ServeProcess, artefact: string, sql: string): Record<string, unknown>[] {
-  const r = goroscope(['query', artefact, sql, '--json', '--library', server.library, '--timeout', '60000']);
-  expect(r.status, r.stderr).toBe(0);
-  const out = JSON.parse(r.stdout) as Record<string, unknown>[] | { columns: string[]; rows: unknown[][] };
-  if (Array.isArray(out)) return out;
-  return out.rows.map((row) => Object.fromEntries(out.columns.map((c, i) => [c, row[i]])));
-}
-
 const CHANLEAK = 'traces/chanleak-gens.go127.trace';
-
-async function artefactOf(page: Page): Promise<string> {
-  return page.url().split('/timeline/')[1].split('/')[0];
-}
 
 /** The lanes drawn: per P, its spans as [start, end, goroutine, intervals folded]. */
 async function drawnLanes(page: Page, kind: 'proc' | 'thread'): Promise<Map<number, number[][]>> {
