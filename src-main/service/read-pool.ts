@@ -32,10 +32,12 @@ export const POOLED_METHODS = [
 export type PooledMethod = (typeof POOLED_METHODS)[number];
 
 /**
- * What the timeline's canvas draws with (its rows, lanes, arrows, annotations, hover, summary
- * lanes and GC bands): served before anything else waiting, and never left without a worker.
+ * What the timeline's canvas draws with (its rows, arrows, annotations, hover, summary lanes and
+ * GC bands): served before anything else waiting, and never left without a worker. Not the P/M
+ * lanes: a worker builds them once per index in one pass over every interval (seconds on a trace
+ * near their 3 M-interval limit), and the rows must not wait behind that.
  */
-const URGENT: ReadonlySet<string> = new Set<PooledMethod>(['timeline', 'timelineLanes', 'goroutines', 'summary', 'timelineEdges',
+const URGENT: ReadonlySet<string> = new Set<PooledMethod>(['timeline', 'goroutines', 'summary', 'timelineEdges',
   'timelineAnnotations', 'timelineInterval', 'ranges', 'metric', 'goroutineCounts']);
 
 export function defaultPoolSize(): number {
