@@ -32,13 +32,25 @@ export const POOLED_METHODS = [
 export type PooledMethod = (typeof POOLED_METHODS)[number];
 
 /**
- * What the timeline's canvas draws with (its rows, arrows, annotations, hover, summary lanes and
- * GC bands): served before anything else waiting, and never left without a worker. Not the P/M
- * lanes: a worker builds them once per index in one pass over every interval (seconds on a trace
- * near their 3 M-interval limit), and the rows must not wait behind that.
+ * What the timeline's canvas draws with (its rows, lanes, arrows, annotations, hover, summary
+ * lanes and GC bands): served before anything else waiting, and never left without a worker.
  */
-const URGENT: ReadonlySet<string> = new Set<PooledMethod>(['timeline', 'goroutines', 'summary', 'timelineEdges',
+const URGENT: ReadonlySet<string> = new Set<PooledMethod>(['timeline', 'timelineLanes', 'goroutines', 'summary', 'timelineEdges',
   'timelineAnnotations', 'timelineInterval', 'ranges', 'metric', 'goroutineCounts']);
+
+/**
+ * Answered by the first worker only: the P/M lanes are built once per index in the memory of the
+ * worker that answers, in one pass over every interval (seconds near their 3 M-interval limit).
+ * Every worker built its own, each holding up the rows' tiles behind it; now one builds and keeps
+ * them, and the others go on with the rows.
+ */
+const FIRST_WORKER_ONLY: ReadonlySet<string> = new Set<PooledMethod>(['timelineLanes']);
+
+/** The first call of `queue` that worker `slot` may answer, taken off the queue. */
+function takeFor(queue: Pending[], slot: number): Pending | undefined {
+  const k = queue.findIndex((p) => slot === 0 || !FIRST_WORKER_ONLY.has(p.call.method));
+  return k < 0 ? undefined : queue.splice(k, 1)[0];
+}
 
 export function defaultPoolSize(): number {
   return Math.min(4, Math.max(1, os.availableParallelism()));
@@ -160,13 +172,13 @@ export class ReadPool {
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
+    for (const [i, slot] of this.slots.entries()) {
       if (slot.busy) continue;
       // The others leave one worker free for the canvas (a goroutine's detail or a GC report can
       // take seconds on a large trace, and two of them held up every tile behind them).
       const idle = this.slots.filter((s) => !s.busy).length;
-      const next = this.urgent.shift() ?? (idle > 1 || this.slots.length === 1 ? this.other.shift() : undefined);
-      if (!next) return;
+      const next = takeFor(this.urgent, i) ?? (idle > 1 || this.slots.length === 1 ? takeFor(this.other, i) : undefined);
+      if (!next) continue;
       slot.busy = next;
       slot.worker.ref();
       slot.worker.postMessage(next.call);

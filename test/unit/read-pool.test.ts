@@ -102,6 +102,24 @@ describe('read pool', () => {
     }
   });
 
+  test('P/M lanes are answered by the first worker only, which keeps them; the rows go on without waiting', async () => {
+    const two = new ReadPool(lib.dir, 2);
+    try {
+      const end = (await svc.summary(trace)).artefact.durationNs;
+      const calls = [two.call('blocking', [trace])];
+      assert.deepEqual(two.load, { running: 1, waiting: 0 }, 'the first worker answers a report');
+      const lanes = { artefact: trace, kind: 'proc', t0: 0, t1: end, widthPx: 100 };
+      calls.push(two.call('timelineLanes', [lanes]));
+      assert.deepEqual(two.load, { running: 1, waiting: 1 }, 'the lanes wait for the first worker, the second idles');
+      calls.push(two.call('timeline', [{ artefact: trace, t0: 0, t1: end, goroutines: [1], widthPx: 100 }]));
+      assert.deepEqual(two.load, { running: 2, waiting: 1 }, 'a tile takes the second worker at once');
+      const [, answered] = await Promise.all(calls);
+      assert.deepEqual(answered, await svc.timelineLanes(lanes as Parameters<typeof svc.timelineLanes>[0]));
+    } finally {
+      await two.close();
+    }
+  });
+
   test('with every worker busy, the timeline\'s requests go before the others waiting', async () => {
     const one = new ReadPool(lib.dir, 1);
     try {
