@@ -10,6 +10,7 @@
 
 import type Database from 'better-sqlite3';
 import { decodeChunk, indexNsPerTick } from '../index/interval-codec.ts';
+import { RadixSorter } from '../index/radix-sort.ts';
 import { GO_STATE } from '../index/schema.ts';
 import type { LaneSpan, TimelineLane, TimelineLaneKind, TimelineLanesWindow } from './types.ts';
 
@@ -113,11 +114,38 @@ function buildLanes(db: Database.Database): LaneTables {
 
 /** Builders to sorted columns, lanes in ID order. */
 function columns(m: Map<number, LaneBuilder>): LaneColumns[] {
-  return [...m.values()].sort((a, b) => a.id - b.id).map((b) => {
-    const order = Array.from(b.start.keys()).sort((i, j) => b.start[i] - b.start[j] || b.end[i] - b.end[j]);
-    const pick = (xs: number[]) => Float64Array.from(order, (i) => xs[i]);
+  const builders = [...m.values()].sort((a, b) => a.id - b.id);
+  const sorter = new RadixSorter(Math.max(1, ...builders.map((b) => b.start.length)));
+  return builders.map((b) => {
+    const order = byStartThenEnd(b, sorter);
+    // Plain loops: Float64Array.from with a mapping function walks an iterator (1 s of 2.5 s here).
+    const pick = (xs: number[]) => {
+      const out = new Float64Array(order.length);
+      for (let k = 0; k < order.length; k++) out[k] = xs[order[k]];
+      return out;
+    };
     return { id: b.id, start: pick(b.start), end: pick(b.end), goroutine: pick(b.goroutine), other: pick(b.other) };
   });
+}
+
+/**
+ * A lane's intervals in order of start, then end: two stable radix sorts when the times are
+ * whole ns (always, but for traces whose clock is not a whole number of ns per tick), else a
+ * comparison sort. A comparison sort of 600 000 intervals took 1.2 s of the 2.5 s of building the
+ * lanes of big.trace's first snapshot (1.2 M intervals), on the first view's path.
+ */
+function byStartThenEnd(b: LaneBuilder, sorter: RadixSorter): ArrayLike<number> {
+  const n = b.start.length;
+  const whole = (xs: number[]) => xs.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 53);
+  if (!whole(b.start) || !whole(b.end)) {
+    return Array.from(b.start.keys()).sort((i, j) => b.start[i] - b.start[j] || b.end[i] - b.end[j]);
+  }
+  const index = new Float64Array(n);
+  for (let i = 0; i < n; i++) index[i] = i;
+  const byEnd = sorter.sort(Float64Array.from(b.end), index).slice();
+  const starts = new Float64Array(n);
+  for (let k = 0; k < n; k++) starts[k] = b.start[byEnd[k]];
+  return sorter.sort(starts, byEnd).slice();
 }
 
 /** Index of the first interval of a lane ending after `t` (ends are sorted, as the intervals do not overlap). */
