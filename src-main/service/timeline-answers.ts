@@ -2,6 +2,7 @@
 // the unblock edges drawn as arrows, and the statistics of a selected time range. Every figure is
 // one a SQL query over goroutine_intervals, unblocks and ranges gives (docs/index-format.md).
 
+import type Database from 'better-sqlite3';
 import { siteOf } from '../analyze/blocking-kinds.ts';
 import { decodeChunk, indexNsPerTick } from '../index/interval-codec.ts';
 import { decodePoints } from '../index/point-codec.ts';
@@ -24,16 +25,16 @@ export const OVERLAPPING_CHUNKS = `SELECT start_ns, data FROM goroutine_interval
   ORDER BY start_ns`;
 
 /**
- * The unblock-edge chunks with an edge in [@t0, @t1], in time order. Chunks hold consecutive edges
- * by time and do not overlap, so the first is the last one starting before t0 (one at t0 may
- * follow another ending at t0): a seek, where `end_ns >= t0` alone read every chunk before the
- * window (on bench:timeline's trace, 4.9 M edges: the arrows of a window at the trace's end
- * read the whole table).
+ * Where the unblock-edge chunks that may hold an edge at or after `t0` begin: the start of the
+ * last chunk starting before t0 (one starting at t0 may follow another ending at t0), or t0.
+ * Chunks hold consecutive edges by time and do not overlap, so every chunk before this one ends
+ * before t0: a seek, where `end_ns >= t0` alone read every chunk before the window (on
+ * bench:timeline's trace, 4.9 M edges: the arrows of a window at the trace's end read the whole
+ * table, and a late goroutine's detail every chunk before its life).
  */
-export const EDGE_CHUNKS_FROM = `SELECT start_ns, data FROM unblock_chunks
-  WHERE start_ns <= @t1 AND end_ns >= @t0
-    AND start_ns >= COALESCE((SELECT start_ns FROM unblock_chunks WHERE start_ns < @t0 ORDER BY start_ns DESC LIMIT 1), @t0)
-  ORDER BY start_ns`;
+export function edgeChunksFrom(db: Database.Database, t0: number): number {
+  return (db.prepare('SELECT start_ns FROM unblock_chunks WHERE start_ns < ? ORDER BY start_ns DESC LIMIT 1').pluck().get(t0) as number | undefined) ?? t0;
+}
 
 interface PackedRows {
   goroutine: number;
@@ -71,7 +72,8 @@ export function edgesInWindow(idx: TraceIndexReader, t0: number, t1: number, gor
   const nsPerTick = indexNsPerTick(idx.db);
   const edges: TimelineEdge[] = [];
   let truncated = false;
-  const chunks = idx.db.prepare(EDGE_CHUNKS_FROM).all({ t0, t1 }) as { start_ns: number; data: Uint8Array }[];
+  const chunks = idx.db.prepare('SELECT start_ns, data FROM unblock_chunks WHERE start_ns >= ? AND start_ns <= ? AND end_ns >= ? ORDER BY start_ns')
+    .all(edgeChunksFrom(idx.db, t0), t1, t0) as { start_ns: number; data: Uint8Array }[];
   for (const c of chunks) {
     decodePoints(c.data, c.start_ns, nsPerTick, UNBLOCK_VALUES, (time, [g, reason, , by]) => {
       if (time < t0 || time > t1) return;

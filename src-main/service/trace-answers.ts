@@ -8,6 +8,7 @@ import { releaserOf } from '../analyze/leak-patterns.ts';
 import { indexNsPerTick } from '../index/interval-codec.ts';
 import { decodePoints } from '../index/point-codec.ts';
 import { GO_STATES, UNBLOCK_VALUES } from '../index/schema.ts';
+import { edgeChunksFrom } from './timeline-answers.ts';
 import type { BlockingKind, BlockingProfile, BlockingSite, LeakGroup, LeakReport, StackFrameInfo, UnblockEdge, UnblockerSite } from './types.ts';
 
 /** What these queries need of an open trace index. */
@@ -177,9 +178,7 @@ export async function unblockEdges(idx: TraceIndexReader, goroutine: number, t0:
   const nsPerTick = indexNsPerTick(idx.db);
   const woken: UnblockEdge[] = [];
   const woke: UnblockEdge[] = [];
-  // From the last chunk starting before t0 (see EDGE_CHUNKS_FROM): not every chunk before the goroutine's life.
-  const first = idx.db.prepare('SELECT start_ns FROM unblock_chunks WHERE start_ns < ? ORDER BY start_ns DESC LIMIT 1').pluck().get(t0) as number | undefined;
-  let after = (first ?? t0) - 1;
+  let after = edgeChunksFrom(idx.db, t0) - 1;
   let slice = performance.now();
   for (;;) {
     const chunks = batch.all(after, t1, t0) as { start_ns: number; data: Uint8Array }[];
